@@ -1,0 +1,25 @@
+# The two commands: `make run` and `make test`. Both install what they need on a machine
+# that has only python3 and make: uv goes into .tools/ (never system-wide) when it is not on PATH.
+UV_HOME := .tools/uv
+UV := $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test lint sync bench
+
+$(UV_HOME)/bin/uv:
+	python3 -m pip install --quiet --disable-pip-version-check --target $(UV_HOME) uv
+
+sync: $(UV)
+	$(UV) sync --locked --quiet
+
+run: sync
+	$(UV) run --no-sync creditgraph serve --demo
+
+test: sync
+	$(UV) run --no-sync ruff check .
+	$(UV) run --no-sync ruff format --check .
+	$(UV) run --no-sync mypy .
+	$(UV) run --no-sync pytest
+
+bench: sync
+	$(UV) run --no-sync python -m bench.api

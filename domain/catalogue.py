@@ -1,0 +1,247 @@
+"""The public credit information catalogue (公共信用信息目录).
+
+Notice 一(三) asks for a catalogue that fixes, per item, the data items, data format, data
+source, public attribute and disclosure period; 一(四) forbids collecting anything outside it.
+The catalogue is data: this module only models and checks it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from domain.disclosure import DisclosureRuleSet
+from domain.identifiers import SubjectKind
+
+Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,63}$")]
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+class PublicAttribute(StrEnum):
+    """公开属性, ordered from the widest audience to the narrowest."""
+
+    PUBLIC = "PUBLIC"  # 公开公示
+    AUTHORIZED = "AUTHORIZED"  # 授权查询
+    GOVERNMENT = "GOVERNMENT"  # 政务共享
+    RESTRICTED = "RESTRICTED"  # 不予公开
+
+    @property
+    def rank(self) -> int:
+        return _ATTRIBUTE_ORDER.index(self)
+
+    def allows(self, required: PublicAttribute) -> bool:
+        """Whether a viewer at this level may see a value of the `required` attribute."""
+        return self.rank >= required.rank
+
+
+_ATTRIBUTE_ORDER = tuple(PublicAttribute)
+
+
+class MaskKind(StrEnum):
+    """How a value is shown to a viewer below its public attribute."""
+
+    HIDDEN = "HIDDEN"
+    KEEP = "KEEP"
+    NAME = "NAME"
+    ADDRESS = "ADDRESS"
+    DATE_MONTH = "DATE_MONTH"
+
+
+class Mask(BaseModel):
+    """A mask as catalogue data: `KEEP` keeps `front` and `back` characters."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: MaskKind
+    front: int = Field(default=0, ge=0, le=32)
+    back: int = Field(default=0, ge=0, le=32)
+
+    @model_validator(mode="after")
+    def _keep_counts_only_for_keep(self) -> Self:
+        if self.kind is not MaskKind.KEEP and (self.front or self.back):
+            raise ValueError("front and back apply only to the KEEP mask")
+        return self
+
+
+class DataFormat(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    DATETIME = "datetime"
+    AMOUNT = "amount"
+    ENUM = "enum"
+    IDENTIFIER = "identifier"
+    DOCUMENT_NUMBER = "document_number"
+
+
+class Category(StrEnum):
+    GOOD = "GOOD"  # 良好行为信息
+    DISHONEST = "DISHONEST"  # 违法失信信息
+    COMMITMENT = "COMMITMENT"  # 信用承诺信息
+    BASIC = "BASIC"  # 基础信息
+
+
+class SourceUnitType(StrEnum):
+    """信源单位: who may submit an item (notice 一(三))."""
+
+    AWARDING_DEPARTMENT = (
+        "AWARDING_DEPARTMENT"  # 表彰奖励作出部门或主管部门 (district level or above)
+    )
+    PENALTY_DECIDING_UNIT = "PENALTY_DECIDING_UNIT"  # 行政处罚决定作出单位
+    INTERMEDIATE_COURT = "INTERMEDIATE_COURT"  # 市中级法院
+    COMMITMENT_MANAGING_UNIT = "COMMITMENT_MANAGING_UNIT"  # 承诺管理单位或授权部门
+    REGISTRATION_AUTHORITY = "REGISTRATION_AUTHORITY"  # 登记机关 (basic information)
+
+
+class DataItemSpec(BaseModel):
+    """One data item (数据项) of a catalogue item."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: Key
+    label_zh: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    format: DataFormat
+    required: bool = False
+    max_length: int = Field(default=200, ge=1, le=10_000)
+    public_attribute: PublicAttribute
+    mask: Mask = Mask(kind=MaskKind.HIDDEN)
+    personal: bool = False
+    enum_values: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _enum_values_only_for_enum(self) -> Self:
+        if (self.format is DataFormat.ENUM) != bool(self.enum_values):
+            raise ValueError("enum_values are required for the enum format and only for it")
+        return self
+
+
+class CatalogueItem(BaseModel):
+    """A catalogue item (目录事项): one kind of record the centre may collect."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: Code
+    title_zh: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    category: Category
+    clause: str = Field(min_length=1)
+    subject_kinds: tuple[SubjectKind, ...] = Field(min_length=1)
+    source_unit_types: tuple[SourceUnitType, ...] = Field(min_length=1)
+    data_items: tuple[DataItemSpec, ...] = Field(min_length=1)
+    disclosure_rule: Key
+    legal_basis: str = Field(min_length=1)
+    epidemic_tolerable: bool = False
+    opt_out_allowed: bool = False
+
+    @model_validator(mode="after")
+    def _check_data_items(self) -> Self:
+        keys = [spec.key for spec in self.data_items]
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise ValueError(f"data item keys repeat: {', '.join(duplicates)}")
+        if SubjectKind.NATURAL_PERSON in self.subject_kinds:
+            # Shenzhen Social Credit Regulation 2023 art. 38, PIPL art. 73: personal information
+            # is de-identified before publication, so it is never PUBLIC unmasked.
+            exposed = [
+                s.key
+                for s in self.data_items
+                if s.personal and s.public_attribute is PublicAttribute.PUBLIC
+            ]
+            if exposed:
+                listed = ", ".join(exposed)
+                raise ValueError(f"personal data items may not be PUBLIC: {listed}")
+        return self
+
+    @cached_property
+    def specs(self) -> dict[str, DataItemSpec]:
+        return {spec.key: spec for spec in self.data_items}
+
+
+class Catalogue(BaseModel):
+    """One published version of the catalogue, in force from `effective_from`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: str = Field(pattern=r"^[0-9A-Za-z.\-]{1,32}$")
+    effective_from: date
+    published_by: str = Field(min_length=1)
+    disclosure_rules: tuple[DisclosureRuleSet, ...] = Field(min_length=1)
+    items: tuple[CatalogueItem, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _codes_are_unique_and_rules_known(self) -> Self:
+        codes = [item.code for item in self.items]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"item codes repeat: {', '.join(duplicates)}")
+        families = {rule.family for rule in self.disclosure_rules}
+        unknown = sorted(
+            f"{i.code} ({i.disclosure_rule})"
+            for i in self.items
+            if i.disclosure_rule not in families
+        )
+        if unknown:
+            raise ValueError(
+                f"items name a disclosure_rule family the catalogue lacks: {', '.join(unknown)}"
+            )
+        return self
+
+    @cached_property
+    def by_code(self) -> dict[str, CatalogueItem]:
+        return {item.code: item for item in self.items}
+
+    def item(self, code: str) -> CatalogueItem | None:
+        return self.by_code.get(code)
+
+    def basic_item(self, kind: SubjectKind) -> CatalogueItem:
+        """The basic-information item that governs a subject's own fields."""
+        for item in self.items:
+            if item.category is Category.BASIC and kind in item.subject_kinds:
+                return item
+        raise LookupError(f"the catalogue has no basic-information item for {kind}")
+
+
+class CatalogueError(ValueError):
+    """A catalogue document that does not validate; the message names item and field."""
+
+
+def parse_catalogue(data: object) -> Catalogue:
+    """Validate catalogue data, naming the item code and field of every problem."""
+    from pydantic import ValidationError
+
+    try:
+        return Catalogue.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{_describe_location(data, err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise CatalogueError("invalid catalogue:\n  " + "\n  ".join(lines)) from None
+
+
+def _describe_location(data: object, loc: tuple[int | str, ...]) -> str:
+    """Turn a pydantic error location into 'item CODE, data item KEY, field NAME'."""
+    parts: list[str] = []
+    node: object = data
+    path = list(loc)
+    while path:
+        step = path.pop(0)
+        if step in ("items", "data_items") and path and isinstance(index := path[0], int):
+            path.pop(0)
+            node = _child(_child(node, step), index)
+            label = "item" if step == "items" else "data item"
+            name = _child(node, "code" if step == "items" else "key")
+            parts.append(f"{label} {name if isinstance(name, str) else f'#{index + 1}'}")
+        else:
+            node = _child(node, step)
+            parts.append(f"field {step}")
+    return ", ".join(parts) or "catalogue"
+
+
+def _child(node: object, step: int | str) -> object:
+    if isinstance(node, dict):
+        return node.get(step)
+    if isinstance(node, list | tuple) and isinstance(step, int) and 0 <= step < len(node):
+        return node[step]
+    return None

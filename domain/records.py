@@ -1,0 +1,71 @@
+"""Credit records (信用记录) and their status."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.catalogue import Category, PublicAttribute
+from domain.disclosure import DisclosurePeriod, DisclosureState, Severity
+from domain.identifiers import SubjectKind
+
+
+class RecordStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    REPAIRED = "REPAIRED"  # 信用修复: disclosure ended early, the record stays in the file
+    REVOKED = "REVOKED"  # the decision was overturned by its source unit
+    EXCUSED = "EXCUSED"  # 审慎包容 (notice 三(十)): not recorded as dishonesty
+    EXPIRED = "EXPIRED"
+
+
+class StatusChange(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: RecordStatus
+    at: datetime
+    by: str
+    reason: str
+
+
+class Record(BaseModel):
+    """One record in a subject's file, as submitted by its source unit."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_\-]{1,64}$")
+    subject_id: str
+    subject_kind: SubjectKind
+    item_code: str
+    catalogue_version: str
+    category: Category
+    severity: Severity | None = None
+    source_unit: str
+    source_record_id: str
+    document_number: str
+    decision_date: date
+    epidemic_related: bool = False
+    data_items: dict[str, str] = Field(default_factory=dict)
+    disclosure: DisclosurePeriod
+    status: RecordStatus = RecordStatus.ACTIVE
+    history: tuple[StatusChange, ...] = ()
+    created_at: datetime
+
+
+def publicly_visible(record: Record, today: date) -> bool:
+    """Whether an anonymous portal viewer may see the record today (DESIGN.md §5)."""
+    return (
+        record.status is RecordStatus.ACTIVE
+        and record.disclosure.state(today) is DisclosureState.DISCLOSED
+    )
+
+
+def sees_whole_file(level: PublicAttribute, *, own: bool) -> bool:
+    """Whether a viewer sees every record of a subject, not only those in disclosure.
+
+    The subject sees its own file; government sharing (政务共享) and the credit centre see
+    records past their disclosure too. Everyone else, grant holders included, sees what is
+    disclosed: a grant widens the data items shown, not the records.
+    """
+    return own or level.allows(PublicAttribute.GOVERNMENT)

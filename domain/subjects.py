@@ -1,0 +1,25 @@
+"""Credit subjects (信用主体): the people and organisations a file is kept about."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.identifiers import SubjectKind
+
+
+class Subject(BaseModel):
+    """A subject with its basic data items (基础信息), keyed as in the catalogue's BASIC item."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_\-]{1,64}$")
+    kind: SubjectKind
+    identifier: str
+    name: str = Field(min_length=1, max_length=200)
+    basic: dict[str, str] = Field(default_factory=dict)
+    # Shenzhen regulation art. 39: a person may refuse the recording of commendations,
+    # volunteering and donations about them.
+    opted_out: bool = False
+    created_at: datetime

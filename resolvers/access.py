@@ -1,0 +1,55 @@
+"""The viewer's access to a subject's data, and which of its records they may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from auth.viewer import Scope
+from domain.catalogue import CatalogueItem, Category, PublicAttribute
+from domain.identifiers import SubjectKind
+from domain.records import sees_whole_file
+from resolvers.context import Context
+
+
+@dataclass(frozen=True)
+class Access:
+    """A level for one subject's data of one category, and the grant that raised it, if any."""
+
+    level: PublicAttribute
+    grant_id: str | None = None
+
+
+def uses_grants(ctx: Context) -> bool:
+    """Only financing queries rely on grants (notice 三(十三)); other roles have fixed levels."""
+    return ctx.viewer.has(Scope.FINANCING_READ) and ctx.viewer.org is not None
+
+
+async def access_for(ctx: Context, subject_id: str, category: Category) -> Access:
+    base = ctx.viewer.level_for(subject_id)
+    if base.allows(PublicAttribute.AUTHORIZED) or not uses_grants(ctx):
+        return Access(base)
+    grants = await ctx.loaders.grants.load(subject_id)
+    grant = next((g for g in grants if g.covers(category)), None)
+    if grant is None:
+        return Access(base)
+    return Access(ctx.viewer.level_for(subject_id, granted=True), grant.id)
+
+
+def disclosed_on(ctx: Context, subject_id: str | None) -> date | None:
+    """The day records must be in disclosure on, or None when the viewer sees the whole file.
+
+    `subject_id` None means a list across subjects, judged by the viewer's base level.
+    """
+    if subject_id is None:
+        level, own = ctx.viewer.base_level, False
+    else:
+        level, own = ctx.viewer.level_for(subject_id), ctx.viewer.owns(subject_id)
+    return None if sees_whole_file(level, own=own) else ctx.today
+
+
+def basic_item(ctx: Context, kind: SubjectKind) -> CatalogueItem:
+    catalogue = ctx.catalogues.in_force(ctx.today)
+    if catalogue is None:
+        raise LookupError(f"no catalogue is in force on {ctx.today.isoformat()}")
+    return catalogue.basic_item(kind)

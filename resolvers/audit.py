@@ -1,0 +1,47 @@
+"""Audit events: writing a request's trail, and reading who looked at a file."""
+
+from __future__ import annotations
+
+from auth.viewer import Scope
+from domain.audit import AuditEvent
+from resolvers.context import Context
+from resolvers.errors import Forbidden
+from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from store import audit as audit_store
+from store.database import Database
+
+
+async def record_trail(db: Database, event: AuditEvent) -> None:
+    await audit_store.insert_event(db, event=event)
+
+
+CURSOR_TAG = "audit"
+
+
+async def audit_events(
+    ctx: Context, *, subject_id: str | None, first: int | None, after: str | None
+) -> Page[AuditEvent]:
+    """All events for the credit centre; a subject's own file for the subject (who looked)."""
+    viewer = ctx.viewer
+    if not viewer.has(Scope.AUDIT_READ):
+        if viewer.subject_id is None or not viewer.has(Scope.SUBJECT_SELF):
+            raise Forbidden(
+                f"audit events need scope {Scope.AUDIT_READ}, or a subject's own token "
+                f"({Scope.SUBJECT_SELF}) for its own file"
+            )
+        if subject_id not in (None, viewer.subject_id):
+            raise Forbidden("a subject may read only the audit trail of its own file")
+        subject_id = viewer.subject_id
+    size = page_size(first)
+    key = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
+    found = await audit_store.find_events(ctx.db, subject_id=subject_id, after=key, limit=size + 1)
+
+    async def count() -> int:
+        return await audit_store.count_events(ctx.db, subject_id=subject_id)
+
+    return Page(
+        edges=[(encode_cursor(CURSOR_TAG, audit_store.order_key(e)), e) for e in found[:size]],
+        has_next_page=len(found) > size,
+        has_previous_page=after is not None,
+        count=count,
+    )

@@ -1,0 +1,112 @@
+"""The typed per-request context: store, viewer, day, catalogue versions and DataLoaders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TypeVar
+
+from starlette.requests import Request
+from strawberry.dataloader import DataLoader
+
+from auth.viewer import Viewer
+from domain.catalogue_versions import CatalogueVersions
+from domain.grants import AuthorizationGrant
+from domain.records import Record
+from domain.subjects import Subject
+from resolvers.audit_trail import AuditTrail
+from store import grants as grant_store
+from store import records as record_store
+from store import subjects as subject_store
+from store.database import Database
+from store.records import RecordFilter
+
+G = TypeVar("G")
+
+
+@dataclass(frozen=True)
+class SubjectSlice:
+    """One subject's share of a nested `Subject.records` list: its filter and page size."""
+
+    subject_id: str
+    spec: RecordFilter
+    limit: int
+
+
+@dataclass
+class Loaders:
+    """Batch readers: one store round trip per kind of key, whatever the result size."""
+
+    db: Database
+    now: datetime
+    grantee_org: str | None = None
+    subjects: DataLoader[str, Subject | None] = field(init=False)
+    records: DataLoader[str, Record | None] = field(init=False)
+    subject_records: DataLoader[SubjectSlice, list[Record]] = field(init=False)
+    subject_record_counts: DataLoader[tuple[str, RecordFilter], int] = field(init=False)
+    grants: DataLoader[str, list[AuthorizationGrant]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.subjects = DataLoader(self._load_subjects)
+        self.records = DataLoader(self._load_records)
+        self.subject_records = DataLoader(self._load_subject_records)
+        self.subject_record_counts = DataLoader(self._load_subject_record_counts)
+        self.grants = DataLoader(self._load_grants)
+
+    async def _load_subjects(self, ids: list[str]) -> list[Subject | None]:
+        return await subject_store.get_subjects(self.db, ids=ids)
+
+    async def _load_records(self, ids: list[str]) -> list[Record | None]:
+        return await record_store.get_records(self.db, ids=ids)
+
+    async def _load_subject_records(self, keys: list[SubjectSlice]) -> list[list[Record]]:
+        found: dict[SubjectSlice, list[Record]] = {}
+        for (spec, limit), subject_ids in _by_spec(
+            (k.subject_id, (k.spec, k.limit)) for k in keys
+        ).items():
+            pages = await record_store.find_records_of_subjects(
+                self.db, subject_ids=subject_ids, spec=spec, limit_each=limit
+            )
+            found.update(
+                zip((SubjectSlice(s, spec, limit) for s in subject_ids), pages, strict=True)
+            )
+        return [found[k] for k in keys]
+
+    async def _load_subject_record_counts(self, keys: list[tuple[str, RecordFilter]]) -> list[int]:
+        found: dict[tuple[str, RecordFilter], int] = {}
+        for spec, subject_ids in _by_spec(keys).items():
+            counts = await record_store.count_records_of_subjects(
+                self.db, subject_ids=subject_ids, spec=spec
+            )
+            found.update(zip(((s, spec) for s in subject_ids), counts, strict=True))
+        return [found[k] for k in keys]
+
+    async def _load_grants(self, subject_ids: list[str]) -> list[list[AuthorizationGrant]]:
+        if self.grantee_org is None:
+            return [[] for _ in subject_ids]
+        return await grant_store.live_grants(
+            self.db, grantee_org=self.grantee_org, subject_ids=subject_ids, now=self.now
+        )
+
+
+def _by_spec(pairs: Iterable[tuple[str, G]]) -> dict[G, list[str]]:
+    """Subject ids grouped by the spec they are asked under, for one query per spec."""
+    groups: dict[G, list[str]] = {}
+    for subject_id, spec in pairs:
+        groups.setdefault(spec, []).append(subject_id)
+    return groups
+
+
+@dataclass
+class Context:
+    request: Request
+    db: Database
+    viewer: Viewer
+    now: datetime
+    today: date
+    catalogues: CatalogueVersions
+    loaders: Loaders
+    purpose: str | None = None
+    request_id: str | None = None
+    audit: AuditTrail = field(default_factory=AuditTrail)

@@ -1,0 +1,120 @@
+"""Looking up and listing subjects."""
+
+from __future__ import annotations
+
+from domain.catalogue import Category
+from domain.identifiers import InvalidIdentifier as BadIdentifier
+from domain.identifiers import SubjectKind, validate_identifier
+from domain.subjects import Subject
+from resolvers.access import access_for, basic_item
+from resolvers.context import Context
+from resolvers.errors import ForbiddenFilter, InvalidArgument, InvalidIdentifier
+from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.views import SubjectView, subject_view
+from store import subjects as subject_store
+
+CURSOR_TAG = "subjects"
+
+
+async def view_of(ctx: Context, subject: Subject) -> SubjectView:
+    access = await access_for(ctx, subject.id, Category.BASIC)
+    view = subject_view(subject, basic_item(ctx, subject.kind), access.level)
+    ctx.audit.saw(subject.id, view.basic_items, grant_id=access.grant_id)
+    return view
+
+
+async def subject_by_id(ctx: Context, subject_id: str) -> SubjectView | None:
+    subject = await ctx.loaders.subjects.load(subject_id)
+    return None if subject is None else await view_of(ctx, subject)
+
+
+def _canonical_identifier(identifier: str) -> tuple[SubjectKind, str]:
+    """Either kind of identifier, canonicalised, with the kind its shape tells."""
+    errors = []
+    for kind in (SubjectKind.NATURAL_PERSON, SubjectKind.LEGAL_PERSON):
+        try:
+            return kind, validate_identifier(kind, identifier)
+        except BadIdentifier as exc:
+            errors.append(str(exc))
+    raise InvalidIdentifier(
+        f"identifier is neither a valid resident identity number ({errors[0]}) nor a valid "
+        f"social credit code ({errors[1]})",
+        field="identifier",
+    )
+
+
+async def _by_identifier(ctx: Context, identifier: str) -> SubjectView | None:
+    """Look a subject up by identifier without letting the answer act as an oracle.
+
+    A viewer who may not see identifiers of this kind learns nothing from the lookup: unless
+    the subject found is one they have raised access to (their own, or by a grant), the answer
+    is FORBIDDEN_FILTER whether or not the subject exists (DESIGN.md §5; PIPL art. 51).
+    """
+    kind, canonical = _canonical_identifier(identifier)
+    required = basic_item(ctx, kind).specs["identifier"].public_attribute
+    found = await subject_store.get_subject_by_identifier(ctx.db, identifier=canonical)
+    if ctx.viewer.base_level.allows(required):
+        return None if found is None else await view_of(ctx, found)
+    if found is not None:
+        access = await access_for(ctx, found.id, Category.BASIC)
+        if access.level.allows(required):
+            return await view_of(ctx, found)
+    raise ForbiddenFilter(
+        f"looking a {kind.value.lower().replace('_', ' ')} up by identifier needs access "
+        f"{required.value}",
+        field="identifier",
+    )
+
+
+async def subject(
+    ctx: Context, *, subject_id: str | None, identifier: str | None
+) -> SubjectView | None:
+    if (subject_id is None) == (identifier is None):
+        raise InvalidArgument("give exactly one of id and identifier", field="id")
+    if subject_id is not None:
+        return await subject_by_id(ctx, subject_id)
+    assert identifier is not None
+    return await _by_identifier(ctx, identifier)
+
+
+def _searchable_kinds(ctx: Context, kind: SubjectKind | None) -> list[SubjectKind]:
+    """The kinds whose names the viewer may search: a name it may not see is no filter."""
+    allowed = [
+        k
+        for k in SubjectKind
+        if ctx.viewer.base_level.allows(basic_item(ctx, k).specs["name"].public_attribute)
+    ]
+    if kind is not None and kind not in allowed:
+        raise ForbiddenFilter(
+            f"searching {kind.value} subjects by name needs a higher access level", field="search"
+        )
+    return [kind] if kind is not None else allowed
+
+
+async def subjects(
+    ctx: Context,
+    *,
+    search: str | None,
+    kind: SubjectKind | None,
+    first: int | None,
+    after: str | None,
+) -> Page[SubjectView]:
+    size = page_size(first)
+    after_id = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
+    kinds = _searchable_kinds(ctx, kind) if search else (None if kind is None else [kind])
+    found = await subject_store.find_subjects(
+        ctx.db, search=search, kinds=kinds, after=after_id, limit=size + 1
+    )
+    for subject in found[:size]:
+        ctx.loaders.subjects.prime(subject.id, subject)
+    views = [await view_of(ctx, s) for s in found[:size]]
+
+    async def count() -> int:
+        return await subject_store.count_subjects(ctx.db, search=search, kinds=kinds)
+
+    return Page(
+        edges=[(encode_cursor(CURSOR_TAG, v.id), v) for v in views],
+        has_next_page=len(found) > size,
+        has_previous_page=after is not None,
+        count=count,
+    )

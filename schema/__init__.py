@@ -1,0 +1,55 @@
+"""The GraphQL schema: types, roots and the guards that run before execution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import strawberry
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from schema.audit import WriteAuditTrail
+from schema.errors import HideUnexpectedErrors
+from schema.mutation import Mutation
+from schema.query import Query
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Guards against oversized or too costly documents (GraphQL Armor's defaults)."""
+
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 2000
+
+
+def create_schema(limits: Limits, *, suggestions: bool) -> strawberry.Schema:
+    """The schema; field suggestions are off in production (they map the schema for a prober)."""
+    # Extensions are factories, one instance per operation; the two caches are shared by
+    # strawberry at module level whatever the instance.
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        config=StrawberryConfig(disable_field_suggestions=not suggestions),
+        extensions=[
+            partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
+            partial(ParserCache, maxsize=256),
+            partial(QueryDepthLimiter, max_depth=limits.max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
+            partial(ValidationCache, maxsize=256),
+            HideUnexpectedErrors,
+            WriteAuditTrail,
+        ],
+    )
+
+
+def sdl() -> str:
+    """The schema in SDL, as committed in `schema.graphql`."""
+    return create_schema(Limits(), suggestions=False).as_str() + "\n"

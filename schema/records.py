@@ -1,0 +1,121 @@
+"""Records (信用记录) and their disclosure period."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain import disclosure
+from resolvers import subjects as subject_resolvers
+from resolvers.context import Context
+from resolvers.records import RecordQuery
+from resolvers.views import RecordView
+from schema.catalogue import CatalogueItem
+from schema.data_items import DataItem
+from schema.enums import Category, DisclosureState, PublicAttribute, RecordStatus, Severity
+
+if TYPE_CHECKING:
+    from schema.subjects import Subject
+
+
+@strawberry.type(description="公示期")
+class Disclosure:
+    start: date
+    earliest_repair_date: date | None = strawberry.field(
+        description="The minimum period's end: repair may be asked for from this day; "
+        "null when there is no minimum"
+    )
+    end: date = strawberry.field(description="Display stops on this day by itself")
+    state: DisclosureState
+    rule: str
+    basis: str
+
+    @classmethod
+    def of(
+        cls, period: disclosure.DisclosurePeriod, state: disclosure.DisclosureState
+    ) -> Disclosure:
+        return cls(
+            start=period.start,
+            earliest_repair_date=period.earliest_repair_date,
+            end=period.end,
+            state=state,
+            rule=period.rule,
+            basis=period.basis,
+        )
+
+
+@strawberry.type(description="信用记录")
+class Record:
+    id: strawberry.ID
+    category: Category
+    severity: Severity | None
+    source_unit: str
+    document_number: str
+    decision_date: date
+    epidemic_related: bool
+    catalogue_version: str
+    status: RecordStatus
+    disclosure: Disclosure
+    data_items: list[DataItem]
+    view: strawberry.Private[RecordView]
+
+    @strawberry.field(description="The catalogue item the record was submitted under")
+    def item(self) -> CatalogueItem:
+        return CatalogueItem.of(self.view.item)
+
+    @strawberry.field(description="The viewer's level for this record's subject")
+    def access_level(self) -> PublicAttribute:
+        return self.view.level
+
+    @strawberry.field
+    async def subject(
+        self, info: Info[Context, None]
+    ) -> Annotated[Subject, strawberry.lazy("schema.subjects")] | None:
+        from schema.subjects import Subject
+
+        found = await subject_resolvers.subject_by_id(info.context, self.view.subject_id)
+        return None if found is None else Subject.of(found)
+
+    @classmethod
+    def of(cls, view: RecordView) -> Record:
+        return cls(
+            id=strawberry.ID(view.id),
+            category=view.category,
+            severity=view.severity,
+            source_unit=view.source_unit,
+            document_number=view.document_number,
+            decision_date=view.decision_date,
+            epidemic_related=view.epidemic_related,
+            catalogue_version=view.catalogue_version,
+            status=view.status,
+            disclosure=Disclosure.of(view.disclosure, view.disclosure_state),
+            data_items=[DataItem.of(v) for v in view.data_items],
+            view=view,
+        )
+
+
+@strawberry.input(description="What to restrict a record list to")
+class RecordFilter:
+    subject: strawberry.ID | None = None
+    category: Category | None = None
+    item: str | None = strawberry.field(default=None, description="A catalogue item code")
+    status: RecordStatus | None = None
+    decided_from: date | None = None
+    decided_to: date | None = None
+
+    def to_query(self) -> RecordQuery:
+        return RecordQuery(
+            subject=None if self.subject is None else str(self.subject),
+            category=self.category,
+            item=self.item,
+            status=self.status,
+            decided_from=self.decided_from,
+            decided_to=self.decided_to,
+        )
+
+
+def record_query(filter: RecordFilter | None) -> RecordQuery:
+    return RecordQuery() if filter is None else filter.to_query()

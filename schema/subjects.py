@@ -1,0 +1,56 @@
+"""Subjects (信用主体) with their basic data items and records."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers import records as record_resolvers
+from resolvers.context import Context
+from resolvers.views import SubjectView
+from schema.connections import Connection, connection
+from schema.data_items import DataItem
+from schema.enums import PublicAttribute, SubjectKind
+from schema.records import Record, RecordFilter, record_query
+
+
+@strawberry.type(description="信用主体")
+class Subject:
+    id: strawberry.ID
+    kind: SubjectKind
+    name: str | None = strawberry.field(description="Masked for viewers below its attribute")
+    identifier: str | None = strawberry.field(
+        description="统一社会信用代码 or 公民身份号码, masked for viewers below its attribute"
+    )
+    basic_items: list[DataItem] = strawberry.field(description="基础信息 data items")
+    access_level: PublicAttribute = strawberry.field(
+        description="The viewer's level for this subject"
+    )
+
+    @strawberry.field(description="The subject's records, newest decision first")
+    async def records(
+        self,
+        info: Info[Context, None],
+        filter: RecordFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Record]:
+        page = await record_resolvers.subject_records(
+            info.context,
+            subject_id=str(self.id),
+            query=record_query(filter),
+            first=first,
+            after=after,
+        )
+        return connection(page, Record.of)
+
+    @classmethod
+    def of(cls, view: SubjectView) -> Subject:
+        return cls(
+            id=strawberry.ID(view.id),
+            kind=view.kind,
+            name=view.name.value,
+            identifier=view.identifier.value,
+            basic_items=[DataItem.of(v) for v in view.basic_items],
+            access_level=view.level,
+        )

@@ -1,0 +1,1 @@
+"""The process: settings, the Starlette app, the CLI, logging, metrics and health."""

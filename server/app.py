@@ -1,0 +1,94 @@
+"""The Starlette application: lifespan (store, indexes, catalogue), routes and middleware."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from prometheus_client import CollectorRegistry
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route
+
+from auth.keys import load_verification_keys
+from auth.tokens import TokenVerifier
+from domain.catalogue_versions import CatalogueVersions
+from schema import Limits, create_schema
+from server.authentication import Authenticate
+from server.graphql import GraphQLEndpoint
+from server.health import healthz, metrics, readyz
+from server.middleware import BodyLimit, Metrics, RequestId
+from server.settings import Settings
+from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
+from store.database import connect, ensure_indexes
+
+log = logging.getLogger("creditgraph")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def token_verifier(settings: Settings) -> TokenVerifier:
+    """The verifier for the configured keys; a missing or bad key set stops start-up."""
+    keys = load_verification_keys(settings.verification_keys_path)
+    secret = settings.jwt_hs256_secret
+    return TokenVerifier(
+        keys,
+        settings.jwt_issuer,
+        settings.jwt_audience,
+        max_lifetimes=settings.jwt_max_lifetimes,
+        hs256_secret=None if secret is None else secret.get_secret_value().encode(),
+        leeway_seconds=settings.jwt_leeway_seconds,
+    )
+
+
+def create_app(
+    settings: Settings, *, mongodb_uri: str, clock: Callable[[], datetime] = utc_now
+) -> Starlette:
+    """The app for one database; `clock` is injectable so tests can stand on any day."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        client = await connect(mongodb_uri, timeout_ms=settings.store_timeout_ms)
+        try:
+            db = client[settings.database]
+            await ensure_indexes(db)
+            if await insert_catalogue_if_missing(db, catalogue=read_default_catalogue()):
+                log.info("published the default catalogue")
+            app.state.db = db
+            app.state.catalogues = CatalogueVersions(await list_catalogues(db))
+            yield
+        finally:
+            await client.close()
+
+    schema = create_schema(
+        Limits(
+            max_depth=settings.max_query_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_query_tokens,
+        ),
+        suggestions=not settings.production,
+    )
+    graphql = GraphQLEndpoint(schema, clock=clock, graphiql=settings.graphiql)
+    registry = CollectorRegistry()
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+        ],
+        middleware=[
+            Middleware(RequestId),
+            Middleware(Metrics, registry=registry),
+            Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
+            Middleware(Authenticate, clock=clock),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.registry = registry
+    app.state.verifier = token_verifier(settings)
+    return app

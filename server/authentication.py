@@ -1,0 +1,59 @@
+"""Authentication at the edge: a bearer token becomes the request's `Viewer`, or a 401.
+
+RFC 6750: a refused token gets 401 with `WWW-Authenticate: Bearer error="invalid_token"`; the
+body is GraphQL-shaped so clients read one error format. Messages never echo the token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from auth.errors import TokenError
+from auth.tokens import TokenVerifier, bearer_token
+from auth.viewer import Viewer
+from store.database import Database
+from store.revocations import is_revoked
+
+
+class Authenticate:
+    def __init__(self, app: ASGIApp, *, clock: Callable[[], datetime]) -> None:
+        self.app = app
+        self.clock = clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state: Any = scope["app"].state
+        header = dict(scope["headers"]).get(b"authorization")
+        try:
+            viewer = await self._viewer(
+                None if header is None else header.decode("latin-1"), state.verifier, state.db
+            )
+        except TokenError as error:
+            response = JSONResponse(
+                {"errors": [{"message": error.message, "extensions": {"code": error.code}}]},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["viewer"] = viewer
+        await self.app(scope, receive, send)
+
+    async def _viewer(
+        self, authorization: str | None, verifier: TokenVerifier, db: Database
+    ) -> Viewer:
+        token = bearer_token(authorization)
+        if token is None:
+            return Viewer.anonymous()
+
+        async def revoked(token_id: str) -> bool:
+            return await is_revoked(db, token_id=token_id)
+
+        return await verifier.verify(token, now=self.clock(), is_revoked=revoked)

@@ -1,0 +1,245 @@
+"""The `creditgraph` command: serve, seed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import NoReturn
+
+import typer
+import uvicorn
+from pydantic import ValidationError
+from rich.progress import Progress
+
+from auth.errors import ConfigurationError
+from auth.keys import SIGNING_FILE, init_keys, load_signing_key
+from auth.roles import Role
+from auth.tokens import issue_token
+from domain.catalogue import Catalogue
+from schema import sdl
+from server.app import create_app, token_verifier
+from server.demo import seed_demo
+from server.logging import configure_logging
+from server.settings import Settings
+from store.catalogue import read_default_catalogue
+from store.database import SUBJECTS, connect
+from store.embedded import EmbeddedServer
+from store.errors import StoreError
+
+app = typer.Typer(help="creditgraph: the public credit information system's GraphQL API.")
+keys_app = typer.Typer(help="Signing and verification keys.")
+token_app = typer.Typer(help="Bearer tokens.")
+app.add_typer(keys_app, name="keys")
+app.add_typer(token_app, name="token")
+
+DEMO_SUBJECTS = 2000
+DEMO_SEED = 2020
+
+
+def fail(message: str) -> NoReturn:
+    """One clear line on stderr and a non-zero exit, never a traceback."""
+    typer.echo(f"creditgraph: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+@contextmanager
+def store_uri(settings: Settings) -> Iterator[str]:
+    """The configured MongoDB, or an embedded server for as long as the block runs."""
+    if settings.mongodb_uri is not None:
+        yield settings.mongodb_uri
+        return
+    server = EmbeddedServer(settings.data_dir, timeout=settings.store_timeout_ms / 1000)
+    try:
+        server.start()
+    except StoreError as exc:
+        fail(str(exc))
+    try:
+        yield server.uri
+    finally:
+        server.stop()
+
+
+async def _seed(
+    settings: Settings, uri: str, *, subjects: int, seed: int, only_if_empty: bool
+) -> None:
+    client = await connect(uri, timeout_ms=settings.store_timeout_ms)
+    try:
+        db = client[settings.database]
+        if only_if_empty and await db[SUBJECTS].find_one({}, {"_id": 1}) is not None:
+            return
+        catalogue: Catalogue = read_default_catalogue()
+        with Progress(transient=False) as progress:
+            task = progress.add_task("seeding demo subjects", total=subjects)
+            summary = await seed_demo(
+                db,
+                catalogue,
+                subjects=subjects,
+                seed=seed,
+                epidemic_window=settings.epidemic_window,
+                created_at=datetime.now(UTC),
+                progress=lambda n: progress.advance(task, n),
+            )
+        typer.echo(
+            f"seeded {summary.subjects_written} new subjects and "
+            f"{summary.records_written} new records "
+            f"({summary.subjects_total} subjects, {summary.records_total} records in the seed)"
+        )
+    finally:
+        await client.close()
+
+
+def _check_store(settings: Settings, uri: str) -> None:
+    async def check() -> None:
+        client = await connect(uri, timeout_ms=settings.store_timeout_ms)
+        await client.close()
+
+    try:
+        asyncio.run(check())
+    except StoreError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def serve(
+    demo: bool = typer.Option(
+        False, help="Development: seed demo data on first start and print a token per role."
+    ),
+    demo_subjects: int = typer.Option(DEMO_SUBJECTS, min=1, help="Subjects to seed with --demo."),
+) -> None:
+    """Serve the API; without CREDITGRAPH_MONGODB_URI, start the embedded store first."""
+    settings = load_settings()
+    configure_logging()
+    if demo and settings.production:
+        fail("--demo is for development; CREDITGRAPH_ENV is production")
+    if demo and settings.jwks_path is None:
+        init_keys(settings.keys_dir)
+    try:
+        token_verifier(settings)
+    except ConfigurationError as exc:
+        fail(f"cannot verify tokens: {exc.message} (run `creditgraph keys init`)")
+    with store_uri(settings) as uri:
+        _check_store(settings, uri)
+        if demo:
+            asyncio.run(
+                _seed(settings, uri, subjects=demo_subjects, seed=DEMO_SEED, only_if_empty=True)
+            )
+            asyncio.run(_print_demo_tokens(settings, uri))
+        typer.echo(f"GraphQL API: http://{settings.host}:{settings.port}/graphql")
+        uvicorn.run(
+            create_app(settings, mongodb_uri=uri),
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+        )
+
+
+@app.command()
+def seed(
+    subjects: int = typer.Option(DEMO_SUBJECTS, min=1, max=1_000_000, help="How many subjects."),
+    seed: int = typer.Option(DEMO_SEED, help="Random seed: the same seed writes the same data."),
+) -> None:
+    """Write realistic, reproducible demo data (idempotent for the same seed)."""
+    settings = load_settings()
+    with store_uri(settings) as uri:
+        try:
+            asyncio.run(_seed(settings, uri, subjects=subjects, seed=seed, only_if_empty=False))
+        except StoreError as exc:
+            fail(str(exc))
+
+
+@keys_app.command("init")
+def keys_init() -> None:
+    """Write a development key set under $CREDITGRAPH_DATA_DIR/keys (kept if it exists)."""
+    settings = load_settings()
+    files = init_keys(settings.keys_dir)
+    typer.echo(f"signing key: {files.signing}\nverification keys: {files.jwks}")
+
+
+@token_app.command("issue")
+def token_issue(
+    role: Role = typer.Option(..., help="The role the token is for."),
+    sub: str = typer.Option("cli", help="Who holds the token."),
+    org: str | None = typer.Option(None, help="The holder's organisation (bank, funding)."),
+    unit: str | None = typer.Option(None, help="The source unit (source_unit)."),
+    subject: str | None = typer.Option(None, help="The subject id (subject)."),
+    ttl: int | None = typer.Option(None, min=1, help="Lifetime in seconds (default: the role's)."),
+) -> None:
+    """Print a signed token, alone on stdout."""
+    settings = load_settings()
+    try:
+        token = issue_token(
+            load_signing_key(settings.keys_dir / SIGNING_FILE),
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            role=role,
+            sub=sub,
+            org=org,
+            unit=unit,
+            subject=subject,
+            ttl_seconds=ttl,
+            now=datetime.now(UTC),
+            max_lifetimes=settings.jwt_max_lifetimes,
+        )
+    except (ConfigurationError, ValueError) as exc:
+        fail(str(exc))
+    typer.echo(token)
+
+
+DEMO_CLAIMS: dict[Role, dict[str, str]] = {
+    Role.BANK: {"org": "DEMO-BANK"},
+    Role.FUNDING: {"org": "440300-FUNDING"},
+    Role.GOVERNMENT: {},
+    Role.SOURCE_UNIT: {"unit": "440300-SAMR"},
+    Role.CREDIT_CENTRE: {},
+}
+
+
+async def _print_demo_tokens(settings: Settings, uri: str) -> None:
+    """One ready token per role; the subject token is a demo firm's own."""
+    client = await connect(uri, timeout_ms=settings.store_timeout_ms)
+    try:
+        firm = await client[settings.database][SUBJECTS].find_one(
+            {"kind": "LEGAL_PERSON"}, {"_id": 1, "name": 1}, sort=[("_id", 1)]
+        )
+    finally:
+        await client.close()
+    key = load_signing_key(settings.keys_dir / SIGNING_FILE)
+    claims = dict(DEMO_CLAIMS)
+    if firm is not None:
+        claims[Role.SUBJECT] = {"subject": firm["_id"]}
+    typer.echo("Development tokens (send as `Authorization: Bearer <token>`):")
+    for role, extra in claims.items():
+        token = issue_token(
+            key,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            role=role,
+            sub=f"demo-{role.value}",
+            org=extra.get("org"),
+            unit=extra.get("unit"),
+            subject=extra.get("subject"),
+            now=datetime.now(UTC),
+            max_lifetimes=settings.jwt_max_lifetimes,
+        )
+        typer.echo(f"  {role.value}: {token}")
+
+
+@app.command("schema")
+def print_schema() -> None:
+    """Print the GraphQL SDL (committed as schema.graphql)."""
+    typer.echo(sdl(), nl=False)
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; a bad one ends the command naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"CREDITGRAPH_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        )
+        fail(f"invalid settings: {problems}")

@@ -1,0 +1,57 @@
+"""The GraphQL endpoint: strawberry's ASGI view with our typed per-request context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import strawberry
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from auth.viewer import Viewer
+from resolvers.context import Context, Loaders
+
+# Disclosure is counted in the city's calendar days.
+CITY_TIME = ZoneInfo("Asia/Shanghai")
+
+
+class GraphQLEndpoint(GraphQL[Context, None]):
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        *,
+        clock: Callable[[], datetime],
+        graphiql: bool,
+    ) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        self.clock = clock
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None = None
+    ) -> Context:
+        assert isinstance(request, Request), "subscriptions are not served"
+        state: Any = request.app.state
+        viewer: Viewer = request.state.viewer
+        now = self.clock()
+        return Context(
+            request=request,
+            db=state.db,
+            viewer=viewer,
+            now=now,
+            today=now.astimezone(CITY_TIME).date(),
+            catalogues=state.catalogues,
+            loaders=Loaders(state.db, now=now, grantee_org=viewer.org),
+            purpose=purpose_of(request, viewer),
+            request_id=getattr(request.state, "request_id", None),
+        )
+
+
+def purpose_of(request: Request, viewer: Viewer) -> str | None:
+    """The stated purpose of a query: the X-Purpose header, else the token's claim."""
+    stated = request.headers.get("x-purpose", "").strip()
+    return stated[:200] if stated.isprintable() and stated else viewer.purpose

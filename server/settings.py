@@ -1,0 +1,75 @@
+"""Settings, read once from the environment (prefix `CREDITGRAPH_`) and passed down as values."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.calendar import DateWindow
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Every setting the service reads; the README lists them with their defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="CREDITGRAPH_", extra="ignore")
+
+    mongodb_uri: str | None = Field(
+        default=None, description="MongoDB URI; unset starts the embedded nx-27017 store"
+    )
+    database: str = Field(default="creditgraph", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+    data_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    env: Environment = Environment.DEVELOPMENT
+    graphiql: bool = False
+    store_timeout_ms: int = Field(default=5000, ge=100, le=120_000)
+    epidemic_start: date = date(2020, 1, 24)
+    epidemic_end: date = date(2020, 12, 31)
+    max_query_depth: int = Field(default=10, ge=2, le=50)
+    max_aliases: int = Field(default=15, ge=1, le=200)
+    max_query_tokens: int = Field(default=2000, ge=100, le=100_000)
+    max_request_bytes: int = Field(default=100_000, ge=1_000, le=10_000_000)
+    jwt_issuer: str = "creditgraph"
+    jwt_audience: str = "creditgraph"
+    jwks_path: Path | None = Field(
+        default=None, description="JWKS file or directory; unset means DATA_DIR/keys"
+    )
+    jwt_hs256_secret: SecretStr | None = None
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    jwt_max_lifetimes: dict[str, int] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        DateWindow(start=self.epidemic_start, end=self.epidemic_end)
+        secret = self.jwt_hs256_secret
+        if secret is not None and self.production and secret.get_secret_value() in PLACEHOLDERS:
+            raise ValueError("jwt_hs256_secret is a placeholder; set a real secret in production")
+        return self
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def verification_keys_path(self) -> Path:
+        return self.jwks_path if self.jwks_path is not None else self.keys_dir
+
+    @property
+    def epidemic_window(self) -> DateWindow:
+        return DateWindow(start=self.epidemic_start, end=self.epidemic_end)
+
+    @property
+    def production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+
+PLACEHOLDERS = frozenset({"changeme", "change-me", "secret", "development", "dev-secret"})

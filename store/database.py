@@ -1,0 +1,100 @@
+"""Opening the database and creating the indexes every query path needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import PyMongoError
+from pymongo.uri_parser import parse_uri
+
+from store.errors import StoreUnavailable
+
+Document = dict[str, Any]
+Database = AsyncDatabase[Document]
+Client = AsyncMongoClient[Document]
+
+SUBJECTS = "subjects"
+RECORDS = "records"
+CATALOGUE_VERSIONS = "catalogue_versions"
+GRANTS = "grants"
+AUDIT_EVENTS = "audit_events"
+REVOKED_TOKENS = "revoked_tokens"
+
+# No index may include `_id`: nx-27017 fails every write to such a collection.
+INDEXES: dict[str, list[IndexModel]] = {
+    SUBJECTS: [
+        IndexModel([("identifier", ASCENDING)], unique=True, name="identifier_unique"),
+        IndexModel([("name", ASCENDING)], name="name"),
+        IndexModel([("kind", ASCENDING)], name="kind"),
+    ],
+    RECORDS: [
+        IndexModel(
+            [("source_unit", ASCENDING), ("source_record_id", ASCENDING)],
+            unique=True,
+            name="source_unit_record_unique",
+        ),
+        IndexModel([("order_key", DESCENDING)], name="ordered"),
+        IndexModel([("subject_id", ASCENDING), ("order_key", DESCENDING)], name="subject_ordered"),
+        IndexModel([("category", ASCENDING), ("order_key", DESCENDING)], name="category_ordered"),
+        IndexModel([("item_code", ASCENDING), ("order_key", DESCENDING)], name="item_ordered"),
+        IndexModel([("status", ASCENDING), ("order_key", DESCENDING)], name="status_ordered"),
+    ],
+    CATALOGUE_VERSIONS: [IndexModel([("effective_from", DESCENDING)], name="effective_from")],
+    GRANTS: [
+        IndexModel([("grantee_org", ASCENDING), ("subject_id", ASCENDING)], name="grantee_subject"),
+        IndexModel([("subject_id", ASCENDING), ("created_at", DESCENDING)], name="subject_created"),
+    ],
+    # No TTL here: Shenzhen regulation art. 45 keeps query records at least five years.
+    AUDIT_EVENTS: [
+        IndexModel([("order_key", DESCENDING)], name="ordered"),
+        IndexModel([("subject_ids", ASCENDING), ("order_key", DESCENDING)], name="subject_ordered"),
+    ],
+    # Entries expire once the token they revoke could no longer be used anyway.
+    REVOKED_TOKENS: [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry")],
+}
+
+
+def describe_host(uri: str) -> str:
+    """The host part of a URI, without user name or password, for messages."""
+    try:
+        hosts = parse_uri(uri)["nodelist"]
+    except (PyMongoError, ValueError):
+        return "an unparsable MongoDB URI"
+    return ",".join(f"{host}:{port}" for host, port in hosts) or "an unnamed host"
+
+
+async def connect(uri: str, *, timeout_ms: int) -> Client:
+    """Open a client and check that the server answers `ping` within `timeout_ms`."""
+    try:
+        client: Client = AsyncMongoClient(
+            uri,
+            tz_aware=True,
+            serverSelectionTimeoutMS=timeout_ms,
+            connectTimeoutMS=timeout_ms,
+        )
+    except (PyMongoError, ValueError) as exc:
+        raise StoreUnavailable(f"cannot use MongoDB URI for {describe_host(uri)}: {exc}") from None
+    try:
+        await client.admin.command("ping")
+    except PyMongoError:
+        await client.close()
+        raise StoreUnavailable(
+            f"MongoDB at {describe_host(uri)} did not answer within {timeout_ms} ms"
+        ) from None
+    return client
+
+
+async def ping(db: Database) -> bool:
+    try:
+        await db.command("ping")
+    except PyMongoError:
+        return False
+    return True
+
+
+async def ensure_indexes(db: Database) -> None:
+    """Create every index; creating an existing index again is a no-op."""
+    for collection, models in INDEXES.items():
+        await db[collection].create_indexes(models)

@@ -1,0 +1,149 @@
+"""Reading and writing records.
+
+Lists are ordered newest decision first, ties broken by id, and paged by keyset: each stored
+record carries `order_key` = "<decision date>|<id>", one string whose order is the list order,
+so "after this cursor" is a single range on an indexed field. (A compound index ending in
+`_id` would do the same on MongoDB, but nx-27017 then fails every write with "JSON path error
+near '_id'"; tests/test_store_conformance.py pins this.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from domain.catalogue import Category
+from domain.records import Record, RecordStatus
+from store.database import RECORDS, Database, Document
+from store.documents import from_document, insert_new, to_document
+
+ORDER = [("order_key", -1)]
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """What a record list is restricted to; `disclosed_on` keeps records in public disclosure."""
+
+    subject_id: str | None = None
+    category: Category | None = None
+    item_code: str | None = None
+    status: RecordStatus | None = None
+    decided_from: date | None = None
+    decided_to: date | None = None
+    disclosed_on: date | None = None
+
+
+def order_key(record: Record) -> str:
+    """The record's position in list order, as stored; also what its cursor holds."""
+    return f"{record.decision_date.isoformat()}|{record.id}"
+
+
+def _record(document: Document) -> Record:
+    data = from_document(document)
+    data.pop("order_key", None)
+    return Record.model_validate(data)
+
+
+def _document(record: Record) -> Document:
+    return to_document(record) | {"order_key": order_key(record)}
+
+
+def _query(spec: RecordFilter) -> Document:
+    query: Document = {}
+    if spec.subject_id is not None:
+        query["subject_id"] = spec.subject_id
+    if spec.category is not None:
+        query["category"] = spec.category.value
+    if spec.item_code is not None:
+        query["item_code"] = spec.item_code
+    statuses = {spec.status} if spec.status is not None else set(RecordStatus)
+    if spec.disclosed_on is not None:
+        # Mirrors domain.records.publicly_visible; a store test keeps the two in step.
+        statuses &= {RecordStatus.ACTIVE}
+        day = spec.disclosed_on.isoformat()
+        query["disclosure.start"] = {"$lte": day}
+        query["disclosure.end"] = {"$gt": day}
+    if statuses != set(RecordStatus):
+        query["status"] = {"$in": sorted(s.value for s in statuses)}
+    decided: Document = {}
+    if spec.decided_from is not None:
+        decided["$gte"] = spec.decided_from.isoformat()
+    if spec.decided_to is not None:
+        decided["$lte"] = spec.decided_to.isoformat()
+    if decided:
+        query["decision_date"] = decided
+    return query
+
+
+async def insert_new_records(db: Database, *, records: Sequence[Record]) -> int:
+    """Insert those not stored yet (by id) in one round trip; returns how many were new."""
+    return await insert_new(db, RECORDS, [_document(r) for r in records])
+
+
+async def get_records(db: Database, *, ids: Sequence[str]) -> list[Record | None]:
+    """Records in the order of `ids`, None where there is none (a DataLoader batch)."""
+    if not ids:
+        return []
+    found = await db[RECORDS].find({"_id": {"$in": list(ids)}}, limit=len(ids)).to_list(None)
+    by_id = {doc["_id"]: _record(doc) for doc in found}
+    return [by_id.get(i) for i in ids]
+
+
+async def find_records(
+    db: Database, *, spec: RecordFilter, after: str | None = None, limit: int
+) -> list[Record]:
+    """Records in list order after the order key `after`, at most `limit`."""
+    query = _query(spec)
+    if after is not None:
+        query["order_key"] = {"$lt": after}
+    documents = await db[RECORDS].find(query, sort=ORDER, limit=limit).to_list(None)
+    return [_record(doc) for doc in documents]
+
+
+async def count_records(db: Database, *, spec: RecordFilter) -> int:
+    return await db[RECORDS].count_documents(_query(spec))
+
+
+async def find_records_of_subjects(
+    db: Database, *, subject_ids: Sequence[str], spec: RecordFilter, limit_each: int
+) -> list[list[Record]]:
+    """The first `limit_each` records of each subject, in one round trip, in key order.
+
+    A `find` cannot bound each subject's share of an `$in`, so this is the one place a
+    pipeline does a find's job: `$firstN` after `$sort` keeps the server's memory per group
+    at `limit_each` documents (MongoDB 5.2+).
+    """
+    if not subject_ids:
+        return []
+    match = _query(spec) | {"subject_id": {"$in": list(subject_ids)}}
+    pipeline: list[Document] = [
+        {"$match": match},
+        {"$sort": {"subject_id": 1, "order_key": -1}},
+        {
+            "$group": {
+                "_id": "$subject_id",
+                "records": {"$firstN": {"input": "$$ROOT", "n": limit_each}},
+            }
+        },
+    ]
+    cursor = await db[RECORDS].aggregate(pipeline)
+    groups = await cursor.to_list(None)
+    by_subject = {g["_id"]: [_record(doc) for doc in g["records"]] for g in groups}
+    return [by_subject.get(i, []) for i in subject_ids]
+
+
+async def count_records_of_subjects(
+    db: Database, *, subject_ids: Sequence[str], spec: RecordFilter
+) -> list[int]:
+    """How many records each subject has under `spec`, in one round trip."""
+    if not subject_ids:
+        return []
+    match = _query(spec) | {"subject_id": {"$in": list(subject_ids)}}
+    pipeline: list[Document] = [
+        {"$match": match},
+        {"$group": {"_id": "$subject_id", "n": {"$sum": 1}}},
+    ]
+    cursor = await db[RECORDS].aggregate(pipeline)
+    counts = {g["_id"]: int(g["n"]) for g in await cursor.to_list(None)}
+    return [counts.get(i, 0) for i in subject_ids]

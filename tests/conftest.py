@@ -1,0 +1,157 @@
+"""Shared fixtures: a real store server for the session, a clean database per test, the app.
+
+The store is an nx-27017 server started for the session (temporary data dir, free port), or the
+MongoDB named by CREDITGRAPH_TEST_MONGODB_URI, so the same suite proves production compatibility.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from pymongo import monitoring
+
+from auth.keys import SigningKey, init_keys, load_signing_key
+from auth.tokens import issue_token
+from domain.catalogue import Catalogue
+from server.app import create_app
+from server.settings import Settings
+from store.catalogue import read_default_catalogue
+from store.database import Client, Database, connect, ensure_indexes
+from store.embedded import EmbeddedServer
+
+# The day API tests stand on unless they pick another: inside the demo data's disclosure.
+TODAY = date(2020, 9, 1)
+
+
+@dataclass
+class CommandLog(monitoring.CommandListener):
+    """Every command any client sends, so tests can count a request's round trips."""
+
+    names: list[str] = field(default_factory=list)
+    recording: bool = False
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if self.recording and event.command_name not in (
+            "hello",
+            "isMaster",
+            "ping",
+            "endSessions",
+        ):
+            self.names.append(event.command_name)
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+    def start(self) -> None:
+        self.names.clear()
+        self.recording = True
+
+    def stop(self) -> list[str]:
+        self.recording = False
+        return list(self.names)
+
+
+COMMANDS = CommandLog()
+# Registered before any client exists: PyMongo only tells clients created afterwards.
+monitoring.register(COMMANDS)
+
+
+@pytest.fixture(scope="session")
+def store_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    given = os.environ.get("CREDITGRAPH_TEST_MONGODB_URI")
+    if given:
+        yield given
+        return
+    with EmbeddedServer(tmp_path_factory.mktemp("store")) as server:
+        yield server.uri
+
+
+@pytest.fixture(scope="session")
+async def client(store_uri: str) -> AsyncIterator[Client]:
+    client = await connect(store_uri, timeout_ms=10_000)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def db(client: Client) -> AsyncIterator[Database]:
+    """A database of its own for each test, dropped afterwards."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    database = client[name]
+    await ensure_indexes(database)
+    yield database
+    await client.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return read_default_catalogue()
+
+
+@pytest.fixture
+def commands() -> CommandLog:
+    return COMMANDS
+
+
+def at(day: date) -> datetime:
+    return datetime.combine(day, time(4, 0), tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("keys")
+    init_keys(directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def signing_key(keys_dir: Path) -> SigningKey:
+    return load_signing_key(keys_dir / "signing.jwks.json")
+
+
+@pytest.fixture
+def settings(db: Database, tmp_path: Path, keys_dir: Path) -> Settings:
+    return Settings(database=db.name, data_dir=tmp_path, jwks_path=keys_dir, graphiql=False)
+
+
+@pytest.fixture
+def token(signing_key: SigningKey, settings: Settings) -> TokenFactory:
+    """Issue a token for a role, valid at `TODAY`."""
+
+    def issue(role: str, **claims: Any) -> str:
+        return issue_token(
+            signing_key,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            role=role,
+            sub=claims.pop("sub", f"{role}-user"),
+            now=claims.pop("now", at(TODAY)),
+            **claims,
+        )
+
+    return issue
+
+
+TokenFactory = Callable[..., str]
+
+
+@pytest.fixture
+async def api(settings: Settings, store_uri: str) -> AsyncIterator[httpx.AsyncClient]:
+    """HTTP through the app with its lifespan, standing on `TODAY`."""
+    app = create_app(settings, mongodb_uri=store_uri, clock=lambda: at(TODAY))
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            yield http

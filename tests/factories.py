@@ -1,0 +1,138 @@
+"""Valid subjects and records for tests, built through the domain's own rules."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime
+
+from domain.calendar import DateWindow
+from domain.catalogue import Catalogue, Category
+from domain.disclosure import Severity, disclosure_period
+from domain.identifiers import (
+    USCC_CHARSET,
+    SubjectKind,
+    resident_check_character,
+    uscc_check_character,
+)
+from domain.records import Record, RecordStatus
+from domain.subjects import Subject
+
+EPIDEMIC = DateWindow(start=date(2020, 1, 24), end=date(2020, 12, 31))
+CREATED = datetime(2021, 7, 1, tzinfo=UTC)
+_serial = itertools.count(1)
+
+
+def resident_id(serial: int, born: str = "19800101") -> str:
+    body = f"440305{born}{serial % 1000:03d}"
+    return body + resident_check_character(body)
+
+
+def uscc(serial: int) -> str:
+    tail = "".join(USCC_CHARSET[(serial // 31**i) % 31] for i in range(9))
+    body = f"91440300{tail}"
+    return body + uscc_check_character(body)
+
+
+def person(serial: int | None = None, *, name: str = "王小明") -> Subject:
+    n = next(_serial) if serial is None else serial
+    return Subject(
+        id=f"s-person-{n}",
+        kind=SubjectKind.NATURAL_PERSON,
+        identifier=resident_id(n),
+        name=name,
+        basic={
+            "district": "南山区",
+            "address": "深圳市南山区科技园南区高新南四道18号",
+            "mobile": "13812345678",
+            "birth_date": "1980-01-01",
+        },
+        created_at=CREATED,
+    )
+
+
+def firm(serial: int | None = None, *, name: str = "深圳市华鹏科技有限公司") -> Subject:
+    n = next(_serial) if serial is None else serial
+    return Subject(
+        id=f"s-firm-{n}",
+        kind=SubjectKind.LEGAL_PERSON,
+        identifier=uscc(n),
+        name=name,
+        basic={
+            "district": "福田区",
+            "address": "深圳市福田区福华三路1号",
+            "legal_representative": "李建国",
+            "contact_phone": "13912345678",
+        },
+        created_at=CREATED,
+    )
+
+
+def record(
+    catalogue: Catalogue,
+    subject: Subject,
+    *,
+    item_code: str,
+    decided: date,
+    severity: Severity = Severity.GENERAL,
+    epidemic_related: bool = False,
+    status: RecordStatus = RecordStatus.ACTIVE,
+    data_items: dict[str, str] | None = None,
+    record_id: str | None = None,
+) -> Record:
+    """A record whose data items fill every required item with a value of its format."""
+    item = catalogue.by_code[item_code]
+    n = next(_serial)
+    values = (
+        data_items
+        if data_items is not None
+        else {
+            spec.key: sample_value(spec.format.value, spec.enum_values, n)
+            for spec in item.data_items
+            if spec.required
+        }
+    )
+    dishonest = item.category is Category.DISHONEST
+    return Record(
+        id=record_id or f"r-{n}",
+        subject_id=subject.id,
+        subject_kind=subject.kind,
+        item_code=item.code,
+        catalogue_version=catalogue.version,
+        category=item.category,
+        severity=severity if dishonest else None,
+        source_unit="440300-TEST",
+        source_record_id=f"T{n}",
+        document_number=f"深市监罚〔{decided.year}〕{n}号",
+        decision_date=decided,
+        epidemic_related=epidemic_related,
+        data_items=values,
+        disclosure=disclosure_period(
+            rules=catalogue.disclosure_rules,
+            family=item.disclosure_rule,
+            decision_date=decided,
+            severity=severity,
+            dishonest=dishonest,
+            epidemic_related=epidemic_related,
+            epidemic_window=EPIDEMIC,
+        ),
+        status=status,
+        created_at=CREATED,
+    )
+
+
+def sample_value(data_format: str, enum_values: tuple[str, ...], n: int) -> str:
+    match data_format:
+        case "date":
+            return "2020-03-15"
+        case "datetime":
+            return "2020-03-15T10:00:00+08:00"
+        case "amount":
+            return str(100_000 + n)
+        case "enum":
+            return enum_values[0]
+        case "identifier":
+            return uscc(n)
+        case "document_number":
+            return f"深市监罚〔2020〕{n}号"
+        case _:
+            return f"测试内容{n}"

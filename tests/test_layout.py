@@ -1,0 +1,60 @@
+"""The layout of DESIGN.md §3: imports flow one way, and our packages load from this repo."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+PACKAGES = ("server", "schema", "resolvers", "auth", "reports", "store", "domain")
+
+# server → schema → resolvers → (auth, reports, store) → domain
+ALLOWED: dict[str, set[str]] = {
+    "domain": set(),
+    "store": {"domain"},
+    "auth": {"domain"},
+    "reports": {"domain", "auth"},
+    "resolvers": {"domain", "store", "auth", "reports"},
+    "schema": {"domain", "resolvers", "auth"},
+    "server": {"domain", "store", "auth", "reports", "resolvers", "schema"},
+}
+
+
+def imported_packages(path: Path) -> set[str]:
+    """Our top-level packages a module imports, wherever the import stands in it."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found & set(PACKAGES)
+
+
+def modules() -> list[Path]:
+    return sorted(p for package in PACKAGES for p in (ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_module_imports_only_packages_below_it(path: Path) -> None:
+    package = path.relative_to(ROOT).parts[0]
+    wrong = imported_packages(path) - ALLOWED[package] - {package}
+
+    assert not wrong, f"{package} may not import {sorted(wrong)} (DESIGN.md §3)"
+
+
+def test_store_and_auth_do_not_read_settings() -> None:
+    for package in ("store", "auth", "domain"):
+        for path in (ROOT / package).rglob("*.py"):
+            assert "server" not in imported_packages(path), path
+
+
+@pytest.mark.parametrize("name", ["schema", "store", "auth", "domain", "server", "resolvers"])
+def test_package_loads_from_this_repository(name: str) -> None:
+    module = importlib.import_module(name)
+
+    assert module.__file__ is not None
+    assert Path(module.__file__).resolve().parent == ROOT / name

@@ -1,0 +1,74 @@
+"""The served schema matches the committed SDL, and the GraphQL guards hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from schema import sdl
+from tests.helpers import error_codes, graphql
+
+SCHEMA_FILE = Path(__file__).parent.parent / "schema.graphql"
+
+
+def test_schema_matches_committed_sdl() -> None:
+    assert sdl() == SCHEMA_FILE.read_text("utf-8"), (
+        "schema.graphql drifted: run `uv run creditgraph schema > schema.graphql` and review"
+    )
+
+
+async def test_query_deeper_than_limit_is_refused(api: httpx.AsyncClient) -> None:
+    deep = "{ records { edges { node { subject { records { edges { node { subject { records {"
+    deep += " edges { node { id } } } } } } } } } } } }"
+
+    body = await graphql(api, deep)
+
+    assert body.get("data") is None
+    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+
+
+async def test_query_with_too_many_aliases_is_refused(api: httpx.AsyncClient) -> None:
+    aliases = " ".join(f"a{i}: catalogue {{ version }}" for i in range(16))
+
+    body = await graphql(api, "{ " + aliases + " }")
+
+    assert body.get("data") is None
+    assert "aliases" in body["errors"][0]["message"]
+
+
+async def test_query_with_too_many_tokens_is_refused(api: httpx.AsyncClient) -> None:
+    fields = " ".join("version" for _ in range(2100))
+
+    body = await graphql(api, "{ catalogue { " + fields + " } }")
+
+    assert body.get("data") is None
+    assert "token" in body["errors"][0]["message"].lower()
+
+
+async def test_query_over_get_is_served(api: httpx.AsyncClient) -> None:
+    response = await api.get("/graphql", params={"query": "{ catalogue { version } }"})
+
+    assert response.status_code == 200
+    assert response.json()["data"]["catalogue"]["version"]
+
+
+async def test_graphiql_is_not_served_when_disabled(api: httpx.AsyncClient) -> None:
+    response = await api.get("/graphql", headers={"accept": "text/html"})
+
+    assert "graphiql" not in response.text.lower()
+
+
+async def test_oversized_body_is_refused_before_parsing(api: httpx.AsyncClient) -> None:
+    response = await api.post(
+        "/graphql", json={"query": "{ catalogue { version } }" + " " * 200_000}
+    )
+
+    assert response.status_code == 413
+    assert error_codes(response.json()) == ["REQUEST_TOO_LARGE"]
+
+
+async def test_malformed_query_reports_syntax_error(api: httpx.AsyncClient) -> None:
+    body = await graphql(api, "{ catalogue { version ")
+
+    assert body["errors"][0]["message"].startswith("Syntax Error")
