@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from auth.viewer import Scope
 from domain.catalogue import Category
-from domain.grants import AuthorizationGrant
+from domain.grants import MAX_GRANT_PERIOD, AuthorizationGrant
 from resolvers.context import Context
 from resolvers.errors import Forbidden, InvalidArgument, NotFound, invalid_argument
 from store import grants as grant_store
@@ -34,6 +34,8 @@ async def grant_authorization(
     subject_id = _own_subject(ctx)
     if until <= ctx.now:
         raise InvalidArgument("until must be in the future", field="until")
+    if until - ctx.now > MAX_GRANT_PERIOD:
+        raise InvalidArgument("a grant lasts at most 366 days", field="until")
     try:
         grant = AuthorizationGrant(
             id=f"g-{secrets.token_hex(10)}",

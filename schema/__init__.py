@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import partial
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -14,11 +16,14 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from schema.audit import WriteAuditTrail
-from schema.errors import HideUnexpectedErrors
+from schema.errors import HideUnexpectedErrors, is_unexpected
 from schema.mutation import Mutation
 from schema.query import Query
+
+log = logging.getLogger("creditgraph.graphql")
 
 
 @dataclass(frozen=True)
@@ -30,11 +35,22 @@ class Limits:
     max_tokens: int = 2000
 
 
+class CreditSchema(strawberry.Schema):
+    """Logs only unexpected errors: refusals a client caused are answers, not incidents."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            if is_unexpected(error):
+                log.error("unexpected error: %s", error.message, exc_info=error.original_error)
+
+
 def create_schema(limits: Limits, *, suggestions: bool) -> strawberry.Schema:
     """The schema; field suggestions are off in production (they map the schema for a prober)."""
     # Extensions are factories, one instance per operation; the two caches are shared by
     # strawberry at module level whatever the instance.
-    return strawberry.Schema(
+    return CreditSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=not suggestions),

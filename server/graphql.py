@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import strawberry
@@ -52,6 +53,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
 
 def purpose_of(request: Request, viewer: Viewer) -> str | None:
-    """The stated purpose of a query: the X-Purpose header, else the token's claim."""
-    stated = request.headers.get("x-purpose", "").strip()
+    """The stated purpose of a query: the X-Purpose header, else the token's claim.
+
+    Headers carry Latin-1 only, so the header is percent-encoded UTF-8 (as in RFC 8187).
+    """
+    stated = unquote(request.headers.get("x-purpose", ""), errors="replace").strip()
     return stated[:200] if stated.isprintable() and stated else viewer.purpose

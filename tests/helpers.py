@@ -8,10 +8,20 @@ import httpx
 
 
 async def graphql(
-    http: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None
+    http: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    token: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """POST a document and return the whole JSON body."""
-    response = await http.post("/graphql", json={"query": query, "variables": variables or {}})
+    """POST a document, as the holder of `token` if given, and return the whole JSON body."""
+    sent = dict(headers or {})
+    if token is not None:
+        sent["authorization"] = f"Bearer {token}"
+    response = await http.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
+    )
     body: dict[str, Any] = response.json()
     return body
 

@@ -1,0 +1,176 @@
+"""The `creditgraph` command as a user runs it: serve, seed, keys, token."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+
+from auth.keys import load_verification_keys
+from store.embedded import free_port
+
+COMMAND = str(Path(sys.executable).with_name("creditgraph"))
+
+
+def environment(data_dir: Path, **settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDITGRAPH_")}
+    env["CREDITGRAPH_DATA_DIR"] = str(data_dir)
+    env.update({f"CREDITGRAPH_{k.upper()}": v for k, v in settings.items()})
+    return env
+
+
+def processes_using(path: Path) -> list[int]:
+    """Pids of live processes whose command line names `path` (the embedded store's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+            state = (entry / "stat").read_text().split()[2]
+        except OSError:
+            continue
+        if str(path) in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def serve_until_ready(env: dict[str, str], port: int) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [COMMAND, "serve", "--demo", "--demo-subjects", "30"],
+        env=env | {"CREDITGRAPH_PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[0]
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    pytest.fail("serve did not answer /healthz within 90 s")
+
+
+def interrupt(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=30)
+    return output
+
+
+def test_serve_demo_seeds_once_prints_tokens_and_stops_store_on_ctrl_c(tmp_path: Path) -> None:
+    env = environment(tmp_path / "var")
+    port = free_port()
+
+    first = serve_until_ready(env, port)
+    answer = httpx.post(
+        f"http://127.0.0.1:{port}/graphql",
+        json={"query": "{ subjects(first: 100) { edges { node { id } } } }"},
+    ).json()
+    output = interrupt(first)
+
+    assert first.returncode == 0
+    assert len(answer["data"]["subjects"]["edges"]) == 30
+    assert "seeded 30 new subjects" in output
+    assert f"GraphQL API: http://127.0.0.1:{port}/graphql" in output
+    for role in ("subject", "bank", "funding", "government", "source_unit", "credit_centre"):
+        assert f"  {role}: ey" in output
+    assert processes_using(tmp_path / "var") == []
+
+    second = serve_until_ready(env, port)
+    again = interrupt(second)
+
+    assert "seeded" not in again
+    assert processes_using(tmp_path / "var") == []
+
+
+def test_serve_with_unreachable_mongodb_exits_with_one_line_naming_host(tmp_path: Path) -> None:
+    env = environment(
+        tmp_path,
+        mongodb_uri="mongodb://app:s3cret@127.0.0.1:9/?serverSelectionTimeoutMS=300",
+        store_timeout_ms="500",
+    )
+    subprocess.run([COMMAND, "keys", "init"], env=env, check=True, capture_output=True)
+
+    started = time.monotonic()
+    result = subprocess.run([COMMAND, "serve"], env=env, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode != 0
+    assert time.monotonic() - started < 20
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "127.0.0.1:9" in lines[0]
+    assert "s3cret" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_with_bad_setting_names_the_variable(tmp_path: Path) -> None:
+    env = environment(tmp_path, port="not-a-port")
+
+    result = subprocess.run([COMMAND, "serve"], env=env, capture_output=True, text=True)
+
+    assert result.returncode != 0
+    assert "CREDITGRAPH_PORT" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_token_issue_prints_only_a_token_the_key_set_verifies(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    subprocess.run([COMMAND, "keys", "init"], env=env, check=True, capture_output=True)
+
+    result = subprocess.run(
+        [COMMAND, "token", "issue", "--role", "bank", "--org", "BANK-1", "--ttl", "600"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    token = result.stdout.strip()
+    assert result.stdout == token + "\n"
+    header = jwt.get_unverified_header(token)
+    key = load_verification_keys(tmp_path / "keys").get(header["kid"])
+    assert key is not None
+    claims = jwt.decode(token, key=key.key, algorithms=[key.algorithm], audience="creditgraph")
+    assert claims["role"] == "bank"
+    assert claims["org"] == "BANK-1"
+    assert claims["scope"] == "financing:read"
+    assert claims["exp"] - claims["iat"] == 600
+
+
+def test_token_issue_refuses_ttl_over_role_maximum(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    subprocess.run([COMMAND, "keys", "init"], env=env, check=True, capture_output=True)
+
+    result = subprocess.run(
+        [COMMAND, "token", "issue", "--role", "bank", "--org", "B", "--ttl", "7200"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+
+
+def test_keys_init_keeps_existing_key_set(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    subprocess.run([COMMAND, "keys", "init"], env=env, check=True, capture_output=True)
+    before = json.loads((tmp_path / "keys" / "jwks.json").read_text())
+
+    subprocess.run([COMMAND, "keys", "init"], env=env, check=True, capture_output=True)
+
+    assert json.loads((tmp_path / "keys" / "jwks.json").read_text()) == before
+    assert (tmp_path / "keys" / "signing.jwks.json").stat().st_mode & 0o777 == 0o600
