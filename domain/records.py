@@ -20,13 +20,29 @@ class RecordStatus(StrEnum):
     EXPIRED = "EXPIRED"
 
 
-class StatusChange(BaseModel):
+class ChangeKind(StrEnum):
+    """What happened to a record; every change is reported on (notice 一(三))."""
+
+    CREATED = "CREATED"
+    CORRECTED = "CORRECTED"
+    REVOKED = "REVOKED"
+    REPAIRED = "REPAIRED"
+    OBJECTION_FILED = "OBJECTION_FILED"
+    OBJECTION_RESOLVED = "OBJECTION_RESOLVED"
+    HIDDEN = "HIDDEN"
+    SHOWN = "SHOWN"
+
+
+class RecordChange(BaseModel):
+    """One entry of a record's history: the version it produced, who, when and why."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    status: RecordStatus
+    version: int = Field(ge=1)
+    kind: ChangeKind
     at: datetime
     by: str
-    reason: str
+    reason: str = ""
 
 
 class Record(BaseModel):
@@ -49,7 +65,8 @@ class Record(BaseModel):
     data_items: dict[str, str] = Field(default_factory=dict)
     disclosure: DisclosurePeriod
     status: RecordStatus = RecordStatus.ACTIVE
-    history: tuple[StatusChange, ...] = ()
+    version: int = Field(default=1, ge=1)
+    history: tuple[RecordChange, ...] = ()
     created_at: datetime
 
 
@@ -69,3 +86,20 @@ def sees_whole_file(level: PublicAttribute, *, own: bool) -> bool:
     disclosed: a grant widens the data items shown, not the records.
     """
     return own or level.allows(PublicAttribute.GOVERNMENT)
+
+
+def next_version(
+    record: Record, *, kind: ChangeKind, at: datetime, by: str, reason: str = "", **changes: object
+) -> Record:
+    """The record after one change: fields replaced, version raised, the change in its history."""
+    version = record.version + 1
+    entry = RecordChange(version=version, kind=kind, at=at, by=by, reason=reason)
+    data = record.model_dump() | changes | {"version": version}
+    data["history"] = [*record.history, entry]
+    return Record.model_validate(data)
+
+
+def first_version(record: Record, *, at: datetime, by: str) -> Record:
+    """A new record with its creation as the first entry of its history."""
+    entry = RecordChange(version=1, kind=ChangeKind.CREATED, at=at, by=by)
+    return record.model_copy(update={"version": 1, "history": (entry,)})

@@ -23,7 +23,7 @@ from server.demo_records import Case, commitment_type_for, record_values, theme_
 from server.demo_subjects import Profile, SubjectFactory, basic_values
 from server.demo_units import Document, Unit, document_kind, document_number, source_unit
 from store.database import Database
-from store.records import insert_new_records
+from store.record_changes import write_new_records
 from store.subjects import insert_new_subjects
 
 BATCH_SIZE = 500  # subjects per batch, with their records
@@ -98,7 +98,7 @@ async def seed_demo(
     )
     for batch in batches:
         written[0] += await insert_new_subjects(db, subjects=batch.subjects)
-        written[1] += await insert_new_records(db, records=batch.records)
+        written[1] += await write_new_records(db, records=batch.records)
         total[0] += len(batch.subjects)
         total[1] += len(batch.records)
         if progress is not None:

@@ -21,6 +21,8 @@ CATALOGUE_VERSIONS = "catalogue_versions"
 GRANTS = "grants"
 AUDIT_EVENTS = "audit_events"
 REVOKED_TOKENS = "revoked_tokens"
+RECORD_CHANGES = "record_changes"
+COUNTERS = "counters"
 
 # No index may include `_id`: nx-27017 fails every write to such a collection.
 INDEXES: dict[str, list[IndexModel]] = {
@@ -50,6 +52,13 @@ INDEXES: dict[str, list[IndexModel]] = {
     AUDIT_EVENTS: [
         IndexModel([("order_key", DESCENDING)], name="ordered"),
         IndexModel([("subject_ids", ASCENDING), ("order_key", DESCENDING)], name="subject_ordered"),
+    ],
+    RECORD_CHANGES: [
+        IndexModel([("seq", ASCENDING)], unique=True, name="seq_unique"),
+        # One writer per version: the optimistic lock of store/record_changes.py.
+        IndexModel(
+            [("record_id", ASCENDING), ("version", ASCENDING)], unique=True, name="version_unique"
+        ),
     ],
     # Entries expire once the token they revoke could no longer be used anyway.
     REVOKED_TOKENS: [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry")],

@@ -16,3 +16,7 @@ class StoreUnavailable(StoreError):
 
 class EmbeddedStoreError(StoreError):
     """The embedded server failed to start or to answer `ping`."""
+
+
+class StaleRecord(StoreError):
+    """Another writer changed the record first; read it again and decide again."""

@@ -39,13 +39,13 @@ def order_key(record: Record) -> str:
     return f"{record.decision_date.isoformat()}|{record.id}"
 
 
-def _record(document: Document) -> Record:
+def record_from_document(document: Document) -> Record:
     data = from_document(document)
     data.pop("order_key", None)
     return Record.model_validate(data)
 
 
-def _document(record: Record) -> Document:
+def record_document(record: Record) -> Document:
     return to_document(record) | {"order_key": order_key(record)}
 
 
@@ -78,7 +78,7 @@ def _query(spec: RecordFilter) -> Document:
 
 async def insert_new_records(db: Database, *, records: Sequence[Record]) -> int:
     """Insert those not stored yet (by id) in one round trip; returns how many were new."""
-    return await insert_new(db, RECORDS, [_document(r) for r in records])
+    return await insert_new(db, RECORDS, [record_document(r) for r in records])
 
 
 async def get_records(db: Database, *, ids: Sequence[str]) -> list[Record | None]:
@@ -86,7 +86,7 @@ async def get_records(db: Database, *, ids: Sequence[str]) -> list[Record | None
     if not ids:
         return []
     found = await db[RECORDS].find({"_id": {"$in": list(ids)}}, limit=len(ids)).to_list(None)
-    by_id = {doc["_id"]: _record(doc) for doc in found}
+    by_id = {doc["_id"]: record_from_document(doc) for doc in found}
     return [by_id.get(i) for i in ids]
 
 
@@ -98,7 +98,7 @@ async def find_records(
     if after is not None:
         query["order_key"] = {"$lt": after}
     documents = await db[RECORDS].find(query, sort=ORDER, limit=limit).to_list(None)
-    return [_record(doc) for doc in documents]
+    return [record_from_document(doc) for doc in documents]
 
 
 async def count_records(db: Database, *, spec: RecordFilter) -> int:
@@ -129,7 +129,7 @@ async def find_records_of_subjects(
     ]
     cursor = await db[RECORDS].aggregate(pipeline)
     groups = await cursor.to_list(None)
-    by_subject = {g["_id"]: [_record(doc) for doc in g["records"]] for g in groups}
+    by_subject = {g["_id"]: [record_from_document(doc) for doc in g["records"]] for g in groups}
     return [by_subject.get(i, []) for i in subject_ids]
 
 
