@@ -8,6 +8,7 @@ from strawberry.types import Info
 from resolvers import audit as audit_resolvers
 from resolvers import catalogue as catalogue_resolvers
 from resolvers import grants as grant_resolvers
+from resolvers import record_changes as change_resolvers
 from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
@@ -16,6 +17,7 @@ from schema.catalogue import Catalogue
 from schema.connections import Connection, connection
 from schema.enums import SubjectKind
 from schema.grants import Grant
+from schema.record_changes import RecordChange
 from schema.records import Record, RecordFilter, record_query
 from schema.subjects import Subject
 from schema.viewer import Viewer
@@ -100,3 +102,13 @@ class Query:
             after=after,
         )
         return connection(page, AuditEvent.of)
+
+    @strawberry.field(
+        description="Every change to a record exactly once, in a stable order; resume from "
+        "the last cursor seen (provincial reporting, notice 一(三))"
+    )
+    async def record_changes(
+        self, info: Info[Context, None], after: str | None = None, first: int | None = None
+    ) -> Connection[RecordChange]:
+        page = await change_resolvers.record_changes(info.context, after=after, first=first)
+        return connection(page, RecordChange.of)

@@ -135,3 +135,7 @@ async def find_changes(db: Database, *, after: int, limit: int) -> list[LoggedCh
             )
         )
     return changes
+
+
+async def count_changes(db: Database) -> int:
+    return await db[RECORD_CHANGES].count_documents({})

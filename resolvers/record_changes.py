@@ -1,0 +1,57 @@
+"""The provincial feed (一(三): report records on to the provincial platform): every change once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from auth.viewer import Scope
+from domain.records import ChangeKind
+from resolvers.context import Context
+from resolvers.errors import Forbidden, InvalidCursor
+from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.records import view_of
+from resolvers.views import RecordView
+from store import record_changes as change_store
+
+CURSOR_TAG = "changes"
+
+
+@dataclass(frozen=True)
+class RecordChangeView:
+    seq: int
+    kind: ChangeKind
+    at: datetime
+    record: RecordView
+
+
+def _after(after: str | None) -> int:
+    if after is None:
+        return 0
+    (seq,) = decode_cursor(CURSOR_TAG, after, 1)
+    if not seq.isdigit():
+        raise InvalidCursor("after is not a cursor of this list", field="after")
+    return int(seq)
+
+
+async def record_changes(
+    ctx: Context, *, after: str | None, first: int | None
+) -> Page[RecordChangeView]:
+    """Changes after the cursor in feed order; a consumer resumes from the last cursor it saw."""
+    if not ctx.viewer.has(Scope.RECORDS_READ):
+        raise Forbidden(f"the change feed needs scope {Scope.RECORDS_READ}")
+    size = page_size(first)
+    found = await change_store.find_changes(ctx.db, after=_after(after), limit=size + 1)
+    views = [
+        RecordChangeView(c.seq, c.kind, c.at, await view_of(ctx, c.record)) for c in found[:size]
+    ]
+
+    async def count() -> int:
+        return await change_store.count_changes(ctx.db)
+
+    return Page(
+        edges=[(encode_cursor(CURSOR_TAG, str(v.seq)), v) for v in views],
+        has_next_page=len(found) > size,
+        has_previous_page=after is not None,
+        count=count,
+    )

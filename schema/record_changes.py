@@ -1,0 +1,27 @@
+"""The change feed for the provincial platform."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from domain.records import ChangeKind
+from resolvers.record_changes import RecordChangeView
+from schema.records import Record
+
+strawberry.enum(ChangeKind, description="What happened to a record")
+
+
+@strawberry.type(description="One change to a record, with the record as it became")
+class RecordChange:
+    sequence: int = strawberry.field(description="Feed position; increasing, with gaps")
+    kind: ChangeKind
+    at: datetime
+    record: Record
+
+    @classmethod
+    def of(cls, change: RecordChangeView) -> RecordChange:
+        return cls(
+            sequence=change.seq, kind=change.kind, at=change.at, record=Record.of(change.record)
+        )
