@@ -23,3 +23,4 @@ test: sync
 
 bench: sync
 	$(UV) run --no-sync python -m bench.api
+	$(UV) run --no-sync python -m bench.eligibility

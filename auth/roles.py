@@ -62,6 +62,7 @@ ROLES: Mapping[Role, RoleSpec] = MappingProxyType(
                 Scope.AUDIT_READ,
                 Scope.RECORDS_READ,
                 Scope.RESTRICTED_READ,
+                Scope.CASES_WRITE,
             },
             hours=8,
         ),

@@ -22,6 +22,7 @@ class Scope:
     BLACKLIST_WRITE = "blacklist:write"
     AUDIT_READ = "audit:read"
     RESTRICTED_READ = "restricted:read"
+    CASES_WRITE = "cases:write"
 
 
 class Viewer(BaseModel):

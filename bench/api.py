@@ -23,6 +23,7 @@ from asgi_lifespan import LifespanManager
 from pymongo import monitoring
 
 from auth.keys import init_keys
+from reports.certificates import init_report_certificates
 from server.app import create_app
 from server.demo import seed_demo
 from server.settings import Settings
@@ -91,6 +92,7 @@ async def run(subjects: int, runs: int, directory: Path) -> dict[str, Any]:
         seeded = time.perf_counter() - started
         await client.close()
         init_keys(directory / "keys")
+        init_report_certificates(directory / "keys", now=DAY)
         settings = Settings(database="bench", data_dir=directory, jwks_path=directory / "keys")
         app = create_app(settings, mongodb_uri=server.uri, clock=lambda: DAY)
         async with LifespanManager(app) as manager:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from domain.catalogue import Catalogue, CatalogueItem
@@ -18,12 +18,19 @@ class CatalogueVersions:
     def __len__(self) -> int:
         return len(self._versions)
 
+    def __iter__(self) -> Iterator[Catalogue]:
+        return iter(self._versions)
+
     def version(self, version: str) -> Catalogue | None:
         return self._by_version.get(version)
 
     def in_force(self, day: date) -> Catalogue | None:
         """The newest version effective on or before `day`."""
         return next((c for c in self._versions if c.effective_from <= day), None)
+
+    def newest_with(self, code: str) -> Catalogue | None:
+        """The newest version that has the item, whether or not it is in force."""
+        return next((c for c in self._versions if c.item(code) is not None), None)
 
     def item(self, version: str, code: str) -> CatalogueItem:
         """The item a stored record was judged by; a missing one is a broken store."""

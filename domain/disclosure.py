@@ -100,6 +100,15 @@ def rule_in_force(
 
 
 EPIDEMIC_BASIS = "深圳市社会信用体系建设统筹小组办公室通知（2020-02-26）二(八)、三(十一)"
+TOLERANCE_BASIS = "深圳市社会信用体系建设统筹小组办公室通知（2020-02-26）三(十)"
+
+
+def tolerated(
+    *, tolerable: bool, decision_date: date, epidemic_related: bool, epidemic_window: DateWindow
+) -> bool:
+    """Notice 三(十): a tolerable matter (late annual report, unreachable address) caused by the
+    epidemic and decided during it is not recorded as dishonesty."""
+    return tolerable and epidemic_related and decision_date in epidemic_window
 
 
 def disclosure_period(
@@ -111,13 +120,27 @@ def disclosure_period(
     dishonest: bool,
     epidemic_related: bool,
     epidemic_window: DateWindow,
+    tolerable: bool = False,
 ) -> DisclosurePeriod:
-    """Compute a record's disclosure period from the rules in force on its decision date."""
+    """Compute a record's disclosure period from the rules in force on its decision date.
+
+    `tolerable` is the catalogue item's `epidemic_tolerable`; a tolerated record keeps the
+    period of its own severity, for the record's sake only: it is never disclosed.
+    """
     rule = rule_in_force(rules, family, decision_date)
     bounds = rule.bounds(severity)
     name, basis = rule.name, rule.basis
     during_epidemic = decision_date in epidemic_window
-    if dishonest and during_epidemic and epidemic_related:
+    if tolerated(
+        tolerable=tolerable,
+        decision_date=decision_date,
+        epidemic_related=epidemic_related,
+        epidemic_window=epidemic_window,
+    ):
+        # Notice 三(十) before 二(八): an excused matter is no dishonesty, so it never takes
+        # the serious period that epidemic-related dishonesty gets.
+        name, basis = f"{rule.name} + epidemic tolerance", f"{basis}; {TOLERANCE_BASIS}"
+    elif dishonest and during_epidemic and epidemic_related:
         # Notice 二(八): epidemic-related dishonesty is disclosed for the serious period.
         bounds = rule.serious
         name, basis = f"{rule.name} + epidemic serious period", f"{basis}; {EPIDEMIC_BASIS}"

@@ -45,6 +45,41 @@ class RecordChange(BaseModel):
     reason: str = ""
 
 
+# Objections (异议, domain/objections.py) annotate the record they dispute.
+
+
+class ObjectionGrounds(StrEnum):
+    ERROR = "ERROR"  # the record's content is wrong
+    SHOWN_PAST_PERIOD = "SHOWN_PAST_PERIOD"  # still shown after its disclosure period
+    WRONGLY_LISTED = "WRONGLY_LISTED"  # the subject should not have such a record at all
+    OTHER = "OTHER"  # explained in the description
+
+
+class ObjectionOutcome(StrEnum):
+    CORRECTED = "CORRECTED"  # the source unit corrected the record's data items
+    REMOVED_FROM_DISPLAY = "REMOVED_FROM_DISPLAY"  # no longer shown to the public
+    UPHELD = "UPHELD"  # the record stands as it is
+
+
+class ObjectionState(StrEnum):
+    PENDING = "PENDING"
+    CORRECTED = ObjectionOutcome.CORRECTED.value
+    REMOVED_FROM_DISPLAY = ObjectionOutcome.REMOVED_FROM_DISPLAY.value
+    UPHELD = ObjectionOutcome.UPHELD.value
+
+
+class ObjectionNote(BaseModel):
+    """The annotation on a disputed record (异议标注), shown to every viewer of the record."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    objection_id: str
+    state: ObjectionState
+    grounds: ObjectionGrounds
+    filed_at: datetime
+    resolved_at: datetime | None = None
+
+
 class Record(BaseModel):
     """One record in a subject's file, as submitted by its source unit."""
 
@@ -65,6 +100,13 @@ class Record(BaseModel):
     data_items: dict[str, str] = Field(default_factory=dict)
     disclosure: DisclosurePeriod
     status: RecordStatus = RecordStatus.ACTIVE
+    # Removed from public display on an objection (异议); whole-file viewers still see it.
+    hidden: bool = False
+    # Shenzhen regulation art. 39: the person refused its recording; see `sees_opted_out`.
+    opted_out: bool = False
+    objection: ObjectionNote | None = None
+    # The commitment whose breach this record is (notice 一(二)5); linked both ways.
+    commitment_id: str | None = None
     version: int = Field(default=1, ge=1)
     history: tuple[RecordChange, ...] = ()
     created_at: datetime
@@ -74,6 +116,8 @@ def publicly_visible(record: Record, today: date) -> bool:
     """Whether an anonymous portal viewer may see the record today (DESIGN.md §5)."""
     return (
         record.status is RecordStatus.ACTIVE
+        and not record.hidden
+        and not record.opted_out
         and record.disclosure.state(today) is DisclosureState.DISCLOSED
     )
 
@@ -86,6 +130,16 @@ def sees_whole_file(level: PublicAttribute, *, own: bool) -> bool:
     disclosed: a grant widens the data items shown, not the records.
     """
     return own or level.allows(PublicAttribute.GOVERNMENT)
+
+
+def sees_opted_out(level: PublicAttribute, *, own: bool) -> bool:
+    """Whether a viewer sees records whose recording the person refused (art. 39).
+
+    Shenzhen regulation art. 39: such records are "not recorded or shown", so no one uses them,
+    government sharing included; the person still sees its own file, and the credit centre
+    keeps them (restricted) to show them again should the person withdraw the refusal.
+    """
+    return own or level.allows(PublicAttribute.RESTRICTED)
 
 
 def next_version(

@@ -8,7 +8,7 @@ from datetime import date
 from auth.viewer import Scope
 from domain.catalogue import CatalogueItem, Category, PublicAttribute
 from domain.identifiers import SubjectKind
-from domain.records import sees_whole_file
+from domain.records import sees_opted_out, sees_whole_file
 from resolvers.context import Context
 
 
@@ -46,6 +46,13 @@ def disclosed_on(ctx: Context, subject_id: str | None) -> date | None:
     else:
         level, own = ctx.viewer.level_for(subject_id), ctx.viewer.owns(subject_id)
     return None if sees_whole_file(level, own=own) else ctx.today
+
+
+def hides_opted_out(ctx: Context, subject_id: str | None) -> bool:
+    """Whether records the person refused (art. 39) must be left out for this viewer."""
+    if subject_id is None:
+        return not sees_opted_out(ctx.viewer.base_level, own=False)
+    return not sees_opted_out(ctx.viewer.level_for(subject_id), own=ctx.viewer.owns(subject_id))
 
 
 def basic_item(ctx: Context, kind: SubjectKind) -> CatalogueItem:

@@ -20,6 +20,7 @@ class AuditTrail:
     data_item_keys: set[str] = field(default_factory=set)
     grant_ids: set[str] = field(default_factory=set)
     wrote: bool = False
+    judged: bool = False
 
     def saw(
         self,
@@ -43,9 +44,17 @@ class AuditTrail:
         self.wrote = True
         self.subject_ids.add(subject_id)
 
+    def consulted(self, subject_id: str, *, grant_id: str | None = None) -> None:
+        """A subject's file was judged (eligibility, a financing profile): audited whatever
+        the answer shows, with the grant relied on (Shenzhen regulation art. 45)."""
+        self.judged = True
+        self.subject_ids.add(subject_id)
+        if grant_id is not None:
+            self.grant_ids.add(grant_id)
+
     @property
     def needed(self) -> bool:
-        return self.wrote or bool(self.data_item_keys)
+        return self.wrote or self.judged or bool(self.data_item_keys)
 
     def event(
         self,

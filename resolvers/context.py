@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
@@ -11,11 +12,17 @@ from starlette.requests import Request
 from strawberry.dataloader import DataLoader
 
 from auth.viewer import Viewer
+from domain.blacklist import BlacklistEntry
+from domain.calendar import DateWindow
 from domain.catalogue_versions import CatalogueVersions
+from domain.commitments import Commitment
 from domain.grants import AuthorizationGrant
 from domain.records import Record
 from domain.subjects import Subject
+from reports.issuer import ReportIssuer
 from resolvers.audit_trail import AuditTrail
+from store import blacklist as blacklist_store
+from store import commitments as commitment_store
 from store import grants as grant_store
 from store import records as record_store
 from store import subjects as subject_store
@@ -46,6 +53,8 @@ class Loaders:
     subject_records: DataLoader[SubjectSlice, list[Record]] = field(init=False)
     subject_record_counts: DataLoader[tuple[str, RecordFilter], int] = field(init=False)
     grants: DataLoader[str, list[AuthorizationGrant]] = field(init=False)
+    blacklist_entries: DataLoader[str, list[BlacklistEntry]] = field(init=False)
+    commitments: DataLoader[str, list[Commitment]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.subjects = DataLoader(self._load_subjects)
@@ -53,12 +62,20 @@ class Loaders:
         self.subject_records = DataLoader(self._load_subject_records)
         self.subject_record_counts = DataLoader(self._load_subject_record_counts)
         self.grants = DataLoader(self._load_grants)
+        self.blacklist_entries = DataLoader(self._load_blacklist_entries)
+        self.commitments = DataLoader(self._load_commitments)
 
     async def _load_subjects(self, ids: list[str]) -> list[Subject | None]:
         return await subject_store.get_subjects(self.db, ids=ids)
 
     async def _load_records(self, ids: list[str]) -> list[Record | None]:
         return await record_store.get_records(self.db, ids=ids)
+
+    async def _load_blacklist_entries(self, subject_ids: list[str]) -> list[list[BlacklistEntry]]:
+        return await blacklist_store.entries_of_subjects(self.db, subject_ids=subject_ids)
+
+    async def _load_commitments(self, subject_ids: list[str]) -> list[list[Commitment]]:
+        return await commitment_store.commitments_of_subjects(self.db, subject_ids=subject_ids)
 
     async def _load_subject_records(self, keys: list[SubjectSlice]) -> list[list[Record]]:
         found: dict[SubjectSlice, list[Record]] = {}
@@ -90,6 +107,12 @@ class Loaders:
         )
 
 
+def forget(loader: DataLoader[str, G], key: str) -> None:
+    """Drop what a loader holds for `key` after a write changed it (a no-op if it holds none)."""
+    with suppress(KeyError):
+        loader.clear(key)
+
+
 def _by_spec(pairs: Iterable[tuple[str, G]]) -> dict[G, list[str]]:
     """Subject ids grouped by the spec they are asked under, for one query per spec."""
     groups: dict[G, list[str]] = {}
@@ -107,6 +130,8 @@ class Context:
     today: date
     catalogues: CatalogueVersions
     loaders: Loaders
+    epidemic_window: DateWindow
     purpose: str | None = None
     request_id: str | None = None
     audit: AuditTrail = field(default_factory=AuditTrail)
+    reports: ReportIssuer | None = None

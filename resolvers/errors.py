@@ -4,8 +4,28 @@
     ├── InvalidArgument      BAD_USER_INPUT: an argument breaks a rule (names field and rule)
     │   ├── InvalidIdentifier INVALID_IDENTIFIER: a code or number fails its check character
     │   ├── InvalidCursor     INVALID_CURSOR: `after` is not a cursor this API issued
-    │   └── PageTooLarge      PAGE_SIZE: `first` is outside 0..100
+    │   ├── PageTooLarge      PAGE_SIZE: `first` is outside 0..100
+    │   ├── BatchTooLarge     BATCH_TOO_LARGE: more items in one batch than allowed
+    │   └── NotInCatalogue    NOT_IN_CATALOGUE: a data item the catalogue item does not have
     ├── NotFound             NOT_FOUND: what a mutation names does not exist for this viewer
+    ├── AlreadyRevoked       ALREADY_REVOKED: the record was revoked before
+    ├── NotApplicable        NOT_APPLICABLE: the request does not apply to this kind of subject
+    ├── RepairNotApplicable  REPAIR_NOT_APPLICABLE: not an active dishonesty record in disclosure
+    ├── RepairTooEarly       REPAIR_TOO_EARLY: before the earliest repair date (in the message)
+    ├── RepairAlreadyOpen    REPAIR_ALREADY_OPEN: the record has an application under review
+    ├── ObjectionAlreadyOpen OBJECTION_ALREADY_OPEN: the record has a pending objection
+    ├── NotOpen              NOT_OPEN: the application or objection is not awaiting a decision
+    ├── AlreadyExtended      ALREADY_EXTENDED: a deadline is extended once only
+    ├── DeadlinePassed       DEADLINE_PASSED: too late to extend the deadline
+    ├── UnitNotAuthorized    UNIT_NOT_AUTHORIZED: the unit is not the one that does this (一(三))
+    ├── CommitmentExists     COMMITMENT_EXISTS: the unit registered this number differently
+    ├── CommitmentNotActive  COMMITMENT_NOT_ACTIVE: fulfilled already, nothing to fulfil or break
+    ├── AlreadyViolated      ALREADY_VIOLATED: a breach of the commitment was reported already
+    ├── BlacklistBasisInvalid BLACKLIST_BASIS_INVALID: a basis record cannot carry the listing
+    ├── AlreadyListed        ALREADY_LISTED: an entry in force rests on one of these records
+    ├── NotInForce           NOT_IN_FORCE: the blacklist entry was removed or has expired
+    ├── ProgrammeUnknown     PROGRAMME_UNKNOWN: no incentive programme has this code
+    ├── GrantRequired        GRANT_REQUIRED: no live grant from the subject to the viewer's org
     ├── Forbidden            FORBIDDEN: the token lacks a scope (named in the message)
     └── ForbiddenFilter      FORBIDDEN_FILTER: a lookup or filter by a value the viewer may
                              not see, refused so that answers cannot act as an oracle
@@ -46,6 +66,86 @@ class InvalidCursor(InvalidArgument):
 
 class PageTooLarge(InvalidArgument):
     code = "PAGE_SIZE"
+
+
+class BatchTooLarge(InvalidArgument):
+    code = "BATCH_TOO_LARGE"
+
+
+class AlreadyRevoked(ApiError):
+    code = "ALREADY_REVOKED"
+
+
+class NotInCatalogue(InvalidArgument):
+    code = "NOT_IN_CATALOGUE"
+
+
+class NotApplicable(ApiError):
+    code = "NOT_APPLICABLE"
+
+
+class RepairNotApplicable(ApiError):
+    code = "REPAIR_NOT_APPLICABLE"
+
+
+class RepairTooEarly(ApiError):
+    code = "REPAIR_TOO_EARLY"
+
+
+class RepairAlreadyOpen(ApiError):
+    code = "REPAIR_ALREADY_OPEN"
+
+
+class ObjectionAlreadyOpen(ApiError):
+    code = "OBJECTION_ALREADY_OPEN"
+
+
+class NotOpen(ApiError):
+    code = "NOT_OPEN"
+
+
+class AlreadyExtended(ApiError):
+    code = "ALREADY_EXTENDED"
+
+
+class DeadlinePassed(ApiError):
+    code = "DEADLINE_PASSED"
+
+
+class UnitNotAuthorized(ApiError):
+    code = "UNIT_NOT_AUTHORIZED"
+
+
+class CommitmentExists(ApiError):
+    code = "COMMITMENT_EXISTS"
+
+
+class CommitmentNotActive(ApiError):
+    code = "COMMITMENT_NOT_ACTIVE"
+
+
+class AlreadyViolated(ApiError):
+    code = "ALREADY_VIOLATED"
+
+
+class BlacklistBasisInvalid(ApiError):
+    code = "BLACKLIST_BASIS_INVALID"
+
+
+class AlreadyListed(ApiError):
+    code = "ALREADY_LISTED"
+
+
+class NotInForce(ApiError):
+    code = "NOT_IN_FORCE"
+
+
+class ProgrammeUnknown(ApiError):
+    code = "PROGRAMME_UNKNOWN"
+
+
+class GrantRequired(ApiError):
+    code = "GRANT_REQUIRED"
 
 
 class NotFound(ApiError):

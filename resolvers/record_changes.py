@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from auth.viewer import Scope
-from domain.records import ChangeKind
+from domain.records import ChangeKind, Record
+from resolvers.access import hides_opted_out
 from resolvers.context import Context
 from resolvers.errors import Forbidden, InvalidCursor
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
@@ -22,7 +23,7 @@ class RecordChangeView:
     seq: int
     kind: ChangeKind
     at: datetime
-    record: RecordView
+    record: RecordView | None
 
 
 def _after(after: str | None) -> int:
@@ -34,6 +35,16 @@ def _after(after: str | None) -> int:
     return int(seq)
 
 
+async def _shown(ctx: Context, record: Record) -> RecordView | None:
+    """The record as changed, withheld where the person refused its recording (art. 39).
+
+    The change itself stays in the feed, so every consumer's cursor still moves past it.
+    """
+    if record.opted_out and hides_opted_out(ctx, record.subject_id):
+        return None
+    return await view_of(ctx, record)
+
+
 async def record_changes(
     ctx: Context, *, after: str | None, first: int | None
 ) -> Page[RecordChangeView]:
@@ -43,7 +54,7 @@ async def record_changes(
     size = page_size(first)
     found = await change_store.find_changes(ctx.db, after=_after(after), limit=size + 1)
     views = [
-        RecordChangeView(c.seq, c.kind, c.at, await view_of(ctx, c.record)) for c in found[:size]
+        RecordChangeView(c.seq, c.kind, c.at, await _shown(ctx, c.record)) for c in found[:size]
     ]
 
     async def count() -> int:

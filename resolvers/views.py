@@ -9,7 +9,7 @@ from auth.masking import ShownValue, show_items
 from domain.catalogue import CatalogueItem, Category, PublicAttribute
 from domain.disclosure import DisclosurePeriod, DisclosureState, Severity
 from domain.identifiers import SubjectKind
-from domain.records import Record, RecordStatus
+from domain.records import ObjectionNote, Record, RecordStatus
 from domain.subjects import Subject
 
 
@@ -40,6 +40,7 @@ class RecordView:
     disclosure_state: DisclosureState
     status: RecordStatus
     level: PublicAttribute
+    objection: ObjectionNote | None = None
 
 
 def subject_view(subject: Subject, basic: CatalogueItem, level: PublicAttribute) -> SubjectView:
@@ -76,4 +77,5 @@ def record_view(
         disclosure_state=record.disclosure.state(today),
         status=record.status,
         level=level,
+        objection=record.objection,
     )

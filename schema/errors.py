@@ -1,4 +1,8 @@
-"""Error masking: expected errors keep their message and code, anything else is hidden."""
+"""Error codes and masking: every error carries a stable code; unexpected ones say no more.
+
+Parse and validation errors come from graphql-core and strawberry's guards without a code;
+`code_for` names one, which the HTTP endpoint adds, so clients branch on `extensions.code` alone.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,16 @@ from strawberry.extensions import MaskErrors
 from resolvers.errors import ApiError
 
 INTERNAL_ERROR = "INTERNAL_ERROR"
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+
+# The guards' messages (strawberry's depth, alias and token limiters) mark a refused document.
+_GUARD_MESSAGES = (
+    "exceeds maximum operation depth",
+    "aliases found",
+    "Document contains more than",
+)
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -26,3 +40,11 @@ class HideUnexpectedErrors(MaskErrors):
         masked = super().anonymise_error(error)
         masked.extensions = {"code": INTERNAL_ERROR}
         return masked
+
+
+def code_for(error: GraphQLError) -> str:
+    if any(marker in error.message for marker in _GUARD_MESSAGES):
+        return TOO_COMPLEX
+    if error.message.startswith("Syntax Error"):
+        return PARSE_FAILED
+    return VALIDATION_FAILED

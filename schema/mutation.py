@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 from strawberry.types import Info
 
+from domain.disclosure import Severity
+from domain.repair import RepairDecision
+from resolvers import blacklist as blacklist_resolvers
+from resolvers import cases as case_resolvers
+from resolvers import commitment_violations as violation_resolvers
+from resolvers import commitments as commitment_resolvers
 from resolvers import grants as grant_resolvers
+from resolvers import objections as objection_resolvers
+from resolvers import recording_preference as preference_resolvers
+from resolvers import records as record_resolvers
+from resolvers import repair as repair_resolvers
+from resolvers import reports as report_resolvers
+from resolvers import submission as submission_resolvers
 from resolvers.context import Context
 from resolvers.errors import ApiError
+from schema.blacklist import (
+    BlacklistEntry,
+    ListOnBlacklistResult,
+    ListOnBlacklistSuccess,
+    RemoveFromBlacklistResult,
+    RemoveFromBlacklistSuccess,
+)
+from schema.cases import PublishCaseInput, PublishCaseResult, PublishCaseSuccess, TypicalCase
+from schema.commitments import (
+    Commitment,
+    FulfilCommitmentResult,
+    FulfilCommitmentSuccess,
+    RegisterCommitmentInput,
+    RegisterCommitmentResult,
+    RegisterCommitmentSuccess,
+    ReportCommitmentViolationResult,
+    ReportCommitmentViolationSuccess,
+)
+from schema.enums import ObjectionGrounds, ObjectionOutcome
 from schema.grants import (
     Grant,
     GrantAuthorizationInput,
@@ -16,11 +49,260 @@ from schema.grants import (
     RevokeAuthorizationResult,
     RevokeAuthorizationSuccess,
 )
+from schema.objections import (
+    DataItemValueInput,
+    ExtendObjectionResult,
+    ExtendObjectionSuccess,
+    FileObjectionResult,
+    FileObjectionSuccess,
+    Objection,
+    ResolveObjectionResult,
+    ResolveObjectionSuccess,
+)
+from schema.recording_preference import (
+    SetRecordingPreferenceResult,
+    SetRecordingPreferenceSuccess,
+)
+from schema.records import Record
+from schema.repair import (
+    ApplyForRepairInput,
+    ApplyForRepairResult,
+    ApplyForRepairSuccess,
+    RepairApplication,
+    ReviewRepairResult,
+    ReviewRepairSuccess,
+)
+from schema.reports import CreditReport, IssueCreditReportResult, IssueCreditReportSuccess
 from schema.results import UserError
+from schema.submission import (
+    RecordSubmissionInput,
+    RevokeRecordResult,
+    RevokeRecordSuccess,
+    SubmitRecordsResult,
+)
 
 
 @strawberry.type
 class Mutation:
+    @strawberry.mutation(description="A subject applies to repair a dishonesty record (三(十一))")
+    async def apply_for_repair(
+        self, info: Info[Context, None], input: ApplyForRepairInput
+    ) -> ApplyForRepairResult:
+        try:
+            application = await repair_resolvers.apply_for_repair(
+                info.context,
+                record_id=str(input.record),
+                measures=input.measures,
+                evidence=[e.given() for e in input.evidence],
+            )
+        except ApiError as error:
+            return UserError.of(error)
+        return ApplyForRepairSuccess(
+            application=RepairApplication.of(application, info.context.today)
+        )
+
+    @strawberry.mutation(
+        description="The credit centre approves or rejects a repair application, or extends "
+        "its deadline once by 3 working days; approval ends the record's public disclosure"
+    )
+    async def review_repair(
+        self,
+        info: Info[Context, None],
+        id: strawberry.ID,
+        decision: RepairDecision,
+        reason: str | None = None,
+    ) -> ReviewRepairResult:
+        try:
+            application = await repair_resolvers.review_repair(
+                info.context, application_id=str(id), decision=decision, reason=reason
+            )
+        except ApiError as error:
+            return UserError.of(error)
+        return ReviewRepairSuccess(
+            application=RepairApplication.of(application, info.context.today)
+        )
+
+    @strawberry.mutation(description="A subject disputes one of its records; annotated at once")
+    async def file_objection(
+        self,
+        info: Info[Context, None],
+        record: strawberry.ID,
+        grounds: ObjectionGrounds,
+        description: str | None = None,
+    ) -> FileObjectionResult:
+        try:
+            objection = await objection_resolvers.file_objection(
+                info.context, record_id=str(record), grounds=grounds, description=description
+            )
+        except ApiError as error:
+            return UserError.of(error)
+        return FileObjectionSuccess(objection=Objection.of(objection, info.context.today))
+
+    @strawberry.mutation(
+        description="The credit centre or the record's source unit resolves an objection: "
+        "corrected (with the corrected data items), removed from display, or upheld"
+    )
+    async def resolve_objection(
+        self,
+        info: Info[Context, None],
+        id: strawberry.ID,
+        outcome: ObjectionOutcome,
+        reason: str | None = None,
+        corrected_data_items: list[DataItemValueInput] | None = None,
+    ) -> ResolveObjectionResult:
+        try:
+            objection = await objection_resolvers.resolve_objection(
+                info.context,
+                objection_id=str(id),
+                outcome=outcome,
+                reason=reason,
+                corrections={i.key: i.value for i in corrected_data_items or []},
+            )
+        except ApiError as error:
+            return UserError.of(error)
+        return ResolveObjectionSuccess(objection=Objection.of(objection, info.context.today))
+
+    @strawberry.mutation(
+        description="The source unit's decision on an objection is extended once, by 3 "
+        "working days, on or before its deadline"
+    )
+    async def extend_objection(
+        self, info: Info[Context, None], id: strawberry.ID, reason: str
+    ) -> ExtendObjectionResult:
+        try:
+            objection = await objection_resolvers.extend_objection(
+                info.context, objection_id=str(id), reason=reason
+            )
+        except ApiError as error:
+            return UserError.of(error)
+        return ExtendObjectionSuccess(objection=Objection.of(objection, info.context.today))
+
+    @strawberry.mutation(
+        description="A natural person refuses (or allows again) the recording of "
+        "commendations, volunteering and donations about them (Shenzhen regulation art. 39)"
+    )
+    async def set_recording_preference(
+        self, info: Info[Context, None], opt_out: bool
+    ) -> SetRecordingPreferenceResult:
+        try:
+            preference = await preference_resolvers.set_recording_preference(
+                info.context, opt_out=opt_out
+            )
+        except ApiError as error:
+            return UserError.of(error)
+        return SetRecordingPreferenceSuccess(
+            opted_out=preference.opted_out, records_changed=preference.records_changed
+        )
+
+    @strawberry.mutation(description="The credit centre publishes a typical case (notice 二(五))")
+    async def publish_case(
+        self, info: Info[Context, None], input: PublishCaseInput
+    ) -> PublishCaseResult:
+        try:
+            view = await case_resolvers.publish_case(
+                info.context,
+                kind=input.kind,
+                title=input.title,
+                summary=input.summary,
+                subject_id=None if input.subject is None else str(input.subject),
+                record_ids=[str(r) for r in input.records],
+            )
+        except ApiError as error:
+            return UserError.of(error)
+        return PublishCaseSuccess(case=TypicalCase.of(view))
+
+    @strawberry.mutation(description="The managing unit registers a credit commitment (二(九))")
+    async def register_commitment(
+        self, info: Info[Context, None], input: RegisterCommitmentInput
+    ) -> RegisterCommitmentResult:
+        try:
+            found = await commitment_resolvers.register_commitment(info.context, input.to_given())
+            view = await commitment_resolvers.view_of(info.context, found)
+        except ApiError as error:
+            return UserError.of(error)
+        return RegisterCommitmentSuccess(commitment=Commitment.of(view))
+
+    @strawberry.mutation(description="The managing unit confirms a commitment was kept")
+    async def fulfil_commitment(
+        self, info: Info[Context, None], id: strawberry.ID
+    ) -> FulfilCommitmentResult:
+        try:
+            found = await commitment_resolvers.fulfil_commitment(
+                info.context, commitment_id=str(id)
+            )
+            view = await commitment_resolvers.view_of(info.context, found)
+        except ApiError as error:
+            return UserError.of(error)
+        return FulfilCommitmentSuccess(commitment=Commitment.of(view))
+
+    @strawberry.mutation(
+        description="The managing unit reports a broken commitment; the breach becomes a "
+        "DISHONEST_5 dishonesty record (notice 一(二)5), linked both ways"
+    )
+    async def report_commitment_violation(
+        self,
+        info: Info[Context, None],
+        id: strawberry.ID,
+        facts: str,
+        decision_date: date,
+        document_number: str,
+        epidemic_impact: str,
+        severity: Severity,
+    ) -> ReportCommitmentViolationResult:
+        try:
+            found, record = await violation_resolvers.report_commitment_violation(
+                info.context,
+                commitment_id=str(id),
+                facts=facts,
+                epidemic_impact=epidemic_impact,
+                decision_date=decision_date,
+                document_number=document_number,
+                severity=severity,
+            )
+            view = await commitment_resolvers.view_of(info.context, found)
+            record_view = await record_resolvers.view_of(info.context, record)
+        except ApiError as error:
+            return UserError.of(error)
+        return ReportCommitmentViolationSuccess(
+            commitment=Commitment.of(view), record=Record.of(record_view)
+        )
+
+    @strawberry.mutation(
+        description="The credit centre lists a subject on the blacklist, resting on serious "
+        "dishonesty on public display (notice 二(八)); the notice to the subject is kept"
+    )
+    async def list_on_blacklist(
+        self,
+        info: Info[Context, None],
+        subject: strawberry.ID,
+        basis_records: list[strawberry.ID],
+        reason: str,
+        until: date,
+    ) -> ListOnBlacklistResult:
+        try:
+            entry = await blacklist_resolvers.list_on_blacklist(
+                info.context,
+                subject_id=str(subject),
+                basis_record_ids=[str(r) for r in basis_records],
+                reason=reason,
+                until=until,
+            )
+        except ApiError as error:
+            return UserError.of(error)
+        return ListOnBlacklistSuccess(entry=BlacklistEntry.of(entry, info.context.today))
+
+    @strawberry.mutation(description="The credit centre removes an entry in force at once")
+    async def remove_from_blacklist(
+        self, info: Info[Context, None], id: strawberry.ID, reason: str
+    ) -> RemoveFromBlacklistResult:
+        try:
+            entry = await blacklist_resolvers.remove_from_blacklist(
+                info.context, entry_id=str(id), reason=reason
+            )
+        except ApiError as error:
+            return UserError.of(error)
+        return RemoveFromBlacklistSuccess(entry=BlacklistEntry.of(entry, info.context.today))
+
     @strawberry.mutation(description="A subject authorises an organisation to query its file")
     async def grant_authorization(
         self, info: Info[Context, None], input: GrantAuthorizationInput
@@ -47,3 +329,44 @@ class Mutation:
         except ApiError as error:
             return UserError.of(error)
         return RevokeAuthorizationSuccess(grant=Grant.of(grant, info.context.now))
+
+    @strawberry.mutation(
+        description="A source unit submits up to 1,000 records; each is answered on its own "
+        "(notice 一(三), 一(四))"
+    )
+    async def submit_records(
+        self, info: Info[Context, None], records: list[RecordSubmissionInput]
+    ) -> SubmitRecordsResult:
+        results = await submission_resolvers.submit_records(
+            info.context, [r.to_domain() for r in records]
+        )
+        return SubmitRecordsResult.of(results)
+
+    @strawberry.mutation(
+        description="The unit that submitted a record revokes it (the decision was overturned)"
+    )
+    async def revoke_record(
+        self, info: Info[Context, None], id: strawberry.ID, reason: str
+    ) -> RevokeRecordResult:
+        try:
+            view = await submission_resolvers.revoke_record(
+                info.context, record_id=str(id), reason=reason
+            )
+        except ApiError as error:
+            return UserError.of(error)
+        return RevokeRecordSuccess(record=Record.of(view))
+
+    @strawberry.mutation(
+        description="A signed credit report with the centre's seal, for the subject itself or "
+        "the credit centre (notice 二(六))"
+    )
+    async def issue_credit_report(
+        self, info: Info[Context, None], subject: strawberry.ID, purpose: str
+    ) -> IssueCreditReportResult:
+        try:
+            report = await report_resolvers.issue_credit_report(
+                info.context, subject_id=str(subject), purpose=purpose
+            )
+        except ApiError as error:
+            return UserError.of(error)
+        return IssueCreditReportSuccess(report=CreditReport.of(report))

@@ -18,10 +18,15 @@ class RecordChange:
     sequence: int = strawberry.field(description="Feed position; increasing, with gaps")
     kind: ChangeKind
     at: datetime
-    record: Record
+    record: Record | None = strawberry.field(
+        description="The record as it became; null where the person refused its recording"
+    )
 
     @classmethod
     def of(cls, change: RecordChangeView) -> RecordChange:
         return cls(
-            sequence=change.seq, kind=change.kind, at=change.at, record=Record.of(change.record)
+            sequence=change.seq,
+            kind=change.kind,
+            at=change.at,
+            record=None if change.record is None else Record.of(change.record),
         )

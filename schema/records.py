@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from domain import disclosure
+from domain import disclosure, records
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
 from resolvers.records import RecordQuery
 from resolvers.views import RecordView
 from schema.catalogue import CatalogueItem
 from schema.data_items import DataItem
-from schema.enums import Category, DisclosureState, PublicAttribute, RecordStatus, Severity
+from schema.enums import (
+    Category,
+    DisclosureState,
+    ObjectionGrounds,
+    ObjectionState,
+    PublicAttribute,
+    RecordStatus,
+    Severity,
+)
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
@@ -47,6 +55,25 @@ class Disclosure:
         )
 
 
+@strawberry.type(description="异议标注: the record is disputed, or was; shown to every viewer")
+class ObjectionNote:
+    objection_id: strawberry.ID
+    state: ObjectionState
+    grounds: ObjectionGrounds
+    filed_at: datetime
+    resolved_at: datetime | None
+
+    @classmethod
+    def of(cls, note: records.ObjectionNote) -> ObjectionNote:
+        return cls(
+            objection_id=strawberry.ID(note.objection_id),
+            state=note.state,
+            grounds=note.grounds,
+            filed_at=note.filed_at,
+            resolved_at=note.resolved_at,
+        )
+
+
 @strawberry.type(description="信用记录")
 class Record:
     id: strawberry.ID
@@ -60,6 +87,7 @@ class Record:
     status: RecordStatus
     disclosure: Disclosure
     data_items: list[DataItem]
+    objection: ObjectionNote | None
     view: strawberry.Private[RecordView]
 
     @strawberry.field(description="The catalogue item the record was submitted under")
@@ -93,6 +121,7 @@ class Record:
             status=view.status,
             disclosure=Disclosure.of(view.disclosure, view.disclosure_state),
             data_items=[DataItem.of(v) for v in view.data_items],
+            objection=None if view.objection is None else ObjectionNote.of(view.objection),
             view=view,
         )
 

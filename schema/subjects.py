@@ -5,9 +5,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from resolvers import blacklist as blacklist_resolvers
+from resolvers import commitments as commitment_resolvers
 from resolvers import records as record_resolvers
 from resolvers.context import Context
 from resolvers.views import SubjectView
+from schema.commitments import Commitment
 from schema.connections import Connection, connection
 from schema.data_items import DataItem
 from schema.enums import PublicAttribute, SubjectKind
@@ -26,6 +29,20 @@ class Subject:
     access_level: PublicAttribute = strawberry.field(
         description="The viewer's level for this subject"
     )
+
+    @strawberry.field(
+        description="信用承诺 the viewer may see: a person's at AUTHORIZED only, an "
+        "organisation's while valid (whole-file viewers: all)"
+    )
+    async def commitments(self, info: Info[Context, None]) -> list[Commitment]:
+        found = await commitment_resolvers.subject_commitments(
+            info.context, subject_id=str(self.id), kind=self.kind
+        )
+        return [Commitment.of(c) for c in found]
+
+    @strawberry.field(description="Whether a blacklist entry about the subject is in force today")
+    async def blacklisted(self, info: Info[Context, None]) -> bool:
+        return await blacklist_resolvers.blacklisted(info.context, str(self.id))
 
     @strawberry.field(description="The subject's records, newest decision first")
     async def records(

@@ -20,15 +20,27 @@ from server.authentication import Authenticate
 from server.graphql import GraphQLEndpoint
 from server.health import healthz, metrics, readyz
 from server.middleware import BodyLimit, Metrics, RequestId
+from server.reports import report_download, report_issuer
 from server.settings import Settings
 from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
-from store.database import connect, ensure_indexes
+from store.database import Database, connect, ensure_indexes
+from store.source_units import insert_source_units_if_missing, read_default_source_units
 
 log = logging.getLogger("creditgraph")
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+async def prepare_store(db: Database) -> CatalogueVersions:
+    """Indexes, the default catalogue and source units when missing; the published versions."""
+    await ensure_indexes(db)
+    if await insert_catalogue_if_missing(db, catalogue=read_default_catalogue()):
+        log.info("published the default catalogue")
+    if await insert_source_units_if_missing(db, units=read_default_source_units()):
+        log.info("registered the default source units")
+    return CatalogueVersions(await list_catalogues(db))
 
 
 def token_verifier(settings: Settings) -> TokenVerifier:
@@ -55,11 +67,8 @@ def create_app(
         client = await connect(mongodb_uri, timeout_ms=settings.store_timeout_ms)
         try:
             db = client[settings.database]
-            await ensure_indexes(db)
-            if await insert_catalogue_if_missing(db, catalogue=read_default_catalogue()):
-                log.info("published the default catalogue")
+            app.state.catalogues = await prepare_store(db)
             app.state.db = db
-            app.state.catalogues = CatalogueVersions(await list_catalogues(db))
             yield
         finally:
             await client.close()
@@ -80,6 +89,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            Route("/reports/{serial}.pdf", report_download(clock), methods=["GET"]),
         ],
         middleware=[
             Middleware(RequestId),
@@ -91,4 +101,8 @@ def create_app(
     )
     app.state.registry = registry
     app.state.verifier = token_verifier(settings)
+    app.state.reports = report_issuer(settings)
+    if not app.state.reports.font.embedded:
+        log.warning("no CJK TrueType font found; reports use %s", app.state.reports.font.note)
+    app.state.epidemic_window = settings.epidemic_window
     return app

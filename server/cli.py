@@ -1,11 +1,13 @@
-"""The `creditgraph` command: serve, seed."""
+"""The `creditgraph` command: serve, seed, import, export, keys, token, schema."""
 
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -18,10 +20,15 @@ from auth.keys import SIGNING_FILE, init_keys, load_signing_key
 from auth.roles import Role
 from auth.tokens import issue_token
 from domain.catalogue import Catalogue
+from reports.certificates import ReportCertificateFiles, init_report_certificates
+from reports.errors import ReportSetupError
 from schema import sdl
 from server.app import create_app, token_verifier
 from server.demo import seed_demo
 from server.logging import configure_logging
+from server.record_export import ExportFileError, run_export
+from server.record_import import ImportFileError, default_rejects, run_import
+from server.reports import report_issuer
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
 from store.database import SUBJECTS, connect
@@ -44,12 +51,19 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(code=1)
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    # SIGTERM's default ends the process at once, skipping `finally`: the embedded store would
+    # outlive us. uvicorn re-raises the signal it caught once it has shut down, into this.
+    raise SystemExit(0)
+
+
 @contextmanager
 def store_uri(settings: Settings) -> Iterator[str]:
     """The configured MongoDB, or an embedded server for as long as the block runs."""
     if settings.mongodb_uri is not None:
         yield settings.mongodb_uri
         return
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     server = EmbeddedServer(settings.data_dir, timeout=settings.store_timeout_ms / 1000)
     try:
         server.start()
@@ -119,6 +133,12 @@ def serve(
         token_verifier(settings)
     except ConfigurationError as exc:
         fail(f"cannot verify tokens: {exc.message} (run `creditgraph keys init`)")
+    if demo and settings.report_certificates == ReportCertificateFiles.under(settings.keys_dir):
+        _init_report_certificates(settings)
+    try:
+        report_issuer(settings)
+    except ReportSetupError as exc:
+        fail(f"cannot sign credit reports: {exc.message} (run `creditgraph keys init`)")
     with store_uri(settings) as uri:
         _check_store(settings, uri)
         if demo:
@@ -150,12 +170,63 @@ def seed(
             fail(str(exc))
 
 
+@app.command("import")
+def import_records(
+    file: Path = typer.Argument(..., help="JSONL: one submission a line (see README)."),
+    rejects: Path | None = typer.Option(None, help="Where rejected lines go [FILE.rejects.jsonl]."),
+    operator: str = typer.Option("cli", help="Who imports, named in the audit trail."),
+) -> None:
+    """Submit records in bulk for their source units, as submitRecords would judge them."""
+    settings = load_settings()
+    rejects = rejects or default_rejects(file)
+    with store_uri(settings) as uri:
+        try:
+            summary = asyncio.run(
+                run_import(settings, uri, file, rejects=rejects, operator=operator)
+            )
+        except (StoreError, ImportFileError) as exc:
+            fail(str(exc))
+    typer.echo(summary.describe(rejects))
+
+
+@app.command("export")
+def export_changes(
+    since: int = typer.Option(..., min=0, help="The cursor printed by the last run; 0: all."),
+    out: Path | None = typer.Option(None, help="Write here instead of stdout."),
+    limit: int | None = typer.Option(None, min=1, help="At most this many changes."),
+    operator: str = typer.Option("cli", help="Who exports, named in the audit trail."),
+) -> None:
+    """Write the record changes after a cursor as JSONL, as a government viewer sees them."""
+    settings = load_settings()
+    with store_uri(settings) as uri:
+        try:
+            summary = asyncio.run(
+                run_export(settings, uri, since=since, out=out, limit=limit, operator=operator)
+            )
+        except (StoreError, ExportFileError) as exc:
+            fail(str(exc))
+    # The last line names the cursor, so that a scheduled job can resume from it.
+    typer.echo(f"exported {summary.changes} changes; cursor: {summary.cursor}", err=True)
+
+
 @keys_app.command("init")
 def keys_init() -> None:
     """Write a development key set under $CREDITGRAPH_DATA_DIR/keys (kept if it exists)."""
     settings = load_settings()
     files = init_keys(settings.keys_dir)
     typer.echo(f"signing key: {files.signing}\nverification keys: {files.jwks}")
+    reports = _init_report_certificates(settings)
+    typer.echo(
+        f"report signing key: {reports.key}\nreport certificate: {reports.cert}\n"
+        f"report CA (development): {reports.ca}"
+    )
+
+
+def _init_report_certificates(settings: Settings) -> ReportCertificateFiles:
+    try:
+        return init_report_certificates(settings.keys_dir, now=datetime.now(UTC))
+    except ReportSetupError as exc:
+        fail(exc.message)
 
 
 @token_app.command("issue")

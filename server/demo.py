@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 
 from domain.calendar import DateWindow
 from domain.catalogue import Catalogue, CatalogueItem, Category
-from domain.disclosure import Severity, disclosure_period
+from domain.disclosure import Severity, disclosure_period, tolerated
 from domain.identifiers import SubjectKind
-from domain.records import Record
+from domain.records import Record, RecordStatus
 from domain.subjects import Subject
 from server.demo_records import Case, commitment_type_for, record_values, theme_of
 from server.demo_subjects import Profile, SubjectFactory, basic_values
@@ -247,9 +247,21 @@ class _Generator:
                 dishonest=item.category is Category.DISHONEST,
                 epidemic_related=epidemic_related,
                 epidemic_window=self._window,
+                tolerable=item.epidemic_tolerable,
             ),
+            status=self._status(item, decided, epidemic_related),
             created_at=self._created_at,
         )
+
+    def _status(self, item: CatalogueItem, decided: date, epidemic_related: bool) -> RecordStatus:
+        """Notice 三(十): a tolerated matter is excused, as when a unit submits it."""
+        excused = tolerated(
+            tolerable=item.epidemic_tolerable,
+            decision_date=decided,
+            epidemic_related=epidemic_related,
+            epidemic_window=self._window,
+        )
+        return RecordStatus.EXCUSED if excused else RecordStatus.ACTIVE
 
     def _epidemic_share(self, item: CatalogueItem, decided: date) -> float:
         """Most records of the notice's items in the window are about the epidemic; few after."""

@@ -13,9 +13,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from auth.viewer import Viewer
 from resolvers.context import Context, Loaders
+from schema.errors import code_for
 
 # Disclosure is counted in the city's calendar days.
 CITY_TIME = ZoneInfo("Asia/Shanghai")
@@ -47,9 +50,23 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             today=now.astimezone(CITY_TIME).date(),
             catalogues=state.catalogues,
             loaders=Loaders(state.db, now=now, grantee_org=viewer.org),
+            epidemic_window=state.epidemic_window,
             purpose=purpose_of(request, viewer),
             request_id=getattr(request.state, "request_id", None),
+            reports=state.reports,
         )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """Every error leaves with a stable `extensions.code`, parse and validation ones too."""
+        response = await super().process_result(request, result)
+        for error, formatted in zip(
+            result.errors or [], response.get("errors") or [], strict=False
+        ):
+            if isinstance(formatted, dict):
+                formatted.setdefault("extensions", {}).setdefault("code", code_for(error))
+        return response
 
 
 def purpose_of(request: Request, viewer: Viewer) -> str | None:

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.calendar import DateWindow
+from reports.certificates import ReportCertificateFiles
 
 
 class Environment(StrEnum):
@@ -37,7 +38,8 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=2, le=50)
     max_aliases: int = Field(default=15, ge=1, le=200)
     max_query_tokens: int = Field(default=2000, ge=100, le=100_000)
-    max_request_bytes: int = Field(default=100_000, ge=1_000, le=10_000_000)
+    # A batch of 1,000 records with their data items runs to a few megabytes.
+    max_request_bytes: int = Field(default=4_000_000, ge=1_000, le=20_000_000)
     jwt_issuer: str = "creditgraph"
     jwt_audience: str = "creditgraph"
     jwks_path: Path | None = Field(
@@ -46,6 +48,21 @@ class Settings(BaseSettings):
     jwt_hs256_secret: SecretStr | None = None
     jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
     jwt_max_lifetimes: dict[str, int] = Field(default_factory=dict)
+    region_code: str = Field(
+        default="440300", pattern=r"^[0-9]{6}$", description="Starts every report serial"
+    )
+    report_font: Path | None = Field(
+        default=None, description="CJK TrueType font for reports; unset searches the system"
+    )
+    report_signing_key: Path | None = Field(
+        default=None, description="unset means DATA_DIR/keys/report-signing.key"
+    )
+    report_signing_cert: Path | None = Field(
+        default=None, description="unset means DATA_DIR/keys/report-signing.pem"
+    )
+    report_ca: Path | None = Field(
+        default=None, description="unset means DATA_DIR/keys/report-ca.pem"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
@@ -58,6 +75,15 @@ class Settings(BaseSettings):
     @property
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
+
+    @property
+    def report_certificates(self) -> ReportCertificateFiles:
+        default = ReportCertificateFiles.under(self.keys_dir)
+        return ReportCertificateFiles(
+            ca=self.report_ca or default.ca,
+            key=self.report_signing_key or default.key,
+            cert=self.report_signing_cert or default.cert,
+        )
 
     @property
     def verification_keys_path(self) -> Path:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from domain.audit import AuditEvent
 from store.database import AUDIT_EVENTS, Database, Document
-from store.documents import from_document, to_document
+from store.documents import from_document, position, to_document
 
 
 def order_key(event: AuditEvent) -> str:
     """Newest-first list position: the time, then the id for events in the same instant."""
-    return f"{event.at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%f')}|{event.id}"
+    return position(event.at, event.id)
 
 
 def _event(document: Document) -> AuditEvent:

@@ -23,6 +23,14 @@ AUDIT_EVENTS = "audit_events"
 REVOKED_TOKENS = "revoked_tokens"
 RECORD_CHANGES = "record_changes"
 COUNTERS = "counters"
+REPAIR_APPLICATIONS = "repair_applications"
+OBJECTIONS = "objections"
+# Read by serial (`_id`) only, so no index of its own.
+CREDIT_REPORTS = "credit_reports"
+SOURCE_UNITS = "source_units"
+CASES = "typical_cases"
+COMMITMENTS = "commitments"
+BLACKLIST_ENTRIES = "blacklist_entries"
 
 # No index may include `_id`: nx-27017 fails every write to such a collection.
 INDEXES: dict[str, list[IndexModel]] = {
@@ -59,6 +67,35 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel(
             [("record_id", ASCENDING), ("version", ASCENDING)], unique=True, name="version_unique"
         ),
+    ],
+    CASES: [
+        IndexModel([("order_key", DESCENDING)], name="ordered"),
+        IndexModel([("kind", ASCENDING), ("order_key", DESCENDING)], name="kind_ordered"),
+    ],
+    # `open_key` is the record id while open, so the unique index allows one open at a time
+    # (store/repair.py); always set, as nx-27017 mishandles unique indexes over missing fields.
+    REPAIR_APPLICATIONS: [
+        IndexModel([("open_key", ASCENDING)], unique=True, name="open_unique"),
+        IndexModel([("order_key", DESCENDING)], name="ordered"),
+        IndexModel([("subject_id", ASCENDING), ("order_key", DESCENDING)], name="subject_ordered"),
+        IndexModel([("state", ASCENDING), ("order_key", DESCENDING)], name="state_ordered"),
+    ],
+    OBJECTIONS: [
+        IndexModel([("open_key", ASCENDING)], unique=True, name="open_unique"),
+        IndexModel([("order_key", DESCENDING)], name="ordered"),
+        IndexModel([("subject_id", ASCENDING), ("order_key", DESCENDING)], name="subject_ordered"),
+        IndexModel([("source_unit", ASCENDING), ("order_key", DESCENDING)], name="unit_ordered"),
+        IndexModel([("state", ASCENDING), ("order_key", DESCENDING)], name="state_ordered"),
+    ],
+    COMMITMENTS: [
+        IndexModel([("order_key", DESCENDING)], name="ordered"),
+        IndexModel([("subject_id", ASCENDING), ("order_key", DESCENDING)], name="subject_ordered"),
+        IndexModel([("managing_unit", ASCENDING), ("order_key", DESCENDING)], name="unit_ordered"),
+    ],
+    BLACKLIST_ENTRIES: [
+        IndexModel([("order_key", DESCENDING)], name="ordered"),
+        IndexModel([("subject_id", ASCENDING), ("order_key", DESCENDING)], name="subject_ordered"),
+        IndexModel([("basis_record_ids", ASCENDING)], name="basis"),
     ],
     # Entries expire once the token they revoke could no longer be used anyway.
     REVOKED_TOKENS: [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry")],

@@ -6,7 +6,7 @@ compare as text, and nx-27017 mishandles datetimes in aggregation), no stored nu
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
@@ -28,6 +28,19 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+def position(moment: date, tie: str) -> str:
+    """A list position as one string that sorts like (moment, tie): "20200301|r-1".
+
+    Digits only, never "2020-03-01...": nx-27017 takes any compared string that starts like an
+    ISO date for a date and compares it through SQLite's datetime(), which turns
+    "2020-03-01|r-1" into NULL, so a `$lt` on such keys silently matches nothing. MongoDB
+    compares strings bytewise either way.
+    """
+    if isinstance(moment, datetime):
+        return f"{moment.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}|{tie}"
+    return f"{moment.strftime('%Y%m%d')}|{tie}"
 
 
 def to_document(model: BaseModel, *, key: str = "id") -> Document:

@@ -2,7 +2,10 @@
 
 StoreError
 ├── StoreUnavailable   the server did not answer in time (bad URI, down, unreachable)
-└── EmbeddedStoreError the embedded nx-27017 server could not be started
+├── EmbeddedStoreError the embedded nx-27017 server could not be started
+├── StaleRecord        another writer changed the record first
+├── ChangedMeanwhile   another writer decided the repair application or objection first
+└── AlreadyOpen        the record already has an open repair application or objection
 """
 
 
@@ -20,3 +23,11 @@ class EmbeddedStoreError(StoreError):
 
 class StaleRecord(StoreError):
     """Another writer changed the record first; read it again and decide again."""
+
+
+class ChangedMeanwhile(StoreError):
+    """Another writer decided or extended the application or objection first."""
+
+
+class AlreadyOpen(StoreError):
+    """The record already has an open repair application or objection (one at a time)."""

@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from domain.records import ChangeKind, Record, first_version
-from store.database import COUNTERS, RECORD_CHANGES, RECORDS, Database, Document
+from store.counters import allocate
+from store.database import RECORD_CHANGES, RECORDS, Database, Document
 from store.documents import insert_new
 from store.errors import StaleRecord
 from store.records import record_document, record_from_document
@@ -36,15 +36,8 @@ class LoggedChange:
 
 
 async def _allocate(db: Database, count: int) -> int:
-    """Reserve `count` sequence numbers and return the first; gaps are harmless, repeats are not."""
-    counter = await db[COUNTERS].find_one_and_update(
-        {"_id": FEED},
-        {"$inc": {"seq": count}},
-        upsert=True,
-        return_document=ReturnDocument.AFTER,
-    )
-    assert counter is not None, "an upsert returning AFTER always returns the document"
-    return int(counter["seq"]) - count + 1
+    """Reserve `count` sequence numbers of the feed and return the first."""
+    return await allocate(db, name=FEED, count=count)
 
 
 def _intent(seq: int, record: Record) -> Document:
@@ -139,3 +132,10 @@ async def find_changes(db: Database, *, after: int, limit: int) -> list[LoggedCh
 
 async def count_changes(db: Database) -> int:
     return await db[RECORD_CHANGES].count_documents({})
+
+
+async def last_sequence(db: Database) -> int:
+    """The highest sequence number logged, 0 for an empty feed."""
+    cursor = db[RECORD_CHANGES].find({}, {"seq": 1}, sort=[("seq", -1)], limit=1)
+    found = await cursor.to_list(None)
+    return int(found[0]["seq"]) if found else 0

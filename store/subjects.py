@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pymongo import ReturnDocument
+
 from domain.identifiers import SubjectKind
 from domain.subjects import Subject
 from store.database import SUBJECTS, Database, Document
@@ -34,9 +36,33 @@ async def get_subjects(db: Database, *, ids: Sequence[str]) -> list[Subject | No
     """Subjects in the order of `ids`, None where there is none (a DataLoader batch)."""
     if not ids:
         return []
-    found = await db[SUBJECTS].find({"_id": {"$in": list(ids)}}, limit=len(ids)).to_list(None)
+    # One batch for the whole answer: the default first batch (101) would add getMores.
+    cursor = db[SUBJECTS].find({"_id": {"$in": list(ids)}}, limit=len(ids), batch_size=len(ids))
+    found = await cursor.to_list(None)
     by_id = {doc["_id"]: _subject(doc) for doc in found}
     return [by_id.get(i) for i in ids]
+
+
+async def get_subjects_by_identifiers(
+    db: Database, *, identifiers: Sequence[str]
+) -> list[Subject | None]:
+    """Subjects in the order of `identifiers` (canonical), None where there is none."""
+    if not identifiers:
+        return []
+    query = {"identifier": {"$in": list(identifiers)}}
+    found = await db[SUBJECTS].find(query, limit=len(identifiers)).to_list(None)
+    by_identifier = {doc["identifier"]: _subject(doc) for doc in found}
+    return [by_identifier.get(i) for i in identifiers]
+
+
+async def update_opted_out(db: Database, *, subject_id: str, opted_out: bool) -> Subject | None:
+    """Set the person's refusal of recording (Shenzhen regulation art. 39), or its withdrawal."""
+    document = await db[SUBJECTS].find_one_and_update(
+        {"_id": subject_id},
+        {"$set": {"opted_out": opted_out}},
+        return_document=ReturnDocument.AFTER,
+    )
+    return None if document is None else _subject(document)
 
 
 async def get_subject_by_identifier(db: Database, *, identifier: str) -> Subject | None:

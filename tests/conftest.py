@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import httpx
 import pytest
@@ -22,6 +22,7 @@ from pymongo import monitoring
 from auth.keys import SigningKey, init_keys, load_signing_key
 from auth.tokens import issue_token
 from domain.catalogue import Catalogue
+from reports.certificates import ReportCertificateFiles, init_report_certificates
 from server.app import create_app
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
@@ -113,7 +114,22 @@ def at(day: date) -> datetime:
 def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("keys")
     init_keys(directory)
+    init_report_certificates(directory, now=datetime.now(UTC))
     return directory
+
+
+class ReportKeys(TypedDict):
+    report_signing_key: Path
+    report_signing_cert: Path
+    report_ca: Path
+
+
+def report_settings(keys_dir: Path) -> ReportKeys:
+    """Settings naming the session's report signing key and certificates in `keys_dir`."""
+    files = ReportCertificateFiles.under(keys_dir)
+    return ReportKeys(
+        report_signing_key=files.key, report_signing_cert=files.cert, report_ca=files.ca
+    )
 
 
 @pytest.fixture(scope="session")
@@ -123,7 +139,13 @@ def signing_key(keys_dir: Path) -> SigningKey:
 
 @pytest.fixture
 def settings(db: Database, tmp_path: Path, keys_dir: Path) -> Settings:
-    return Settings(database=db.name, data_dir=tmp_path, jwks_path=keys_dir, graphiql=False)
+    return Settings(
+        database=db.name,
+        data_dir=tmp_path,
+        jwks_path=keys_dir,
+        graphiql=False,
+        **report_settings(keys_dir),
+    )
 
 
 @pytest.fixture

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+from domain.blacklist import BlacklistEntry, build_notice
 from domain.calendar import DateWindow
-from domain.catalogue import Catalogue, Category
+from domain.catalogue import Catalogue, Category, PublicAttribute
+from domain.commitments import Commitment, CommitmentKind, CommitmentStatus, commitment_id
 from domain.disclosure import Severity, disclosure_period
 from domain.identifiers import (
     USCC_CHARSET,
@@ -16,6 +19,9 @@ from domain.identifiers import (
 )
 from domain.records import Record, RecordStatus
 from domain.subjects import Subject
+from reports.content import ReportContent
+from resolvers.reports import report_content
+from resolvers.views import record_view, subject_view
 
 EPIDEMIC = DateWindow(start=date(2020, 1, 24), end=date(2020, 12, 31))
 CREATED = datetime(2021, 7, 1, tzinfo=UTC)
@@ -136,3 +142,85 @@ def sample_value(data_format: str, enum_values: tuple[str, ...], n: int) -> str:
             return f"深市监罚〔2020〕{n}号"
         case _:
             return f"测试内容{n}"
+
+
+def report(
+    catalogue: Catalogue,
+    subject: Subject,
+    records: Sequence[Record] = (),
+    *,
+    level: PublicAttribute = PublicAttribute.PUBLIC,
+    omitted: int = 0,
+) -> ReportContent:
+    """A report's content as the resolver builds it for a viewer at `level` on 2020-09-01."""
+    day = date(2020, 9, 1)
+    return report_content(
+        serial="44030020200901000001",
+        issued_at=datetime(2020, 9, 1, 4, 0, tzinfo=UTC),
+        as_of=day,
+        purpose="贷款审查",
+        subject=subject_view(subject, catalogue.basic_item(subject.kind), level),
+        records=[record_view(r, catalogue.by_code[r.item_code], level, day) for r in records],
+        omitted=omitted,
+    )
+
+
+def commitment(
+    subject: Subject,
+    *,
+    kind: CommitmentKind = CommitmentKind.RESUMPTION_OF_WORK,
+    signed: date = date(2020, 3, 1),
+    valid_until: date = date(2021, 2, 28),
+    status: CommitmentStatus = CommitmentStatus.ACTIVE,
+    unit: str = "440300-IIT",
+    violated_on: date | None = None,
+    violation_record_id: str | None = None,
+    signatory: str | None = "李建国",
+) -> Commitment:
+    """A commitment registered by a managing unit, valid from its signing day."""
+    number = f"深工信承诺〔2020〕{next(_serial)}号"
+    return Commitment(
+        id=commitment_id(unit, number),
+        subject_id=subject.id,
+        subject_kind=subject.kind,
+        kind=kind,
+        managing_unit=unit,
+        managing_unit_name="深圳市工业和信息化局",
+        number=number,
+        content="承诺复工后严格落实体温检测、佩戴口罩等防控措施",
+        benefits="容缺受理",
+        signatory=signatory,
+        signed_on=signed,
+        valid_from=signed,
+        valid_until=valid_until,
+        status=status,
+        catalogue_version="2020.1",
+        violated_on=violated_on,
+        violation_record_id=violation_record_id,
+        created_at=CREATED,
+    )
+
+
+def blacklist_entry(
+    subject: Subject,
+    basis: Sequence[Record],
+    *,
+    listed: date,
+    until: date,
+    removed: date | None = None,
+) -> BlacklistEntry:
+    """An entry as the credit centre lists it, resting on `basis`."""
+    return BlacklistEntry(
+        id=f"bl-{next(_serial)}",
+        subject_id=subject.id,
+        basis_record_ids=tuple(r.id for r in basis),
+        reason="疫情防控期间严重失信",
+        listed_on=listed,
+        until=until,
+        listed_by="centre-user",
+        notice=build_notice(basis=basis, titles={}, reason="疫情防控期间严重失信", until=until),
+        removed_on=removed,
+        removed_by=None if removed is None else "centre-user",
+        removal_reason=None if removed is None else "依法移出",
+        created_at=CREATED,
+    )

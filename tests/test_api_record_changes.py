@@ -82,3 +82,21 @@ async def test_feed_with_foreign_cursor_is_refused(
     body = await graphql(api, FEED, {"after": "eyJ4Ijox"}, token=token("government"))
 
     assert error_codes(body) == ["INVALID_CURSOR"]
+
+
+async def test_feed_withholds_records_the_person_refused_but_keeps_the_change(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
+) -> None:
+    person = factories.person()
+    refused = factories.record(
+        catalogue, person, item_code="GOOD_3", decided=date(2020, 3, 1)
+    ).model_copy(update={"opted_out": True})
+    await insert_new_subjects(db, subjects=[person])
+    await write_new_records(db, records=[refused])
+
+    government = data_of(await graphql(api, FEED, token=token("government")))["recordChanges"]
+    centre = data_of(await graphql(api, FEED, token=token("credit_centre")))["recordChanges"]
+
+    assert [e["node"]["record"] for e in government["edges"]] == [None]
+    assert government["pageInfo"]["endCursor"] is not None
+    assert [e["node"]["record"]["id"] for e in centre["edges"]] == [refused.id]

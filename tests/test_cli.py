@@ -95,6 +95,17 @@ def test_serve_demo_seeds_once_prints_tokens_and_stops_store_on_ctrl_c(tmp_path:
     assert processes_using(tmp_path / "var") == []
 
 
+def test_serve_stops_embedded_store_on_sigterm(tmp_path: Path) -> None:
+    env = environment(tmp_path / "var")
+
+    process = serve_until_ready(env, free_port())
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=30)
+
+    assert process.returncode == 0
+    assert processes_using(tmp_path / "var") == []
+
+
 def test_serve_with_unreachable_mongodb_exits_with_one_line_naming_host(tmp_path: Path) -> None:
     env = environment(
         tmp_path,
@@ -174,3 +185,32 @@ def test_keys_init_keeps_existing_key_set(tmp_path: Path) -> None:
 
     assert json.loads((tmp_path / "keys" / "jwks.json").read_text()) == before
     assert (tmp_path / "keys" / "signing.jwks.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_keys_init_writes_report_signing_set_once(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    first = subprocess.run(
+        [COMMAND, "keys", "init"], env=env, check=True, capture_output=True, text=True
+    )
+    written = {p.name: p.read_bytes() for p in (tmp_path / "keys").glob("report-*")}
+
+    subprocess.run([COMMAND, "keys", "init"], env=env, check=True, capture_output=True)
+
+    assert sorted(written) == ["report-ca.pem", "report-signing.key", "report-signing.pem"]
+    assert {p.name: p.read_bytes() for p in (tmp_path / "keys").glob("report-*")} == written
+    assert (tmp_path / "keys" / "report-signing.key").stat().st_mode & 0o777 == 0o600
+    assert f"report signing key: {tmp_path / 'keys' / 'report-signing.key'}" in first.stdout
+
+
+def test_serve_without_report_certificates_exits_with_one_line(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    subprocess.run([COMMAND, "keys", "init"], env=env, check=True, capture_output=True)
+    (tmp_path / "keys" / "report-signing.key").unlink()
+
+    result = subprocess.run([COMMAND, "serve"], env=env, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("creditgraph: cannot sign credit reports:")
+    assert "Traceback" not in result.stderr

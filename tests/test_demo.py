@@ -213,7 +213,7 @@ def test_generate_demo_records_follow_their_catalogue_item() -> None:
         assert record.catalogue_version == catalogue().version
         assert record.subject_kind is subjects[record.subject_id].kind
         assert record.subject_kind in item.subject_kinds
-        assert record.status is RecordStatus.ACTIVE
+        assert record.status is _status(record)
         assert record.created_at == CREATED_AT
         assert DOCUMENT_NUMBER.fullmatch(record.document_number)
         assert (record.severity is not None) == (item.category is Category.DISHONEST)
@@ -328,8 +328,24 @@ def test_generate_demo_disclosure_computed_by_the_catalogue_rules() -> None:
             dishonest=item.category is Category.DISHONEST,
             epidemic_related=record.epidemic_related,
             epidemic_window=WINDOW,
+            tolerable=item.epidemic_tolerable,
         )
         assert record.disclosure == expected
+
+
+def _status(record: Record) -> RecordStatus:
+    """Notice 三(十): tolerable matters caused by the epidemic and decided in it are excused."""
+    item = catalogue().by_code[record.item_code]
+    excused = item.epidemic_tolerable and record.epidemic_related and record.decision_date in WINDOW
+    return RecordStatus.EXCUSED if excused else RecordStatus.ACTIVE
+
+
+def test_generate_demo_has_excused_and_active_tolerable_records() -> None:
+    statuses = {
+        r.status for r in records_of(LARGE) if catalogue().by_code[r.item_code].epidemic_tolerable
+    }
+
+    assert statuses == {RecordStatus.ACTIVE, RecordStatus.EXCUSED}
 
 
 def test_generate_demo_criminal_judgments_come_from_the_intermediate_court() -> None:

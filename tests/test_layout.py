@@ -52,7 +52,9 @@ def test_store_and_auth_do_not_read_settings() -> None:
             assert "server" not in imported_packages(path), path
 
 
-@pytest.mark.parametrize("name", ["schema", "store", "auth", "domain", "server", "resolvers"])
+@pytest.mark.parametrize(
+    "name", ["schema", "store", "auth", "domain", "server", "resolvers", "reports"]
+)
 def test_package_loads_from_this_repository(name: str) -> None:
     module = importlib.import_module(name)
 

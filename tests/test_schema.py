@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 
 from schema import sdl
+from server.settings import Settings
 from tests.helpers import error_codes, graphql
 
 SCHEMA_FILE = Path(__file__).parent.parent / "schema.graphql"
@@ -26,6 +27,7 @@ async def test_query_deeper_than_limit_is_refused(api: httpx.AsyncClient) -> Non
 
     assert body.get("data") is None
     assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+    assert error_codes(body) == ["QUERY_TOO_COMPLEX"]
 
 
 async def test_query_with_too_many_aliases_is_refused(api: httpx.AsyncClient) -> None:
@@ -35,6 +37,7 @@ async def test_query_with_too_many_aliases_is_refused(api: httpx.AsyncClient) ->
 
     assert body.get("data") is None
     assert "aliases" in body["errors"][0]["message"]
+    assert error_codes(body) == ["QUERY_TOO_COMPLEX"]
 
 
 async def test_query_with_too_many_tokens_is_refused(api: httpx.AsyncClient) -> None:
@@ -44,6 +47,7 @@ async def test_query_with_too_many_tokens_is_refused(api: httpx.AsyncClient) -> 
 
     assert body.get("data") is None
     assert "token" in body["errors"][0]["message"].lower()
+    assert error_codes(body) == ["QUERY_TOO_COMPLEX"]
 
 
 async def test_query_over_get_is_served(api: httpx.AsyncClient) -> None:
@@ -59,10 +63,11 @@ async def test_graphiql_is_not_served_when_disabled(api: httpx.AsyncClient) -> N
     assert "graphiql" not in response.text.lower()
 
 
-async def test_oversized_body_is_refused_before_parsing(api: httpx.AsyncClient) -> None:
-    response = await api.post(
-        "/graphql", json={"query": "{ catalogue { version } }" + " " * 200_000}
-    )
+async def test_oversized_body_is_refused_before_parsing(
+    api: httpx.AsyncClient, settings: Settings
+) -> None:
+    padding = " " * settings.max_request_bytes
+    response = await api.post("/graphql", json={"query": "{ catalogue { version } }" + padding})
 
     assert response.status_code == 413
     assert error_codes(response.json()) == ["REQUEST_TOO_LARGE"]
@@ -72,3 +77,4 @@ async def test_malformed_query_reports_syntax_error(api: httpx.AsyncClient) -> N
     body = await graphql(api, "{ catalogue { version ")
 
     assert body["errors"][0]["message"].startswith("Syntax Error")
+    assert error_codes(body) == ["GRAPHQL_PARSE_FAILED"]

@@ -11,7 +11,7 @@ from server.app import create_app
 from server.settings import Environment, Settings
 from store.database import RECORDS, Database
 from store.embedded import EmbeddedServer
-from tests.conftest import TODAY, at
+from tests.conftest import TODAY, at, report_settings
 from tests.helpers import error_codes, graphql
 
 
@@ -31,7 +31,9 @@ async def test_readyz_answers_while_store_answers(api: httpx.AsyncClient) -> Non
 async def test_readyz_is_503_when_store_stops(tmp_path: Path, keys_dir: Path) -> None:
     server = EmbeddedServer(tmp_path / "store")
     uri = server.start()
-    settings = Settings(data_dir=tmp_path, jwks_path=keys_dir, store_timeout_ms=300)
+    settings = Settings(
+        data_dir=tmp_path, jwks_path=keys_dir, store_timeout_ms=300, **report_settings(keys_dir)
+    )
     app = create_app(settings, mongodb_uri=uri)
     try:
         async with LifespanManager(app) as manager:
@@ -84,7 +86,12 @@ async def test_unexpected_error_is_masked_without_message_or_stack(
 async def test_field_suggestions_are_off_in_production(
     db: Database, store_uri: str, keys_dir: Path
 ) -> None:
-    settings = Settings(database=db.name, env=Environment.PRODUCTION, jwks_path=keys_dir)
+    settings = Settings(
+        database=db.name,
+        env=Environment.PRODUCTION,
+        jwks_path=keys_dir,
+        **report_settings(keys_dir),
+    )
     app = create_app(settings, mongodb_uri=store_uri, clock=lambda: at(TODAY))
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)

@@ -132,6 +132,7 @@ HAPPY = [
                 Scope.AUDIT_READ,
                 Scope.RECORDS_READ,
                 Scope.RESTRICTED_READ,
+                Scope.CASES_WRITE,
             }
         },
     ),

@@ -1,0 +1,144 @@
+"""Checking submitted data items against their catalogue item: keys, length, format and enum.
+
+Formats (DESIGN.md §4): `date` is ISO YYYY-MM-DD; `datetime` is ISO 8601 with an offset;
+`amount` is a non-negative integer of fen written in ASCII digits; `enum` is one of the
+spec's values; `identifier` is a valid social credit code or resident identity number;
+`text` and `document_number` are free text without control characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime
+
+from domain.catalogue import CatalogueItem, DataFormat, DataItemSpec
+from domain.identifiers import InvalidIdentifier, SubjectKind, validate_identifier
+from domain.problems import Problem, ProblemCode
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})", re.ASCII
+)
+# No leading zeros: "007" fen would compare unequal to "7" fen in a stored record.
+_AMOUNT = re.compile(r"0|[1-9]\d*", re.ASCII)
+
+
+def has_control_characters(value: str) -> bool:
+    """Whether `value` holds a control character (Unicode category Cc, line breaks included)."""
+    return any(unicodedata.category(c) == "Cc" for c in value)
+
+
+def check_data_items(
+    item: CatalogueItem, given: tuple[tuple[str, str], ...], problems: list[Problem]
+) -> dict[str, str]:
+    """The values to store, canonical; every problem of every data item goes to `problems`."""
+    values: dict[str, str] = {}
+    seen: set[str] = set()
+    for key, raw in given:
+        field = f"dataItems.{key}"
+        if key in seen:
+            problems.append(Problem(ProblemCode.INVALID_FORMAT, field, "given more than once"))
+            continue
+        seen.add(key)
+        spec = item.specs.get(key)
+        if spec is None:
+            # Notice 一(四): nothing outside the catalogue may be collected.
+            problems.append(
+                Problem(
+                    ProblemCode.NOT_IN_CATALOGUE,
+                    field,
+                    f"item {item.code} has no data item with this key; nothing outside the "
+                    "catalogue may be collected (notice 一(四))",
+                )
+            )
+            continue
+        value = raw.strip()
+        if not value:
+            code = ProblemCode.REQUIRED_MISSING if spec.required else ProblemCode.INVALID_FORMAT
+            problems.append(Problem(code, field, "empty; leave an optional item out instead"))
+            continue
+        canonical, found = check_value(spec, value, field)
+        problems.extend(found)
+        if not found:
+            values[key] = canonical
+    for spec in item.data_items:
+        if spec.required and spec.key not in seen:
+            problems.append(
+                Problem(
+                    ProblemCode.REQUIRED_MISSING, f"dataItems.{spec.key}", "this item is required"
+                )
+            )
+    return values
+
+
+def check_value(spec: DataItemSpec, value: str, field: str) -> tuple[str, list[Problem]]:
+    """The value in canonical form and every problem it has; `field` names it in problems."""
+    problems: list[Problem] = []
+    if len(value) > spec.max_length:
+        problems.append(
+            Problem(
+                ProblemCode.TOO_LONG,
+                field,
+                f"at most {spec.max_length} characters are allowed, {len(value)} were given",
+            )
+        )
+    canonical, problem = _check_format(spec, value)
+    if problem is not None:
+        code, message = problem
+        problems.append(Problem(code, field, message))
+    return canonical, problems
+
+
+def _check_format(spec: DataItemSpec, value: str) -> tuple[str, tuple[ProblemCode, str] | None]:
+    match spec.format:
+        case DataFormat.DATE:
+            if not _DATE.fullmatch(value) or _parses(date.fromisoformat, value) is None:
+                return value, (ProblemCode.INVALID_FORMAT, "expected a date as YYYY-MM-DD")
+        case DataFormat.DATETIME:
+            if not _DATETIME.fullmatch(value) or _parses(datetime.fromisoformat, value) is None:
+                return value, (
+                    ProblemCode.INVALID_FORMAT,
+                    "expected an ISO 8601 date and time with an offset, e.g. "
+                    "2020-03-15T10:00:00+08:00",
+                )
+        case DataFormat.AMOUNT:
+            if not _AMOUNT.fullmatch(value):
+                return value, (
+                    ProblemCode.INVALID_FORMAT,
+                    "expected a non-negative whole number of fen in digits, without leading zeros",
+                )
+        case DataFormat.ENUM:
+            if value not in spec.enum_values:
+                allowed = ", ".join(spec.enum_values)
+                return value, (ProblemCode.NOT_IN_ENUM, f"expected one of: {allowed}")
+        case DataFormat.IDENTIFIER:
+            canonical = canonical_identifier(value)
+            if canonical is None:
+                return value, (
+                    ProblemCode.INVALID_IDENTIFIER,
+                    "expected a valid unified social credit code or resident identity number",
+                )
+            return canonical, None
+        case DataFormat.TEXT | DataFormat.DOCUMENT_NUMBER:
+            if has_control_characters(value):
+                return value, (ProblemCode.INVALID_FORMAT, "control characters are not allowed")
+    return value, None
+
+
+def canonical_identifier(value: str) -> str | None:
+    """Either kind of identifier in canonical form, or None when it is neither."""
+    for kind in (SubjectKind.NATURAL_PERSON, SubjectKind.LEGAL_PERSON):
+        try:
+            return validate_identifier(kind, value)
+        except InvalidIdentifier:
+            continue
+    return None
+
+
+def _parses(parse: Callable[[str], object], value: str) -> object | None:
+    try:
+        return parse(value)
+    except ValueError:
+        return None

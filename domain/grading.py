@@ -1,0 +1,133 @@
+"""The financing grade a bank sees (notice 三(十三): 信易贷, credit-based lending).
+
+The rule is data: grades in order, each with the blockers that put a subject in it and the
+points it needs; the first grade whose conditions hold is the subject's, and the reasons say
+which conditions those were. A grade with no conditions is the default and must come last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from domain.blacklist import BlacklistEntry
+from domain.commitments import Commitment
+from domain.eligibility import Evaluation, blocker
+from domain.programmes import BlockerKind, BlockerRule, Code, ProgrammeSet, parse_programmes
+from domain.records import Record
+
+
+class GradeRule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    grade: str = Field(pattern=r"^[A-Z][A-Z0-9+\-]{0,3}$")
+    label: str = Field(min_length=1)
+    if_any_blocker: tuple[BlockerKind, ...] = ()
+    min_points: int | None = Field(default=None, ge=0)
+
+    @property
+    def unconditional(self) -> bool:
+        return not self.if_any_blocker and self.min_points is None
+
+
+class Grading(BaseModel):
+    """Grades in order of precedence; points come from the evaluation of `programme`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    programme: Code
+    basis: str = Field(min_length=1)
+    grades: tuple[GradeRule, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _default_last(self) -> Self:
+        defaults = [i for i, g in enumerate(self.grades) if g.unconditional]
+        if defaults != [len(self.grades) - 1]:
+            raise ValueError("exactly one grade, the last, may have no conditions")
+        return self
+
+
+class Grade(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    grade: str
+    label: str
+    reasons: tuple[str, ...]
+
+
+class GradingError(ValueError):
+    """A grading rule that does not validate."""
+
+
+def parse_grading(data: object) -> Grading:
+    try:
+        return Grading.model_validate(data)
+    except ValidationError as exc:
+        lines = [".".join(map(str, e["loc"])) + f": {e['msg']}" for e in exc.errors()]
+        raise GradingError("invalid grading:\n  " + "\n  ".join(lines)) from None
+
+
+def grade(
+    grading: Grading,
+    *,
+    evaluation: Evaluation,
+    records: Sequence[Record],
+    entries: Sequence[BlacklistEntry],
+    commitments: Sequence[Commitment],
+    today: date,
+) -> Grade:
+    """The first grade whose conditions hold, with the facts that made it so."""
+    kinds = {k for g in grading.grades for k in g.if_any_blocker}
+    found = {
+        kind: blocker(
+            BlockerRule(kind=kind),
+            records=records,
+            entries=entries,
+            commitments=commitments,
+            today=today,
+        )
+        for kind in kinds
+    }
+    points = evaluation.points
+    for rule in grading.grades:
+        hits = [b for k in rule.if_any_blocker if (b := found[k]) is not None]
+        if rule.if_any_blocker and not hits:
+            continue
+        if rule.min_points is not None and points < rule.min_points:
+            continue
+        reasons = [f"{b.code}: {b.message}" for b in hits]
+        if rule.min_points is not None:
+            reasons.append(f"{points} points under {grading.programme}, at least {rule.min_points}")
+        if rule.unconditional:
+            reasons.append(f"no condition of a higher grade holds ({points} points)")
+        return Grade(grade=rule.grade, label=rule.label, reasons=tuple(reasons))
+    raise AssertionError("the validated rule ends with an unconditional grade")
+
+
+class IncentiveRules(BaseModel):
+    """The programme file: every programme and the financing grade, under one version."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    programmes: ProgrammeSet
+    grading: Grading
+
+    @model_validator(mode="after")
+    def _graded_programme_exists(self) -> Self:
+        if self.programmes.programme(self.grading.programme) is None:
+            raise ValueError(f"grading names an unknown programme {self.grading.programme}")
+        return self
+
+
+def parse_rules(data: dict[str, Any]) -> IncentiveRules:
+    """Validate the programme file: top-level `version`, `programmes` and `grading`."""
+    rest = {k: v for k, v in data.items() if k != "grading"}
+    try:
+        return IncentiveRules(
+            programmes=parse_programmes(rest), grading=parse_grading(data.get("grading"))
+        )
+    except ValidationError as exc:
+        raise GradingError(f"invalid programme file: {exc.errors()[0]['msg']}") from None

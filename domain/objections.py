@@ -1,0 +1,200 @@
+"""Objections (异议): a subject disputes a record; the record is annotated at once.
+
+Shenzhen Social Credit Regulation arts. 79–85: the credit centre checks an objection within 1
+working day and the source unit decides within 2 more, extendable once by 3. The outcome is a
+correction of the record's data, its removal from public display, or the record upheld. The
+deadlines are counted from the day of filing and shown on the objection whatever has happened
+since, so that a late answer is visible as late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from domain.catalogue import CatalogueItem
+from domain.data_items import check_value
+from domain.records import (
+    ChangeKind,
+    ObjectionGrounds,
+    ObjectionNote,
+    ObjectionOutcome,
+    ObjectionState,
+    Record,
+    next_version,
+)
+from domain.working_days import WorkingDayCalendar, add_working_days, extend_deadline
+
+CENTRE_CHECK_DAYS = 1
+UNIT_DECISION_DAYS = 2
+EXTENSION_DAYS = 3
+
+# What each outcome does to the record, as a change of its history.
+OUTCOME_CHANGE = {
+    ObjectionOutcome.CORRECTED: ChangeKind.CORRECTED,
+    ObjectionOutcome.REMOVED_FROM_DISPLAY: ChangeKind.HIDDEN,
+    ObjectionOutcome.UPHELD: ChangeKind.OBJECTION_RESOLVED,
+}
+
+
+class Objection(BaseModel):
+    """One objection with its deadlines; `due_on` is the deadline now in force."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_\-]{1,64}$")
+    record_id: str
+    subject_id: str
+    source_unit: str
+    grounds: ObjectionGrounds
+    description: str = Field(default="", max_length=2000)
+    state: ObjectionState = ObjectionState.PENDING
+    filed_at: datetime
+    filed_by: str
+    check_by: date
+    decide_by: date
+    extended_to: date | None = None
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+    reason: str = Field(default="", max_length=2000)
+    # The corrected data items of a CORRECTED outcome, as the source unit gave them.
+    corrections: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("description")
+    @classmethod
+    def _other_is_explained(cls, description: str, info: ValidationInfo) -> str:
+        if info.data.get("grounds") is ObjectionGrounds.OTHER and not description.strip():
+            raise ValueError("grounds OTHER need a description")
+        return description
+
+    @property
+    def open(self) -> bool:
+        return self.state is ObjectionState.PENDING
+
+    @property
+    def due_on(self) -> date:
+        return self.extended_to or self.decide_by
+
+    def overdue(self, today: date) -> bool:
+        return self.open and today > self.due_on
+
+    def note(self) -> ObjectionNote:
+        return ObjectionNote(
+            objection_id=self.id,
+            state=self.state,
+            grounds=self.grounds,
+            filed_at=self.filed_at,
+            resolved_at=self.resolved_at,
+        )
+
+
+class NotOpen(ValueError):
+    """The objection was already resolved."""
+
+
+class InvalidCorrection(ValueError):
+    """Corrected data items that break the catalogue item's rules."""
+
+
+class UnknownDataItem(InvalidCorrection):
+    """A correction names a data item the record's catalogue item does not have."""
+
+
+def deadlines(filed_on: date, calendar: WorkingDayCalendar) -> tuple[date, date]:
+    """The centre's check-by day and the source unit's decide-by day for a filing day."""
+    check_by = add_working_days(filed_on, CENTRE_CHECK_DAYS, calendar)
+    return check_by, add_working_days(check_by, UNIT_DECISION_DAYS, calendar)
+
+
+def annotated(record: Record, objection: Objection) -> Record:
+    """The record with the objection's note, at once on filing: every viewer sees it."""
+    return next_version(
+        record,
+        kind=ChangeKind.OBJECTION_FILED,
+        at=objection.filed_at,
+        by=objection.filed_by,
+        reason=f"objection {objection.id}: {objection.grounds.value}",
+        objection=objection.note(),
+    )
+
+
+def extended(objection: Objection, *, today: date, calendar: WorkingDayCalendar) -> Objection:
+    """The objection with its one extension of the source unit's decision."""
+    if not objection.open:
+        raise NotOpen("the objection was already resolved")
+    until = extend_deadline(
+        objection.decide_by,
+        objection.extended_to,
+        today=today,
+        days=EXTENSION_DAYS,
+        calendar=calendar,
+    )
+    return objection.model_copy(update={"extended_to": until})
+
+
+def resolved(
+    objection: Objection,
+    *,
+    outcome: ObjectionOutcome,
+    corrections: Mapping[str, str],
+    at: datetime,
+    by: str,
+    reason: str,
+) -> Objection:
+    if not objection.open:
+        raise NotOpen("the objection was already resolved")
+    if (outcome is ObjectionOutcome.CORRECTED) != bool(corrections):
+        raise InvalidCorrection("corrected data items go with the outcome CORRECTED, and only it")
+    return objection.model_copy(
+        update={
+            "state": ObjectionState(outcome.value),
+            "resolved_at": at,
+            "resolved_by": by,
+            "reason": reason,
+            "corrections": dict(corrections),
+        }
+    )
+
+
+def resolution(record: Record, objection: Objection, item: CatalogueItem) -> Record:
+    """The record after the resolved objection: corrected, hidden or upheld, and annotated."""
+    outcome = ObjectionOutcome(objection.state.value)
+    changes: dict[str, object] = {"objection": objection.note()}
+    if outcome is ObjectionOutcome.CORRECTED:
+        changes["data_items"] = corrected_items(item, record.data_items, objection.corrections)
+    elif outcome is ObjectionOutcome.REMOVED_FROM_DISPLAY:
+        changes["hidden"] = True
+    assert objection.resolved_at is not None, "a resolved objection has its time"
+    assert objection.resolved_by is not None, "a resolved objection has its resolver"
+    return next_version(
+        record,
+        kind=OUTCOME_CHANGE[outcome],
+        at=objection.resolved_at,
+        by=objection.resolved_by,
+        reason=f"objection {objection.id} {outcome.value}: {objection.reason}".rstrip(": "),
+        **changes,
+    )
+
+
+def corrected_items(
+    item: CatalogueItem, current: Mapping[str, str], corrections: Mapping[str, str]
+) -> dict[str, str]:
+    """The record's data items with the corrections applied, each checked as on submission.
+
+    Notice 一(四): nothing outside the catalogue is collected, by a correction either.
+    """
+    unknown = sorted(set(corrections) - set(item.specs))
+    if unknown:
+        raise UnknownDataItem(f"not data items of {item.code}: {', '.join(unknown)}")
+    values = dict(current)
+    for key, raw in corrections.items():
+        value = raw.strip()
+        if not value:
+            raise InvalidCorrection(f"{key}: empty; a data item is corrected, not erased")
+        canonical, problems = check_value(item.specs[key], value, key)
+        if problems:
+            raise InvalidCorrection(f"{key}: {problems[0].message}")
+        values[key] = canonical
+    return values

@@ -1,0 +1,281 @@
+"""Record submission (notice 一(三), 一(四)): what a source unit sends, checked before it is stored.
+
+Pure: the catalogue versions, the unit, the subject on file, the day and the epidemic window
+are passed in. Every problem of a submission is reported at once, each naming its field as the
+API does (`subject.identifier`, `dataItems.fine_amount`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.calendar import DateWindow
+from domain.catalogue import Catalogue, CatalogueItem, Category
+from domain.catalogue_versions import CatalogueVersions
+from domain.data_items import check_data_items, has_control_characters
+from domain.disclosure import NoRuleInForce, Severity, disclosure_period, tolerated
+from domain.identifiers import InvalidIdentifier, SubjectKind, validate_identifier
+from domain.problems import Problem, ProblemCode
+from domain.records import Record, RecordStatus
+from domain.source_units import SourceUnit, unit_problems
+from domain.subjects import Subject
+
+MAX_BATCH = 1000
+MAX_SOURCE_RECORD_ID = 64
+MAX_DOCUMENT_NUMBER = 64
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    """The subject a submission is about, as the unit names it."""
+
+    kind: SubjectKind
+    identifier: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RecordSubmission:
+    """One record as a source unit sends it; data items as given, repeats included."""
+
+    source_record_id: str
+    subject: SubjectRef
+    item_code: str
+    decision_date: date
+    document_number: str
+    severity: Severity | None = None
+    epidemic_related: bool = False
+    data_items: tuple[tuple[str, str], ...] = ()
+    correction: bool = False
+
+
+def record_id(unit_code: str, source_record_id: str) -> str:
+    """The id of a unit's record: a digest of (unit, source record id).
+
+    Deterministic, so that two requests racing with the same record write one record and one
+    CREATED entry in the change feed, whose intents are keyed by record id and version.
+    """
+    digest = hashlib.sha256(f"{unit_code}\n{source_record_id}".encode()).hexdigest()
+    return f"r-{digest[:24]}"
+
+
+def subject_identifier(ref: SubjectRef) -> str | None:
+    """The identifier in canonical form, or None when it fails its check character."""
+    try:
+        return validate_identifier(ref.kind, ref.identifier)
+    except InvalidIdentifier:
+        return None
+
+
+def new_subject(ref: SubjectRef, *, subject_id: str, created_at: datetime) -> Subject:
+    """A subject created by its first record; its id is generated, not derived from anything."""
+    return Subject(
+        id=subject_id,
+        kind=ref.kind,
+        identifier=validate_identifier(ref.kind, ref.identifier),
+        name=ref.name.strip(),
+        created_at=created_at,
+    )
+
+
+def judge(
+    submission: RecordSubmission,
+    *,
+    catalogues: CatalogueVersions,
+    unit: SourceUnit,
+    subject: Subject | None,
+    new_subject_id: str,
+    today: date,
+    now: datetime,
+    epidemic_window: DateWindow,
+) -> Record | list[Problem]:
+    """The record to store, or every problem of the submission.
+
+    `subject` is the one on file with the submission's identifier, None for a new subject,
+    which will get `new_subject_id`.
+    """
+    problems = _subject_problems(submission.subject, subject)
+    problems += text_problems("sourceRecordId", submission.source_record_id, MAX_SOURCE_RECORD_ID)
+    problems += text_problems("documentNumber", submission.document_number, MAX_DOCUMENT_NUMBER)
+    if submission.decision_date > today:
+        problems.append(
+            Problem(ProblemCode.FUTURE_DATE, "decisionDate", "a decision cannot be in the future")
+        )
+    found = _catalogue_item(submission, catalogues, problems)
+    if found is None:
+        return problems
+    catalogue, item = found
+    values = check_data_items(item, submission.data_items, problems)
+    problems += _item_problems(item, submission, unit, subject, values)
+    severity = submission.severity if item.category is Category.DISHONEST else None
+    try:
+        period = disclosure_period(
+            rules=catalogue.disclosure_rules,
+            family=item.disclosure_rule,
+            decision_date=submission.decision_date,
+            severity=severity or Severity.GENERAL,
+            dishonest=item.category is Category.DISHONEST,
+            epidemic_related=submission.epidemic_related,
+            epidemic_window=epidemic_window,
+            tolerable=item.epidemic_tolerable,
+        )
+    except NoRuleInForce:
+        problems.append(
+            Problem(
+                ProblemCode.ITEM_NOT_IN_FORCE,
+                "decisionDate",
+                "no disclosure rule for this item is in force on the decision date",
+            )
+        )
+    if problems:
+        return problems
+    excused = tolerated(
+        tolerable=item.epidemic_tolerable,
+        decision_date=submission.decision_date,
+        epidemic_related=submission.epidemic_related,
+        epidemic_window=epidemic_window,
+    )
+    return Record(
+        id=record_id(unit.code, submission.source_record_id),
+        subject_id=new_subject_id if subject is None else subject.id,
+        subject_kind=submission.subject.kind,
+        item_code=item.code,
+        catalogue_version=catalogue.version,
+        category=item.category,
+        severity=severity,
+        source_unit=unit.code,
+        source_record_id=submission.source_record_id,
+        document_number=submission.document_number.strip(),
+        decision_date=submission.decision_date,
+        epidemic_related=submission.epidemic_related,
+        data_items=values,
+        disclosure=period,
+        # Notice 三(十): not recorded as dishonesty, never disclosed, never counted.
+        status=RecordStatus.EXCUSED if excused else RecordStatus.ACTIVE,
+        created_at=now,
+    )
+
+
+def text_problems(field: str, value: str, max_length: int) -> list[Problem]:
+    if not value.strip():
+        return [Problem(ProblemCode.REQUIRED_MISSING, field, "a value is required")]
+    problems = []
+    if len(value) > max_length:
+        problems.append(
+            Problem(
+                ProblemCode.TOO_LONG,
+                field,
+                f"at most {max_length} characters are allowed, {len(value)} were given",
+            )
+        )
+    if has_control_characters(value):
+        problems.append(
+            Problem(ProblemCode.INVALID_FORMAT, field, "control characters are not allowed")
+        )
+    return problems
+
+
+def _subject_problems(ref: SubjectRef, on_file: Subject | None) -> list[Problem]:
+    problems = text_problems("subject.name", ref.name, MAX_NAME)
+    try:
+        validate_identifier(ref.kind, ref.identifier)
+    except InvalidIdentifier as exc:
+        problems.append(Problem(ProblemCode.INVALID_IDENTIFIER, "subject.identifier", str(exc)))
+    # The stored values are never repeated: the unit learns only that its own differ.
+    if on_file is not None and on_file.kind is not ref.kind:
+        problems.append(
+            Problem(
+                ProblemCode.SUBJECT_MISMATCH,
+                "subject.kind",
+                "the subject on file with this identifier is of another kind",
+            )
+        )
+    if on_file is not None and on_file.name != ref.name.strip():
+        problems.append(
+            Problem(
+                ProblemCode.SUBJECT_MISMATCH,
+                "subject.name",
+                "the name differs from the name on file for this identifier",
+            )
+        )
+    return problems
+
+
+def _catalogue_item(
+    submission: RecordSubmission, catalogues: CatalogueVersions, problems: list[Problem]
+) -> tuple[Catalogue, CatalogueItem] | None:
+    """The item as in force on the decision date; else, to check the rest, its newest version."""
+    code = submission.item_code
+    in_force = catalogues.in_force(submission.decision_date)
+    item = None if in_force is None else in_force.item(code)
+    if in_force is not None and item is not None:
+        found = in_force, item
+    else:
+        newest = catalogues.newest_with(code)
+        if newest is None:
+            problems.append(
+                Problem(ProblemCode.NOT_IN_CATALOGUE, "item", "no catalogue version has this item")
+            )
+            return None
+        problems.append(
+            Problem(
+                ProblemCode.ITEM_NOT_IN_FORCE,
+                "item",
+                f"the item is not in the catalogue in force on {submission.decision_date}",
+            )
+        )
+        found = newest, newest.by_code[code]
+    if found[1].category is Category.BASIC:
+        problems.append(
+            Problem(
+                ProblemCode.NOT_IN_CATALOGUE,
+                "item",
+                "basic information is kept on the subject, not submitted as a record",
+            )
+        )
+    return found
+
+
+def _item_problems(
+    item: CatalogueItem,
+    submission: RecordSubmission,
+    unit: SourceUnit,
+    subject: Subject | None,
+    values: dict[str, str],
+) -> list[Problem]:
+    problems = []
+    kind = submission.subject.kind
+    if kind not in item.subject_kinds:
+        allowed = ", ".join(item.subject_kinds)
+        problems.append(
+            Problem(
+                ProblemCode.SUBJECT_KIND_NOT_ALLOWED,
+                "subject.kind",
+                f"item {item.code} is about {allowed} only",
+            )
+        )
+    dishonest = item.category is Category.DISHONEST
+    if dishonest and submission.severity is None:
+        problems.append(
+            Problem(ProblemCode.REQUIRED_MISSING, "severity", "dishonesty needs a severity")
+        )
+    if not dishonest and submission.severity is not None:
+        problems.append(
+            Problem(ProblemCode.INVALID_FORMAT, "severity", "severity applies to dishonesty only")
+        )
+    problems += unit_problems(item, unit, values)
+    if subject is not None and subject.opted_out and item.opt_out_allowed:
+        # Shenzhen Social Credit Regulation art. 39: a person may refuse the recording of
+        # commendations, volunteering and donations; such records are then not recorded.
+        problems.append(
+            Problem(
+                ProblemCode.SUBJECT_OPTED_OUT,
+                "subject.identifier",
+                "this person has refused the recording of such records (Shenzhen Social "
+                "Credit Regulation art. 39)",
+            )
+        )
+    return problems

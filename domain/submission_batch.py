@@ -1,0 +1,211 @@
+"""A batch of submissions against what is stored: accepted, duplicate, conflict or rejected.
+
+A unit's record is known by (unit, source record id). The same content again changes nothing;
+different content is a conflict unless sent as a correction, which supersedes the stored
+version and keeps its history. Items are judged one by one: one bad item never holds back the
+others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from domain.calendar import DateWindow
+from domain.catalogue_versions import CatalogueVersions
+from domain.problems import Problem, ProblemCode
+from domain.records import ChangeKind, Record, RecordStatus, next_version
+from domain.source_units import SourceUnit
+from domain.subjects import Subject
+from domain.submission import RecordSubmission, judge, new_subject, subject_identifier
+
+MAX_REASON = 500
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "ACCEPTED"
+    DUPLICATE = "DUPLICATE"
+    CONFLICT = "CONFLICT"
+    REJECTED = "REJECTED"
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    index: int
+    source_record_id: str
+    outcome: Outcome
+    record_id: str | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass
+class BatchPlan:
+    """What to write for a batch, and what to answer for each item, in submission order."""
+
+    results: list[ItemResult] = field(default_factory=list)
+    new_subjects: list[Subject] = field(default_factory=list)
+    new_records: list[Record] = field(default_factory=list)
+    corrections: list[tuple[Record, Record]] = field(default_factory=list)  # (before, after)
+
+
+# Fields a unit submits, as the API names them; ids, times and derived fields are not content.
+_CONTENT = {
+    "subject_id": "subject",
+    "item_code": "item",
+    "decision_date": "decisionDate",
+    "document_number": "documentNumber",
+    "severity": "severity",
+    "epidemic_related": "epidemicRelated",
+}
+
+
+def differences(stored: Record, submitted: Record) -> list[str]:
+    """The fields whose submitted content differs from the stored record's, by API name."""
+    changed = [
+        name for attr, name in _CONTENT.items() if getattr(stored, attr) != getattr(submitted, attr)
+    ]
+    keys = sorted(stored.data_items.keys() | submitted.data_items.keys())
+    changed += [
+        f"dataItems.{k}" for k in keys if stored.data_items.get(k) != submitted.data_items.get(k)
+    ]
+    return changed
+
+
+def corrected(stored: Record, submitted: Record, *, at: datetime, by: str) -> Record:
+    """The stored record superseded by a correction from its unit; its history is kept.
+
+    The status follows the corrected content (a correction may make a matter tolerated, or
+    no longer), unless the record has left that cycle (repaired or expired).
+    """
+    recomputed = stored.status in (RecordStatus.ACTIVE, RecordStatus.EXCUSED)
+    return next_version(
+        stored,
+        kind=ChangeKind.CORRECTED,
+        at=at,
+        by=by,
+        reason="corrected by its source unit",
+        subject_id=submitted.subject_id,
+        subject_kind=submitted.subject_kind,
+        item_code=submitted.item_code,
+        catalogue_version=submitted.catalogue_version,
+        category=submitted.category,
+        severity=submitted.severity,
+        document_number=submitted.document_number,
+        decision_date=submitted.decision_date,
+        epidemic_related=submitted.epidemic_related,
+        data_items=submitted.data_items,
+        disclosure=submitted.disclosure,
+        status=submitted.status if recomputed else stored.status,
+    )
+
+
+def conflict(index: int, stored: Record, changed: list[str], why: str) -> ItemResult:
+    """A CONFLICT naming the fields that differ, never the stored values."""
+    if stored.status is RecordStatus.REVOKED:
+        problem = Problem(
+            ProblemCode.ALREADY_REVOKED,
+            "sourceRecordId",
+            "this record was revoked by its unit and can no longer change",
+        )
+    else:
+        problem = Problem(
+            ProblemCode.CONFLICT,
+            "sourceRecordId",
+            f"{why} (differs in {', '.join(changed)}); send it with correction: true to replace it",
+        )
+    return ItemResult(index, stored.source_record_id, Outcome.CONFLICT, stored.id, (problem,))
+
+
+def plan_batch(
+    submissions: Sequence[RecordSubmission],
+    *,
+    stored: Mapping[str, Record],
+    subjects: Mapping[str, Subject],
+    catalogues: CatalogueVersions,
+    unit: SourceUnit,
+    today: date,
+    now: datetime,
+    epidemic_window: DateWindow,
+    mint_subject_id: Callable[[], str],
+) -> BatchPlan:
+    """Judge every submission against the stored records (by source record id) and subjects
+    (by canonical identifier); subjects are created with the first record accepted about them."""
+    plan = BatchPlan()
+    known = dict(subjects)
+    settled: dict[str, Record] = {}  # records as this batch leaves them, by source record id
+    for index, submission in enumerate(submissions):
+        source_id = submission.source_record_id
+        identifier = subject_identifier(submission.subject)
+        subject = None if identifier is None else known.get(identifier)
+        judged = judge(
+            submission,
+            catalogues=catalogues,
+            unit=unit,
+            subject=subject,
+            new_subject_id=mint_subject_id() if subject is None else subject.id,
+            today=today,
+            now=now,
+            epidemic_window=epidemic_window,
+        )
+        if isinstance(judged, list):
+            plan.results.append(ItemResult(index, source_id, Outcome.REJECTED, None, tuple(judged)))
+            continue
+        previous = settled.get(source_id) or stored.get(source_id)
+        changed = [] if previous is None else differences(previous, judged)
+        if previous is not None and not changed:
+            plan.results.append(ItemResult(index, source_id, Outcome.DUPLICATE, previous.id))
+            continue
+        if previous is None:
+            plan.new_records.append(judged)
+            settled[source_id] = judged
+        elif source_id in settled:
+            why = "this batch already holds a different version of this record"
+            plan.results.append(conflict(index, previous, changed, why))
+            continue
+        elif not submission.correction or previous.status is RecordStatus.REVOKED:
+            why = "a different version of this record is stored"
+            plan.results.append(conflict(index, previous, changed, why))
+            continue
+        else:
+            after = corrected(previous, judged, at=now, by=unit.code)
+            plan.corrections.append((previous, after))
+            settled[source_id] = after
+        if subject is None and identifier is not None:
+            created = new_subject(submission.subject, subject_id=judged.subject_id, created_at=now)
+            known[identifier] = created
+            plan.new_subjects.append(created)
+        plan.results.append(ItemResult(index, source_id, Outcome.ACCEPTED, judged.id))
+    return plan
+
+
+def lost_race(result: ItemResult, ours: Record, theirs: Record | None) -> ItemResult:
+    """An accepted new record another request stored first: a conflict if theirs differs."""
+    if theirs is None:
+        return result
+    changed = differences(theirs, ours)
+    if not changed:
+        return result
+    return conflict(
+        result.index, theirs, changed, "another request stored a different version first"
+    )
+
+
+def revoked(record: Record, *, at: datetime, by: str, reason: str) -> Record:
+    """The record revoked by its unit (the decision was overturned); its history is kept."""
+    return next_version(
+        record, kind=ChangeKind.REVOKED, at=at, by=by, reason=reason, status=RecordStatus.REVOKED
+    )
+
+
+def changed_meanwhile(result: ItemResult) -> ItemResult:
+    """A correction that lost to another change of the same record while it was written."""
+    problem = Problem(
+        ProblemCode.CONFLICT,
+        "sourceRecordId",
+        "the record changed while this batch was written; send the correction again",
+    )
+    return ItemResult(
+        result.index, result.source_record_id, Outcome.CONFLICT, result.record_id, (problem,)
+    )

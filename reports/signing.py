@@ -1,0 +1,118 @@
+"""The report's digital signature: PAdES baseline B-B by the centre's key, and its check.
+
+The embedded seal is a picture anyone can copy; the signature is what proves the centre
+issued these exact bytes. PAdES (ETSI EN 319 142, `/ETSI.CAdES.detached`) is what PDF
+readers show as a signature and what long-term validation builds on later (B-T adds a
+time stamp once a time-stamping authority is configured).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import x509
+from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, SimpleSigner
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import CertificateRegistry
+
+from reports.content import CENTRE
+from reports.errors import ReportSetupError
+
+FIELD = "CentreSignature"
+
+
+@dataclass(frozen=True)
+class ReportSigner:
+    """The centre's signing key and certificate, and the CA a verifier should trust."""
+
+    signer: SimpleSigner
+    ca: x509.Certificate
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What a verifier learns: bytes unchanged, signature sound, signer trusted, whole file."""
+
+    intact: bool
+    valid: bool
+    trusted: bool
+    covers_whole_file: bool
+    signer: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.intact and self.valid and self.trusted and self.covers_whole_file
+
+
+NOT_SIGNED = SignatureCheck(intact=False, valid=False, trusted=False, covers_whole_file=False)
+
+
+def load_signer(*, key: Path, cert: Path, ca: Path) -> ReportSigner:
+    """The signer from PEM or DER files; any that cannot be read stops start-up."""
+    try:
+        signing_key = load_private_key_from_pemder(str(key), passphrase=None)
+        signing_cert = _certificate(cert)
+        ca_cert = _certificate(ca)
+    except (OSError, ValueError, TypeError) as error:
+        raise ReportSetupError(
+            f"cannot load the report signing key or certificates: {error}"
+        ) from None
+    # The CA goes into the signature too, so a reader can build the chain from the file.
+    chain = CertificateRegistry.build([ca_cert])
+    signer = SimpleSigner(signing_cert=signing_cert, signing_key=signing_key, cert_registry=chain)
+    return ReportSigner(signer=signer, ca=ca_cert)
+
+
+def _certificate(path: Path) -> x509.Certificate:
+    found: list[x509.Certificate] = list(load_certs_from_pemder_data(path.read_bytes()))
+    if len(found) != 1:
+        raise ValueError(f"{path} holds {len(found)} certificates, not one")
+    return found[0]
+
+
+async def sign(pdf: bytes, signer: ReportSigner, *, reason: str) -> bytes:
+    """`pdf` with the centre's signature appended as an incremental update."""
+    metadata = PdfSignatureMetadata(
+        field_name=FIELD,
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        reason=reason,
+        location="深圳市",
+        name=CENTRE,
+    )
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    output = await PdfSigner(metadata, signer.signer).async_sign_pdf(writer, output=BytesIO())
+    signed: bytes = output.getvalue()
+    return signed
+
+
+async def verify(pdf: bytes, trust_roots: Sequence[x509.Certificate]) -> SignatureCheck:
+    """The check of the document's one signature against `trust_roots` (and nothing else)."""
+    try:
+        signatures = PdfFileReader(BytesIO(pdf)).embedded_regular_signatures
+    except (PdfError, ValueError):
+        return NOT_SIGNED
+    if len(signatures) != 1:
+        return NOT_SIGNED
+    context = ValidationContext(trust_roots=list(trust_roots))
+    try:
+        status = await async_validate_pdf_signature(signatures[0], context)
+    except (PdfError, ValueError):
+        return NOT_SIGNED
+    return SignatureCheck(
+        intact=status.intact,
+        valid=status.valid,
+        trusted=status.trusted,
+        covers_whole_file=status.coverage is SignatureCoverageLevel.ENTIRE_FILE,
+        signer=status.signing_cert.subject.human_friendly,
+    )

@@ -1,0 +1,102 @@
+"""Typical cases: the credit centre publishes, the portal reads through the same masking."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from auth.viewer import Scope
+from domain.cases import CASE_CATEGORY, CaseKind, TypicalCase
+from resolvers import records as record_resolvers
+from resolvers import subjects as subject_resolvers
+from resolvers.context import Context
+from resolvers.errors import Forbidden, InvalidArgument, NotFound, invalid_argument
+from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.views import RecordView, SubjectView
+from store import cases as case_store
+
+CURSOR_TAG = "cases"
+ARGUMENT_NAMES = {"title": "title", "summary": "summary", "record_ids": "records"}
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: TypicalCase
+    subject: SubjectView | None
+    records: list[RecordView]
+
+
+async def publish_case(
+    ctx: Context,
+    *,
+    kind: CaseKind,
+    title: str,
+    summary: str,
+    subject_id: str | None,
+    record_ids: list[str],
+) -> CaseView:
+    if not ctx.viewer.has(Scope.CASES_WRITE):
+        raise Forbidden(f"publishing a case needs scope {Scope.CASES_WRITE}")
+    if record_ids and subject_id is None:
+        raise InvalidArgument(
+            "records may be linked only together with their subject", field="records"
+        )
+    if subject_id is not None and await ctx.loaders.subjects.load(subject_id) is None:
+        raise NotFound("no subject has this id", field="subject")
+    for record in await ctx.loaders.records.load_many(record_ids):
+        if record is None or record.subject_id != subject_id:
+            raise NotFound(
+                "a linked record does not exist or is not the subject's", field="records"
+            )
+        if record.category is not CASE_CATEGORY[kind]:
+            raise InvalidArgument(
+                f"a {kind.value} case links {CASE_CATEGORY[kind].value} records only",
+                field="records",
+            )
+    try:
+        case = TypicalCase(
+            id=f"c-{secrets.token_hex(8)}",
+            kind=kind,
+            title=title.strip(),
+            summary=summary.strip(),
+            subject_id=subject_id,
+            record_ids=tuple(dict.fromkeys(record_ids)),
+            published_at=ctx.now,
+            published_by=ctx.viewer.sub or "",
+        )
+    except ValidationError as exc:
+        raise invalid_argument(exc, ARGUMENT_NAMES) from None
+    await case_store.insert_case(ctx.db, case=case)
+    if subject_id is not None:
+        ctx.audit.wrote_for(subject_id)
+    return await _view(ctx, case)
+
+
+async def _view(ctx: Context, case: TypicalCase) -> CaseView:
+    """The case with its subject and those linked records the viewer may see, masked."""
+    subject = None
+    if case.subject_id is not None:
+        subject = await subject_resolvers.subject_by_id(ctx, case.subject_id)
+    records = [await record_resolvers.record(ctx, r) for r in case.record_ids]
+    return CaseView(case, subject, [r for r in records if r is not None])
+
+
+async def cases(
+    ctx: Context, *, kind: CaseKind | None, first: int | None, after: str | None
+) -> Page[CaseView]:
+    size = page_size(first)
+    key = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
+    found = await case_store.find_cases(ctx.db, kind=kind, after=key, limit=size + 1)
+    views = [await _view(ctx, c) for c in found[:size]]
+
+    async def count() -> int:
+        return await case_store.count_cases(ctx.db, kind=kind)
+
+    return Page(
+        edges=[(encode_cursor(CURSOR_TAG, case_store.order_key(v.case)), v) for v in views],
+        has_next_page=len(found) > size,
+        has_previous_page=after is not None,
+        count=count,
+    )

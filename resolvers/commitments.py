@@ -1,0 +1,245 @@
+"""Credit commitments (二(九)): the managing unit registers and confirms them; who reads what.
+
+Breaches are reported in resolvers/commitment_violations.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import ValidationError
+
+from auth.masking import ShownValue, show_items
+from auth.viewer import Scope
+from domain import commitments as rules
+from domain.catalogue import Category, PublicAttribute, SourceUnitType
+from domain.commitments import (
+    COMMITMENT_ITEM,
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+)
+from domain.identifiers import SubjectKind
+from domain.records import sees_whole_file
+from domain.source_units import SourceUnit
+from resolvers import errors
+from resolvers.access import access_for
+from resolvers.context import Context, forget
+from resolvers.errors import Forbidden, ForbiddenFilter, InvalidArgument, NotFound
+from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from store import commitments as commitment_store
+from store import source_units as unit_store
+from store.commitments import CommitmentFilter
+from store.errors import ChangedMeanwhile
+
+CURSOR_TAG = "commitments"
+ATTEMPTS = 3
+MANAGING = SourceUnitType.COMMITMENT_MANAGING_UNIT
+
+
+@dataclass(frozen=True)
+class CommitmentView:
+    """A commitment with its data items masked for the viewer."""
+
+    commitment: Commitment
+    data_items: list[ShownValue]
+    level: PublicAttribute
+
+
+@dataclass(frozen=True)
+class CommitmentGiven:
+    subject_id: str
+    kind: CommitmentKind
+    number: str
+    content: str
+    benefits: str | None
+    signatory: str | None
+    signed_on: date
+    valid_from: date
+    valid_until: date
+
+
+async def managing_unit(ctx: Context) -> SourceUnit:
+    """Notice 一(三): the unit that manages commitments, registered as such."""
+    code = ctx.viewer.unit
+    if code is None or not ctx.viewer.has(Scope.RECORDS_SUBMIT):
+        raise Forbidden(
+            f"this needs a source unit's token with scope {Scope.RECORDS_SUBMIT} and a unit claim"
+        )
+    [unit] = await unit_store.get_source_units(ctx.db, codes=[code])
+    if unit is None:
+        raise Forbidden(f"unit {code} is not a registered source unit")
+    if not unit.acts_as(MANAGING):
+        raise errors.UnitNotAuthorized(
+            f"unit {code} is not registered as a {MANAGING.value}: commitments are managed and "
+            "breaches reported by the unit managing the commitment (notice 一(三))"
+        )
+    return unit
+
+
+async def managed(ctx: Context, unit: SourceUnit, commitment_id: str) -> Commitment:
+    """The commitment if this unit manages it; another unit's is answered as missing."""
+    found = await commitment_store.get_commitment(ctx.db, commitment_id=commitment_id)
+    if found is None or found.managing_unit != unit.code:
+        raise NotFound("your unit manages no commitment with this id", field="id")
+    return found
+
+
+def refused(exc: rules.CommitmentRefusal) -> errors.ApiError:
+    if isinstance(exc, rules.AlreadyViolated):
+        return errors.AlreadyViolated(str(exc), field=exc.field)
+    if isinstance(exc, rules.NotActive):
+        return errors.CommitmentNotActive(str(exc), field=exc.field)
+    return InvalidArgument(str(exc), field=exc.field)
+
+
+def _build(
+    ctx: Context, given: CommitmentGiven, unit: SourceUnit, subject_kind: SubjectKind
+) -> Commitment:
+    catalogue = ctx.catalogues.in_force(given.signed_on)
+    if catalogue is None:
+        raise InvalidArgument("signedOn: no catalogue is in force then", field="signedOn")
+    number = given.number.strip()
+    try:
+        commitment = Commitment(
+            id=rules.commitment_id(unit.code, number),
+            subject_id=given.subject_id,
+            subject_kind=subject_kind,
+            kind=given.kind,
+            managing_unit=unit.code,
+            managing_unit_name=unit.name,
+            number=number,
+            content=given.content.strip(),
+            benefits=None if given.benefits is None else given.benefits.strip(),
+            signatory=None if given.signatory is None else given.signatory.strip(),
+            signed_on=given.signed_on,
+            valid_from=given.valid_from,
+            valid_until=given.valid_until,
+            catalogue_version=catalogue.version,
+            created_at=ctx.now,
+        )
+        rules.check_registration(commitment, catalogue=catalogue, today=ctx.today)
+    except ValidationError as exc:
+        raise errors.invalid_argument(exc, ARGUMENT_NAMES) from None
+    except rules.CommitmentRefusal as exc:
+        raise refused(exc) from None
+    return commitment
+
+
+async def register_commitment(ctx: Context, given: CommitmentGiven) -> Commitment:
+    """Register a commitment; registering the same number again returns the first if equal."""
+    unit = await managing_unit(ctx)
+    subject = await ctx.loaders.subjects.load(given.subject_id)
+    if subject is None:
+        raise NotFound("no subject has this id", field="subject")
+    commitment = _build(ctx, given, unit, subject.kind)
+    if not await commitment_store.insert_commitment(ctx.db, commitment=commitment):
+        stored = await commitment_store.get_commitment(ctx.db, commitment_id=commitment.id)
+        if stored is None or not rules.same_registration(stored, commitment):
+            raise errors.CommitmentExists(
+                f"commitment number {commitment.number} is registered already with other content",
+                field="number",
+            )
+        return stored
+    forget(ctx.loaders.commitments, subject.id)
+    ctx.audit.wrote_for(subject.id)
+    return commitment
+
+
+async def fulfil_commitment(ctx: Context, *, commitment_id: str) -> Commitment:
+    unit = await managing_unit(ctx)
+    for _ in range(ATTEMPTS):
+        before = await managed(ctx, unit, commitment_id)
+        try:
+            after = rules.fulfilled(before, ctx.today)
+        except rules.CommitmentRefusal as exc:
+            raise refused(exc) from None
+        if await commitment_store.update_commitment(ctx.db, before=before, after=after):
+            forget(ctx.loaders.commitments, after.subject_id)
+            ctx.audit.wrote_for(after.subject_id)
+            return after
+    raise ChangedMeanwhile(f"commitment {commitment_id} kept changing while it was fulfilled")
+
+
+async def view_of(ctx: Context, commitment: Commitment) -> CommitmentView:
+    access = await access_for(ctx, commitment.subject_id, Category.COMMITMENT)
+    item = ctx.catalogues.item(commitment.catalogue_version, COMMITMENT_ITEM)
+    shown = show_items(item, commitment.data_items(), access.level)
+    ctx.audit.saw(commitment.subject_id, shown, grant_id=access.grant_id)
+    return CommitmentView(commitment=commitment, data_items=shown, level=access.level)
+
+
+async def subject_commitments(
+    ctx: Context, *, subject_id: str, kind: SubjectKind
+) -> list[CommitmentView]:
+    """What the viewer may see of a subject's commitments.
+
+    A person's commitments are shown at AUTHORIZED only (Shenzhen regulation art. 38: personal
+    information is not published); others see an organisation's commitments while valid, as the
+    catalogue's commitment rule shows them, and whole-file viewers see every one.
+    """
+    access = await access_for(ctx, subject_id, Category.COMMITMENT)
+    if kind is SubjectKind.NATURAL_PERSON and not access.level.allows(PublicAttribute.AUTHORIZED):
+        return []
+    found = await ctx.loaders.commitments.load(subject_id)
+    if not sees_whole_file(access.level, own=ctx.viewer.owns(subject_id)):
+        found = [c for c in found if c.displayed(ctx.today)]
+    return [await view_of(ctx, c) for c in found]
+
+
+def _scope(ctx: Context, subject_id: str | None) -> CommitmentFilter:
+    """Government and the centre list all, a subject its own, a managing unit those it manages."""
+    viewer = ctx.viewer
+    if viewer.has(Scope.RECORDS_READ):
+        return CommitmentFilter(subject_id=subject_id)
+    if viewer.subject_id is not None and viewer.has(Scope.SUBJECT_SELF):
+        if subject_id not in (None, viewer.subject_id):
+            raise ForbiddenFilter("a subject lists its own commitments only", field="subject")
+        return CommitmentFilter(subject_id=viewer.subject_id)
+    if viewer.unit is not None and viewer.has(Scope.RECORDS_SUBMIT):
+        return CommitmentFilter(subject_id=subject_id, managing_unit=viewer.unit)
+    raise Forbidden(
+        f"commitments are listed for government ({Scope.RECORDS_READ}), the subject itself "
+        f"({Scope.SUBJECT_SELF}) and the managing unit ({Scope.RECORDS_SUBMIT})"
+    )
+
+
+async def commitments(
+    ctx: Context,
+    *,
+    subject_id: str | None,
+    status: CommitmentStatus | None,
+    first: int | None,
+    after: str | None,
+) -> Page[CommitmentView]:
+    size = page_size(first)
+    base = _scope(ctx, subject_id)
+    spec = CommitmentFilter(
+        subject_id=base.subject_id, managing_unit=base.managing_unit, status=status
+    )
+    key = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
+    found = await commitment_store.find_commitments(ctx.db, spec=spec, after=key, limit=size + 1)
+    views = [await view_of(ctx, c) for c in found[:size]]
+
+    async def count() -> int:
+        return await commitment_store.count_commitments(ctx.db, spec=spec)
+
+    return Page(
+        edges=[
+            (encode_cursor(CURSOR_TAG, commitment_store.order_key(v.commitment)), v) for v in views
+        ],
+        has_next_page=len(found) > size,
+        has_previous_page=after is not None,
+        count=count,
+    )
+
+
+ARGUMENT_NAMES = {
+    "number": "number",
+    "content": "content",
+    "benefits": "benefits",
+    "signatory": "signatory",
+    "valid_from": "validFrom",
+    "valid_until": "validUntil",
+}

@@ -1,0 +1,130 @@
+"""The financing profile a bank reads with the firm's authorisation (notice 三(十三)).
+
+Shenzhen regulation arts. 40-41: non-public credit information is queried only with the
+subject's authorisation, for its stated purpose and period; the query is recorded with the
+grant it relied on (art. 45), whatever the profile shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from auth.viewer import Scope
+from domain.blacklist import BlacklistEntry
+from domain.catalogue import Category
+from domain.eligibility import Evaluation
+from domain.grading import Grade, grade
+from domain.grants import AuthorizationGrant
+from domain.records import ChangeKind, Record, RecordStatus, publicly_visible
+from resolvers import errors
+from resolvers.commitments import CommitmentView
+from resolvers.commitments import view_of as commitment_view
+from resolvers.context import Context
+from resolvers.eligibility import incentive_rules, judge, programme, read_files
+from resolvers.errors import Forbidden
+from resolvers.records import view_of as record_view
+from resolvers.subjects import view_of as subject_view
+from resolvers.views import RecordView, SubjectView
+from store.records import RecordFilter
+
+# What the profile is made of: a grant must cover each (the subject's own fields are shown
+# above PUBLIC only if it covers BASIC as well).
+REQUIRED_CLASSES = (Category.GOOD, Category.DISHONEST, Category.COMMITMENT)
+
+
+@dataclass(frozen=True)
+class RepairEntry:
+    """One repaired record: what it was and when its repair was approved."""
+
+    record_id: str
+    item_code: str
+    item_title: str
+    decision_date: date
+    repaired_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FinancingProfileView:
+    subject: SubjectView
+    grant: AuthorizationGrant
+    good_records: list[RecordView]
+    active_dishonesty: list[RecordView]
+    blacklist_entries: list[BlacklistEntry]
+    commitments: list[CommitmentView]
+    repairs: list[RepairEntry]
+    eligibility: Evaluation
+    grade: Grade
+
+
+async def _grant(ctx: Context, subject_id: str) -> AuthorizationGrant:
+    """The live grant to the bank's organisation that covers the whole profile.
+
+    The same refusal whether or not the subject exists: the answer is no oracle.
+    """
+    live = await ctx.loaders.grants.load(subject_id)
+    covering = [g for g in live if all(g.covers(c) for c in REQUIRED_CLASSES)]
+    if covering:
+        return max(covering, key=lambda g: g.valid_until)
+    needed = ", ".join(c.value for c in REQUIRED_CLASSES)
+    found = " (the live grants leave some out)" if live else ""
+    raise errors.GrantRequired(
+        f"a financing profile needs a live grant from the subject to {ctx.viewer.org} covering "
+        f"{needed}{found}",
+        field="subject",
+    )
+
+
+def _repairs(ctx: Context, records: list[Record]) -> list[RepairEntry]:
+    entries = []
+    for record in records:
+        if record.status is not RecordStatus.REPAIRED:
+            continue
+        repaired = [h.at for h in record.history if h.kind is ChangeKind.REPAIRED]
+        item = ctx.catalogues.item(record.catalogue_version, record.item_code)
+        entries.append(
+            RepairEntry(
+                record_id=record.id,
+                item_code=record.item_code,
+                item_title=item.title_zh,
+                decision_date=record.decision_date,
+                repaired_at=repaired[-1] if repaired else None,
+            )
+        )
+    return entries
+
+
+async def financing_profile(ctx: Context, *, subject_id: str) -> FinancingProfileView:
+    viewer = ctx.viewer
+    if not viewer.has(Scope.FINANCING_READ) or viewer.org is None:
+        raise Forbidden(f"financing profiles need scope {Scope.FINANCING_READ} and an org claim")
+    grant = await _grant(ctx, subject_id)
+    files = await read_files(ctx, [subject_id], records=RecordFilter())
+    file = files.get(subject_id)
+    if file is None:
+        raise LookupError(f"subject {subject_id} granted access but is not on file")
+    rules = incentive_rules()
+    evaluation = judge(ctx, programme(rules.grading.programme), file)
+    ctx.audit.consulted(subject_id, grant_id=grant.id)
+    # A grant widens the data items shown, not the records: those on public display.
+    shown = [r for r in file.records if publicly_visible(r, ctx.today)]
+    return FinancingProfileView(
+        subject=await subject_view(ctx, file.subject),
+        grant=grant,
+        good_records=[await record_view(ctx, r) for r in shown if r.category is Category.GOOD],
+        active_dishonesty=[
+            await record_view(ctx, r) for r in shown if r.category is Category.DISHONEST
+        ],
+        blacklist_entries=[e for e in file.entries if e.in_force(ctx.today)],
+        commitments=[await commitment_view(ctx, c) for c in file.commitments],
+        repairs=_repairs(ctx, file.records),
+        eligibility=evaluation,
+        grade=grade(
+            rules.grading,
+            evaluation=evaluation,
+            records=file.records,
+            entries=file.entries,
+            commitments=file.commitments,
+            today=ctx.today,
+        ),
+    )

@@ -1,0 +1,256 @@
+"""Objections: the subject files, the credit centre or the record's source unit resolves.
+
+Filing stores the objection first and annotates the record second; resolving updates the
+objection first and the record second. The objection's conditional write is what lets one
+answer win, and should a request die between the two writes, repeating it completes the
+record's side (resolving again with the same outcome is accepted for that reason).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from pydantic import ValidationError
+
+from auth.viewer import Scope
+from domain import objections
+from domain.holidays import PRC_CALENDAR
+from domain.objections import Objection
+from domain.records import ObjectionGrounds, ObjectionOutcome, ObjectionState, Record
+from domain.working_days import AlreadyExtended, DeadlinePassed
+from resolvers import errors
+from resolvers.context import Context
+from resolvers.errors import Forbidden, InvalidArgument, NotFound, invalid_argument
+from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from store import objections as objection_store
+from store import record_changes as change_store
+from store import records as record_store
+from store.errors import AlreadyOpen, ChangedMeanwhile, StaleRecord
+
+CURSOR_TAG = "objections"
+ATTEMPTS = 3
+ARGUMENT_NAMES = {"description": "description", "reason": "reason"}
+
+
+def _subject(ctx: Context) -> str:
+    subject_id = ctx.viewer.subject_id
+    if subject_id is None or not ctx.viewer.has(Scope.SUBJECT_SELF):
+        raise Forbidden(f"filing an objection needs a subject's own token ({Scope.SUBJECT_SELF})")
+    return subject_id
+
+
+async def file_objection(
+    ctx: Context, *, record_id: str, grounds: ObjectionGrounds, description: str | None
+) -> Objection:
+    subject_id = _subject(ctx)
+    record = await ctx.loaders.records.load(record_id)
+    # Another subject's record is answered as missing: its existence is not this subject's to know.
+    if record is None or record.subject_id != subject_id:
+        raise NotFound("you have no record with this id", field="record")
+    if await objection_store.find_open_objection(ctx.db, record_id=record.id) is not None:
+        raise _already_open()
+    check_by, decide_by = objections.deadlines(ctx.today, PRC_CALENDAR)
+    try:
+        objection = Objection(
+            id=f"ob-{secrets.token_hex(10)}",
+            record_id=record.id,
+            subject_id=subject_id,
+            source_unit=record.source_unit,
+            grounds=grounds,
+            description=(description or "").strip(),
+            filed_at=ctx.now,
+            filed_by=ctx.viewer.sub or subject_id,
+            check_by=check_by,
+            decide_by=decide_by,
+        )
+    except ValidationError as exc:
+        raise invalid_argument(exc, ARGUMENT_NAMES) from None
+    try:
+        await objection_store.insert_objection(ctx.db, objection=objection)
+    except AlreadyOpen:
+        raise _already_open() from None
+    await _write_record(ctx, objection.record_id, lambda r: objections.annotated(r, objection))
+    ctx.audit.wrote_for(subject_id)
+    return objection
+
+
+def _already_open() -> errors.ObjectionAlreadyOpen:
+    return errors.ObjectionAlreadyOpen(
+        "this record has a pending objection; wait for its outcome", field="record"
+    )
+
+
+async def _answerable(ctx: Context, objection_id: str) -> tuple[Objection, str]:
+    """The objection and who answers it: the credit centre, or the record's source unit."""
+    viewer = ctx.viewer
+    is_centre = viewer.has(Scope.REPAIR_REVIEW)
+    if not is_centre and not (viewer.has(Scope.RECORDS_SUBMIT) and viewer.unit is not None):
+        raise Forbidden(
+            f"objections are answered by the credit centre ({Scope.REPAIR_REVIEW}) "
+            f"or the record's source unit ({Scope.RECORDS_SUBMIT})"
+        )
+    objection = await objection_store.get_objection(ctx.db, objection_id=objection_id)
+    # Another unit's objection is answered as missing: its existence is not this unit's to know.
+    if objection is None or not (is_centre or objection.source_unit == viewer.unit):
+        raise NotFound("no objection you may answer has this id", field="id")
+    return objection, viewer.sub or viewer.unit or "credit-centre"
+
+
+async def resolve_objection(
+    ctx: Context,
+    *,
+    objection_id: str,
+    outcome: ObjectionOutcome,
+    reason: str | None,
+    corrections: dict[str, str],
+) -> Objection:
+    for _ in range(ATTEMPTS):
+        objection, by = await _answerable(ctx, objection_id)
+        if objection.state is ObjectionState(outcome.value):
+            await _apply_outcome(ctx, objection)  # completes an interrupted resolution
+            return objection
+        try:
+            after = objections.resolved(
+                objection,
+                outcome=outcome,
+                corrections=corrections,
+                at=ctx.now,
+                by=by,
+                reason=(reason or "").strip(),
+            )
+            record = await _record(ctx, objection.record_id)
+            item = ctx.catalogues.item(record.catalogue_version, record.item_code)
+            # Checked before anything is written: a bad correction changes nothing.
+            objections.resolution(record, after, item)
+        except objections.NotOpen as exc:
+            raise errors.NotOpen(str(exc), field="id") from None
+        except objections.UnknownDataItem as exc:
+            raise errors.NotInCatalogue(str(exc), field="correctedDataItems") from None
+        except objections.InvalidCorrection as exc:
+            raise InvalidArgument(str(exc), field="correctedDataItems") from None
+        except ValidationError as exc:
+            raise invalid_argument(exc, ARGUMENT_NAMES) from None
+        try:
+            await objection_store.update_objection(ctx.db, before=objection, after=after)
+        except ChangedMeanwhile:
+            continue
+        await _apply_outcome(ctx, after)
+        ctx.audit.wrote_for(objection.subject_id)
+        return after
+    raise ChangedMeanwhile(f"objection {objection_id} kept changing while it was resolved")
+
+
+async def extend_objection(ctx: Context, *, objection_id: str, reason: str | None) -> Objection:
+    """The one extension of the source unit's decision by 3 working days."""
+    if not (reason or "").strip():
+        raise InvalidArgument("an extension needs a reason for the subject", field="reason")
+    for _ in range(ATTEMPTS):
+        objection, _by = await _answerable(ctx, objection_id)
+        try:
+            after = objections.extended(objection, today=ctx.today, calendar=PRC_CALENDAR)
+        except objections.NotOpen as exc:
+            raise errors.NotOpen(str(exc), field="id") from None
+        except AlreadyExtended as exc:
+            raise errors.AlreadyExtended(str(exc), field="id") from None
+        except DeadlinePassed as exc:
+            raise errors.DeadlinePassed(str(exc), field="id") from None
+        try:
+            await objection_store.update_objection(ctx.db, before=objection, after=after)
+        except ChangedMeanwhile:
+            continue
+        ctx.audit.wrote_for(objection.subject_id)
+        return after
+    raise ChangedMeanwhile(f"objection {objection_id} kept changing while it was extended")
+
+
+async def _record(ctx: Context, record_id: str) -> Record:
+    [record] = await record_store.get_records(ctx.db, ids=[record_id])
+    if record is None:
+        raise LookupError(f"the objection names a missing record {record_id}")
+    return record
+
+
+async def _apply_outcome(ctx: Context, objection: Objection) -> None:
+    def change(record: Record) -> Record | None:
+        note = record.objection
+        if note is not None and note == objection.note():
+            return None  # applied already
+        item = ctx.catalogues.item(record.catalogue_version, record.item_code)
+        return objections.resolution(record, objection, item)
+
+    await _write_record(ctx, objection.record_id, change)
+
+
+async def _write_record(
+    ctx: Context, record_id: str, change: Callable[[Record], Record | None]
+) -> None:
+    """Apply `change` to the record as it is now, again if another writer came first."""
+    for _ in range(ATTEMPTS):
+        record = await _record(ctx, record_id)
+        after = change(record)
+        if after is None:
+            return
+        try:
+            await change_store.write_change(ctx.db, before=record, after=after)
+        except StaleRecord:
+            continue
+        ctx.audit.wrote_for(record.subject_id)
+        return
+    raise StaleRecord(f"record {record_id} kept changing while the objection was written")
+
+
+async def objections_list(
+    ctx: Context,
+    *,
+    state: ObjectionState | None,
+    overdue: bool | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Objection]:
+    """All for the credit centre; those about its records for a source unit; own for a subject."""
+    viewer = ctx.viewer
+    subject_id = source_unit = None
+    if viewer.has(Scope.REPAIR_REVIEW):
+        pass
+    elif viewer.has(Scope.RECORDS_SUBMIT) and viewer.unit is not None:
+        source_unit = viewer.unit
+    elif viewer.has(Scope.SUBJECT_SELF) and viewer.subject_id is not None:
+        subject_id = viewer.subject_id
+    else:
+        raise Forbidden(
+            f"objections are for the credit centre ({Scope.REPAIR_REVIEW}), source units "
+            f"({Scope.RECORDS_SUBMIT}) and the subject itself ({Scope.SUBJECT_SELF})"
+        )
+    size = page_size(first)
+    key = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
+    found = await objection_store.find_objections(
+        ctx.db,
+        subject_id=subject_id,
+        source_unit=source_unit,
+        state=state,
+        overdue=overdue,
+        today=ctx.today,
+        after=key,
+        limit=size + 1,
+    )
+
+    async def count() -> int:
+        return await objection_store.count_objections(
+            ctx.db,
+            subject_id=subject_id,
+            source_unit=source_unit,
+            state=state,
+            overdue=overdue,
+            today=ctx.today,
+        )
+
+    return Page(
+        edges=[
+            (encode_cursor(CURSOR_TAG, objection_store.objection_cursor_key(o)), o)
+            for o in found[:size]
+        ],
+        has_next_page=len(found) > size,
+        has_previous_page=after is not None,
+        count=count,
+    )

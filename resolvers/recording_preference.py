@@ -1,0 +1,77 @@
+"""The recording opt-out: a person refuses (or allows again) the recording of some records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from auth.viewer import Scope
+from domain import recording_preference
+from domain.records import Record
+from resolvers.context import Context
+from resolvers.errors import Forbidden, NotApplicable, NotFound
+from store import record_changes as change_store
+from store import records as record_store
+from store import subjects as subject_store
+from store.errors import StaleRecord
+
+ATTEMPTS = 3
+# Far above the commendations, volunteering and donations one person could have on file.
+MAX_REFUSABLE_RECORDS = 1000
+
+
+@dataclass(frozen=True)
+class RecordingPreference:
+    opted_out: bool
+    records_changed: int
+
+
+async def set_recording_preference(ctx: Context, *, opt_out: bool) -> RecordingPreference:
+    """Store the choice first, then withhold or show the records already on file.
+
+    Repeating the request finishes what a failed one left undone: records already in the
+    chosen state are skipped.
+    """
+    subject_id = ctx.viewer.subject_id
+    if subject_id is None or not ctx.viewer.has(Scope.SUBJECT_SELF):
+        raise Forbidden(f"this needs a subject's own token with scope {Scope.SUBJECT_SELF}")
+    subject = await ctx.loaders.subjects.load(subject_id)
+    if subject is None:
+        raise NotFound("your subject is not on file", field="optOut")
+    if not recording_preference.applies_to(subject.kind):
+        raise NotApplicable(
+            "only a natural person may refuse recording (Shenzhen regulation art. 39)",
+            field="optOut",
+        )
+    await subject_store.update_opted_out(ctx.db, subject_id=subject_id, opted_out=opt_out)
+    ctx.audit.wrote_for(subject_id)
+    records = await record_store.find_records_of_items(
+        ctx.db,
+        subject_id=subject_id,
+        item_codes=recording_preference.refusable_item_codes(ctx.catalogues),
+        limit=MAX_REFUSABLE_RECORDS,
+    )
+    changed = 0
+    for record in records:
+        changed += await _apply(ctx, record, opt_out)
+    return RecordingPreference(opted_out=opt_out, records_changed=changed)
+
+
+async def _apply(ctx: Context, found: Record, opt_out: bool) -> int:
+    """1 when the record changed, 0 when it was in the chosen state already."""
+    record: Record | None = found
+    for _ in range(ATTEMPTS):
+        if record is None:
+            return 0
+        item = ctx.catalogues.item(record.catalogue_version, record.item_code)
+        after = recording_preference.with_preference(
+            record, item, opted_out=opt_out, at=ctx.now, by=ctx.viewer.sub or record.subject_id
+        )
+        if after is None:
+            return 0
+        try:
+            await change_store.write_change(ctx.db, before=record, after=after)
+        except StaleRecord:
+            [record] = await record_store.get_records(ctx.db, ids=[after.id])
+            continue
+        return 1
+    raise StaleRecord(f"record {found.id} kept changing while the preference was applied")

@@ -1,0 +1,289 @@
+"""Credit repair: the subject applies, the credit centre decides (notice 三(十一)).
+
+Approval writes the application first and the record second: the application's conditional
+update is what lets one decision win when two operators decide at once. Should the request die
+between the two writes, approving again completes the record's repair.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from auth.viewer import Scope
+from domain import repair
+from domain.holidays import PRC_CALENDAR
+from domain.records import ChangeKind, Record, RecordStatus, next_version
+from domain.repair import (
+    Evidence,
+    RepairApplication,
+    RepairDecision,
+    RepairMeasure,
+    RepairState,
+)
+from domain.working_days import AlreadyExtended, DeadlinePassed
+from resolvers import errors
+from resolvers.context import Context
+from resolvers.errors import Forbidden, ForbiddenFilter, InvalidArgument, NotFound
+from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from store import blacklist as blacklist_store
+from store import record_changes as change_store
+from store import records as record_store
+from store import repair as repair_store
+from store.errors import AlreadyOpen, ChangedMeanwhile, StaleRecord
+
+CURSOR_TAG = "repairApplications"
+ATTEMPTS = 3
+# Enough to find one active front-line, medical or supply record among a subject's records.
+FAST_TRACK_SCAN = 100
+
+
+@dataclass(frozen=True)
+class EvidenceGiven:
+    kind: RepairMeasure
+    description: str
+    document_number: str | None
+
+
+def _applicant(ctx: Context) -> str:
+    subject_id = ctx.viewer.subject_id
+    if subject_id is None or not ctx.viewer.has(Scope.REPAIR_APPLY):
+        raise Forbidden(f"this needs a subject's own token with scope {Scope.REPAIR_APPLY}")
+    return subject_id
+
+
+def _reviewer(ctx: Context) -> str:
+    if not ctx.viewer.has(Scope.REPAIR_REVIEW):
+        raise Forbidden(f"reviewing repair needs the credit centre's scope {Scope.REPAIR_REVIEW}")
+    return ctx.viewer.sub or "credit-centre"
+
+
+def _evidence(given: list[EvidenceGiven]) -> list[Evidence]:
+    if len(given) > repair.MAX_EVIDENCE:
+        raise InvalidArgument(f"at most {repair.MAX_EVIDENCE} pieces of evidence", field="evidence")
+    evidence = []
+    for i, e in enumerate(given):
+        try:
+            evidence.append(
+                Evidence(
+                    kind=e.kind,
+                    description=e.description.strip(),
+                    document_number=None
+                    if e.document_number is None
+                    else e.document_number.strip(),
+                )
+            )
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            name = EVIDENCE_NAMES.get(str(error["loc"][0]), "")
+            raise InvalidArgument(
+                f"evidence[{i}].{name}: {error['msg']}", field="evidence"
+            ) from None
+    return evidence
+
+
+async def apply_for_repair(
+    ctx: Context, *, record_id: str, measures: list[RepairMeasure], evidence: list[EvidenceGiven]
+) -> RepairApplication:
+    subject_id = _applicant(ctx)
+    record = await ctx.loaders.records.load(record_id)
+    # Another subject's record is answered as missing: its existence is not this subject's to know.
+    if record is None or record.subject_id != subject_id:
+        raise NotFound("you have no record with this id", field="record")
+    try:
+        repair.check_repairable(record, ctx.today)
+    except repair.NotRepairable as exc:
+        raise errors.RepairNotApplicable(str(exc), field="record") from None
+    except repair.TooEarly as exc:
+        raise errors.RepairTooEarly(str(exc), field="record") from None
+    if await repair_store.find_open_application(ctx.db, record_id=record.id) is not None:
+        raise _already_open()
+    item = ctx.catalogues.item(record.catalogue_version, record.item_code)
+    held = await record_store.find_records_of_items(
+        ctx.db,
+        subject_id=subject_id,
+        item_codes=sorted(repair.FAST_TRACK_ITEMS),
+        limit=FAST_TRACK_SCAN,
+    )
+    application = repair.submitted(
+        application_id=f"ra-{secrets.token_hex(10)}",
+        record=record,
+        applicant=ctx.viewer.sub or subject_id,
+        measures=measures,
+        evidence=_evidence(evidence),
+        required=repair.required_measures(record, penalty=repair.carries_penalty(item)),
+        fast_track=repair.fast_track_reasons(
+            record,
+            # Records the person refused (art. 39) are not used, for its benefit either.
+            (r.item_code for r in held if r.status is RecordStatus.ACTIVE and not r.opted_out),
+        ),
+        at=ctx.now,
+        today=ctx.today,
+        calendar=PRC_CALENDAR,
+    )
+    try:
+        await repair_store.insert_application(ctx.db, application=application)
+    except AlreadyOpen:
+        raise _already_open() from None
+    ctx.audit.wrote_for(subject_id)
+    return application
+
+
+def _already_open() -> errors.RepairAlreadyOpen:
+    return errors.RepairAlreadyOpen(
+        "this record has an application under review; wait for its decision", field="record"
+    )
+
+
+async def review_repair(
+    ctx: Context, *, application_id: str, decision: RepairDecision, reason: str | None
+) -> RepairApplication:
+    reviewer = _reviewer(ctx)
+    for _ in range(ATTEMPTS):
+        application = await repair_store.get_application(ctx.db, application_id=application_id)
+        if application is None:
+            raise NotFound("no repair application has this id", field="id")
+        if decision is RepairDecision.APPROVE and application.state is RepairState.APPROVED:
+            await _repair_record(ctx, application)  # completes an interrupted approval
+            return application
+        if decision is RepairDecision.APPROVE:
+            await _check_still_repairable(ctx, application)
+        after = _decided(ctx, application, decision, reason or "", reviewer)
+        try:
+            await repair_store.update_application(ctx.db, before=application, after=after)
+        except ChangedMeanwhile:
+            continue
+        if after.state is RepairState.APPROVED:
+            await _repair_record(ctx, after)
+        ctx.audit.wrote_for(application.subject_id)
+        return after
+    raise ChangedMeanwhile(f"application {application_id} kept changing while it was reviewed")
+
+
+def _decided(
+    ctx: Context,
+    application: RepairApplication,
+    decision: RepairDecision,
+    reason: str,
+    reviewer: str,
+) -> RepairApplication:
+    try:
+        return repair.reviewed(
+            application,
+            decision=decision,
+            reason=reason,
+            at=ctx.now,
+            today=ctx.today,
+            by=reviewer,
+            calendar=PRC_CALENDAR,
+        )
+    except repair.NotOpen as exc:
+        raise errors.NotOpen(str(exc), field="id") from None
+    except repair.ReasonRequired as exc:
+        raise InvalidArgument(str(exc), field="reason") from None
+    except AlreadyExtended as exc:
+        raise errors.AlreadyExtended(str(exc), field="decision") from None
+    except DeadlinePassed as exc:
+        raise errors.DeadlinePassed(str(exc), field="decision") from None
+
+
+async def _record(ctx: Context, record_id: str) -> Record:
+    [record] = await record_store.get_records(ctx.db, ids=[record_id])
+    if record is None:
+        raise LookupError(f"the repair application names a missing record {record_id}")
+    return record
+
+
+async def _check_still_repairable(ctx: Context, application: RepairApplication) -> None:
+    record = await _record(ctx, application.record_id)
+    if record.status is not RecordStatus.ACTIVE:
+        raise errors.RepairNotApplicable(
+            f"the record is {record.status.value} now; reject the application instead",
+            field="decision",
+        )
+
+
+async def _repair_record(ctx: Context, application: RepairApplication) -> None:
+    """The record leaves public disclosure and stays in the file with its history."""
+    # DESIGN.md §4: approval also lifts the blacklist entries resting on the record (idempotent,
+    # so an interrupted approval completed later lifts them too).
+    await blacklist_store.lift_entries_for_record(
+        ctx.db,
+        record_id=application.record_id,
+        at=ctx.today,
+        reason=f"repair application {application.id} approved",
+        by=application.decided_by or "credit-centre",
+    )
+    for _ in range(ATTEMPTS):
+        record = await _record(ctx, application.record_id)
+        if record.status is not RecordStatus.ACTIVE:
+            return  # repaired already, or revoked meanwhile: disclosure has ended either way
+        after = next_version(
+            record,
+            kind=ChangeKind.REPAIRED,
+            at=ctx.now,
+            by=application.decided_by or "credit-centre",
+            reason=f"repair application {application.id} approved",
+            status=RecordStatus.REPAIRED,
+        )
+        try:
+            await change_store.write_change(ctx.db, before=record, after=after)
+        except StaleRecord:
+            continue
+        ctx.audit.wrote_for(record.subject_id)
+        return
+    raise StaleRecord(f"record {application.record_id} kept changing while it was repaired")
+
+
+async def repair_applications(
+    ctx: Context,
+    *,
+    state: RepairState | None,
+    overdue: bool | None,
+    subject_id: str | None,
+    first: int | None,
+    after: str | None,
+) -> Page[RepairApplication]:
+    """All applications for the credit centre; a subject's own for the subject."""
+    viewer = ctx.viewer
+    if not viewer.has(Scope.REPAIR_REVIEW):
+        own = viewer.subject_id if viewer.has(Scope.SUBJECT_SELF) else None
+        if own is None:
+            raise Forbidden(
+                f"repair applications are for the credit centre ({Scope.REPAIR_REVIEW}) "
+                f"and the subject itself ({Scope.SUBJECT_SELF})"
+            )
+        if subject_id not in (None, own):
+            raise ForbiddenFilter("a subject lists its own applications only", field="subject")
+        subject_id = own
+    size = page_size(first)
+    key = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
+    found = await repair_store.find_applications(
+        ctx.db,
+        subject_id=subject_id,
+        state=state,
+        overdue=overdue,
+        today=ctx.today,
+        after=key,
+        limit=size + 1,
+    )
+
+    async def count() -> int:
+        return await repair_store.count_applications(
+            ctx.db, subject_id=subject_id, state=state, overdue=overdue, today=ctx.today
+        )
+
+    return Page(
+        edges=[
+            (encode_cursor(CURSOR_TAG, repair_store.application_cursor_key(a)), a)
+            for a in found[:size]
+        ],
+        has_next_page=len(found) > size,
+        has_previous_page=after is not None,
+        count=count,
+    )
+
+
+EVIDENCE_NAMES = {"kind": "kind", "description": "description", "document_number": "documentNumber"}

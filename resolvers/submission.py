@@ -1,0 +1,212 @@
+"""Source units submit records in batches and revoke their own (notice 一(三))."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from auth.viewer import Scope
+from domain.calendar import DateWindow
+from domain.catalogue_versions import CatalogueVersions
+from domain.records import RecordStatus
+from domain.source_units import SourceUnit
+from domain.submission import MAX_BATCH, RecordSubmission, subject_identifier, text_problems
+from domain.submission_batch import (
+    MAX_REASON,
+    BatchPlan,
+    ItemResult,
+    Outcome,
+    changed_meanwhile,
+    lost_race,
+    plan_batch,
+    revoked,
+)
+from resolvers.context import Context
+from resolvers.errors import AlreadyRevoked, BatchTooLarge, Forbidden, InvalidArgument, NotFound
+from resolvers.records import view_of
+from resolvers.views import RecordView
+from store import record_changes as change_store
+from store import records as record_store
+from store import source_units as unit_store
+from store import subjects as subject_store
+from store.database import Database
+from store.errors import StaleRecord
+
+# Another request may create one of this batch's new subjects between our read and our insert;
+# the batch is then judged again against the subjects as stored. Twice more is plenty.
+SUBJECT_ATTEMPTS = 3
+REVOKE_ATTEMPTS = 3
+
+
+async def _source_unit(ctx: Context) -> SourceUnit:
+    """The registered unit the token speaks for.
+
+    An unknown unit is refused for the whole request (FORBIDDEN), not item by item: it is about
+    who is asking, and every item would fail alike.
+    """
+    code = ctx.viewer.unit
+    if code is None or not ctx.viewer.has(Scope.RECORDS_SUBMIT):
+        raise Forbidden(
+            f"this needs a source unit's token with scope {Scope.RECORDS_SUBMIT} and a unit claim"
+        )
+    [unit] = await unit_store.get_source_units(ctx.db, codes=[code])
+    if unit is None:
+        raise Forbidden(
+            f"unit {code} is not a registered source unit; the credit centre registers units"
+        )
+    return unit
+
+
+def _mint_subject_id() -> str:
+    return f"s-{secrets.token_hex(10)}"
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """Each item's result in submission order, and the subjects whose files the batch wrote."""
+
+    results: list[ItemResult]
+    written_subject_ids: list[str]
+
+
+@dataclass(frozen=True)
+class _Judging:
+    """What a batch is judged against: the unit, the catalogue versions, the day."""
+
+    unit: SourceUnit
+    catalogues: CatalogueVersions
+    today: date
+    now: datetime
+    epidemic_window: DateWindow
+
+
+async def _plan(
+    db: Database, submissions: Sequence[RecordSubmission], judging: _Judging
+) -> BatchPlan:
+    """Judge the batch against what is stored and create its new subjects."""
+    source_ids = list(dict.fromkeys(s.source_record_id for s in submissions))
+    stored = await record_store.get_records_by_source(
+        db, source_unit=judging.unit.code, source_record_ids=source_ids
+    )
+    by_source = {r.source_record_id: r for r in stored if r is not None}
+    identifiers = list(
+        dict.fromkeys(i for s in submissions if (i := subject_identifier(s.subject)) is not None)
+    )
+    for _ in range(SUBJECT_ATTEMPTS):
+        found = await subject_store.get_subjects_by_identifiers(db, identifiers=identifiers)
+        plan = plan_batch(
+            submissions,
+            stored=by_source,
+            subjects={s.identifier: s for s in found if s is not None},
+            catalogues=judging.catalogues,
+            unit=judging.unit,
+            today=judging.today,
+            now=judging.now,
+            epidemic_window=judging.epidemic_window,
+            mint_subject_id=_mint_subject_id,
+        )
+        wanted = len(plan.new_subjects)
+        if await subject_store.insert_new_subjects(db, subjects=plan.new_subjects) == wanted:
+            return plan
+    raise RuntimeError("the batch's new subjects kept being created by other requests")
+
+
+async def submit_batch(
+    db: Database,
+    *,
+    unit: SourceUnit,
+    submissions: Sequence[RecordSubmission],
+    catalogues: CatalogueVersions,
+    today: date,
+    now: datetime,
+    epidemic_window: DateWindow,
+) -> BatchOutcome:
+    """Store what passes of one unit's batch (at most `MAX_BATCH`), report every item.
+
+    A batch sent twice changes nothing. The caller checks who is asking and audits the write.
+    """
+    judging = _Judging(unit, catalogues, today, now, epidemic_window)
+    plan = await _plan(db, submissions, judging)
+    results = list(plan.results)
+    written = await change_store.write_new_records(db, records=plan.new_records)
+    if written < len(plan.new_records):
+        results = await _settle_races(db, unit, plan, results)
+    position = {
+        r.source_record_id: i for i, r in enumerate(results) if r.outcome is Outcome.ACCEPTED
+    }
+    subject_ids = []
+    for before, after in plan.corrections:
+        try:
+            await change_store.write_change(db, before=before, after=after)
+        except StaleRecord:
+            index = position[after.source_record_id]
+            results[index] = changed_meanwhile(results[index])
+            continue
+        subject_ids += [before.subject_id, after.subject_id]
+    subject_ids += [record.subject_id for record in plan.new_records]
+    return BatchOutcome(results, list(dict.fromkeys(subject_ids)))
+
+
+async def submit_records(ctx: Context, submissions: Sequence[RecordSubmission]) -> list[ItemResult]:
+    """A source unit's batch, checked for its token and size, stored and audited."""
+    unit = await _source_unit(ctx)
+    if len(submissions) > MAX_BATCH:
+        raise BatchTooLarge(
+            f"a batch holds at most {MAX_BATCH} records, {len(submissions)} were sent; "
+            "split it and send the parts one after another",
+            field="records",
+        )
+    outcome = await submit_batch(
+        ctx.db,
+        unit=unit,
+        submissions=submissions,
+        catalogues=ctx.catalogues,
+        today=ctx.today,
+        now=ctx.now,
+        epidemic_window=ctx.epidemic_window,
+    )
+    for subject_id in outcome.written_subject_ids:
+        ctx.audit.wrote_for(subject_id)
+    return outcome.results
+
+
+async def _settle_races(
+    db: Database, unit: SourceUnit, plan: BatchPlan, results: list[ItemResult]
+) -> list[ItemResult]:
+    """Fewer records were new than planned: another request stored some first. Re-read them."""
+    ours = {r.source_record_id: r for r in plan.new_records}
+    stored = await record_store.get_records_by_source(
+        db, source_unit=unit.code, source_record_ids=list(ours)
+    )
+    theirs = {r.source_record_id: r for r in stored if r is not None}
+    return [
+        lost_race(r, ours[r.source_record_id], theirs.get(r.source_record_id))
+        if r.outcome is Outcome.ACCEPTED and r.source_record_id in ours
+        else r
+        for r in results
+    ]
+
+
+async def revoke_record(ctx: Context, *, record_id: str, reason: str) -> RecordView:
+    """The unit that submitted a record revokes it (the decision was overturned)."""
+    unit = await _source_unit(ctx)
+    problems = text_problems("reason", reason, MAX_REASON)
+    if problems:
+        raise InvalidArgument(f"reason: {problems[0].message}", field="reason")
+    for _ in range(REVOKE_ATTEMPTS):
+        [record] = await record_store.get_records(ctx.db, ids=[record_id])
+        # Another unit's record is answered as missing: its existence is not this unit's to know.
+        if record is None or record.source_unit != unit.code:
+            raise NotFound("your unit has submitted no record with this id", field="id")
+        if record.status is RecordStatus.REVOKED:
+            raise AlreadyRevoked("this record is revoked already", field="id")
+        after = revoked(record, at=ctx.now, by=unit.code, reason=reason.strip())
+        try:
+            await change_store.write_change(ctx.db, before=record, after=after)
+        except StaleRecord:
+            continue
+        ctx.audit.wrote_for(record.subject_id)
+        return await view_of(ctx, after)
+    raise StaleRecord(f"record {record_id} kept changing while it was revoked")

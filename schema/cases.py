@@ -1,0 +1,56 @@
+"""Typical cases (典型案例) for the portal's epidemic column."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from domain.cases import CaseKind
+from resolvers.cases import CaseView
+from schema.records import Record
+from schema.results import UserError
+from schema.subjects import Subject
+
+strawberry.enum(CaseKind, description="诚信良好 (GOOD) or 失信违法 (BAD)")
+
+
+@strawberry.type(description="典型案例: a published case, its subject and records masked")
+class TypicalCase:
+    id: strawberry.ID
+    kind: CaseKind
+    title: str
+    summary: str
+    published_at: datetime
+    subject: Subject | None
+    records: list[Record] = strawberry.field(description="The linked records the viewer may see")
+
+    @classmethod
+    def of(cls, view: CaseView) -> TypicalCase:
+        return cls(
+            id=strawberry.ID(view.case.id),
+            kind=view.case.kind,
+            title=view.case.title,
+            summary=view.case.summary,
+            published_at=view.case.published_at,
+            subject=None if view.subject is None else Subject.of(view.subject),
+            records=[Record.of(r) for r in view.records],
+        )
+
+
+@strawberry.input
+class PublishCaseInput:
+    kind: CaseKind
+    title: str
+    summary: str
+    subject: strawberry.ID | None = None
+    records: list[strawberry.ID] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class PublishCaseSuccess:
+    case: TypicalCase
+
+
+PublishCaseResult = Annotated[PublishCaseSuccess | UserError, strawberry.union("PublishCaseResult")]

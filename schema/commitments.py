@@ -1,0 +1,132 @@
+"""Credit commitments (信用承诺) and their mutations' inputs and results."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain.commitments import CommitmentKind, CommitmentStatus
+from resolvers import records as record_resolvers
+from resolvers import subjects as subject_resolvers
+from resolvers.commitments import CommitmentGiven, CommitmentView
+from resolvers.context import Context
+from schema.data_items import DataItem
+from schema.enums import PublicAttribute
+from schema.records import Record
+from schema.results import UserError
+
+if TYPE_CHECKING:
+    from schema.subjects import Subject
+
+strawberry.enum(CommitmentKind, description="承诺类型: licensing, epidemic, resumption, repair")
+strawberry.enum(CommitmentStatus, description="承诺状态")
+
+
+@strawberry.type(description="信用承诺: data items masked as the COMMITMENT catalogue item says")
+class Commitment:
+    id: strawberry.ID
+    kind: CommitmentKind
+    status: CommitmentStatus
+    managing_unit: str = strawberry.field(description="The managing unit's code")
+    signed_on: date
+    valid_from: date
+    valid_until: date
+    fulfilled_on: date | None
+    violated_on: date | None = strawberry.field(description="The day the breach was found")
+    data_items: list[DataItem]
+    access_level: PublicAttribute
+    view: strawberry.Private[CommitmentView]
+
+    @strawberry.field(description="The dishonesty record the breach became (一(二)5), if shown")
+    async def violation_record(self, info: Info[Context, None]) -> Record | None:
+        record_id = self.view.commitment.violation_record_id
+        if record_id is None:
+            return None
+        found = await record_resolvers.record(info.context, record_id)
+        return None if found is None else Record.of(found)
+
+    @strawberry.field
+    async def subject(
+        self, info: Info[Context, None]
+    ) -> Annotated[Subject, strawberry.lazy("schema.subjects")] | None:
+        from schema.subjects import Subject
+
+        found = await subject_resolvers.subject_by_id(info.context, self.view.commitment.subject_id)
+        return None if found is None else Subject.of(found)
+
+    @classmethod
+    def of(cls, view: CommitmentView) -> Commitment:
+        c = view.commitment
+        return cls(
+            id=strawberry.ID(c.id),
+            kind=c.kind,
+            status=c.status,
+            managing_unit=c.managing_unit,
+            signed_on=c.signed_on,
+            valid_from=c.valid_from,
+            valid_until=c.valid_until,
+            fulfilled_on=c.fulfilled_on,
+            violated_on=c.violated_on,
+            data_items=[DataItem.of(v) for v in view.data_items],
+            access_level=view.level,
+            view=view,
+        )
+
+
+@strawberry.input(description="A commitment as the managing unit registers it")
+class RegisterCommitmentInput:
+    subject: strawberry.ID
+    kind: CommitmentKind
+    number: str = strawberry.field(description="承诺书编号, unique within the managing unit")
+    content: str
+    benefits: str | None = strawberry.field(
+        default=None, description="享受的便利措施, e.g. 容缺受理 (notice 二(九))"
+    )
+    signatory: str | None = None
+    signed_on: date
+    valid_from: date
+    valid_until: date = strawberry.field(description="Inclusive; at most 36 months on")
+
+    def to_given(self) -> CommitmentGiven:
+        return CommitmentGiven(
+            subject_id=str(self.subject),
+            kind=self.kind,
+            number=self.number,
+            content=self.content,
+            benefits=self.benefits,
+            signatory=self.signatory,
+            signed_on=self.signed_on,
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+        )
+
+
+@strawberry.type
+class RegisterCommitmentSuccess:
+    commitment: Commitment
+
+
+@strawberry.type
+class FulfilCommitmentSuccess:
+    commitment: Commitment
+
+
+@strawberry.type
+class ReportCommitmentViolationSuccess:
+    commitment: Commitment
+    record: Record = strawberry.field(description="The DISHONEST_5 record the breach became")
+
+
+RegisterCommitmentResult = Annotated[
+    RegisterCommitmentSuccess | UserError, strawberry.union("RegisterCommitmentResult")
+]
+FulfilCommitmentResult = Annotated[
+    FulfilCommitmentSuccess | UserError, strawberry.union("FulfilCommitmentResult")
+]
+ReportCommitmentViolationResult = Annotated[
+    ReportCommitmentViolationSuccess | UserError,
+    strawberry.union("ReportCommitmentViolationResult"),
+]

@@ -1,0 +1,148 @@
+"""Credit repair (信用修复) applications and their mutations' inputs and results."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain import repair
+from domain.repair import (
+    FastTrackReason,
+    MissingKind,
+    RepairDecision,
+    RepairMeasure,
+    RepairState,
+)
+from resolvers import records as record_resolvers
+from resolvers.context import Context
+from resolvers.repair import EvidenceGiven
+from schema.records import Record
+from schema.results import UserError
+
+strawberry.enum(RepairMeasure, description="What a subject did to repair its credit")
+strawberry.enum(RepairState, description="SUBMITTED → ACCEPTED → APPROVED | REJECTED")
+strawberry.enum(RepairDecision, description="The credit centre's decision, or its one extension")
+strawberry.enum(FastTrackReason, description="Why notice 三(十一) fast-tracks an application")
+strawberry.enum(MissingKind)
+
+
+@strawberry.type
+class RepairEvidence:
+    kind: RepairMeasure = strawberry.field(description="The measure the evidence shows")
+    description: str
+    document_number: str | None
+
+
+@strawberry.type(description="What an incomplete application lacks (一次性告知: all at once)")
+class MissingMaterial:
+    measure: RepairMeasure
+    kind: MissingKind
+
+
+@strawberry.type
+class RepairStep:
+    state: RepairState
+    at: datetime
+    by: str
+    reason: str
+
+
+@strawberry.type(description="信用修复申请: deadlines in working days (Shenzhen regulation)")
+class RepairApplication:
+    id: strawberry.ID
+    record_id: strawberry.ID
+    subject_id: strawberry.ID
+    state: RepairState
+    measures: list[RepairMeasure]
+    evidence: list[RepairEvidence]
+    missing: list[MissingMaterial] = strawberry.field(
+        description="Empty unless the state is NEEDS_MATERIALS"
+    )
+    fast_track: bool
+    fast_track_reasons: list[FastTrackReason]
+    submitted_at: datetime
+    accept_by: date | None = strawberry.field(
+        description="Accepted on the spot when complete; on the next working day if filed "
+        "on a day off"
+    )
+    decide_by: date | None = strawberry.field(description="3 working days after acceptance")
+    extended_to: date | None = strawberry.field(description="The one extension, 3 working days")
+    due_on: date | None = strawberry.field(description="The deadline in force")
+    overdue: bool = strawberry.field(description="Still undecided after the deadline in force")
+    decided_at: datetime | None
+    reason: str
+    history: list[RepairStep]
+
+    @strawberry.field(description="The record to repair, if the viewer may see it")
+    async def record(self, info: Info[Context, None]) -> Record | None:
+        found = await record_resolvers.record(info.context, str(self.record_id))
+        return None if found is None else Record.of(found)
+
+    @classmethod
+    def of(cls, application: repair.RepairApplication, today: date) -> RepairApplication:
+        return cls(
+            id=strawberry.ID(application.id),
+            record_id=strawberry.ID(application.record_id),
+            subject_id=strawberry.ID(application.subject_id),
+            state=application.state,
+            measures=list(application.measures),
+            evidence=[
+                RepairEvidence(
+                    kind=e.kind, description=e.description, document_number=e.document_number
+                )
+                for e in application.evidence
+            ],
+            missing=[MissingMaterial(measure=m.measure, kind=m.kind) for m in application.missing],
+            fast_track=application.fast_track,
+            fast_track_reasons=list(application.fast_track_reasons),
+            submitted_at=application.submitted_at,
+            accept_by=application.accepted_on,
+            decide_by=application.decide_by,
+            extended_to=application.extended_to,
+            due_on=application.due_on,
+            overdue=application.overdue(today),
+            decided_at=application.decided_at,
+            reason=application.reason,
+            history=[
+                RepairStep(state=s.state, at=s.at, by=s.by, reason=s.reason)
+                for s in application.history
+            ],
+        )
+
+
+@strawberry.input
+class EvidenceInput:
+    kind: RepairMeasure = strawberry.field(description="The measure the evidence shows")
+    description: str
+    document_number: str | None = None
+
+    def given(self) -> EvidenceGiven:
+        return EvidenceGiven(self.kind, self.description, self.document_number)
+
+
+@strawberry.input
+class ApplyForRepairInput:
+    record: strawberry.ID
+    measures: list[RepairMeasure] = strawberry.field(description="The measures taken")
+    evidence: list[EvidenceInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ApplyForRepairSuccess:
+    application: RepairApplication
+
+
+@strawberry.type
+class ReviewRepairSuccess:
+    application: RepairApplication
+
+
+ApplyForRepairResult = Annotated[
+    ApplyForRepairSuccess | UserError, strawberry.union("ApplyForRepairResult")
+]
+ReviewRepairResult = Annotated[
+    ReviewRepairSuccess | UserError, strawberry.union("ReviewRepairResult")
+]

@@ -1,0 +1,62 @@
+"""Credit reports (公共信用报告, notice 二(六)): issuing and verifying."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from domain.reports import CreditReport as IssuedReport
+from resolvers.reports import Verification
+from schema.results import UserError
+
+
+@strawberry.type(description="An issued report: a signed PDF with the centre's seal")
+class CreditReport:
+    serial: str = strawberry.field(description="Region code, issue date and daily sequence")
+    subject_id: strawberry.ID
+    purpose: str
+    sha256: str = strawberry.field(description="SHA-256 of the signed PDF, lowercase hex")
+    issued_at: datetime
+    download_path: str = strawberry.field(
+        description="GET it with the same token: only the subject and the centre may"
+    )
+
+    @classmethod
+    def of(cls, report: IssuedReport) -> CreditReport:
+        return cls(
+            serial=report.serial,
+            subject_id=strawberry.ID(report.subject_id),
+            purpose=report.purpose,
+            sha256=report.sha256,
+            issued_at=report.issued_at,
+            download_path=report.download_path,
+        )
+
+
+@strawberry.type
+class IssueCreditReportSuccess:
+    report: CreditReport
+
+
+IssueCreditReportResult = Annotated[
+    IssueCreditReportSuccess | UserError, strawberry.union("IssueCreditReportResult")
+]
+
+
+@strawberry.type(description="Whether a report with this serial and SHA-256 was issued")
+class ReportVerification:
+    valid: bool
+    issued_at: datetime | None = strawberry.field(description="Null unless valid")
+    subject_name: str | None = strawberry.field(
+        description="The subject's name as the public sees it (masked); null unless valid"
+    )
+
+    @classmethod
+    def of(cls, verification: Verification) -> ReportVerification:
+        return cls(
+            valid=verification.valid,
+            issued_at=verification.issued_at,
+            subject_name=verification.subject_name,
+        )

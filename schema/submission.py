@@ -1,0 +1,129 @@
+"""Record submission by source units: inputs, per-item results, and revocation's result."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from domain import submission as domain
+from domain.problems import Problem as DomainProblem
+from domain.submission_batch import ItemResult, Outcome
+from schema.enums import Severity, SubjectKind
+from schema.records import Record
+from schema.results import UserError
+
+strawberry.enum(Outcome, name="SubmissionOutcome", description="What became of one submission")
+
+
+@strawberry.input(description="The subject a record is about; created with its first record")
+class SubjectInput:
+    kind: SubjectKind
+    identifier: str = strawberry.field(
+        description="Unified social credit code, or resident identity number for a person"
+    )
+    name: str
+
+
+@strawberry.input(description="One data item (数据项) of the catalogue item, by key")
+class DataItemInput:
+    key: str
+    value: str
+
+
+@strawberry.input(description="One record as its source unit submits it (notice 一(三))")
+class RecordSubmissionInput:
+    source_record_id: str = strawberry.field(
+        description="The unit's own id of the record; a batch sent again changes nothing"
+    )
+    subject: SubjectInput
+    item: str = strawberry.field(description="The catalogue item code")
+    decision_date: date
+    document_number: str
+    severity: Severity | None = strawberry.field(
+        default=None, description="Required for dishonesty items, refused for others"
+    )
+    epidemic_related: bool = False
+    data_items: list[DataItemInput] = strawberry.field(default_factory=list)
+    correction: bool = strawberry.field(
+        default=False,
+        description="Supersede the stored version of this record, keeping its history",
+    )
+
+    def to_domain(self) -> domain.RecordSubmission:
+        return domain.RecordSubmission(
+            source_record_id=self.source_record_id,
+            subject=domain.SubjectRef(
+                kind=self.subject.kind, identifier=self.subject.identifier, name=self.subject.name
+            ),
+            item_code=self.item,
+            decision_date=self.decision_date,
+            document_number=self.document_number,
+            severity=self.severity,
+            epidemic_related=self.epidemic_related,
+            data_items=tuple((d.key, d.value) for d in self.data_items),
+            correction=self.correction,
+        )
+
+
+@strawberry.type(description="One problem with a submission: a stable code and the field at fault")
+class Problem:
+    code: str
+    field: str
+    message: str
+
+    @classmethod
+    def of(cls, problem: DomainProblem) -> Problem:
+        return cls(code=problem.code.value, field=problem.field, message=problem.message)
+
+
+@strawberry.type
+class SubmissionResult:
+    index: int = strawberry.field(description="Position of the submission in the batch")
+    source_record_id: str
+    outcome: Outcome
+    record_id: strawberry.ID | None = strawberry.field(
+        description="The stored record, unless the submission was rejected"
+    )
+    problems: list[Problem]
+
+    @classmethod
+    def of(cls, result: ItemResult) -> SubmissionResult:
+        return cls(
+            index=result.index,
+            source_record_id=result.source_record_id,
+            outcome=result.outcome,
+            record_id=None if result.record_id is None else strawberry.ID(result.record_id),
+            problems=[Problem.of(p) for p in result.problems],
+        )
+
+
+@strawberry.type
+class SubmitRecordsResult:
+    accepted: int
+    duplicates: int
+    conflicts: int
+    rejected: int
+    results: list[SubmissionResult]
+
+    @classmethod
+    def of(cls, results: list[ItemResult]) -> SubmitRecordsResult:
+        outcomes = [r.outcome for r in results]
+        return cls(
+            accepted=outcomes.count(Outcome.ACCEPTED),
+            duplicates=outcomes.count(Outcome.DUPLICATE),
+            conflicts=outcomes.count(Outcome.CONFLICT),
+            rejected=outcomes.count(Outcome.REJECTED),
+            results=[SubmissionResult.of(r) for r in results],
+        )
+
+
+@strawberry.type
+class RevokeRecordSuccess:
+    record: Record
+
+
+RevokeRecordResult = Annotated[
+    RevokeRecordSuccess | UserError, strawberry.union("RevokeRecordResult")
+]

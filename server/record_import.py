@@ -1,0 +1,291 @@
+"""`creditgraph import`: a JSONL file of submissions through the same pipeline as `submitRecords`.
+
+The credit centre's operator imports on behalf of the registered source units each line names.
+Lines are grouped per unit into batches of at most `MAX_BATCH` and judged by
+`resolvers.submission.submit_batch`, so a line is accepted, a duplicate, a conflict or rejected
+exactly as the API would answer it; a file imported twice changes nothing. Each batch that
+wrote something leaves one audit WRITE event (Shenzhen regulation art. 45).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from rich.progress import Progress
+
+from auth.viewer import Viewer
+from domain.calendar import DateWindow
+from domain.catalogue_versions import CatalogueVersions
+from domain.problems import Problem, ProblemCode
+from domain.source_units import SourceUnit
+from domain.submission import MAX_BATCH
+from domain.submission_batch import ItemResult, Outcome
+from resolvers.audit import record_trail
+from resolvers.audit_trail import AuditTrail
+from resolvers.submission import BatchOutcome, submit_batch
+from server.app import prepare_store, utc_now
+from server.graphql import CITY_TIME
+from server.import_lines import MalformedLine, ParsedLine, parse_line, undecodable
+from server.settings import Settings
+from store import source_units as unit_store
+from store.database import Database, connect
+
+OPERATION = "import"
+
+
+class ImportFileError(Exception):
+    """The file to import, or its rejects file, cannot be read or written."""
+
+
+@dataclass
+class ImportSummary:
+    lines: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+
+    def count(self, outcome: Outcome) -> None:
+        match outcome:
+            case Outcome.ACCEPTED:
+                self.accepted += 1
+            case Outcome.DUPLICATE:
+                self.duplicates += 1
+            case Outcome.CONFLICT:
+                self.conflicts += 1
+            case Outcome.REJECTED:
+                self.rejected += 1
+
+    def describe(self, rejects: Path) -> str:
+        return (
+            f"{self.lines} lines: {self.accepted} accepted, {self.duplicates} duplicates, "
+            f"{self.conflicts} conflicts, {self.rejected} rejected in {self.seconds:.1f} s"
+            f" (rejects and conflicts in {rejects})"
+        )
+
+
+def default_rejects(path: Path) -> Path:
+    return path.with_name(f"{path.name}.rejects.jsonl")
+
+
+def count_lines(path: Path) -> int:
+    """Lines in the file, for the progress bar; an unreadable file raises ImportFileError."""
+    with _open(path, "rb") as file:
+        newlines = last = 0
+        while chunk := file.read(1 << 20):
+            newlines += chunk.count(b"\n")
+            last = chunk[-1]
+    return newlines + (last not in (0, ord("\n")))
+
+
+def _open(path: Path, mode: str) -> Any:
+    try:
+        return path.open(mode) if "b" in mode else path.open(mode, encoding="utf-8")
+    except OSError as exc:
+        verb = "read" if "r" in mode else "write"
+        raise ImportFileError(f"cannot {verb} {path}: {exc.strerror or exc}") from None
+
+
+@dataclass
+class _Batch:
+    """Lines of one unit waiting to be judged together."""
+
+    unit: SourceUnit
+    lines: list[ParsedLine] = field(default_factory=list)
+    source_ids: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Importer:
+    db: Database
+    catalogues: CatalogueVersions
+    epidemic_window: DateWindow
+    operator: str
+    purpose: str
+    rejects: TextIO
+    clock: Callable[[], datetime]
+    summary: ImportSummary = field(default_factory=ImportSummary)
+    units: dict[str, SourceUnit | None] = field(default_factory=dict)
+    pending: dict[str, _Batch] = field(default_factory=dict)
+
+    async def line(self, number: int, raw: bytes) -> None:
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            self.summary.lines += 1
+            self._malformed(undecodable(number, raw))
+            return
+        if not text.strip():
+            return  # blank lines carry no submission
+        self.summary.lines += 1
+        parsed = parse_line(number, text)
+        if isinstance(parsed, MalformedLine):
+            self._malformed(parsed)
+            return
+        unit = await self._unit(parsed.unit)
+        if unit is None:
+            self._unregistered(parsed)
+            return
+        batch = self.pending.setdefault(unit.code, _Batch(unit))
+        source_id = parsed.submission.source_record_id
+        # A record and its later correction in one file are judged in file order, as two
+        # requests would be: within one batch the second would be a conflict.
+        if source_id in batch.source_ids:
+            await self.flush(unit.code)
+            batch = self.pending.setdefault(unit.code, _Batch(unit))
+        batch.lines.append(parsed)
+        batch.source_ids.add(source_id)
+        if len(batch.lines) >= MAX_BATCH:
+            await self.flush(unit.code)
+
+    async def flush(self, unit_code: str) -> None:
+        batch = self.pending.pop(unit_code, None)
+        if batch is None:
+            return
+        now = self.clock()
+        outcome = await submit_batch(
+            self.db,
+            unit=batch.unit,
+            submissions=[line.submission for line in batch.lines],
+            catalogues=self.catalogues,
+            today=now.astimezone(CITY_TIME).date(),
+            now=now,
+            epidemic_window=self.epidemic_window,
+        )
+        self.summary.batches += 1
+        for result in outcome.results:
+            self.summary.count(result.outcome)
+            if result.outcome in (Outcome.CONFLICT, Outcome.REJECTED):
+                self._judged(batch.lines[result.index], result)
+        await self._audit(batch.unit, outcome, now)
+
+    async def flush_all(self) -> None:
+        for unit_code in list(self.pending):
+            await self.flush(unit_code)
+
+    async def _unit(self, code: str) -> SourceUnit | None:
+        if code not in self.units:
+            [self.units[code]] = await unit_store.get_source_units(self.db, codes=[code])
+        return self.units[code]
+
+    async def _audit(self, unit: SourceUnit, outcome: BatchOutcome, now: datetime) -> None:
+        """One WRITE event per batch that wrote, naming the operator and the unit acted for."""
+        if not outcome.written_subject_ids:
+            return
+        trail = AuditTrail()
+        for subject_id in outcome.written_subject_ids:
+            trail.wrote_for(subject_id)
+        trail.record_ids.update(
+            r.record_id for r in outcome.results if r.outcome is Outcome.ACCEPTED and r.record_id
+        )
+        viewer = Viewer(sub=self.operator, org=unit.code, role=OPERATION)
+        event = trail.event(
+            viewer, operation=OPERATION, at=now, purpose=self.purpose, request_id=None
+        )
+        await record_trail(self.db, event)
+
+    def _malformed(self, line: MalformedLine) -> None:
+        self.summary.rejected += 1
+        self._write(
+            line.number, line.source_record_id, Outcome.REJECTED, line.problems, line.original
+        )
+
+    def _unregistered(self, line: ParsedLine) -> None:
+        self.summary.rejected += 1
+        problem = Problem(
+            ProblemCode.UNIT_NOT_AUTHORIZED,
+            "unit",
+            f"line {line.number}: unit {line.unit} is not a registered source unit; "
+            "the credit centre registers units",
+        )
+        source_id = line.submission.source_record_id
+        self._write(line.number, source_id, Outcome.REJECTED, (problem,), line.original)
+
+    def _judged(self, line: ParsedLine, result: ItemResult) -> None:
+        source_id = result.source_record_id
+        self._write(line.number, source_id, result.outcome, result.problems, line.original)
+
+    def _write(
+        self,
+        number: int,
+        source_record_id: str | None,
+        outcome: Outcome,
+        problems: tuple[Problem, ...],
+        original: Any,
+    ) -> None:
+        entry = {
+            "line": number,
+            "sourceRecordId": source_record_id,
+            "outcome": outcome.value,
+            "problems": [
+                {"code": p.code.value, "field": p.field, "message": p.message} for p in problems
+            ],
+            "submission": original,
+        }
+        self.rejects.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+async def import_file(
+    db: Database,
+    path: Path,
+    *,
+    rejects: Path,
+    catalogues: CatalogueVersions,
+    epidemic_window: DateWindow,
+    operator: str,
+    clock: Callable[[], datetime] = utc_now,
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Import every line of `path`; rejected and conflicting lines go to `rejects`."""
+    started = time.perf_counter()
+    if rejects.resolve() == path.resolve():
+        raise ImportFileError(f"the rejects file would overwrite {path}; name another")
+    with _open(path, "rb") as source, _open(rejects, "w") as rejected:
+        importer = _Importer(
+            db=db,
+            catalogues=catalogues,
+            epidemic_window=epidemic_window,
+            operator=operator,
+            purpose=f"import of {path.name}"[:200],
+            rejects=rejected,
+            clock=clock,
+        )
+        for number, raw in enumerate(source, start=1):
+            await importer.line(number, raw.rstrip(b"\r\n"))
+            if progress is not None:
+                progress(1)
+        await importer.flush_all()
+    importer.summary.seconds = time.perf_counter() - started
+    return importer.summary
+
+
+async def run_import(
+    settings: Settings, uri: str, path: Path, *, rejects: Path, operator: str
+) -> ImportSummary:
+    """The command: open the store, import with a progress bar, close the store."""
+    total = count_lines(path)
+    client = await connect(uri, timeout_ms=settings.store_timeout_ms)
+    try:
+        db = client[settings.database]
+        catalogues = await prepare_store(db)
+        with Progress() as bar:
+            task = bar.add_task(f"importing {path.name}", total=total)
+            return await import_file(
+                db,
+                path,
+                rejects=rejects,
+                catalogues=catalogues,
+                epidemic_window=settings.epidemic_window,
+                operator=operator,
+                progress=lambda n: bar.advance(task, n),
+            )
+    finally:
+        await client.close()

@@ -1,0 +1,137 @@
+"""API tests: typical cases published by the centre and read by the portal, masked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+
+from domain.catalogue import Catalogue
+from store.database import Database
+from store.records import insert_new_records
+from store.subjects import insert_new_subjects
+from tests import factories
+from tests.conftest import TokenFactory
+from tests.helpers import data_of, error_codes, graphql
+
+PUBLISH = """
+mutation ($input: PublishCaseInput!) { publishCase(input: $input) {
+  __typename
+  ... on PublishCaseSuccess { case { id kind title subject { name } records { id } } }
+  ... on UserError { code field message }
+} }
+"""
+
+CASES = """
+query ($kind: CaseKind) { cases(kind: $kind) { totalCount edges { node {
+  kind title summary subject { name identifier } records { id dataItems { key value } } } } } }
+"""
+
+
+async def test_centre_publishes_bad_case_portal_sees_it_masked(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
+) -> None:
+    person = factories.person(name="王小明")
+    penalty = factories.record(catalogue, person, item_code="DISHONEST_4", decided=date(2020, 3, 1))
+    await insert_new_subjects(db, subjects=[person])
+    await insert_new_records(db, records=[penalty])
+
+    published = await graphql(
+        api,
+        PUBLISH,
+        {
+            "input": {
+                "kind": "BAD",
+                "title": "哄抬口罩价格案",
+                "summary": "某药店在疫情期间将口罩价格提高十倍，被依法处罚。",
+                "subject": person.id,
+                "records": [penalty.id],
+            }
+        },
+        token=token("credit_centre"),
+    )
+    portal = data_of(await graphql(api, CASES, {"kind": "BAD"}))["cases"]
+
+    assert data_of(published)["publishCase"]["__typename"] == "PublishCaseSuccess"
+    assert portal["totalCount"] == 1
+    case = portal["edges"][0]["node"]
+    assert case["title"] == "哄抬口罩价格案"
+    assert case["subject"]["name"] == "王**"
+    assert case["subject"]["identifier"] != person.identifier
+    assert [r["id"] for r in case["records"]] == [penalty.id]
+    assert data_of(await graphql(api, CASES, {"kind": "GOOD"}))["cases"]["totalCount"] == 0
+
+
+async def test_case_linking_records_of_the_other_kind_is_refused(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
+) -> None:
+    firm = factories.firm()
+    good = factories.record(catalogue, firm, item_code="GOOD_4", decided=date(2020, 3, 1))
+    await insert_new_subjects(db, subjects=[firm])
+    await insert_new_records(db, records=[good])
+
+    body = await graphql(
+        api,
+        PUBLISH,
+        {"input": {"kind": "BAD", "title": "t", "summary": "s", "subject": firm.id,
+                   "records": [good.id]}},
+        token=token("credit_centre"),
+    )  # fmt: skip
+
+    result = data_of(body)["publishCase"]
+    assert (result["code"], result["field"]) == ("BAD_USER_INPUT", "records")
+
+
+async def test_case_linking_another_subjects_record_is_not_found(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
+) -> None:
+    firm, other = factories.firm(), factories.firm()
+    penalty = factories.record(catalogue, other, item_code="DISHONEST_2", decided=date(2020, 3, 1))
+    await insert_new_subjects(db, subjects=[firm, other])
+    await insert_new_records(db, records=[penalty])
+
+    body = await graphql(
+        api,
+        PUBLISH,
+        {"input": {"kind": "BAD", "title": "t", "summary": "s", "subject": firm.id,
+                   "records": [penalty.id]}},
+        token=token("credit_centre"),
+    )  # fmt: skip
+
+    assert data_of(body)["publishCase"]["code"] == "NOT_FOUND"
+
+
+async def test_case_title_too_long_is_refused_naming_field(
+    api: httpx.AsyncClient, token: TokenFactory
+) -> None:
+    body = await graphql(
+        api,
+        PUBLISH,
+        {"input": {"kind": "GOOD", "title": "长" * 101, "summary": "s"}},
+        token=token("credit_centre"),
+    )
+
+    result = data_of(body)["publishCase"]
+    assert (result["code"], result["field"]) == ("BAD_USER_INPUT", "title")
+
+
+async def test_publishing_a_case_needs_the_centre(
+    api: httpx.AsyncClient, token: TokenFactory
+) -> None:
+    body = await graphql(
+        api,
+        PUBLISH,
+        {"input": {"kind": "GOOD", "title": "t", "summary": "s"}},
+        token=token("government"),
+    )
+
+    result = data_of(body)["publishCase"]
+    assert result["code"] == "FORBIDDEN"
+    assert "cases:write" in result["message"]
+
+
+async def test_cases_with_unknown_kind_fail_validation(api: httpx.AsyncClient) -> None:
+    body = await graphql(api, CASES, {"kind": "NEUTRAL"})
+
+    assert body.get("data") is None
+    assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]

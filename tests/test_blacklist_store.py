@@ -1,0 +1,120 @@
+"""Store tests: blacklist entries on a real server; the in-force filter mirrors the domain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.catalogue import Catalogue
+from domain.disclosure import Severity
+from domain.records import Record
+from domain.subjects import Subject
+from store import blacklist as store
+from store.blacklist import EntryFilter
+from store.database import Database
+from tests import factories
+
+LISTED = date(2020, 7, 1)
+UNTIL = date(2021, 1, 31)
+
+
+def basis(catalogue: Catalogue, subject: Subject) -> list[Record]:
+    return [
+        factories.record(
+            catalogue,
+            subject,
+            item_code="DISHONEST_2",
+            decided=date(2020, 6, 1),
+            severity=Severity.SERIOUS,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "day", [date(2020, 6, 30), LISTED, date(2021, 1, 30), UNTIL, date(2021, 2, 1)]
+)
+async def test_in_force_filter_agrees_with_the_domain(
+    db: Database, catalogue: Catalogue, day: date
+) -> None:
+    firm = factories.firm()
+    entries = [
+        factories.blacklist_entry(firm, basis(catalogue, firm), listed=LISTED, until=UNTIL),
+        factories.blacklist_entry(
+            firm, basis(catalogue, firm), listed=LISTED, until=UNTIL, removed=date(2020, 8, 1)
+        ),
+    ]
+    for entry in entries:
+        assert await store.insert_entry(db, entry=entry)
+
+    in_force = await store.find_entries(db, spec=EntryFilter(in_force=True, day=day), limit=10)
+    not_in_force = await store.find_entries(db, spec=EntryFilter(in_force=False, day=day), limit=10)
+
+    assert {e.id for e in in_force} == {e.id for e in entries if e.in_force(day)}
+    assert {e.id for e in not_in_force} == {e.id for e in entries if not e.in_force(day)}
+    assert await store.count_entries(db, spec=EntryFilter(in_force=True, day=day)) == len(in_force)
+
+
+async def test_entry_round_trips_with_its_notice(db: Database, catalogue: Catalogue) -> None:
+    firm = factories.firm()
+    entry = factories.blacklist_entry(firm, basis(catalogue, firm), listed=LISTED, until=UNTIL)
+
+    assert await store.insert_entry(db, entry=entry)
+    assert not await store.insert_entry(db, entry=entry)
+
+    assert await store.get_entry(db, entry_id=entry.id) == entry
+
+
+async def test_entries_of_subjects_are_one_list_per_subject_in_key_order(
+    db: Database, catalogue: Catalogue
+) -> None:
+    a, b, c = factories.firm(), factories.firm(), factories.firm()
+    ea = factories.blacklist_entry(a, basis(catalogue, a), listed=LISTED, until=UNTIL)
+    eb = factories.blacklist_entry(b, basis(catalogue, b), listed=LISTED, until=date(2020, 8, 1))
+    for entry in (ea, eb):
+        await store.insert_entry(db, entry=entry)
+
+    everything = await store.entries_of_subjects(db, subject_ids=[c.id, b.id, a.id])
+    current = await store.entries_of_subjects(
+        db, subject_ids=[a.id, b.id], in_force_on=date(2020, 9, 1)
+    )
+
+    assert everything == [[], [eb], [ea]]
+    assert current == [[ea], []]
+
+
+async def test_removing_twice_stores_only_the_first(db: Database, catalogue: Catalogue) -> None:
+    firm = factories.firm()
+    entry = factories.blacklist_entry(firm, basis(catalogue, firm), listed=LISTED, until=UNTIL)
+    await store.insert_entry(db, entry=entry)
+    first = entry.model_copy(update={"removed_on": date(2020, 9, 1), "removal_reason": "一"})
+    second = entry.model_copy(update={"removed_on": date(2020, 9, 2), "removal_reason": "二"})
+
+    assert await store.replace_unremoved(db, entry=first)
+    assert not await store.replace_unremoved(db, entry=second)
+
+    assert await store.get_entry(db, entry_id=entry.id) == first
+
+
+async def test_lifting_for_a_record_removes_the_entries_in_force_resting_on_it(
+    db: Database, catalogue: Catalogue
+) -> None:
+    firm = factories.firm()
+    [record] = basis(catalogue, firm)
+    [other] = basis(catalogue, firm)
+    resting = factories.blacklist_entry(firm, [other, record], listed=LISTED, until=UNTIL)
+    expired = factories.blacklist_entry(firm, [record], listed=LISTED, until=date(2020, 8, 31))
+    unrelated = factories.blacklist_entry(firm, [other], listed=LISTED, until=UNTIL)
+    for entry in (resting, expired, unrelated):
+        await store.insert_entry(db, entry=entry)
+
+    lifted = await store.lift_entries_for_record(
+        db, record_id=record.id, at=date(2020, 9, 1), reason="信用修复已通过"
+    )
+
+    assert lifted == 1
+    after = await store.get_entry(db, entry_id=resting.id)
+    assert after is not None
+    assert (after.removed_on, after.removal_reason) == (date(2020, 9, 1), "信用修复已通过")
+    assert await store.get_entry(db, entry_id=expired.id) == expired
+    assert await store.get_entry(db, entry_id=unrelated.id) == unrelated

@@ -1,0 +1,210 @@
+"""The report PDF: its sections in Chinese, masked values, font, seal and QR code."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+import reportlab
+from PIL import Image, ImageStat
+
+from domain.catalogue import Catalogue, PublicAttribute
+from domain.records import Record
+from domain.subjects import Subject
+from reports.errors import ReportSetupError
+from reports.fonts import FALLBACK, ReportFont, report_font
+from reports.pdf import NONE_ON_RECORD, SECTIONS, WITHHELD, render
+from reports.qr import payload
+from tests import factories
+
+VERA = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+PENALTY = {
+    "offence": "拒不执行隔离措施",
+    "penalty_type": "罚款",
+    "penalty_basis": "《中华人民共和国传染病防治法》",
+    "deciding_authority": "深圳市公安局南山分局",
+    "decision_date": "2020-06-01",
+    "case_handler": "赵警官",
+}
+
+
+def fallback() -> ReportFont:
+    return report_font(None, search=[])
+
+
+def penalty(catalogue: Catalogue) -> tuple[Subject, Record]:
+    """A person with a disclosed penalty whose case handler is RESTRICTED."""
+    person = factories.person(name="王小明")
+    decided = date(2020, 6, 1)
+    record = factories.record(
+        catalogue, person, item_code="DISHONEST_1", decided=decided, data_items=PENALTY
+    )
+    return person, record
+
+
+def text_of(pdf: bytes) -> str:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+def first_page_png(pdf: bytes) -> Image.Image:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        image: Image.Image = document[0].render(scale=1).to_pil().convert("RGB")
+        return image
+    finally:
+        document.close()
+
+
+def metadata_of(pdf: bytes) -> dict[str, str]:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        metadata: dict[str, str] = document.get_metadata_dict()
+        return metadata
+    finally:
+        document.close()
+
+
+def test_report_text_has_every_section_title_in_chinese(catalogue: Catalogue) -> None:
+    person, record = penalty(catalogue)
+
+    text = text_of(render(factories.report(catalogue, person, [record]), fallback()))
+
+    for title in (*SECTIONS, "公共信用报告", "44030020200901000001", "深圳市公共信用中心"):
+        assert title in text
+    assert "拒不执行隔离措施" in text
+    assert "2020-06-01 至 2021-06-01" in text
+
+
+def test_report_at_public_level_shows_only_masked_values(catalogue: Catalogue) -> None:
+    person, record = penalty(catalogue)
+
+    text = text_of(render(factories.report(catalogue, person, [record]), fallback()))
+
+    assert "王**" in text
+    assert person.identifier[:6] + "*" * 8 + person.identifier[-4:] in text
+    assert "138****5678" in text
+    for raw in ("王小明", person.identifier, "13812345678", "赵警官", "科技园南区"):
+        assert raw not in text
+    assert WITHHELD in text
+    assert "公开公示（PUBLIC）" in text
+
+
+def test_report_at_restricted_level_shows_raw_values(catalogue: Catalogue) -> None:
+    person, record = penalty(catalogue)
+    content = factories.report(catalogue, person, [record], level=PublicAttribute.RESTRICTED)
+
+    text = text_of(render(content, fallback()))
+
+    for raw in ("王小明", person.identifier, "13812345678", "赵警官"):
+        assert raw in text
+
+
+def test_report_sections_without_entries_say_none_on_record(catalogue: Catalogue) -> None:
+    text = text_of(render(factories.report(catalogue, factories.firm()), fallback()))
+
+    assert text.count(NONE_ON_RECORD) == 5
+
+
+def test_report_values_with_markup_characters_print_literally(catalogue: Catalogue) -> None:
+    firm = factories.firm(name="深圳市<b>甲&乙</b>有限公司")
+
+    text = text_of(
+        render(factories.report(catalogue, firm, level=PublicAttribute.RESTRICTED), fallback())
+    )
+
+    assert "深圳市<b>甲&乙</b>有限公司" in text
+
+
+def test_report_with_omitted_records_says_how_many(catalogue: Catalogue) -> None:
+    text = text_of(render(factories.report(catalogue, factories.firm(), omitted=7), fallback()))
+
+    assert "另有 7 条记录" in text
+
+
+def test_report_font_without_cjk_font_falls_back_and_says_so(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    font = report_font(None, search=[tmp_path])
+
+    metadata = metadata_of(render(factories.report(catalogue, factories.firm()), font))
+
+    assert (font.name, font.embedded) == (FALLBACK, False)
+    assert "font: STSong-Light (not embedded)" in metadata["Subject"]
+    assert "font: STSong-Light (not embedded)" in metadata["Keywords"]
+
+
+def test_report_font_found_in_search_path_is_embedded(catalogue: Catalogue, tmp_path: Path) -> None:
+    (tmp_path / "truetype" / "droid").mkdir(parents=True)
+    shutil.copy(VERA, tmp_path / "truetype" / "droid" / "DroidSansFallbackFull.ttf")
+
+    font = report_font(None, search=[tmp_path])
+    pdf = render(factories.report(catalogue, factories.firm()), font)
+
+    assert font.embedded
+    assert font.source == str(tmp_path / "truetype" / "droid" / "DroidSansFallbackFull.ttf")
+    assert b"/FontFile2" in pdf
+    assert "font: DroidSansFallbackFull.ttf (embedded)" in metadata_of(pdf)["Subject"]
+
+
+def test_report_font_unusable_file_in_search_path_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "wqy-zenhei.ttc").write_bytes(b"not a font")
+
+    assert report_font(None, search=[tmp_path]).name == FALLBACK
+
+
+def test_report_font_configured_is_used_before_the_system_ones(tmp_path: Path) -> None:
+    font = report_font(VERA, search=[])
+
+    assert (font.embedded, font.source) == (True, str(VERA))
+
+
+@pytest.mark.parametrize("name", ["missing.ttf", "broken.ttf"])
+def test_report_font_configured_but_unusable_is_refused(tmp_path: Path, name: str) -> None:
+    (tmp_path / "broken.ttf").write_bytes(b"not a font")
+
+    with pytest.raises(ReportSetupError, match=name):
+        report_font(tmp_path / name)
+
+
+def test_report_first_page_is_not_blank_and_carries_the_red_seal(catalogue: Catalogue) -> None:
+    person, record = penalty(catalogue)
+
+    image = first_page_png(render(factories.report(catalogue, person, [record]), fallback()))
+
+    assert max(ImageStat.Stat(image).stddev) > 10
+    pixels = image.tobytes()
+    red = sum(
+        1
+        for i in range(0, len(pixels), 3)
+        if pixels[i] > 170 and pixels[i + 1] < 90 and pixels[i + 2] < 90
+    )
+    assert red > 500
+
+
+def test_report_qr_payload_carries_serial_time_content_digest_and_where_to_verify(
+    catalogue: Catalogue,
+) -> None:
+    content = factories.report(catalogue, factories.firm())
+
+    assert payload(content) == (
+        "CREDITREPORT:serial=44030020200901000001;issued=2020-09-01T04:00:00+00:00;"
+        f"content={content.digest()};verify=/graphql#verifyCreditReport"
+    )
+
+
+def test_report_content_digest_changes_with_any_value(catalogue: Catalogue) -> None:
+    firm = factories.firm()
+
+    public = factories.report(catalogue, firm)
+    restricted = factories.report(catalogue, firm, level=PublicAttribute.RESTRICTED)
+
+    assert public.digest() == factories.report(catalogue, firm).digest()
+    assert public.digest() != restricted.digest()
+    assert len(public.digest()) == 64

@@ -1,0 +1,583 @@
+"""Pure tests of record submission: every check on both sides of its boundary."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from domain.calendar import DateWindow
+from domain.catalogue import Catalogue, DataFormat, DataItemSpec, PublicAttribute
+from domain.catalogue_versions import CatalogueVersions
+from domain.data_items import check_value
+from domain.disclosure import Severity, disclosure_period
+from domain.identifiers import SubjectKind
+from domain.problems import Problem, ProblemCode
+from domain.records import Record, RecordStatus, publicly_visible
+from domain.source_units import SourceUnit
+from domain.subjects import Subject
+from domain.submission import RecordSubmission, SubjectRef, judge, record_id
+from tests.submissions import (
+    CATALOGUE,
+    COURT,
+    DISTRICT_GOV,
+    FIRM,
+    HEALTH,
+    NOW,
+    PENALTY_ITEMS,
+    PERSON,
+    SAMR,
+    SHARED_PENALTY_ITEMS,
+    STREET_OFFICE,
+    TODAY,
+    VERSIONS,
+    WINDOW,
+    commendation,
+    late_report,
+    penalty,
+    ref,
+)
+
+
+def run(
+    submission: RecordSubmission,
+    *,
+    unit: SourceUnit = SAMR,
+    subject: Subject | None = None,
+    window: DateWindow = WINDOW,
+) -> Record | list[Problem]:
+    return judge(
+        submission,
+        catalogues=VERSIONS,
+        unit=unit,
+        subject=subject,
+        new_subject_id="s-new",
+        today=TODAY,
+        now=NOW,
+        epidemic_window=window,
+    )
+
+
+def accepted(submission: RecordSubmission, **kwargs: Any) -> Record:
+    judged = run(submission, **kwargs)
+    assert isinstance(judged, Record), judged
+    return judged
+
+
+def problems(submission: RecordSubmission, **kwargs: Any) -> list[tuple[ProblemCode, str]]:
+    judged = run(submission, **kwargs)
+    assert isinstance(judged, list), judged
+    return [(p.code, p.field) for p in judged]
+
+
+# The record built
+
+
+def test_judge_valid_penalty_builds_the_record_to_store() -> None:
+    record = accepted(penalty(), subject=FIRM)
+
+    assert record.id == record_id("440300-SAMR-FT", "2020-000001")
+    assert record.subject_id == FIRM.id
+    assert record.source_unit == "440300-SAMR-FT"
+    assert record.catalogue_version == CATALOGUE.version
+    assert record.severity is Severity.GENERAL
+    assert record.status is RecordStatus.ACTIVE
+    assert record.data_items == PENALTY_ITEMS
+    assert record.created_at == NOW
+    assert record.disclosure.end == date(2021, 3, 1)
+
+
+def test_judge_new_subject_takes_the_given_id() -> None:
+    assert accepted(penalty()).subject_id == "s-new"
+
+
+def test_record_id_is_stable_per_unit_and_source_id() -> None:
+    assert record_id("U1", "A") == record_id("U1", "A")
+    assert record_id("U1", "A") != record_id("U2", "A")
+    assert record_id("U1", "A") != record_id("U1", "B")
+
+
+def test_judge_values_are_stored_trimmed() -> None:
+    items = PENALTY_ITEMS | {"offence": "  销售不合格口罩  "}
+
+    assert accepted(penalty(items=items)).data_items["offence"] == "销售不合格口罩"
+
+
+def test_judge_reports_every_problem_at_once() -> None:
+    bad = penalty(
+        subject=SubjectRef(kind=SubjectKind.LEGAL_PERSON, identifier="91440300X", name=""),
+        decision_date=date(2020, 9, 2),
+        severity=None,
+        items={k: v for k, v in PENALTY_ITEMS.items() if k != "offence"} | {"foo": "x"},
+    )
+
+    assert sorted(problems(bad)) == sorted(
+        [
+            (ProblemCode.REQUIRED_MISSING, "subject.name"),
+            (ProblemCode.INVALID_IDENTIFIER, "subject.identifier"),
+            (ProblemCode.FUTURE_DATE, "decisionDate"),
+            (ProblemCode.NOT_IN_CATALOGUE, "dataItems.foo"),
+            (ProblemCode.REQUIRED_MISSING, "dataItems.offence"),
+            (ProblemCode.REQUIRED_MISSING, "severity"),
+        ]
+    )
+
+
+# Identifiers, names, ids
+
+
+def test_judge_identifier_with_wrong_check_character_is_refused() -> None:
+    wrong = FIRM.identifier[:17] + ("0" if FIRM.identifier[17] != "0" else "1")
+    subject = SubjectRef(kind=SubjectKind.LEGAL_PERSON, identifier=wrong, name=FIRM.name)
+
+    assert problems(penalty(subject=subject)) == [
+        (ProblemCode.INVALID_IDENTIFIER, "subject.identifier")
+    ]
+
+
+def test_judge_person_number_given_as_a_firm_is_refused() -> None:
+    subject = SubjectRef(kind=SubjectKind.LEGAL_PERSON, identifier=PERSON.identifier, name="某")
+
+    assert (ProblemCode.INVALID_IDENTIFIER, "subject.identifier") in problems(
+        penalty(subject=subject)
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "changes"),
+    [
+        ("sourceRecordId", {"source_record_id": "x" * 65}),
+        ("documentNumber", {"document_number": "深" * 65}),
+    ],
+)
+def test_judge_text_over_its_limit_is_too_long(field: str, changes: dict[str, str]) -> None:
+    assert problems(penalty(**changes)) == [(ProblemCode.TOO_LONG, field)]
+
+
+@pytest.mark.parametrize(
+    "changes", [{"source_record_id": "x" * 64}, {"document_number": "深" * 64}]
+)
+def test_judge_text_at_its_limit_is_accepted(changes: dict[str, str]) -> None:
+    accepted(penalty(**changes))
+
+
+@pytest.mark.parametrize(
+    ("field", "changes"),
+    [
+        ("sourceRecordId", {"source_record_id": "  "}),
+        ("documentNumber", {"document_number": ""}),
+    ],
+)
+def test_judge_blank_text_is_missing(field: str, changes: dict[str, str]) -> None:
+    assert problems(penalty(**changes)) == [(ProblemCode.REQUIRED_MISSING, field)]
+
+
+def test_judge_document_number_with_control_character_is_invalid() -> None:
+    assert problems(penalty(document_number="深市监罚\x00〔2020〕1号")) == [
+        (ProblemCode.INVALID_FORMAT, "documentNumber")
+    ]
+
+
+def test_judge_subject_name_differing_from_file_is_a_mismatch_without_echoing_it() -> None:
+    renamed = SubjectRef(kind=FIRM.kind, identifier=FIRM.identifier, name="别的名字有限公司")
+
+    judged = run(penalty(subject=renamed), subject=FIRM)
+
+    assert isinstance(judged, list)
+    assert [(p.code, p.field) for p in judged] == [(ProblemCode.SUBJECT_MISMATCH, "subject.name")]
+    assert FIRM.name not in judged[0].message
+
+
+def test_judge_subject_kind_differing_from_file_is_a_mismatch() -> None:
+    other = SubjectRef(
+        kind=SubjectKind.OTHER_ORGANIZATION, identifier=FIRM.identifier, name=FIRM.name
+    )
+
+    assert problems(penalty(subject=other), subject=FIRM) == [
+        (ProblemCode.SUBJECT_MISMATCH, "subject.kind")
+    ]
+
+
+# The catalogue item
+
+
+def test_judge_unknown_item_is_not_in_catalogue() -> None:
+    assert problems(penalty(item_code="DISHONEST_99")) == [(ProblemCode.NOT_IN_CATALOGUE, "item")]
+
+
+def test_judge_basic_information_item_is_not_a_record() -> None:
+    submission = penalty(item_code="BASIC_LEGAL_PERSON", severity=None, items={})
+
+    assert (ProblemCode.NOT_IN_CATALOGUE, "item") in problems(submission)
+
+
+def test_judge_decision_before_the_catalogue_is_in_force_is_refused() -> None:
+    assert problems(penalty(decision_date=date(2020, 1, 23))) == [
+        (ProblemCode.ITEM_NOT_IN_FORCE, "item")
+    ]
+
+
+def test_judge_decision_on_the_catalogue_first_day_is_accepted() -> None:
+    assert accepted(penalty(decision_date=date(2020, 1, 24))).catalogue_version == "2020.1"
+
+
+LATER = Catalogue.model_validate(
+    CATALOGUE.model_dump()
+    | {
+        "version": "2021.1",
+        "effective_from": date(2021, 1, 1),
+        "items": [i.model_dump() for i in CATALOGUE.items if i.code != "DISHONEST_4"],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("decided", "in_force"), [(date(2020, 12, 31), True), (date(2021, 1, 1), False)]
+)
+def test_judge_item_dropped_by_a_later_version_is_not_in_force_after_it(
+    decided: date, in_force: bool
+) -> None:
+    submission = penalty(item_code="DISHONEST_4", decision_date=decided, items=SHARED_PENALTY_ITEMS)
+
+    judged = judge(
+        submission,
+        catalogues=CatalogueVersions([CATALOGUE, LATER]),
+        unit=SAMR,
+        subject=None,
+        new_subject_id="s-new",
+        today=date(2021, 6, 1),
+        now=NOW,
+        epidemic_window=WINDOW,
+    )
+
+    if in_force:
+        assert isinstance(judged, Record)
+        assert judged.catalogue_version == "2020.1"
+    else:
+        assert isinstance(judged, list)
+        assert [(p.code, p.field) for p in judged] == [(ProblemCode.ITEM_NOT_IN_FORCE, "item")]
+
+
+def test_judge_decision_today_is_accepted() -> None:
+    accepted(penalty(decision_date=TODAY))
+
+
+def test_judge_decision_tomorrow_is_in_the_future() -> None:
+    assert problems(penalty(decision_date=date(2020, 9, 2))) == [
+        (ProblemCode.FUTURE_DATE, "decisionDate")
+    ]
+
+
+def test_judge_subject_kind_outside_the_item_is_refused() -> None:
+    # DISHONEST_3 (endangering medical staff) is about natural persons only.
+    submission = penalty(item_code="DISHONEST_3", items=SHARED_PENALTY_ITEMS)
+
+    assert problems(submission) == [(ProblemCode.SUBJECT_KIND_NOT_ALLOWED, "subject.kind")]
+
+
+def test_judge_dishonesty_without_severity_is_missing_it() -> None:
+    assert problems(penalty(severity=None)) == [(ProblemCode.REQUIRED_MISSING, "severity")]
+
+
+def test_judge_good_behaviour_with_severity_is_refused() -> None:
+    submission = commendation(severity=Severity.GENERAL)
+
+    assert problems(submission, unit=HEALTH) == [(ProblemCode.INVALID_FORMAT, "severity")]
+
+
+def test_judge_good_behaviour_has_no_severity() -> None:
+    assert accepted(commendation(), unit=HEALTH).severity is None
+
+
+# Who submits what (notice 一(三))
+
+
+def test_judge_penalty_unit_submitting_a_commendation_is_not_authorized() -> None:
+    assert problems(commendation(), unit=SAMR) == [(ProblemCode.UNIT_NOT_AUTHORIZED, "item")]
+
+
+@pytest.mark.parametrize(
+    ("unit", "authorized"), [(HEALTH, True), (DISTRICT_GOV, True), (STREET_OFFICE, False)]
+)
+def test_judge_commendation_needs_a_department_at_district_level_or_above(
+    unit: SourceUnit, authorized: bool
+) -> None:
+    judged = run(commendation(), unit=unit)
+
+    if authorized:
+        assert isinstance(judged, Record)
+    else:
+        assert problems(commendation(), unit=unit) == [(ProblemCode.UNIT_NOT_AUTHORIZED, "item")]
+
+
+@pytest.mark.parametrize(
+    "judgment",
+    [
+        PENALTY_ITEMS | {"penalty_type": "刑事处罚"},
+        PENALTY_ITEMS | {"judgment_number": "（2020）粤03刑初12号"},
+    ],
+)
+def test_judge_criminal_judgment_from_a_penalty_unit_is_not_authorized(
+    judgment: dict[str, str],
+) -> None:
+    assert problems(penalty(items=judgment), unit=SAMR) == [
+        (ProblemCode.UNIT_NOT_AUTHORIZED, "item")
+    ]
+
+
+def test_judge_criminal_judgment_from_the_intermediate_court_is_accepted() -> None:
+    judgment = PENALTY_ITEMS | {
+        "penalty_type": "刑事处罚",
+        "judgment_number": "（2020）粤03刑初12号",
+    }
+
+    assert accepted(penalty(items=judgment), unit=COURT).source_unit == COURT.code
+
+
+def test_judge_administrative_penalty_from_the_court_is_not_authorized() -> None:
+    assert problems(penalty(), unit=COURT) == [(ProblemCode.UNIT_NOT_AUTHORIZED, "item")]
+
+
+def test_judge_broken_commitment_comes_from_the_managing_unit() -> None:
+    items = {
+        "commitment_number": "深卫健承诺〔2020〕3号",
+        "commitment_type": "疫情防控",
+        "commitment_content": "严格落实测温、消毒等防控措施",
+        "violation_facts": "未落实测温措施",
+        "epidemic_impact": "增加了防控成本",
+        "managing_unit": "深圳市卫生健康委员会",
+        "finding_date": "2020-05-01",
+    }
+    broken = penalty(item_code="DISHONEST_5", items=items)
+
+    assert accepted(broken, unit=HEALTH).item_code == "DISHONEST_5"
+    assert problems(broken, unit=SAMR) == [(ProblemCode.UNIT_NOT_AUTHORIZED, "item")]
+
+
+# Data items (notice 一(四): nothing outside the catalogue)
+
+
+def test_judge_unknown_data_item_key_is_named() -> None:
+    items = PENALTY_ITEMS | {"home_address": "深圳市福田区"}
+
+    assert problems(penalty(items=items)) == [
+        (ProblemCode.NOT_IN_CATALOGUE, "dataItems.home_address")
+    ]
+
+
+def test_judge_data_item_given_twice_is_invalid() -> None:
+    submission = penalty(data_items=(*PENALTY_ITEMS.items(), ("offence", "另一个")))
+
+    assert problems(submission) == [(ProblemCode.INVALID_FORMAT, "dataItems.offence")]
+
+
+@pytest.mark.parametrize(
+    ("key", "code"),
+    [("offence", ProblemCode.REQUIRED_MISSING), ("fine_amount", ProblemCode.INVALID_FORMAT)],
+)
+def test_judge_empty_value_is_missing_when_required_else_invalid(
+    key: str, code: ProblemCode
+) -> None:
+    assert problems(penalty(items=PENALTY_ITEMS | {key: " "})) == [(code, f"dataItems.{key}")]
+
+
+def test_judge_optional_data_item_may_be_left_out() -> None:
+    items = {k: v for k, v in PENALTY_ITEMS.items() if k != "fine_amount"}
+
+    assert "fine_amount" not in accepted(penalty(items=items)).data_items
+
+
+@pytest.mark.parametrize(("length", "too_long"), [(200, False), (201, True)])
+def test_judge_data_item_max_length_boundary(length: int, too_long: bool) -> None:
+    items = PENALTY_ITEMS | {"deciding_authority": "局" * length}
+
+    judged = run(penalty(items=items))
+
+    if too_long:
+        assert problems(penalty(items=items)) == [
+            (ProblemCode.TOO_LONG, "dataItems.deciding_authority")
+        ]
+    else:
+        assert isinstance(judged, Record)
+
+
+def test_judge_enum_value_outside_the_list_is_refused() -> None:
+    items = PENALTY_ITEMS | {"penalty_type": "批评教育"}
+
+    assert problems(penalty(items=items)) == [(ProblemCode.NOT_IN_ENUM, "dataItems.penalty_type")]
+
+
+def spec(data_format: DataFormat, **changes: Any) -> DataItemSpec:
+    fields: dict[str, Any] = {
+        "key": "value",
+        "label_zh": "值",
+        "label_en": "Value",
+        "format": data_format,
+        "public_attribute": PublicAttribute.PUBLIC,
+        "max_length": 40,
+    }
+    return DataItemSpec(**(fields | changes))
+
+
+FORMAT_CASES = [
+    (DataFormat.DATE, "2020-02-29", None),
+    (DataFormat.DATE, "2020-02-30", ProblemCode.INVALID_FORMAT),
+    (DataFormat.DATE, "2020-3-1", ProblemCode.INVALID_FORMAT),
+    (DataFormat.DATE, "20200301", ProblemCode.INVALID_FORMAT),
+    (DataFormat.DATE, "2020-03-01T00:00:00+08:00", ProblemCode.INVALID_FORMAT),
+    (DataFormat.DATE, "２０２０-03-01", ProblemCode.INVALID_FORMAT),
+    (DataFormat.DATETIME, "2020-03-15T10:00:00+08:00", None),
+    (DataFormat.DATETIME, "2020-03-15T10:00Z", None),
+    (DataFormat.DATETIME, "2020-03-15T10:00:00.123456-05:30", None),
+    (DataFormat.DATETIME, "2020-03-15T10:00:00", ProblemCode.INVALID_FORMAT),
+    (DataFormat.DATETIME, "2020-03-15 10:00:00+08:00", ProblemCode.INVALID_FORMAT),
+    (DataFormat.DATETIME, "2020-03-15T25:00:00+08:00", ProblemCode.INVALID_FORMAT),
+    (DataFormat.DATETIME, "2020-03-15", ProblemCode.INVALID_FORMAT),
+    (DataFormat.AMOUNT, "0", None),
+    (DataFormat.AMOUNT, "500000", None),
+    (DataFormat.AMOUNT, "-1", ProblemCode.INVALID_FORMAT),
+    (DataFormat.AMOUNT, "01", ProblemCode.INVALID_FORMAT),
+    (DataFormat.AMOUNT, "1.5", ProblemCode.INVALID_FORMAT),
+    (DataFormat.AMOUNT, "１２", ProblemCode.INVALID_FORMAT),
+    (DataFormat.AMOUNT, "1e3", ProblemCode.INVALID_FORMAT),
+    (DataFormat.IDENTIFIER, FIRM.identifier, None),
+    (DataFormat.IDENTIFIER, PERSON.identifier, None),
+    (DataFormat.IDENTIFIER, FIRM.identifier[:17] + "?", ProblemCode.INVALID_IDENTIFIER),
+    (DataFormat.TEXT, "第一行", None),
+    (DataFormat.TEXT, "第一行\n第二行", ProblemCode.INVALID_FORMAT),
+    (DataFormat.TEXT, "响铃\x07", ProblemCode.INVALID_FORMAT),
+    (DataFormat.DOCUMENT_NUMBER, "深市监罚〔2020〕1号", None),
+    (DataFormat.DOCUMENT_NUMBER, "深市监罚\t〔2020〕1号", ProblemCode.INVALID_FORMAT),
+]
+
+
+@pytest.mark.parametrize(("data_format", "value", "code"), FORMAT_CASES)
+def test_check_value_format(data_format: DataFormat, value: str, code: ProblemCode | None) -> None:
+    _, found = check_value(spec(data_format), value, "dataItems.value")
+
+    assert [(p.code, p.field) for p in found] == (
+        [] if code is None else [(code, "dataItems.value")]
+    )
+
+
+@pytest.mark.parametrize(("value", "code"), [("一般", None), ("其他", ProblemCode.NOT_IN_ENUM)])
+def test_check_value_enum(value: str, code: ProblemCode | None) -> None:
+    enum = spec(DataFormat.ENUM, enum_values=("一般", "严重"))
+
+    _, found = check_value(enum, value, "f")
+
+    assert [p.code for p in found] == ([] if code is None else [code])
+
+
+def test_check_value_identifier_is_canonical_upper_case() -> None:
+    canonical, found = check_value(spec(DataFormat.IDENTIFIER), FIRM.identifier.lower(), "f")
+
+    assert (canonical, found) == (FIRM.identifier, [])
+
+
+@pytest.mark.parametrize(("length", "codes"), [(40, []), (41, [ProblemCode.TOO_LONG])])
+def test_check_value_max_length_boundary(length: int, codes: list[ProblemCode]) -> None:
+    _, found = check_value(spec(DataFormat.TEXT), "字" * length, "f")
+
+    assert [p.code for p in found] == codes
+
+
+# Recording opt-out (Shenzhen regulation art. 39)
+
+
+def test_judge_commendation_of_a_person_who_opted_out_is_refused() -> None:
+    opted_out = PERSON.model_copy(update={"opted_out": True})
+
+    assert problems(commendation(), unit=HEALTH, subject=opted_out) == [
+        (ProblemCode.SUBJECT_OPTED_OUT, "subject.identifier")
+    ]
+
+
+def test_judge_commendation_of_a_person_who_did_not_opt_out_is_accepted() -> None:
+    assert accepted(commendation(), unit=HEALTH, subject=PERSON).subject_id == PERSON.id
+
+
+def test_judge_penalty_of_a_person_who_opted_out_is_still_recorded() -> None:
+    # The opt-out covers commendations, volunteering and donations only.
+    opted_out = PERSON.model_copy(update={"opted_out": True})
+    submission = penalty(item_code="DISHONEST_1", subject=ref(PERSON), items=SHARED_PENALTY_ITEMS)
+
+    assert accepted(submission, subject=opted_out).subject_id == PERSON.id
+
+
+# Tolerance (notice 三(十))
+
+NARROW = DateWindow(start=date(2020, 2, 1), end=date(2020, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("decided", "status"),
+    [
+        (date(2020, 1, 31), RecordStatus.ACTIVE),
+        (date(2020, 2, 1), RecordStatus.EXCUSED),
+        (date(2020, 6, 30), RecordStatus.EXCUSED),
+        (date(2020, 7, 1), RecordStatus.ACTIVE),
+    ],
+)
+def test_judge_tolerable_item_is_excused_only_inside_the_window(
+    decided: date, status: RecordStatus
+) -> None:
+    record = accepted(late_report(decision_date=decided), window=NARROW)
+
+    assert record.status is status
+
+
+def test_judge_tolerable_item_without_epidemic_cause_is_active() -> None:
+    record = accepted(late_report(epidemic_related=False, decision_date=date(2020, 3, 1)))
+
+    assert record.status is RecordStatus.ACTIVE
+
+
+def test_judge_epidemic_related_penalty_is_active_not_excused() -> None:
+    record = accepted(penalty(epidemic_related=True))
+
+    assert record.status is RecordStatus.ACTIVE
+    assert record.disclosure.end == date(2023, 3, 1)  # notice 二(八): the serious period
+
+
+def test_excused_record_is_never_publicly_visible_during_its_period() -> None:
+    record = accepted(late_report(decision_date=date(2020, 3, 1)))
+
+    assert record.status is RecordStatus.EXCUSED
+    assert not publicly_visible(record, date(2020, 3, 2))
+    assert publicly_visible(
+        record.model_copy(update={"status": RecordStatus.ACTIVE}), date(2020, 3, 2)
+    )
+
+
+def test_disclosure_period_of_tolerated_matter_is_not_the_serious_period() -> None:
+    period = disclosure_period(
+        rules=CATALOGUE.disclosure_rules,
+        family="dishonesty",
+        decision_date=date(2020, 3, 1),
+        severity=Severity.GENERAL,
+        dishonest=True,
+        epidemic_related=True,
+        epidemic_window=WINDOW,
+        tolerable=True,
+    )
+
+    assert (period.earliest_repair_date, period.end) == (date(2020, 6, 1), date(2021, 3, 1))
+    assert "三(十)" in period.basis
+
+
+def test_disclosure_period_of_tolerable_matter_after_the_window_is_ordinary() -> None:
+    period = disclosure_period(
+        rules=CATALOGUE.disclosure_rules,
+        family="dishonesty",
+        decision_date=date(2021, 3, 1),
+        severity=Severity.GENERAL,
+        dishonest=True,
+        epidemic_related=True,
+        epidemic_window=WINDOW,
+        tolerable=True,
+    )
+
+    assert (period.earliest_repair_date, period.end) == (date(2021, 6, 1), date(2022, 3, 1))
+    assert "三(十)" not in period.basis
