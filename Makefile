@@ -21,6 +21,8 @@ test: sync
 	$(UV) run --no-sync mypy .
 	$(UV) run --no-sync pytest
 
+# Every module of bench/ in turn; each prints its JSON figures.
 bench: sync
-	$(UV) run --no-sync python -m bench.api
-	$(UV) run --no-sync python -m bench.eligibility
+	for module in $(basename $(notdir $(filter-out bench/__init__.py,$(wildcard bench/*.py)))); do \
+		$(UV) run --no-sync python -m bench.$$module || exit 1; \
+	done

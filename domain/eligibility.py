@@ -18,7 +18,7 @@ from domain.catalogue import Category
 from domain.commitments import Commitment, CommitmentStatus
 from domain.disclosure import Severity
 from domain.programmes import BlockerKind, BlockerRule, Programme
-from domain.records import Record, RecordStatus, publicly_visible
+from domain.records import Record, publicly_visible, stands
 from domain.subjects import Subject
 
 
@@ -52,7 +52,11 @@ class Evaluation(BaseModel):
 
 
 def _points(programme: Programme, records: Sequence[Record], today: date) -> tuple[int, list[str]]:
-    """Points earned and the records that earned them, each record counted by its first rule."""
+    """Points earned and the records that earned them, each record counted by its first rule.
+
+    A record earns points while it stands, on display or not (the window decides how old it
+    may be): never one the person refused (art. 39) or one removed from display on an objection.
+    """
     counted: set[str] = set()
     total = 0
     qualifying: list[str] = []
@@ -61,9 +65,7 @@ def _points(programme: Programme, records: Sequence[Record], today: date) -> tup
         for record in records:
             if (
                 record.id not in counted
-                and record.status is RecordStatus.ACTIVE
-                # Shenzhen regulation art. 39: a record the person refused is not used.
-                and not record.opted_out
+                and stands(record)
                 and record.item_code in rule.items
                 and rule.window.contains(record.decision_date, today)
             ):
@@ -132,8 +134,9 @@ def blocker(
 def _broken_commitment(
     rule: BlockerRule, records: Sequence[Record], commitments: Sequence[Commitment], today: date
 ) -> Blocker | None:
-    """Breaches whose dishonesty record still stands: a repaired or revoked one no longer counts."""
-    standing = {r.id for r in records if r.status is RecordStatus.ACTIVE}
+    """Breaches whose dishonesty record still stands, on display or not: repaired, revoked or
+    removed from display on an objection, it no longer counts."""
+    standing = {r.id for r in records if stands(r)}
     since = None if rule.within_months is None else add_months(today, -rule.within_months)
     broken = [
         c

@@ -112,14 +112,18 @@ class Record(BaseModel):
     created_at: datetime
 
 
+def stands(record: Record) -> bool:
+    """Whether a record may be held against or for its subject at all, on display or not.
+
+    Only an ACTIVE record stands; not one removed from display on an objection, nor one the
+    person refused (Shenzhen regulation art. 39: not recorded or shown, so never used).
+    """
+    return record.status is RecordStatus.ACTIVE and not record.hidden and not record.opted_out
+
+
 def publicly_visible(record: Record, today: date) -> bool:
     """Whether an anonymous portal viewer may see the record today (DESIGN.md §5)."""
-    return (
-        record.status is RecordStatus.ACTIVE
-        and not record.hidden
-        and not record.opted_out
-        and record.disclosure.state(today) is DisclosureState.DISCLOSED
-    )
+    return stands(record) and record.disclosure.state(today) is DisclosureState.DISCLOSED
 
 
 def sees_whole_file(level: PublicAttribute, *, own: bool) -> bool:

@@ -1,8 +1,8 @@
 """What a report shows, as values already masked for its requester.
 
-The resolver builds this from the same views the API returns (resolvers/views.py, masked by
-auth/masking.py), so a report never shows more than the API would show the same viewer; this
-package only lays it out, draws the seal and QR code, and signs.
+The resolver builds this from the same views the API returns (resolvers/views.py and the
+commitment views, masked by auth/masking.py), so a report never shows more than the API would
+show the same viewer; this package only lays it out, draws the seal and QR code, and signs.
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from auth.masking import ShownValue
+from domain.blacklist import BasisLine
 from domain.catalogue import PublicAttribute
+from domain.commitments import CommitmentStatus
 from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
+from domain.repair import RepairState
 
 CENTRE = "深圳市公共信用中心"
 
@@ -35,6 +38,42 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class ListingEntry:
+    """A blacklist entry (黑名单), in force or past, as the API shows it."""
+
+    listed_on: date
+    until: date
+    in_force: bool
+    reason: str
+    basis: tuple[BasisLine, ...]
+    removed_on: date | None
+    removal_reason: str | None
+
+
+@dataclass(frozen=True)
+class CommitmentEntry:
+    """A commitment registered by its managing unit; its data items (kind, number, content,
+    managing unit, validity ...) masked for the requester as the API masks them."""
+
+    status: CommitmentStatus
+    fulfilled_on: date | None
+    violated_on: date | None
+    data_items: tuple[ShownValue, ...]
+
+
+@dataclass(frozen=True)
+class RepairLine:
+    """A repair of one record: an application and its state, or a repair with none on file."""
+
+    title: str
+    document_number: str
+    decision_date: date
+    state: RepairState | None  # None: the record was repaired, no application is on file
+    submitted_at: datetime | None
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True)
 class ReportContent:
     serial: str
     issued_at: datetime
@@ -46,15 +85,22 @@ class ReportContent:
     level: PublicAttribute
     good: tuple[Entry, ...]
     dishonest: tuple[Entry, ...]
-    commitments: tuple[Entry, ...]
-    # 黑名单 and 信用修复 are kept by modules still to come; until then a report states that
-    # none is on record, which is true of the file as stored.
-    blacklist: tuple[Entry, ...] = ()
-    repairs: tuple[Entry, ...] = ()
+    blacklist: tuple[ListingEntry, ...] = ()
+    # 信用承诺: those registered by managing units, and the catalogue's COMMITMENT records
+    # submitted by them as public commitment information; the report says which is which.
+    commitments: tuple[CommitmentEntry, ...] = ()
+    commitment_records: tuple[Entry, ...] = ()
+    repairs: tuple[RepairLine, ...] = ()
     omitted: int = 0
     centre: str = CENTRE
 
     def digest(self) -> str:
         """SHA-256 of the content as canonical JSON: what the QR code binds the page to."""
-        data = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, default=str)
+        data = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, default=_jsonable)
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, BasisLine):
+        return value.model_dump(mode="json")
+    return str(value)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from io import BytesIO
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -29,21 +28,27 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from auth.masking import ShownValue
 from domain.catalogue import PublicAttribute
-from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
-from reports.content import Entry, ReportContent
+from reports.content import ReportContent
 from reports.fonts import ReportFont
 from reports.qr import draw_qr, payload
 from reports.seal import draw_seal
+from reports.sections import (
+    CITY_TIME,
+    Rows,
+    commitment_record_rows,
+    commitment_rows,
+    listing_rows,
+    record_rows,
+    repair_rows,
+    text,
+)
 
-CITY_TIME = ZoneInfo("Asia/Shanghai")
 MARGIN = 18 * mm
 WIDTH, HEIGHT = A4
 LABEL_WIDTH = 38 * mm
 NONE_ON_RECORD = "无（none on record）"
-WITHHELD = "（不予展示）"
 KINDS = {
     SubjectKind.NATURAL_PERSON: "自然人",
     SubjectKind.LEGAL_PERSON: "法人",
@@ -55,7 +60,6 @@ LEVELS = {
     PublicAttribute.GOVERNMENT: "政务共享",
     PublicAttribute.RESTRICTED: "不予公开（信用中心）",
 }
-SEVERITIES = {Severity.GENERAL: "一般失信", Severity.SERIOUS: "严重失信"}
 GRID = colors.Color(0.6, 0.6, 0.6)
 SHADE = colors.Color(0.94, 0.94, 0.94)
 
@@ -146,7 +150,7 @@ def _story(content: ReportContent, styles: _Styles) -> list[Flowable]:
     issued = content.issued_at.astimezone(CITY_TIME)
     summary = [
         ("报告编号", content.serial),
-        ("信用主体", _text(content.subject_name)),
+        ("信用主体", text(content.subject_name)),
         ("主体类别", KINDS[content.subject_kind]),
         ("出具时间", f"{issued:%Y年%m月%d日 %H:%M}（北京时间）"),
         ("查询用途", content.purpose),
@@ -160,47 +164,34 @@ def _story(content: ReportContent, styles: _Styles) -> list[Flowable]:
         _table([(label, value) for label, value in summary], styles, width=120 * mm),
         Spacer(1, 4 * mm),
         Paragraph(SECTIONS[0], styles.heading),
-        _table([(v.label_zh, _text(v)) for v in content.basic], styles),
+        _table([(v.label_zh, text(v)) for v in content.basic], styles),
     ]
-    for heading, entries in zip(
-        SECTIONS[1:6],
-        (content.good, content.dishonest, content.blacklist, content.commitments, content.repairs),
-        strict=True,
-    ):
-        story.extend(_section(heading, entries, styles))
+    blocks = (
+        [record_rows(e) for e in content.good],
+        [record_rows(e) for e in content.dishonest],
+        [listing_rows(e) for e in content.blacklist],
+        [commitment_rows(e) for e in content.commitments]
+        + [commitment_record_rows(e) for e in content.commitment_records],
+        [repair_rows(e) for e in content.repairs],
+    )
+    for heading, rows in zip(SECTIONS[1:6], blocks, strict=True):
+        story.extend(_section(heading, rows, styles))
     story.append(Paragraph(SECTIONS[6], styles.heading))
     story.extend(Paragraph(escape(line), styles.body) for line in statement(content))
     return story
 
 
-def _section(heading: str, entries: Sequence[Entry], styles: _Styles) -> list[Flowable]:
+def _section(heading: str, entries: Sequence[Rows], styles: _Styles) -> list[Flowable]:
     """The heading, then each entry kept on one page; the heading stays with the first."""
     title = Paragraph(heading, styles.heading)
     if not entries:
         return [KeepTogether([title, Paragraph(NONE_ON_RECORD, styles.body)])]
     flowables: list[Flowable] = []
-    for number, entry in enumerate(entries, start=1):
-        rows = [
-            ("事项", entry.title),
-            ("文书编号", entry.document_number),
-            ("决定日期", entry.decision_date.isoformat()),
-            ("信息提供单位", entry.source_unit),
-            (
-                "公示期",
-                f"{entry.disclosed_from.isoformat()} 至 {entry.disclosed_until.isoformat()}",
-            ),
-        ]
-        if entry.severity is not None:
-            rows.append(("失信程度", SEVERITIES[entry.severity]))
-        rows.extend((v.label_zh, _text(v)) for v in entry.data_items)
+    for number, rows in enumerate(entries, start=1):
         block = [Paragraph(f"（{number}）", styles.body), _table(rows, styles)]
         flowables.append(KeepTogether([title, *block] if number == 1 else block))
         flowables.append(Spacer(1, 2 * mm))
     return flowables
-
-
-def _text(value: ShownValue) -> str:
-    return WITHHELD if value.value is None else value.value
 
 
 def _level(content: ReportContent) -> str:
@@ -232,14 +223,18 @@ def statement(content: ReportContent) -> list[str]:
     lines = [
         f"1. 本报告由{content.centre}根据深圳市公共信用信息系统截至{as_of}归集的信息出具，"
         f"反映信用主体截至该日的公共信用信息。",
-        "2. 良好行为、违法失信和信用承诺信息仅列示截至上述日期处于公示期内的记录；"
-        "公示期届满、已修复、已撤销或依审慎包容原则不予记录的信息不予列示。",
-        f"3. 各项信息按查询人的展示级别“{_level(content)}”展示；低于该级别的数据项已"
+        "2. 良好行为、违法失信和报送的信用承诺信息仅列示截至上述日期处于公示期内的记录；"
+        "公示期届满、已修复、已撤销、依审慎包容原则不予记录、经异议处理撤下公示，或信用主体依"
+        "《深圳经济特区社会信用条例》第三十九条拒绝记录的信息不予列示。",
+        "3. 黑名单信息列示列入中的及已移出、已期满的列入记录；信用承诺信息分别列示承诺管理单位"
+        "登记的信用承诺及其履行状态，和信息提供单位报送的信用承诺公示信息；信用修复记录列示"
+        "信用修复申请及其办理状态，以及已修复的记录。",
+        f"4. 各项信息按查询人的展示级别“{_level(content)}”展示；低于该级别的数据项已"
         "按《深圳市公共信用信息目录》去标识化或不予展示（《深圳经济特区社会信用条例》第三十八条）。",
-        f"4. 本报告加盖{content.centre}信用报告专用章并附数字签名（PAdES）。"
+        f"5. 本报告加盖{content.centre}信用报告专用章并附数字签名（PAdES）。"
         f"可凭报告编号与本文件的 SHA-256 摘要在线核验（verifyCreditReport）。",
-        f"5. 本报告仅供“{content.purpose}”使用，请妥善保管。",
+        f"6. 本报告仅供“{content.purpose}”使用，请妥善保管。",
     ]
     if content.omitted:
-        lines.append(f"6. 另有 {content.omitted} 条记录因篇幅所限未列示，可在线查询。")
+        lines.append(f"7. 另有 {content.omitted} 条记录因篇幅所限未列示，可在线查询。")
     return lines

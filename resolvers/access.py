@@ -8,7 +8,7 @@ from datetime import date
 from auth.viewer import Scope
 from domain.catalogue import CatalogueItem, Category, PublicAttribute
 from domain.identifiers import SubjectKind
-from domain.records import sees_opted_out, sees_whole_file
+from domain.records import Record, sees_opted_out, sees_whole_file
 from resolvers.context import Context
 
 
@@ -53,6 +53,15 @@ def hides_opted_out(ctx: Context, subject_id: str | None) -> bool:
     if subject_id is None:
         return not sees_opted_out(ctx.viewer.base_level, own=False)
     return not sees_opted_out(ctx.viewer.level_for(subject_id), own=ctx.viewer.owns(subject_id))
+
+
+def withheld(ctx: Context, record: Record) -> bool:
+    """Whether a list of records off public display (a repair history) leaves this one out for
+    the viewer, as the API would: one removed from display on an objection is for whole-file
+    viewers only, one the person refused (art. 39) for the person and the centre only."""
+    if record.hidden and disclosed_on(ctx, record.subject_id) is not None:
+        return True
+    return record.opted_out and hides_opted_out(ctx, record.subject_id)
 
 
 def basic_item(ctx: Context, kind: SubjectKind) -> CatalogueItem:

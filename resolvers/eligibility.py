@@ -31,7 +31,9 @@ from store.records import RecordFilter
 MAX_SUBJECTS = 1000
 # Records read per subject, newest first: far above any real file, so nothing counted is cut.
 MAX_RECORDS_PER_SUBJECT = 500
-ACTIVE = RecordFilter(status=RecordStatus.ACTIVE)
+# Only records that stand count or block (domain.records.stands): those refused under art. 39
+# are not even read; those removed from display on an objection are left out when judged.
+STANDING = RecordFilter(status=RecordStatus.ACTIVE, hide_opted_out=True)
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,11 @@ def programme(code: str) -> Programme:
 async def read_files(
     ctx: Context, subject_ids: Sequence[str], *, records: RecordFilter
 ) -> dict[str, SubjectFile]:
-    """The files of the subjects that exist, in four queries run side by side."""
+    """The files of the subjects that exist, in four queries run side by side.
+
+    The blacklist entries and commitments read are also what the request's loaders answer
+    for these subjects, so nothing later reads them again.
+    """
     subjects, by_subject, entries, commitments = await asyncio.gather(
         subject_store.get_subjects(ctx.db, ids=subject_ids),
         record_store.files_of_subjects(
@@ -80,6 +86,8 @@ async def read_files(
     ):
         if subject is not None:
             ctx.loaders.subjects.prime(subject.id, subject)
+            ctx.loaders.blacklist_entries.prime(subject.id, listed)
+            ctx.loaders.commitments.prime(subject.id, committed)
             files[subject.id] = SubjectFile(subject, found, listed, committed)
     return files
 
@@ -110,7 +118,7 @@ async def eligibilities(
             field="subjects",
         )
     ids = list(dict.fromkeys(subject_ids))
-    files = await read_files(ctx, ids, records=ACTIVE)
+    files = await read_files(ctx, ids, records=STANDING)
     version = incentive_rules().programmes.version
     for subject_id in files:
         # Notice 三(十二): a funding department's check is a query of the subject's credit.

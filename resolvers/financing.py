@@ -8,7 +8,6 @@ grant it relied on (art. 45), whatever the profile shows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from auth.viewer import Scope
 from domain.blacklist import BlacklistEntry
@@ -16,14 +15,15 @@ from domain.catalogue import Category
 from domain.eligibility import Evaluation
 from domain.grading import Grade, grade
 from domain.grants import AuthorizationGrant
-from domain.records import ChangeKind, Record, RecordStatus, publicly_visible
+from domain.records import publicly_visible
 from resolvers import errors
-from resolvers.commitments import CommitmentView
-from resolvers.commitments import view_of as commitment_view
+from resolvers.access import hides_opted_out
+from resolvers.commitments import CommitmentView, subject_commitments
 from resolvers.context import Context
 from resolvers.eligibility import incentive_rules, judge, programme, read_files
 from resolvers.errors import Forbidden
 from resolvers.records import view_of as record_view
+from resolvers.repair_history import RepairEntry, repaired_records
 from resolvers.subjects import view_of as subject_view
 from resolvers.views import RecordView, SubjectView
 from store.records import RecordFilter
@@ -31,17 +31,6 @@ from store.records import RecordFilter
 # What the profile is made of: a grant must cover each (the subject's own fields are shown
 # above PUBLIC only if it covers BASIC as well).
 REQUIRED_CLASSES = (Category.GOOD, Category.DISHONEST, Category.COMMITMENT)
-
-
-@dataclass(frozen=True)
-class RepairEntry:
-    """One repaired record: what it was and when its repair was approved."""
-
-    record_id: str
-    item_code: str
-    item_title: str
-    decision_date: date
-    repaired_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -75,38 +64,24 @@ async def _grant(ctx: Context, subject_id: str) -> AuthorizationGrant:
     )
 
 
-def _repairs(ctx: Context, records: list[Record]) -> list[RepairEntry]:
-    entries = []
-    for record in records:
-        if record.status is not RecordStatus.REPAIRED:
-            continue
-        repaired = [h.at for h in record.history if h.kind is ChangeKind.REPAIRED]
-        item = ctx.catalogues.item(record.catalogue_version, record.item_code)
-        entries.append(
-            RepairEntry(
-                record_id=record.id,
-                item_code=record.item_code,
-                item_title=item.title_zh,
-                decision_date=record.decision_date,
-                repaired_at=repaired[-1] if repaired else None,
-            )
-        )
-    return entries
-
-
 async def financing_profile(ctx: Context, *, subject_id: str) -> FinancingProfileView:
     viewer = ctx.viewer
     if not viewer.has(Scope.FINANCING_READ) or viewer.org is None:
         raise Forbidden(f"financing profiles need scope {Scope.FINANCING_READ} and an org claim")
     grant = await _grant(ctx, subject_id)
-    files = await read_files(ctx, [subject_id], records=RecordFilter())
+    # The whole file, repaired records included, less the person's refusals (art. 39) the
+    # viewer may not see: they count for nothing anyway (domain.records.stands).
+    spec = RecordFilter(hide_opted_out=hides_opted_out(ctx, subject_id))
+    files = await read_files(ctx, [subject_id], records=spec)
     file = files.get(subject_id)
     if file is None:
         raise LookupError(f"subject {subject_id} granted access but is not on file")
     rules = incentive_rules()
     evaluation = judge(ctx, programme(rules.grading.programme), file)
     ctx.audit.consulted(subject_id, grant_id=grant.id)
-    # A grant widens the data items shown, not the records: those on public display.
+    # A grant widens the data items shown, not the records: a bank sees those on public
+    # display, as `records` shows them to it (never one removed on an objection or refused by
+    # the person, art. 39), and the subject's commitments as `Subject.commitments` does.
     shown = [r for r in file.records if publicly_visible(r, ctx.today)]
     return FinancingProfileView(
         subject=await subject_view(ctx, file.subject),
@@ -116,8 +91,8 @@ async def financing_profile(ctx: Context, *, subject_id: str) -> FinancingProfil
             await record_view(ctx, r) for r in shown if r.category is Category.DISHONEST
         ],
         blacklist_entries=[e for e in file.entries if e.in_force(ctx.today)],
-        commitments=[await commitment_view(ctx, c) for c in file.commitments],
-        repairs=_repairs(ctx, file.records),
+        commitments=await subject_commitments(ctx, subject_id=subject_id, kind=file.subject.kind),
+        repairs=repaired_records(ctx, file.records),
         eligibility=evaluation,
         grade=grade(
             rules.grading,

@@ -9,7 +9,6 @@ record's side (resolving again with the same outcome is accepted for that reason
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 
 from pydantic import ValidationError
 
@@ -22,11 +21,10 @@ from domain.working_days import AlreadyExtended, DeadlinePassed
 from resolvers import errors
 from resolvers.context import Context
 from resolvers.errors import Forbidden, InvalidArgument, NotFound, invalid_argument
-from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.pagination import Page, keyset_page
+from resolvers.record_writes import change_record, current_record
 from store import objections as objection_store
-from store import record_changes as change_store
-from store import records as record_store
-from store.errors import AlreadyOpen, ChangedMeanwhile, StaleRecord
+from store.errors import AlreadyOpen, ChangedMeanwhile
 
 CURSOR_TAG = "objections"
 ATTEMPTS = 3
@@ -70,7 +68,12 @@ async def file_objection(
         await objection_store.insert_objection(ctx.db, objection=objection)
     except AlreadyOpen:
         raise _already_open() from None
-    await _write_record(ctx, objection.record_id, lambda r: objections.annotated(r, objection))
+    await change_record(
+        ctx,
+        objection.record_id,
+        lambda r: objections.annotated(r, objection),
+        doing="the objection was written",
+    )
     ctx.audit.wrote_for(subject_id)
     return objection
 
@@ -119,7 +122,7 @@ async def resolve_objection(
                 by=by,
                 reason=(reason or "").strip(),
             )
-            record = await _record(ctx, objection.record_id)
+            record = await current_record(ctx, objection.record_id)
             item = ctx.catalogues.item(record.catalogue_version, record.item_code)
             # Checked before anything is written: a bad correction changes nothing.
             objections.resolution(record, after, item)
@@ -164,13 +167,6 @@ async def extend_objection(ctx: Context, *, objection_id: str, reason: str | Non
     raise ChangedMeanwhile(f"objection {objection_id} kept changing while it was extended")
 
 
-async def _record(ctx: Context, record_id: str) -> Record:
-    [record] = await record_store.get_records(ctx.db, ids=[record_id])
-    if record is None:
-        raise LookupError(f"the objection names a missing record {record_id}")
-    return record
-
-
 async def _apply_outcome(ctx: Context, objection: Objection) -> None:
     def change(record: Record) -> Record | None:
         note = record.objection
@@ -179,25 +175,7 @@ async def _apply_outcome(ctx: Context, objection: Objection) -> None:
         item = ctx.catalogues.item(record.catalogue_version, record.item_code)
         return objections.resolution(record, objection, item)
 
-    await _write_record(ctx, objection.record_id, change)
-
-
-async def _write_record(
-    ctx: Context, record_id: str, change: Callable[[Record], Record | None]
-) -> None:
-    """Apply `change` to the record as it is now, again if another writer came first."""
-    for _ in range(ATTEMPTS):
-        record = await _record(ctx, record_id)
-        after = change(record)
-        if after is None:
-            return
-        try:
-            await change_store.write_change(ctx.db, before=record, after=after)
-        except StaleRecord:
-            continue
-        ctx.audit.wrote_for(record.subject_id)
-        return
-    raise StaleRecord(f"record {record_id} kept changing while the objection was written")
+    await change_record(ctx, objection.record_id, change, doing="the objection was written")
 
 
 async def objections_list(
@@ -222,35 +200,27 @@ async def objections_list(
             f"objections are for the credit centre ({Scope.REPAIR_REVIEW}), source units "
             f"({Scope.RECORDS_SUBMIT}) and the subject itself ({Scope.SUBJECT_SELF})"
         )
-    size = page_size(first)
-    key = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
-    found = await objection_store.find_objections(
-        ctx.db,
-        subject_id=subject_id,
-        source_unit=source_unit,
-        state=state,
-        overdue=overdue,
-        today=ctx.today,
-        after=key,
-        limit=size + 1,
-    )
-
-    async def count() -> int:
-        return await objection_store.count_objections(
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: objection_store.find_objections(
             ctx.db,
             subject_id=subject_id,
             source_unit=source_unit,
             state=state,
             overdue=overdue,
             today=ctx.today,
-        )
-
-    return Page(
-        edges=[
-            (encode_cursor(CURSOR_TAG, objection_store.objection_cursor_key(o)), o)
-            for o in found[:size]
-        ],
-        has_next_page=len(found) > size,
-        has_previous_page=after is not None,
-        count=count,
+            after=key,
+            limit=limit,
+        ),
+        key=objection_store.objection_cursor_key,
+        count=lambda: objection_store.count_objections(
+            ctx.db,
+            subject_id=subject_id,
+            source_unit=source_unit,
+            state=state,
+            overdue=overdue,
+            today=ctx.today,
+        ),
     )

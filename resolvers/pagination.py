@@ -61,3 +61,24 @@ class Page(Generic[T]):
     has_next_page: bool
     has_previous_page: bool
     count: Callable[[], Awaitable[int]]
+
+
+async def keyset_page(
+    tag: str,
+    first: int | None,
+    after: str | None,
+    *,
+    find: Callable[[str | None, int], Awaitable[list[T]]],
+    key: Callable[[T], str],
+    count: Callable[[], Awaitable[int]],
+) -> Page[T]:
+    """A page of a list kept in `key` order: `find(after_key, limit)` reads one more than the
+    page holds, which tells whether a next page follows."""
+    size = page_size(first)
+    found = await find(None if after is None else decode_cursor(tag, after, 1)[0], size + 1)
+    return Page(
+        edges=[(encode_cursor(tag, key(node)), node) for node in found[:size]],
+        has_next_page=len(found) > size,
+        has_previous_page=after is not None,
+        count=count,
+    )

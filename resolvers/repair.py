@@ -27,12 +27,12 @@ from domain.working_days import AlreadyExtended, DeadlinePassed
 from resolvers import errors
 from resolvers.context import Context
 from resolvers.errors import Forbidden, ForbiddenFilter, InvalidArgument, NotFound
-from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.pagination import Page, keyset_page
+from resolvers.record_writes import change_record, current_record
 from store import blacklist as blacklist_store
-from store import record_changes as change_store
 from store import records as record_store
 from store import repair as repair_store
-from store.errors import AlreadyOpen, ChangedMeanwhile, StaleRecord
+from store.errors import AlreadyOpen, ChangedMeanwhile
 
 CURSOR_TAG = "repairApplications"
 ATTEMPTS = 3
@@ -189,15 +189,8 @@ def _decided(
         raise errors.DeadlinePassed(str(exc), field="decision") from None
 
 
-async def _record(ctx: Context, record_id: str) -> Record:
-    [record] = await record_store.get_records(ctx.db, ids=[record_id])
-    if record is None:
-        raise LookupError(f"the repair application names a missing record {record_id}")
-    return record
-
-
 async def _check_still_repairable(ctx: Context, application: RepairApplication) -> None:
-    record = await _record(ctx, application.record_id)
+    record = await current_record(ctx, application.record_id)
     if record.status is not RecordStatus.ACTIVE:
         raise errors.RepairNotApplicable(
             f"the record is {record.status.value} now; reject the application instead",
@@ -216,11 +209,11 @@ async def _repair_record(ctx: Context, application: RepairApplication) -> None:
         reason=f"repair application {application.id} approved",
         by=application.decided_by or "credit-centre",
     )
-    for _ in range(ATTEMPTS):
-        record = await _record(ctx, application.record_id)
+
+    def repaired(record: Record) -> Record | None:
         if record.status is not RecordStatus.ACTIVE:
-            return  # repaired already, or revoked meanwhile: disclosure has ended either way
-        after = next_version(
+            return None  # repaired already, or revoked meanwhile: disclosure has ended either way
+        return next_version(
             record,
             kind=ChangeKind.REPAIRED,
             at=ctx.now,
@@ -228,13 +221,8 @@ async def _repair_record(ctx: Context, application: RepairApplication) -> None:
             reason=f"repair application {application.id} approved",
             status=RecordStatus.REPAIRED,
         )
-        try:
-            await change_store.write_change(ctx.db, before=record, after=after)
-        except StaleRecord:
-            continue
-        ctx.audit.wrote_for(record.subject_id)
-        return
-    raise StaleRecord(f"record {application.record_id} kept changing while it was repaired")
+
+    await change_record(ctx, application.record_id, repaired, doing="it was repaired")
 
 
 async def repair_applications(
@@ -258,31 +246,23 @@ async def repair_applications(
         if subject_id not in (None, own):
             raise ForbiddenFilter("a subject lists its own applications only", field="subject")
         subject_id = own
-    size = page_size(first)
-    key = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
-    found = await repair_store.find_applications(
-        ctx.db,
-        subject_id=subject_id,
-        state=state,
-        overdue=overdue,
-        today=ctx.today,
-        after=key,
-        limit=size + 1,
-    )
-
-    async def count() -> int:
-        return await repair_store.count_applications(
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: repair_store.find_applications(
+            ctx.db,
+            subject_id=subject_id,
+            state=state,
+            overdue=overdue,
+            today=ctx.today,
+            after=key,
+            limit=limit,
+        ),
+        key=repair_store.application_cursor_key,
+        count=lambda: repair_store.count_applications(
             ctx.db, subject_id=subject_id, state=state, overdue=overdue, today=ctx.today
-        )
-
-    return Page(
-        edges=[
-            (encode_cursor(CURSOR_TAG, repair_store.application_cursor_key(a)), a)
-            for a in found[:size]
-        ],
-        has_next_page=len(found) > size,
-        has_previous_page=after is not None,
-        count=count,
+        ),
     )
 
 

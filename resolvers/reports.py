@@ -8,30 +8,24 @@ the report already tells (the issue time and the name as the public sees it).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from auth.masking import revealed_keys
 from auth.viewer import Scope, Viewer
-from domain.catalogue import Category, PublicAttribute
+from domain.catalogue import PublicAttribute
 from domain.reports import SERIAL, SHA256_HEX, CreditReport, same_digest
-from reports.content import Entry, ReportContent
-from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.access import basic_item
 from resolvers.audit import record_trail
 from resolvers.audit_trail import AuditTrail
 from resolvers.context import Context
 from resolvers.errors import Forbidden, InvalidArgument, NotFound
-from resolvers.views import RecordView, SubjectView, subject_view
-from store import records as record_store
+from resolvers.report_sections import read_sections, report_content
+from resolvers.views import subject_view
 from store import reports as report_store
 from store.database import Database
-from store.records import RecordFilter
 
-# Records listed in one report; a file with more says how many it leaves out.
-MAX_LISTED = 200
 MAX_PURPOSE = 200
 
 
@@ -63,7 +57,7 @@ async def issue_credit_report(ctx: Context, *, subject_id: str, purpose: str) ->
     if subject is None:
         raise NotFound("there is no subject with this id", field="subject")
     shown = await subject_resolvers.view_of(ctx, subject)
-    records, omitted = await _listed_records(ctx, subject_id)
+    sections = await read_sections(ctx, subject)
     serial = await report_store.next_serial(
         ctx.db, region_code=ctx.reports.region_code, day=ctx.today
     )
@@ -76,8 +70,11 @@ async def issue_credit_report(ctx: Context, *, subject_id: str, purpose: str) ->
         as_of=ctx.today,
         purpose=purpose,
         subject=shown,
-        records=records,
-        omitted=omitted,
+        records=sections.records,
+        entries=sections.entries,
+        commitments=sections.commitments,
+        repairs=sections.repairs,
+        omitted=sections.omitted,
     )
     pdf = await ctx.reports.produce(content)
     report = CreditReport(
@@ -89,71 +86,18 @@ async def issue_credit_report(ctx: Context, *, subject_id: str, purpose: str) ->
         sha256=hashlib.sha256(pdf).hexdigest(),
         content_sha256=content.digest(),
         size=len(pdf),
-        record_ids=tuple(r.id for r in records if revealed_keys(r.data_items)),
+        record_ids=tuple(r.id for r in sections.records if revealed_keys(r.data_items)),
         data_item_keys=tuple(
             sorted(
                 {*revealed_keys(shown.basic_items)}
-                | {k for r in records for k in revealed_keys(r.data_items)}
+                | {k for r in sections.records for k in revealed_keys(r.data_items)}
+                | {k for c in sections.commitments for k in revealed_keys(c.data_items)}
             )
         ),
     )
     await report_store.insert_report(ctx.db, report=report, pdf=pdf)
     ctx.audit.wrote_for(subject_id)
     return report
-
-
-async def _listed_records(ctx: Context, subject_id: str) -> tuple[list[RecordView], int]:
-    """The subject's records in disclosure today, newest first, and how many did not fit."""
-    spec = RecordFilter(subject_id=subject_id, disclosed_on=ctx.today)
-    found = await record_store.find_records(ctx.db, spec=spec, limit=MAX_LISTED + 1)
-    omitted = 0
-    if len(found) > MAX_LISTED:
-        omitted = await record_store.count_records(ctx.db, spec=spec) - MAX_LISTED
-    return [await record_resolvers.view_of(ctx, r) for r in found[:MAX_LISTED]], omitted
-
-
-def report_content(
-    *,
-    serial: str,
-    issued_at: datetime,
-    as_of: date,
-    purpose: str,
-    subject: SubjectView,
-    records: Sequence[RecordView],
-    omitted: int = 0,
-) -> ReportContent:
-    """The report of views already masked for the requester, its records by section."""
-
-    def entries(category: Category) -> tuple[Entry, ...]:
-        return tuple(_entry(r) for r in records if r.category is category)
-
-    return ReportContent(
-        serial=serial,
-        issued_at=issued_at,
-        as_of=as_of,
-        purpose=purpose,
-        subject_kind=subject.kind,
-        subject_name=subject.name,
-        basic=tuple(subject.basic_items),
-        level=subject.level,
-        good=entries(Category.GOOD),
-        dishonest=entries(Category.DISHONEST),
-        commitments=entries(Category.COMMITMENT),
-        omitted=omitted,
-    )
-
-
-def _entry(view: RecordView) -> Entry:
-    return Entry(
-        title=view.item.title_zh,
-        document_number=view.document_number,
-        decision_date=view.decision_date,
-        source_unit=view.source_unit,
-        disclosed_from=view.disclosure.start,
-        disclosed_until=view.disclosure.end,
-        severity=view.severity,
-        data_items=tuple(view.data_items),
-    )
 
 
 async def verify_credit_report(ctx: Context, *, serial: str, sha256: str) -> Verification:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date
 
 import strawberry
 from strawberry.types import Info
 
+from domain import commitments, records
 from domain.disclosure import Severity
 from domain.repair import RepairDecision
 from resolvers import blacklist as blacklist_resolvers
@@ -20,8 +22,9 @@ from resolvers import records as record_resolvers
 from resolvers import repair as repair_resolvers
 from resolvers import reports as report_resolvers
 from resolvers import submission as submission_resolvers
+from resolvers.commitments import CommitmentView
 from resolvers.context import Context
-from resolvers.errors import ApiError
+from resolvers.views import RecordView
 from schema.blacklist import (
     BlacklistEntry,
     ListOnBlacklistResult,
@@ -73,7 +76,7 @@ from schema.repair import (
     ReviewRepairSuccess,
 )
 from schema.reports import CreditReport, IssueCreditReportResult, IssueCreditReportSuccess
-from schema.results import UserError
+from schema.results import mutation_result
 from schema.submission import (
     RecordSubmissionInput,
     RevokeRecordResult,
@@ -88,17 +91,16 @@ class Mutation:
     async def apply_for_repair(
         self, info: Info[Context, None], input: ApplyForRepairInput
     ) -> ApplyForRepairResult:
-        try:
-            application = await repair_resolvers.apply_for_repair(
+        return await mutation_result(
+            repair_resolvers.apply_for_repair(
                 info.context,
                 record_id=str(input.record),
                 measures=input.measures,
                 evidence=[e.given() for e in input.evidence],
-            )
-        except ApiError as error:
-            return UserError.of(error)
-        return ApplyForRepairSuccess(
-            application=RepairApplication.of(application, info.context.today)
+            ),
+            lambda a: ApplyForRepairSuccess(
+                application=RepairApplication.of(a, info.context.today)
+            ),
         )
 
     @strawberry.mutation(
@@ -112,14 +114,11 @@ class Mutation:
         decision: RepairDecision,
         reason: str | None = None,
     ) -> ReviewRepairResult:
-        try:
-            application = await repair_resolvers.review_repair(
+        return await mutation_result(
+            repair_resolvers.review_repair(
                 info.context, application_id=str(id), decision=decision, reason=reason
-            )
-        except ApiError as error:
-            return UserError.of(error)
-        return ReviewRepairSuccess(
-            application=RepairApplication.of(application, info.context.today)
+            ),
+            lambda a: ReviewRepairSuccess(application=RepairApplication.of(a, info.context.today)),
         )
 
     @strawberry.mutation(description="A subject disputes one of its records; annotated at once")
@@ -130,13 +129,12 @@ class Mutation:
         grounds: ObjectionGrounds,
         description: str | None = None,
     ) -> FileObjectionResult:
-        try:
-            objection = await objection_resolvers.file_objection(
+        return await mutation_result(
+            objection_resolvers.file_objection(
                 info.context, record_id=str(record), grounds=grounds, description=description
-            )
-        except ApiError as error:
-            return UserError.of(error)
-        return FileObjectionSuccess(objection=Objection.of(objection, info.context.today))
+            ),
+            lambda o: FileObjectionSuccess(objection=Objection.of(o, info.context.today)),
+        )
 
     @strawberry.mutation(
         description="The credit centre or the record's source unit resolves an objection: "
@@ -150,17 +148,16 @@ class Mutation:
         reason: str | None = None,
         corrected_data_items: list[DataItemValueInput] | None = None,
     ) -> ResolveObjectionResult:
-        try:
-            objection = await objection_resolvers.resolve_objection(
+        return await mutation_result(
+            objection_resolvers.resolve_objection(
                 info.context,
                 objection_id=str(id),
                 outcome=outcome,
                 reason=reason,
                 corrections={i.key: i.value for i in corrected_data_items or []},
-            )
-        except ApiError as error:
-            return UserError.of(error)
-        return ResolveObjectionSuccess(objection=Objection.of(objection, info.context.today))
+            ),
+            lambda o: ResolveObjectionSuccess(objection=Objection.of(o, info.context.today)),
+        )
 
     @strawberry.mutation(
         description="The source unit's decision on an objection is extended once, by 3 "
@@ -169,13 +166,10 @@ class Mutation:
     async def extend_objection(
         self, info: Info[Context, None], id: strawberry.ID, reason: str
     ) -> ExtendObjectionResult:
-        try:
-            objection = await objection_resolvers.extend_objection(
-                info.context, objection_id=str(id), reason=reason
-            )
-        except ApiError as error:
-            return UserError.of(error)
-        return ExtendObjectionSuccess(objection=Objection.of(objection, info.context.today))
+        return await mutation_result(
+            objection_resolvers.extend_objection(info.context, objection_id=str(id), reason=reason),
+            lambda o: ExtendObjectionSuccess(objection=Objection.of(o, info.context.today)),
+        )
 
     @strawberry.mutation(
         description="A natural person refuses (or allows again) the recording of "
@@ -184,56 +178,52 @@ class Mutation:
     async def set_recording_preference(
         self, info: Info[Context, None], opt_out: bool
     ) -> SetRecordingPreferenceResult:
-        try:
-            preference = await preference_resolvers.set_recording_preference(
-                info.context, opt_out=opt_out
-            )
-        except ApiError as error:
-            return UserError.of(error)
-        return SetRecordingPreferenceSuccess(
-            opted_out=preference.opted_out, records_changed=preference.records_changed
+        return await mutation_result(
+            preference_resolvers.set_recording_preference(info.context, opt_out=opt_out),
+            lambda p: SetRecordingPreferenceSuccess(
+                opted_out=p.opted_out, records_changed=p.records_changed
+            ),
         )
 
     @strawberry.mutation(description="The credit centre publishes a typical case (notice 二(五))")
     async def publish_case(
         self, info: Info[Context, None], input: PublishCaseInput
     ) -> PublishCaseResult:
-        try:
-            view = await case_resolvers.publish_case(
+        return await mutation_result(
+            case_resolvers.publish_case(
                 info.context,
                 kind=input.kind,
                 title=input.title,
                 summary=input.summary,
                 subject_id=None if input.subject is None else str(input.subject),
                 record_ids=[str(r) for r in input.records],
-            )
-        except ApiError as error:
-            return UserError.of(error)
-        return PublishCaseSuccess(case=TypicalCase.of(view))
+            ),
+            lambda view: PublishCaseSuccess(case=TypicalCase.of(view)),
+        )
 
     @strawberry.mutation(description="The managing unit registers a credit commitment (二(九))")
     async def register_commitment(
         self, info: Info[Context, None], input: RegisterCommitmentInput
     ) -> RegisterCommitmentResult:
-        try:
-            found = await commitment_resolvers.register_commitment(info.context, input.to_given())
-            view = await commitment_resolvers.view_of(info.context, found)
-        except ApiError as error:
-            return UserError.of(error)
-        return RegisterCommitmentSuccess(commitment=Commitment.of(view))
+        return await mutation_result(
+            _commitment_view(
+                info.context,
+                commitment_resolvers.register_commitment(info.context, input.to_given()),
+            ),
+            lambda view: RegisterCommitmentSuccess(commitment=Commitment.of(view)),
+        )
 
     @strawberry.mutation(description="The managing unit confirms a commitment was kept")
     async def fulfil_commitment(
         self, info: Info[Context, None], id: strawberry.ID
     ) -> FulfilCommitmentResult:
-        try:
-            found = await commitment_resolvers.fulfil_commitment(
-                info.context, commitment_id=str(id)
-            )
-            view = await commitment_resolvers.view_of(info.context, found)
-        except ApiError as error:
-            return UserError.of(error)
-        return FulfilCommitmentSuccess(commitment=Commitment.of(view))
+        return await mutation_result(
+            _commitment_view(
+                info.context,
+                commitment_resolvers.fulfil_commitment(info.context, commitment_id=str(id)),
+            ),
+            lambda view: FulfilCommitmentSuccess(commitment=Commitment.of(view)),
+        )
 
     @strawberry.mutation(
         description="The managing unit reports a broken commitment; the breach becomes a "
@@ -249,22 +239,22 @@ class Mutation:
         epidemic_impact: str,
         severity: Severity,
     ) -> ReportCommitmentViolationResult:
-        try:
-            found, record = await violation_resolvers.report_commitment_violation(
+        return await mutation_result(
+            _violation_views(
                 info.context,
-                commitment_id=str(id),
-                facts=facts,
-                epidemic_impact=epidemic_impact,
-                decision_date=decision_date,
-                document_number=document_number,
-                severity=severity,
-            )
-            view = await commitment_resolvers.view_of(info.context, found)
-            record_view = await record_resolvers.view_of(info.context, record)
-        except ApiError as error:
-            return UserError.of(error)
-        return ReportCommitmentViolationSuccess(
-            commitment=Commitment.of(view), record=Record.of(record_view)
+                violation_resolvers.report_commitment_violation(
+                    info.context,
+                    commitment_id=str(id),
+                    facts=facts,
+                    epidemic_impact=epidemic_impact,
+                    decision_date=decision_date,
+                    document_number=document_number,
+                    severity=severity,
+                ),
+            ),
+            lambda views: ReportCommitmentViolationSuccess(
+                commitment=Commitment.of(views[0]), record=Record.of(views[1])
+            ),
         )
 
     @strawberry.mutation(
@@ -279,56 +269,52 @@ class Mutation:
         reason: str,
         until: date,
     ) -> ListOnBlacklistResult:
-        try:
-            entry = await blacklist_resolvers.list_on_blacklist(
+        return await mutation_result(
+            blacklist_resolvers.list_on_blacklist(
                 info.context,
                 subject_id=str(subject),
                 basis_record_ids=[str(r) for r in basis_records],
                 reason=reason,
                 until=until,
-            )
-        except ApiError as error:
-            return UserError.of(error)
-        return ListOnBlacklistSuccess(entry=BlacklistEntry.of(entry, info.context.today))
+            ),
+            lambda e: ListOnBlacklistSuccess(entry=BlacklistEntry.of(e, info.context.today)),
+        )
 
     @strawberry.mutation(description="The credit centre removes an entry in force at once")
     async def remove_from_blacklist(
         self, info: Info[Context, None], id: strawberry.ID, reason: str
     ) -> RemoveFromBlacklistResult:
-        try:
-            entry = await blacklist_resolvers.remove_from_blacklist(
+        return await mutation_result(
+            blacklist_resolvers.remove_from_blacklist(
                 info.context, entry_id=str(id), reason=reason
-            )
-        except ApiError as error:
-            return UserError.of(error)
-        return RemoveFromBlacklistSuccess(entry=BlacklistEntry.of(entry, info.context.today))
+            ),
+            lambda e: RemoveFromBlacklistSuccess(entry=BlacklistEntry.of(e, info.context.today)),
+        )
 
     @strawberry.mutation(description="A subject authorises an organisation to query its file")
     async def grant_authorization(
         self, info: Info[Context, None], input: GrantAuthorizationInput
     ) -> GrantAuthorizationResult:
-        try:
-            grant = await grant_resolvers.grant_authorization(
+        return await mutation_result(
+            grant_resolvers.grant_authorization(
                 info.context,
                 org=input.org,
                 purpose=input.purpose,
                 data_classes=input.data_classes,
                 until=input.until,
                 evidence=input.evidence,
-            )
-        except ApiError as error:
-            return UserError.of(error)
-        return GrantAuthorizationSuccess(grant=Grant.of(grant, info.context.now))
+            ),
+            lambda g: GrantAuthorizationSuccess(grant=Grant.of(g, info.context.now)),
+        )
 
     @strawberry.mutation(description="A subject withdraws one of its grants at once")
     async def revoke_authorization(
         self, info: Info[Context, None], id: strawberry.ID
     ) -> RevokeAuthorizationResult:
-        try:
-            grant = await grant_resolvers.revoke_authorization(info.context, grant_id=str(id))
-        except ApiError as error:
-            return UserError.of(error)
-        return RevokeAuthorizationSuccess(grant=Grant.of(grant, info.context.now))
+        return await mutation_result(
+            grant_resolvers.revoke_authorization(info.context, grant_id=str(id)),
+            lambda g: RevokeAuthorizationSuccess(grant=Grant.of(g, info.context.now)),
+        )
 
     @strawberry.mutation(
         description="A source unit submits up to 1,000 records; each is answered on its own "
@@ -348,13 +334,10 @@ class Mutation:
     async def revoke_record(
         self, info: Info[Context, None], id: strawberry.ID, reason: str
     ) -> RevokeRecordResult:
-        try:
-            view = await submission_resolvers.revoke_record(
-                info.context, record_id=str(id), reason=reason
-            )
-        except ApiError as error:
-            return UserError.of(error)
-        return RevokeRecordSuccess(record=Record.of(view))
+        return await mutation_result(
+            submission_resolvers.revoke_record(info.context, record_id=str(id), reason=reason),
+            lambda view: RevokeRecordSuccess(record=Record.of(view)),
+        )
 
     @strawberry.mutation(
         description="A signed credit report with the centre's seal, for the subject itself or "
@@ -363,10 +346,25 @@ class Mutation:
     async def issue_credit_report(
         self, info: Info[Context, None], subject: strawberry.ID, purpose: str
     ) -> IssueCreditReportResult:
-        try:
-            report = await report_resolvers.issue_credit_report(
+        return await mutation_result(
+            report_resolvers.issue_credit_report(
                 info.context, subject_id=str(subject), purpose=purpose
-            )
-        except ApiError as error:
-            return UserError.of(error)
-        return IssueCreditReportSuccess(report=CreditReport.of(report))
+            ),
+            lambda report: IssueCreditReportSuccess(report=CreditReport.of(report)),
+        )
+
+
+async def _commitment_view(
+    ctx: Context, commitment: Awaitable[commitments.Commitment]
+) -> CommitmentView:
+    return await commitment_resolvers.view_of(ctx, await commitment)
+
+
+async def _violation_views(
+    ctx: Context, reported: Awaitable[tuple[commitments.Commitment, records.Record]]
+) -> tuple[CommitmentView, RecordView]:
+    commitment, record = await reported
+    return (
+        await commitment_resolvers.view_of(ctx, commitment),
+        await record_resolvers.view_of(ctx, record),
+    )

@@ -27,7 +27,8 @@ from store.record_changes import write_new_records
 from store.subjects import insert_new_subjects
 
 BATCH_SIZE = 500  # subjects per batch, with their records
-DECIDED_FROM = date(2020, 1, 1)
+# The first catalogue version takes effect on 2020-01-24: nothing is recorded before it.
+DECIDED_FROM = date(2020, 1, 24)
 DECIDED_TO = date(2021, 6, 30)
 RECORDS_PER_SUBJECT = (1, 9)  # drawn uniformly: five on average
 KIND_WEIGHTS = {

@@ -3,8 +3,8 @@
 Every value leaves through the API's own views (`resolvers.views`, `auth.masking`) at the
 GOVERNMENT level, so RESTRICTED data items never leave raw. The feed is read in pages after a
 cursor (the feed's sequence number); the last one written is handed back so that a scheduled
-job resumes where the previous run stopped. Each page that revealed anything above PUBLIC leaves
-one audit READ event (Shenzhen regulation art. 45).
+job resumes where the previous run stopped. Each page that reveals anything above PUBLIC leaves
+one audit READ event, written before the page (Shenzhen regulation art. 45).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from auth.masking import ShownValue
 from auth.viewer import Scope, Viewer
 from domain.catalogue import PublicAttribute
 from domain.catalogue_versions import CatalogueVersions
+from domain.records import sees_opted_out
 from domain.subjects import Subject
 from resolvers.audit import record_trail
 from resolvers.audit_trail import AuditTrail
@@ -133,6 +134,10 @@ class _Page:
         in_force = self.catalogues.in_force(self.today)
         for change in self.changes:
             record = change.record
+            if record.opted_out and not sees_opted_out(LEVEL, own=False):
+                # Shenzhen regulation art. 39, as in the feed: the change, not its content.
+                yield _line(change, None)
+                continue
             item = self.catalogues.item(record.catalogue_version, record.item_code)
             view = record_view(record, item, LEVEL, self.today)
             self.trail.saw(record.subject_id, view.data_items, record_id=record.id)
@@ -141,13 +146,17 @@ class _Page:
             if found is not None and in_force is not None:
                 subject = subject_view(found, in_force.basic_item(found.kind), LEVEL)
                 self.trail.saw(found.id, subject.basic_items)
-            line = {
-                "sequence": change.seq,
-                "kind": change.kind.value,
-                "at": change.at.isoformat(),
-                "record": _record(view, subject),
-            }
-            yield json.dumps(line, ensure_ascii=False) + "\n"
+            yield _line(change, _record(view, subject))
+
+
+def _line(change: LoggedChange, record: dict[str, Any] | None) -> str:
+    line = {
+        "sequence": change.seq,
+        "kind": change.kind.value,
+        "at": change.at.isoformat(),
+        "record": record,
+    }
+    return json.dumps(line, ensure_ascii=False) + "\n"
 
 
 async def export_changes(
@@ -173,9 +182,8 @@ async def export_changes(
         subjects = await subject_store.get_subjects(db, ids=subject_ids)
         now = clock()
         page = _Page(changes, subjects, catalogues, now.astimezone(CITY_TIME).date())
-        out.writelines(page.lines())
-        out.flush()
-        # Written before the cursor moves on: no page leaves unaudited.
+        lines = list(page.lines())
+        # Audited before the page is written, as the API withholds what it cannot audit.
         if page.trail.needed:
             event = page.trail.event(
                 viewer,
@@ -185,6 +193,8 @@ async def export_changes(
                 request_id=None,
             )
             await record_trail(db, event)
+        out.writelines(lines)
+        out.flush()
         if progress is not None:
             progress(changes[-1].seq - cursor)
         cursor, written = changes[-1].seq, written + len(changes)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from domain.audit import AuditEvent
 from store.database import AUDIT_EVENTS, Database, Document
-from store.documents import from_document, position, to_document
+from store.documents import position
+from store.ordered import NewestFirst
 
 
 def order_key(event: AuditEvent) -> str:
@@ -12,29 +13,23 @@ def order_key(event: AuditEvent) -> str:
     return position(event.at, event.id)
 
 
-def _event(document: Document) -> AuditEvent:
-    data = from_document(document)
-    data.pop("order_key")
-    return AuditEvent.model_validate(data)
+EVENT_LIST = NewestFirst(AUDIT_EVENTS, AuditEvent, order_key)
+
+
+def _query(subject_id: str | None) -> Document:
+    return {} if subject_id is None else {"subject_ids": subject_id}
 
 
 async def insert_event(db: Database, *, event: AuditEvent) -> None:
-    await db[AUDIT_EVENTS].insert_one(to_document(event) | {"order_key": order_key(event)})
+    await EVENT_LIST.insert(db, event)
 
 
 async def find_events(
     db: Database, *, subject_id: str | None = None, after: str | None = None, limit: int
 ) -> list[AuditEvent]:
     """Events newest first, about one subject or all, after the order key `after`."""
-    query: Document = {}
-    if subject_id is not None:
-        query["subject_ids"] = subject_id
-    if after is not None:
-        query["order_key"] = {"$lt": after}
-    cursor = db[AUDIT_EVENTS].find(query, sort=[("order_key", -1)], limit=limit)
-    return [_event(doc) for doc in await cursor.to_list(None)]
+    return await EVENT_LIST.find(db, _query(subject_id), after=after, limit=limit)
 
 
 async def count_events(db: Database, *, subject_id: str | None = None) -> int:
-    query: Document = {} if subject_id is None else {"subject_ids": subject_id}
-    return await db[AUDIT_EVENTS].count_documents(query)
+    return await EVENT_LIST.count(db, _query(subject_id))

@@ -14,9 +14,9 @@ from datetime import date
 
 from domain.blacklist import BlacklistEntry
 from store.database import BLACKLIST_ENTRIES, Database, Document
-from store.documents import from_document, insert_new, position, to_document
+from store.documents import insert_new, position
+from store.ordered import NewestFirst
 
-ORDER = [("order_key", -1)]
 # Entries per subject in a batch read: a subject is rarely listed more than once or twice.
 MAX_PER_SUBJECT = 50
 
@@ -34,15 +34,9 @@ def order_key(entry: BlacklistEntry) -> str:
     return position(entry.listed_on, entry.id)
 
 
-def _document(entry: BlacklistEntry) -> Document:
-    return to_document(entry) | {"order_key": order_key(entry), "removed": entry.removed}
-
-
-def _entry(document: Document) -> BlacklistEntry:
-    data = from_document(document)
-    data.pop("order_key")
-    data.pop("removed")
-    return BlacklistEntry.model_validate(data)
+ENTRY_LIST = NewestFirst(
+    BLACKLIST_ENTRIES, BlacklistEntry, order_key, derived={"removed": lambda e: e.removed}
+)
 
 
 def _in_force(day: date) -> Document:
@@ -72,52 +66,36 @@ def _query(spec: EntryFilter) -> Document:
 
 async def insert_entry(db: Database, *, entry: BlacklistEntry) -> bool:
     """Store a new entry; False when one with its id exists already."""
-    return await insert_new(db, BLACKLIST_ENTRIES, [_document(entry)]) == 1
+    return await insert_new(db, BLACKLIST_ENTRIES, [ENTRY_LIST.document(entry)]) == 1
 
 
 async def get_entry(db: Database, *, entry_id: str) -> BlacklistEntry | None:
-    document = await db[BLACKLIST_ENTRIES].find_one({"_id": entry_id})
-    return None if document is None else _entry(document)
+    return await ENTRY_LIST.get(db, {"_id": entry_id})
 
 
 async def replace_unremoved(db: Database, *, entry: BlacklistEntry) -> bool:
     """Store `entry` (now removed) unless it was removed meanwhile; True when stored."""
-    result = await db[BLACKLIST_ENTRIES].replace_one(
-        {"_id": entry.id, "removed": False}, _document(entry)
-    )
-    return result.matched_count == 1
+    return await ENTRY_LIST.replace(db, {"_id": entry.id, "removed": False}, entry)
 
 
 async def find_entries(
     db: Database, *, spec: EntryFilter, after: str | None = None, limit: int
 ) -> list[BlacklistEntry]:
-    query = _query(spec)
-    if after is not None:
-        query["order_key"] = {"$lt": after}
-    found = await db[BLACKLIST_ENTRIES].find(query, sort=ORDER, limit=limit).to_list(None)
-    return [_entry(doc) for doc in found]
+    return await ENTRY_LIST.find(db, _query(spec), after=after, limit=limit)
 
 
 async def count_entries(db: Database, *, spec: EntryFilter) -> int:
-    return await db[BLACKLIST_ENTRIES].count_documents(_query(spec))
+    return await ENTRY_LIST.count(db, _query(spec))
 
 
 async def entries_of_subjects(
     db: Database, *, subject_ids: Sequence[str], in_force_on: date | None = None
 ) -> list[list[BlacklistEntry]]:
     """Each subject's entries (only those in force on `in_force_on` if given), one round trip."""
-    if not subject_ids:
-        return []
-    query: Document = {"subject_id": {"$in": list(subject_ids)}}
-    if in_force_on is not None:
-        query |= _in_force(in_force_on)
-    limit = MAX_PER_SUBJECT * len(subject_ids)
-    cursor = db[BLACKLIST_ENTRIES].find(query, sort=ORDER, limit=limit, batch_size=limit)
-    found = await cursor.to_list(None)
-    by_subject: dict[str, list[BlacklistEntry]] = {}
-    for entry in map(_entry, found):
-        by_subject.setdefault(entry.subject_id, []).append(entry)
-    return [by_subject.get(i, []) for i in subject_ids]
+    query = {} if in_force_on is None else _in_force(in_force_on)
+    return await ENTRY_LIST.of_subjects(
+        db, subject_ids=subject_ids, query=query, limit_each=MAX_PER_SUBJECT
+    )
 
 
 async def lift_entries_for_record(

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from domain.commitments import Commitment, CommitmentStatus
 from store.database import COMMITMENTS, Database, Document
-from store.documents import from_document, insert_new, position, to_document
+from store.documents import insert_new, position
+from store.ordered import NewestFirst
 
-ORDER = [("order_key", -1)]
 # A subject has a handful of commitments; the bound keeps a batch read finite.
 MAX_PER_SUBJECT = 200
 
@@ -29,14 +29,7 @@ def order_key(commitment: Commitment) -> str:
     return position(commitment.signed_on, commitment.id)
 
 
-def _document(commitment: Commitment) -> Document:
-    return to_document(commitment) | {"order_key": order_key(commitment)}
-
-
-def _commitment(document: Document) -> Commitment:
-    data = from_document(document)
-    data.pop("order_key")
-    return Commitment.model_validate(data)
+COMMITMENT_LIST = NewestFirst(COMMITMENTS, Commitment, order_key)
 
 
 def _query(spec: CommitmentFilter) -> Document:
@@ -52,50 +45,36 @@ def _query(spec: CommitmentFilter) -> Document:
 
 async def insert_commitment(db: Database, *, commitment: Commitment) -> bool:
     """Store a new commitment; False when one with its id exists already."""
-    return await insert_new(db, COMMITMENTS, [_document(commitment)]) == 1
+    return await insert_new(db, COMMITMENTS, [COMMITMENT_LIST.document(commitment)]) == 1
 
 
 async def get_commitment(db: Database, *, commitment_id: str) -> Commitment | None:
-    document = await db[COMMITMENTS].find_one({"_id": commitment_id})
-    return None if document is None else _commitment(document)
+    return await COMMITMENT_LIST.get(db, {"_id": commitment_id})
 
 
 async def update_commitment(db: Database, *, before: Commitment, after: Commitment) -> bool:
     """Replace `before` by `after` unless its status changed meanwhile; True when replaced."""
-    result = await db[COMMITMENTS].replace_one(
-        {"_id": before.id, "status": before.status.value}, _document(after)
+    return await COMMITMENT_LIST.replace(
+        db, {"_id": before.id, "status": before.status.value}, after
     )
-    return result.matched_count == 1
 
 
 async def find_commitments(
     db: Database, *, spec: CommitmentFilter, after: str | None = None, limit: int
 ) -> list[Commitment]:
     """Commitments in list order after the order key `after`, at most `limit`."""
-    query = _query(spec)
-    if after is not None:
-        query["order_key"] = {"$lt": after}
-    found = await db[COMMITMENTS].find(query, sort=ORDER, limit=limit).to_list(None)
-    return [_commitment(doc) for doc in found]
+    return await COMMITMENT_LIST.find(db, _query(spec), after=after, limit=limit)
 
 
 async def count_commitments(db: Database, *, spec: CommitmentFilter) -> int:
-    return await db[COMMITMENTS].count_documents(_query(spec))
+    return await COMMITMENT_LIST.count(db, _query(spec))
 
 
 async def commitments_of_subjects(
     db: Database, *, subject_ids: Sequence[str], status: CommitmentStatus | None = None
 ) -> list[list[Commitment]]:
     """Each subject's commitments, newest first, in one round trip, in key order."""
-    if not subject_ids:
-        return []
-    query: Document = {"subject_id": {"$in": list(subject_ids)}}
-    if status is not None:
-        query["status"] = status.value
-    limit = MAX_PER_SUBJECT * len(subject_ids)
-    cursor = db[COMMITMENTS].find(query, sort=ORDER, limit=limit, batch_size=limit)
-    found = await cursor.to_list(None)
-    by_subject: dict[str, list[Commitment]] = {}
-    for commitment in map(_commitment, found):
-        by_subject.setdefault(commitment.subject_id, []).append(commitment)
-    return [by_subject.get(i, []) for i in subject_ids]
+    query = {} if status is None else {"status": status.value}
+    return await COMMITMENT_LIST.of_subjects(
+        db, subject_ids=subject_ids, query=query, limit_each=MAX_PER_SUBJECT
+    )

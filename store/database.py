@@ -73,7 +73,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("kind", ASCENDING), ("order_key", DESCENDING)], name="kind_ordered"),
     ],
     # `open_key` is the record id while open, so the unique index allows one open at a time
-    # (store/repair.py); always set, as nx-27017 mishandles unique indexes over missing fields.
+    # (store/deadlines.py); always set, as nx-27017 mishandles unique indexes over missing fields.
     REPAIR_APPLICATIONS: [
         IndexModel([("open_key", ASCENDING)], unique=True, name="open_unique"),
         IndexModel([("order_key", DESCENDING)], name="ordered"),

@@ -1,45 +1,109 @@
 """What repair applications and objections share in the store: list order, the one-open
-rule and the overdue filter.
+rule, answers that race, and the overdue filter.
 
-Both are lists newest first, paged by an `order_key` of "<submitted UTC time>|<id>"; both
-allow one open item per record through a unique `open_key` that is the record id while open
-and "<record id>|<id>" once closed (a unique index over a missing field is not portable, so
-the key is always set); both are overdue while open past `due_on` (an ISO date string).
+Both are lists newest first (store/ordered.py); both allow one open item per record through a
+unique `open_key` that is the record id while open and "<record id>|<id>" once closed (a unique
+index over a missing field is not portable, so the key is always set); both are overdue while
+open past `due_on` (an ISO date string).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Generic, TypeVar
 
-from store.database import Document
+from pymongo.errors import DuplicateKeyError
+
+from domain.objections import Objection
+from domain.repair import RepairApplication
+from store.database import Database, Document
+from store.documents import position
+from store.errors import AlreadyOpen, ChangedMeanwhile
+from store.ordered import NewestFirst
+
+Item = TypeVar("Item", Objection, RepairApplication)
 
 
-def order_key(at: datetime, item_id: str) -> str:
-    # Digits only before the id: nx-27017 0.8.1 compares a string operand that starts with
-    # YYYY-MM-DD through SQLite datetime(), which is NULL for "2020-09-01T04:00:00|ra-1", so
-    # `$lt` would match nothing; MongoDB compares strings, in the same order either way.
-    return f"{at.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}|{item_id}"
+def _open_key(item: Objection | RepairApplication) -> str:
+    return item.record_id if item.open else f"{item.record_id}|{item.id}"
 
 
-def open_key(record_id: str, item_id: str, *, is_open: bool) -> str:
-    return record_id if is_open else f"{record_id}|{item_id}"
+def _due_on(item: Objection | RepairApplication) -> str | None:
+    return None if item.due_on is None else item.due_on.isoformat()
 
 
-def state_query(
-    *, open_state: str, state: str | None, overdue: bool | None, today: date
-) -> Document:
-    """Items in `state` (any when None) that are, or are not, overdue on `today` (either when
-    None). Overdue means open and due before today."""
-    query: Document = {} if state is None else {"state": state}
-    if overdue is None:
-        return query
-    day = today.isoformat()
-    if overdue:
-        if state not in (None, open_state):
-            return {"state": {"$in": []}}
-        return {"state": open_state, "due_on": {"$lt": day}}
-    if state == open_state:
-        return query | {"due_on": {"$gte": day}}
-    if state is not None:
-        return query
-    return {"$or": [{"state": {"$ne": open_state}}, {"due_on": {"$gte": day}}]}
+def _extended(item: Objection | RepairApplication) -> bool:
+    return item.extended_to is not None
+
+
+class DeadlineList(Generic[Item]):
+    """Repair applications or objections (`noun`), listed by the time they were `started` and
+    their id; one in `open_state` is open."""
+
+    def __init__(
+        self,
+        collection: str,
+        model: type[Item],
+        *,
+        started: Callable[[Item], datetime],
+        open_state: StrEnum,
+        noun: str,
+    ) -> None:
+        self.started: Callable[[Item], datetime] = started
+        self.open_state = open_state.value
+        self.noun = noun
+        self.listed: NewestFirst[Item] = NewestFirst(
+            collection,
+            model,
+            self.order_key,
+            derived={"open_key": _open_key, "due_on": _due_on, "extended": _extended},
+        )
+
+    def order_key(self, item: Item) -> str:
+        return position(self.started(item), item.id)
+
+    async def insert(self, db: Database, item: Item) -> None:
+        """Store a new one; `AlreadyOpen` when its record has an open one already."""
+        try:
+            await self.listed.insert(db, item)
+        except DuplicateKeyError:
+            raise AlreadyOpen(f"record {item.record_id} has an open {self.noun}") from None
+
+    async def get(self, db: Database, item_id: str) -> Item | None:
+        return await self.listed.get(db, {"_id": item_id})
+
+    async def find_open(self, db: Database, record_id: str) -> Item | None:
+        return await self.listed.get(db, {"open_key": record_id})
+
+    async def update(self, db: Database, *, before: Item, after: Item) -> Item:
+        """Replace `before` by `after` unless another writer answered or extended it first."""
+        unchanged = {"_id": before.id, "state": before.state.value, "extended": _extended(before)}
+        if not await self.listed.replace(db, unchanged, after):
+            raise ChangedMeanwhile(f"{self.noun} {before.id} was answered or extended meanwhile")
+        return after
+
+    def query(
+        self, *, state: StrEnum | None, overdue: bool | None, today: date, **equal: str | None
+    ) -> Document:
+        """Those in `state` (any when None) that are, or are not, overdue on `today` (either
+        when None), with the fields given in `equal` (None: any). Overdue means open and due
+        before today."""
+        query = self._state_query(None if state is None else state.value, overdue, today)
+        return query | {name: value for name, value in equal.items() if value is not None}
+
+    def _state_query(self, state: str | None, overdue: bool | None, today: date) -> Document:
+        query: Document = {} if state is None else {"state": state}
+        if overdue is None:
+            return query
+        day = today.isoformat()
+        if overdue:
+            if state not in (None, self.open_state):
+                return {"state": {"$in": []}}
+            return {"state": self.open_state, "due_on": {"$lt": day}}
+        if state == self.open_state:
+            return query | {"due_on": {"$gte": day}}
+        if state is not None:
+            return query
+        return {"$or": [{"state": {"$ne": self.open_state}}, {"due_on": {"$gte": day}}]}

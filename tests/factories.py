@@ -6,10 +6,17 @@ import itertools
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+from auth.masking import show_items
 from domain.blacklist import BlacklistEntry, build_notice
 from domain.calendar import DateWindow
 from domain.catalogue import Catalogue, Category, PublicAttribute
-from domain.commitments import Commitment, CommitmentKind, CommitmentStatus, commitment_id
+from domain.commitments import (
+    COMMITMENT_ITEM,
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    commitment_id,
+)
 from domain.disclosure import Severity, disclosure_period
 from domain.identifiers import (
     USCC_CHARSET,
@@ -19,8 +26,9 @@ from domain.identifiers import (
 )
 from domain.records import Record, RecordStatus
 from domain.subjects import Subject
-from reports.content import ReportContent
-from resolvers.reports import report_content
+from reports.content import RepairLine, ReportContent
+from resolvers.commitments import CommitmentView
+from resolvers.report_sections import report_content
 from resolvers.views import record_view, subject_view
 
 EPIDEMIC = DateWindow(start=date(2020, 1, 24), end=date(2020, 12, 31))
@@ -151,9 +159,13 @@ def report(
     *,
     level: PublicAttribute = PublicAttribute.PUBLIC,
     omitted: int = 0,
+    entries: Sequence[BlacklistEntry] = (),
+    commitments: Sequence[Commitment] = (),
+    repairs: Sequence[RepairLine] = (),
 ) -> ReportContent:
     """A report's content as the resolver builds it for a viewer at `level` on 2020-09-01."""
     day = date(2020, 9, 1)
+    commitment_item = catalogue.by_code[COMMITMENT_ITEM]
     return report_content(
         serial="44030020200901000001",
         issued_at=datetime(2020, 9, 1, 4, 0, tzinfo=UTC),
@@ -161,6 +173,12 @@ def report(
         purpose="贷款审查",
         subject=subject_view(subject, catalogue.basic_item(subject.kind), level),
         records=[record_view(r, catalogue.by_code[r.item_code], level, day) for r in records],
+        entries=entries,
+        commitments=[
+            CommitmentView(c, show_items(commitment_item, c.data_items(), level), level)
+            for c in commitments
+        ],
+        repairs=repairs,
         omitted=omitted,
     )
 

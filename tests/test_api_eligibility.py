@@ -217,3 +217,69 @@ async def test_batch_of_1000_costs_the_round_trips_of_a_batch_of_10(
     assert sorted(counts[10]) == sorted(counts[1000])
     # The token's revocation check; subjects, records, blacklist entries, commitments; the audit.
     assert sorted(counts[1000]) == ["find", "find", "find", "find", "find", "insert"]
+
+
+async def test_records_refused_or_withdrawn_neither_earn_nor_block(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
+) -> None:
+    """Art. 39 refusals and objection removals are not used; the same records otherwise are."""
+    flagged, plain = factories.person(), factories.person()
+    files = {}
+    for person, flags in ((flagged, True), (plain, False)):
+        kept = factories.record(catalogue, person, item_code="GOOD_3", decided=date(2020, 3, 1))
+        refused = factories.record(catalogue, person, item_code="GOOD_3", decided=date(2020, 3, 2))
+        praised = factories.record(catalogue, person, item_code="GOOD_2", decided=date(2020, 3, 3))
+        serious = factories.record(
+            catalogue,
+            person,
+            item_code="DISHONEST_2",
+            decided=date(2020, 6, 1),
+            severity=Severity.SERIOUS,
+        )
+        breach = factories.record(
+            catalogue, person, item_code="DISHONEST_5", decided=date(2020, 8, 1)
+        )
+        broken = factories.commitment(
+            person,
+            status=CommitmentStatus.VIOLATED,
+            violated_on=date(2020, 8, 1),
+            violation_record_id=breach.id,
+        )
+        records = [
+            kept,
+            refused.model_copy(update={"opted_out": flags}),
+            praised.model_copy(update={"hidden": flags}),
+            serious.model_copy(update={"hidden": flags}),
+            breach.model_copy(update={"hidden": flags}),
+        ]
+        await insert_new_subjects(db, subjects=[person])
+        await insert_new_records(db, records=records)
+        await commitment_store.insert_commitment(db, commitment=broken)
+        files[person.id] = records
+    funding = token("funding", org="FUND-1")
+
+    results = {}
+    for person in (flagged, plain):
+        body = await graphql(
+            api,
+            ELIGIBILITY,
+            {"subject": person.id, "programme": "AWARDS_PRIORITY"},
+            token=funding,
+        )
+        results[person.id] = data_of(body)["eligibility"]
+
+    kept = files[flagged.id][0]
+    assert results[flagged.id]["eligible"] is True
+    assert (results[flagged.id]["points"], results[flagged.id]["qualifyingRecordIds"]) == (
+        10,
+        [kept.id],
+    )
+    assert results[flagged.id]["blockers"] == []
+    mirror = [r.id for r in files[plain.id]]
+    assert (results[plain.id]["eligible"], results[plain.id]["points"]) == (False, 30)
+    assert results[plain.id]["qualifyingRecordIds"] == mirror[2::-1]  # newest first
+    assert [(b["code"], b["recordIds"]) for b in results[plain.id]["blockers"]] == [
+        ("SERIOUS_DISHONESTY_ACTIVE", [mirror[3]]),
+        ("DISHONESTY_ACTIVE", [mirror[4], mirror[3]]),
+        ("COMMITMENT_VIOLATED", [mirror[4]]),
+    ]

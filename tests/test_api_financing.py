@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 
 from domain.catalogue import Catalogue, Category
+from domain.commitments import CommitmentStatus
 from domain.disclosure import Severity
 from domain.grants import AuthorizationGrant
-from domain.records import ChangeKind, RecordChange, RecordStatus
+from domain.records import ChangeKind, Record, RecordChange, RecordStatus
 from domain.subjects import Subject
 from store import commitments as commitment_store
 from store.database import AUDIT_EVENTS, Database
@@ -17,7 +18,7 @@ from store.grants import insert_grant
 from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
-from tests.conftest import TokenFactory
+from tests.conftest import TODAY, CommandLog, TokenFactory
 from tests.helpers import data_of, error_codes, graphql
 
 BANK = "BANK-001"
@@ -198,3 +199,110 @@ async def test_profile_for_anyone_but_a_bank_is_forbidden(
     for holder in (None, token("funding", org=BANK), token("subject", subject=firm.id)):
         body = await graphql(api, PROFILE, {"subject": firm.id}, token=holder)
         assert error_codes(body) == ["FORBIDDEN"]
+
+
+def repaired(record: Record) -> Record:
+    return record.model_copy(
+        update={
+            "status": RecordStatus.REPAIRED,
+            "version": 2,
+            "history": (
+                RecordChange(version=2, kind=ChangeKind.REPAIRED, at=NOW, by="centre", reason=""),
+            ),
+        }
+    )
+
+
+async def test_profile_leaves_out_records_removed_from_display_on_an_objection(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
+) -> None:
+    firm = factories.firm()
+    good, withdrawn_good = (
+        factories.record(catalogue, firm, item_code="GOOD_7", decided=date(2020, 3, d))
+        for d in (1, 2)
+    )
+    general = factories.record(catalogue, firm, item_code="DISHONEST_4", decided=date(2020, 6, 1))
+    serious = factories.record(
+        catalogue,
+        firm,
+        item_code="DISHONEST_2",
+        decided=date(2020, 6, 2),
+        severity=Severity.SERIOUS,
+    )
+    fixed, withdrawn_fix = (
+        repaired(
+            factories.record(catalogue, firm, item_code="DISHONEST_4", decided=date(2020, 2, d))
+        )
+        for d in (1, 2)
+    )
+    hide = {"hidden": True}
+    records = [
+        good,
+        withdrawn_good.model_copy(update=hide),
+        general,
+        serious.model_copy(update=hide),
+        fixed,
+        withdrawn_fix.model_copy(update=hide),
+    ]
+    await insert_new_subjects(db, subjects=[firm])
+    await insert_new_records(db, records=records)
+    await insert_grant(db, grant=grant(firm))
+
+    body = await graphql(api, PROFILE, {"subject": firm.id}, token=token("bank", org=BANK))
+
+    profile = data_of(body)["financingProfile"]
+    assert [r["id"] for r in profile["goodRecords"]] == [good.id]
+    assert [r["id"] for r in profile["activeDishonesty"]] == [general.id]
+    assert [r["recordId"] for r in profile["repairs"]] == [fixed.id]
+    assert (profile["eligibility"]["points"], profile["eligibility"]["blockers"]) == (5, [])
+    assert profile["grade"]["grade"] == "C"  # the general penalty shown, not the serious one
+    assert profile["grade"]["reasons"] == [
+        f"DISHONESTY_ACTIVE: dishonesty on public display: {general.id}"
+    ]
+
+
+async def test_profile_of_a_person_leaves_out_records_the_person_refused(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
+) -> None:
+    person = factories.person()
+    kept, refused = (
+        factories.record(catalogue, person, item_code="GOOD_3", decided=date(2020, 3, d))
+        for d in (1, 2)
+    )
+    await insert_new_subjects(db, subjects=[person])
+    await insert_new_records(db, records=[kept, refused.model_copy(update={"opted_out": True})])
+    await insert_grant(db, grant=grant(person))
+
+    body = await graphql(api, PROFILE, {"subject": person.id}, token=token("bank", org=BANK))
+
+    profile = data_of(body)["financingProfile"]
+    # Shenzhen regulation art. 39: shown to no one but the person and the credit centre.
+    assert [r["id"] for r in profile["goodRecords"]] == [kept.id]
+    assert profile["eligibility"]["points"] == 5
+
+
+async def test_profile_shows_commitments_as_the_subject_shows_them_in_one_read_each(
+    api: httpx.AsyncClient,
+    db: Database,
+    catalogue: Catalogue,
+    token: TokenFactory,
+    commands: CommandLog,
+) -> None:
+    firm = factories.firm()
+    valid = factories.commitment(firm, valid_until=TODAY)
+    lapsed = factories.commitment(
+        firm, valid_until=TODAY - timedelta(days=1), status=CommitmentStatus.FULFILLED
+    )
+    await insert_new_subjects(db, subjects=[firm])
+    for commitment in (valid, lapsed):
+        await commitment_store.insert_commitment(db, commitment=commitment)
+    await insert_grant(db, grant=grant(firm))
+
+    commands.start()
+    body = await graphql(api, PROFILE, {"subject": firm.id}, token=token("bank", org=BANK))
+    sent = commands.stop()
+
+    # A bank sees an organisation's commitments while they are valid, as Subject.commitments.
+    assert [c["id"] for c in data_of(body)["financingProfile"]["commitments"]] == [valid.id]
+    # The token's revocation; grants; subjects, records, blacklist, commitments; the audit.
+    assert sorted(sent) == ["find"] * 6 + ["insert"]

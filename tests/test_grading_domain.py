@@ -148,6 +148,39 @@ def test_broken_commitment_is_c(catalogue: Catalogue) -> None:
     assert result.reasons[0].startswith("COMMITMENT_VIOLATED: ")
 
 
+def test_broken_commitment_removed_from_display_on_an_objection_is_not_c(
+    catalogue: Catalogue,
+) -> None:
+    firm = factories.firm()
+    record = factories.record(catalogue, firm, item_code="DISHONEST_5", decided=date(2020, 8, 1))
+    broken = factories.commitment(
+        firm,
+        status=CommitmentStatus.VIOLATED,
+        violated_on=date(2020, 8, 1),
+        violation_record_id=record.id,
+    )
+    hidden = record.model_copy(update={"hidden": True})
+
+    assert graded(firm, [record], commitments=[broken]).grade == "C"
+    assert graded(firm, [hidden], commitments=[broken]).grade == "B"
+
+
+@pytest.mark.parametrize("changes", [{"hidden": True}, {"opted_out": True}])
+def test_good_records_withdrawn_or_refused_do_not_raise_the_grade(
+    catalogue: Catalogue, changes: dict[str, object]
+) -> None:
+    firm = factories.firm()
+    records = goods(catalogue, firm, 3)  # 15 points
+    withdrawn = [*records[:2], records[2].model_copy(update=changes)]
+
+    assert graded(firm, records).grade == "A"
+    result = graded(firm, withdrawn)
+    assert (result.grade, result.reasons) == (
+        "B",
+        ("no condition of a higher grade holds (10 points)",),
+    )
+
+
 def shipped_grading() -> dict[str, Any]:
     grading: dict[str, Any] = tomllib.loads(read_programme_text())["grading"]
     return grading

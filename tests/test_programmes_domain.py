@@ -125,19 +125,41 @@ def test_record_matching_two_rules_counts_once_under_the_first(catalogue: Catalo
     assert run(twice, firm, [good(catalogue, firm, "GOOD_5", date(2020, 3, 1))]).points == 4
 
 
-def test_revoked_and_opted_out_records_earn_nothing(catalogue: Catalogue) -> None:
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"status": RecordStatus.REVOKED},
+        {"status": RecordStatus.REPAIRED},
+        {"opted_out": True},  # Shenzhen regulation art. 39: refused, so never used
+        {"hidden": True},  # removed from display on an objection
+    ],
+)
+def test_records_that_no_longer_stand_earn_nothing(
+    catalogue: Catalogue, changes: dict[str, object]
+) -> None:
     person = factories.person()
-    revoked = good(catalogue, person, "GOOD_5", date(2020, 3, 1)).model_copy(
-        update={"status": RecordStatus.REVOKED}
-    )
-    refused = good(catalogue, person, "GOOD_5", date(2020, 3, 2)).model_copy(
-        update={"opted_out": True}
-    )
+    record = good(catalogue, person, "GOOD_5", date(2020, 3, 1))
 
-    result = run(POINTS, person, [revoked, refused])
+    kept = run(POINTS, person, [record])
+    result = run(POINTS, person, [record.model_copy(update=changes)])
 
+    assert (kept.points, kept.qualifying_record_ids) == (3, (record.id,))
     assert (result.points, result.qualifying_record_ids) == (0, ())
     assert codes(result) == ["INSUFFICIENT_POINTS"]
+
+
+def test_standing_record_past_its_display_still_earns_within_the_window(
+    catalogue: Catalogue,
+) -> None:
+    firm = factories.firm()
+    within = programme(
+        qualifying=[{"items": ["GOOD_5"], "points": 3, "window": {"within_months": 36}}]
+    )
+    record = good(catalogue, firm, "GOOD_5", date(2020, 3, 1))
+    later = date(2023, 3, 1)
+
+    assert record.disclosure.end == later  # its display ends the day the window opens
+    assert run(within, firm, [record], today=later).points == 3
 
 
 FIXED = programme(
@@ -251,7 +273,12 @@ def test_serious_dishonesty_on_display_blocks_and_general_does_not(catalogue: Ca
 
 @pytest.mark.parametrize(
     "changes",
-    [{"status": RecordStatus.REPAIRED}, {"status": RecordStatus.REVOKED}, {"hidden": True}],
+    [
+        {"status": RecordStatus.REPAIRED},
+        {"status": RecordStatus.REVOKED},
+        {"hidden": True},
+        {"opted_out": True},
+    ],
 )
 def test_dishonesty_repaired_revoked_or_withdrawn_does_not_block(
     catalogue: Catalogue, changes: dict[str, object]
@@ -308,15 +335,19 @@ def test_violated_commitment_blocks_while_its_record_stands(catalogue: Catalogue
     assert c.number in result.blockers[0].message
 
 
-def test_violated_commitment_whose_record_was_repaired_does_not_block(
-    catalogue: Catalogue,
+@pytest.mark.parametrize(
+    "changes",
+    [{"status": RecordStatus.REPAIRED}, {"status": RecordStatus.REVOKED}, {"hidden": True}],
+)
+def test_violated_commitment_whose_record_no_longer_stands_does_not_block(
+    catalogue: Catalogue, changes: dict[str, object]
 ) -> None:
     firm = factories.firm()
     c, record = broken(catalogue, firm, date(2020, 8, 1))
-    repaired = record.model_copy(update={"status": RecordStatus.REPAIRED})
+    withdrawn = record.model_copy(update=changes)
 
     assert run(
-        blocked_by(BlockerKind.COMMITMENT_VIOLATED), firm, [repaired], commitments=[c]
+        blocked_by(BlockerKind.COMMITMENT_VIOLATED), firm, [withdrawn], commitments=[c]
     ).eligible
 
 

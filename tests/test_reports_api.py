@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +14,32 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from domain.catalogue import Catalogue
+from domain.disclosure import Severity
+from domain.holidays import PRC_CALENDAR
+from domain.records import ChangeKind, Record, RecordStatus, next_version
+from domain.repair import (
+    Evidence,
+    RepairApplication,
+    RepairDecision,
+    RepairMeasure,
+    reviewed,
+    submitted,
+)
 from domain.subjects import Subject
 from reports.certificates import ReportCertificateFiles
+from reports.pdf import SECTIONS
 from reports.signing import load_signer, verify
 from server.app import create_app
 from server.settings import Settings
+from store import blacklist as blacklist_store
+from store import commitments as commitment_store
 from store import reports as report_store
 from store.database import AUDIT_EVENTS, Database
 from store.records import insert_new_records
+from store.repair import insert_application
 from store.subjects import insert_new_subjects
 from tests import factories
-from tests.conftest import TokenFactory
+from tests.conftest import CommandLog, TokenFactory
 from tests.helpers import data_of, error_codes, graphql
 
 ISSUE = """
@@ -54,6 +69,7 @@ PENALTY = {
     "case_handler": "赵警官",
 }
 INVALID = {"valid": False, "issuedAt": None, "subjectName": None}
+NOW = datetime(2020, 9, 1, 4, tzinfo=UTC)
 
 
 async def seed(db: Database, catalogue: Catalogue, subject: Subject) -> None:
@@ -361,4 +377,227 @@ async def test_serials_count_per_region_and_day(db: Database) -> None:
         "44030020200901000002",
         "44030020200902000001",
         "44010020200901000001",
+    ]
+
+
+GENERAL_MEASURES = (
+    RepairMeasure.CORRECTION,
+    RepairMeasure.PENALTY_FULFILLED,
+    RepairMeasure.COMMITMENT,
+)
+
+
+def application(
+    record: Record, *, app_id: str, decision: RepairDecision, on: date = date(2020, 8, 17)
+) -> RepairApplication:
+    """An application filed complete on `on` (accepted at once) and decided two days later."""
+    filed = submitted(
+        application_id=app_id,
+        record=record,
+        applicant="subject-user",
+        measures=GENERAL_MEASURES,
+        evidence=[Evidence(kind=m, description="证明") for m in GENERAL_MEASURES],
+        required=GENERAL_MEASURES,
+        fast_track=(),
+        at=datetime(on.year, on.month, on.day, 2, tzinfo=UTC),
+        today=on,
+        calendar=PRC_CALENDAR,
+    )
+    decided = on + timedelta(days=2)
+    return reviewed(
+        filed,
+        decision=decision,
+        reason="材料齐全" if decision is RepairDecision.APPROVE else "未履行处罚",
+        at=datetime(decided.year, decided.month, decided.day, 3, tzinfo=UTC),
+        today=decided,
+        by="centre",
+        calendar=PRC_CALENDAR,
+    )
+
+
+def repaired(record: Record, at: datetime) -> Record:
+    return next_version(
+        record, kind=ChangeKind.REPAIRED, at=at, by="centre", status=RecordStatus.REPAIRED
+    )
+
+
+async def test_report_lists_blacklist_commitments_and_repairs_from_the_file(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
+) -> None:
+    person = factories.person(name="王小明")
+    await seed(db, catalogue, person)
+    penalty = factories.record(
+        catalogue, person, item_code="DISHONEST_1", decided=date(2020, 6, 1), data_items=PENALTY
+    )
+    serious = factories.record(
+        catalogue,
+        person,
+        item_code="DISHONEST_2",
+        decided=date(2020, 6, 1),
+        severity=Severity.SERIOUS,
+    )
+    fixed = factories.record(catalogue, person, item_code="DISHONEST_4", decided=date(2020, 3, 1))
+    imported = factories.record(
+        catalogue, person, item_code="DISHONEST_4", decided=date(2020, 2, 1)
+    )
+    approved = application(fixed, app_id="rep-approved", decision=RepairDecision.APPROVE)
+    rejected = application(penalty, app_id="rep-rejected", decision=RepairDecision.REJECT)
+    await insert_new_records(
+        db,
+        records=[
+            penalty,
+            serious,
+            repaired(fixed, approved.decided_at or NOW),
+            repaired(imported, datetime(2020, 5, 20, 2, tzinfo=UTC)),
+        ],
+    )
+    for entry in (
+        factories.blacklist_entry(
+            person, [serious], listed=date(2020, 7, 1), until=date(2021, 1, 1)
+        ),
+        factories.blacklist_entry(
+            person,
+            [serious],
+            listed=date(2020, 6, 2),
+            until=date(2021, 1, 1),
+            removed=date(2020, 6, 20),
+        ),
+    ):
+        await blacklist_store.insert_entry(db, entry=entry)
+    await commitment_store.insert_commitment(db, commitment=factories.commitment(person))
+    for filed in (approved, rejected):
+        await insert_application(db, application=filed)
+    own = token("subject", subject=person.id)
+
+    report = (await issue(api, person.id, own))["report"]
+    text = text_of((await api.get(report["downloadPath"], headers=bearer(own))).content)
+
+    blacklist, commitments, repairs = (
+        text.split(SECTIONS[n])[1].split(SECTIONS[n + 1])[0] for n in (3, 4, 5)
+    )
+    for expected in (
+        "列入中",
+        "2020-07-01",
+        "疫情防控期间严重失信",
+        "已移出",
+        "2020-06-20",
+        "依法移出",
+    ):
+        assert expected in blacklist
+    for expected in (
+        "承诺管理单位登记的信用承诺",
+        "有效",
+        "复工复产",
+        "深圳市工业和信息化局",
+        "李建国",
+    ):
+        assert expected in commitments
+    for expected in (
+        fixed.document_number,
+        "准予修复",
+        "2020-08-19",
+        penalty.document_number,
+        "不予修复",
+        imported.document_number,
+        "已修复（无在线申请记录）",
+        "2020-05-20",
+    ):
+        assert expected in repairs
+    assert repairs.count("准予修复") == 1  # the approved repair is listed once, by its application
+
+
+async def test_report_leaves_out_records_refused_or_removed_from_display(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
+) -> None:
+    """The report lists records on public display for every requester: it is handed on."""
+    person = factories.person()
+    kept, refused = (
+        factories.record(catalogue, person, item_code="GOOD_3", decided=date(2020, 3, d))
+        for d in (1, 2)
+    )
+    shown, withdrawn = (
+        factories.record(catalogue, person, item_code="DISHONEST_2", decided=date(2020, 6, d))
+        for d in (1, 2)
+    )
+    await insert_new_subjects(db, subjects=[person])
+    await insert_new_records(
+        db,
+        records=[
+            kept,
+            refused.model_copy(update={"opted_out": True}),
+            shown,
+            withdrawn.model_copy(update={"hidden": True}),
+        ],
+    )
+
+    for held in (token("subject", subject=person.id), token("credit_centre")):
+        report = (await issue(api, person.id, held))["report"]
+        text = text_of((await api.get(report["downloadPath"], headers=bearer(held))).content)
+
+        assert kept.document_number in text
+        assert shown.document_number in text
+        assert refused.document_number not in text
+        assert withdrawn.document_number not in text
+
+
+async def test_report_of_a_large_file_reads_a_fixed_number_of_times(
+    api: httpx.AsyncClient,
+    db: Database,
+    catalogue: Catalogue,
+    token: TokenFactory,
+    commands: CommandLog,
+) -> None:
+    centre = token("credit_centre")
+    sent = {}
+    for size in (250, 500):
+        firm = factories.firm()
+        records = [
+            factories.record(
+                catalogue,
+                firm,
+                item_code="DISHONEST_2",
+                decided=date(2020, 3, 1) + timedelta(days=k % 150),
+            )
+            for k in range(size)
+        ]
+        fixed = [repaired(r, NOW) for r in records[: size // 25]]
+        await insert_new_subjects(db, subjects=[firm])
+        await insert_new_records(db, records=fixed + records[size // 25 :])
+        for n, record in enumerate(records[: size // 50]):
+            approved = application(
+                record, app_id=f"rep-{size}-{n}", decision=RepairDecision.APPROVE
+            )
+            await insert_application(db, application=approved)
+        serious = factories.record(
+            catalogue,
+            firm,
+            item_code="DISHONEST_2",
+            decided=date(2020, 6, 1),
+            severity=Severity.SERIOUS,
+        )
+        await insert_new_records(db, records=[serious])
+        await blacklist_store.insert_entry(
+            db,
+            entry=factories.blacklist_entry(
+                firm, [serious], listed=date(2020, 7, 1), until=date(2021, 1, 1)
+            ),
+        )
+        await commitment_store.insert_commitment(db, commitment=factories.commitment(firm))
+
+        commands.start()
+        result = await issue(api, firm.id, centre)
+        sent[size] = sorted(commands.stop())
+        assert result["__typename"] == "IssueCreditReportSuccess"
+
+    assert sent[250] == sent[500]
+    # The token's revocation, the subject; records on display (the first 201, in two batches,
+    # and their count), blacklist entries, commitments, repaired records and applications (the
+    # records these name were read already); the serial; the report and the audit event.
+    assert sent[500] == [
+        "aggregate",
+        *["find"] * 7,
+        "findAndModify",
+        "getMore",
+        "insert",
+        "insert",
     ]

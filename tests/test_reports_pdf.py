@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -12,12 +12,16 @@ import reportlab
 from PIL import Image, ImageStat
 
 from domain.catalogue import Catalogue, PublicAttribute
+from domain.disclosure import Severity
 from domain.records import Record
+from domain.repair import RepairState
 from domain.subjects import Subject
+from reports.content import RepairLine
 from reports.errors import ReportSetupError
 from reports.fonts import FALLBACK, ReportFont, report_font
-from reports.pdf import NONE_ON_RECORD, SECTIONS, WITHHELD, render
+from reports.pdf import NONE_ON_RECORD, SECTIONS, render
 from reports.qr import payload
+from reports.sections import WITHHELD
 from tests import factories
 
 VERA = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
@@ -208,3 +212,101 @@ def test_report_content_digest_changes_with_any_value(catalogue: Catalogue) -> N
     assert public.digest() == factories.report(catalogue, firm).digest()
     assert public.digest() != restricted.digest()
     assert len(public.digest()) == 64
+
+
+def sections_of(catalogue: Catalogue, level: PublicAttribute) -> str:
+    """A person on the blacklist (and once removed), with a commitment and an approved repair."""
+    person, record = penalty(catalogue)
+    serious = factories.record(
+        catalogue,
+        person,
+        item_code="DISHONEST_2",
+        decided=date(2020, 6, 1),
+        severity=Severity.SERIOUS,
+        record_id="r-serious",
+    )
+    listed = factories.blacklist_entry(
+        person, [serious], listed=date(2020, 7, 1), until=date(2021, 1, 1)
+    )
+    removed = factories.blacklist_entry(
+        person,
+        [serious],
+        listed=date(2020, 6, 2),
+        until=date(2021, 1, 1),
+        removed=date(2020, 6, 20),
+    )
+    commitment = factories.commitment(person, signatory="李建国")
+    published = factories.record(
+        catalogue, person, item_code="COMMITMENT", decided=date(2020, 4, 1)
+    )
+    repair = RepairLine(
+        title="哄抬物价、囤积居奇",
+        document_number="深市监罚〔2020〕88号",
+        decision_date=date(2020, 3, 1),
+        state=RepairState.APPROVED,
+        submitted_at=datetime(2020, 8, 17, 2, tzinfo=UTC),
+        decided_at=datetime(2020, 8, 19, 17, tzinfo=UTC),  # 08-20 in Beijing
+    )
+    content = factories.report(
+        catalogue,
+        person,
+        [record, published],
+        level=level,
+        entries=[listed, removed],
+        commitments=[commitment],
+        repairs=[repair],
+    )
+    return text_of(render(content, fallback()))
+
+
+def section(text: str, number: int) -> str:
+    """The text between the heading of section `number` (1-based) and the next one."""
+    return text.split(SECTIONS[number - 1])[1].split(SECTIONS[number])[0]
+
+
+def test_report_blacklist_section_lists_entries_in_force_and_removed(catalogue: Catalogue) -> None:
+    blacklist = section(sections_of(catalogue, PublicAttribute.AUTHORIZED), 4)
+
+    assert NONE_ON_RECORD not in blacklist
+    for expected in (
+        "列入中",
+        "2020-07-01",
+        "列入期限至",
+        "2021-01-01",
+        "疫情防控期间严重失信",
+        "已移出",
+        "移出日期",
+        "2020-06-20",
+        "依法移出",
+    ):
+        assert expected in blacklist
+
+
+def test_report_commitment_section_says_which_source_each_comes_from(catalogue: Catalogue) -> None:
+    commitments = section(sections_of(catalogue, PublicAttribute.AUTHORIZED), 5)
+
+    assert "承诺管理单位登记的信用承诺" in commitments
+    assert "信息提供单位报送的信用承诺公示信息" in commitments
+    for expected in ("有效", "复工复产", "深圳市工业和信息化局", "2021-02-28", "李建国"):
+        assert expected in commitments
+
+
+def test_report_commitment_values_are_masked_as_the_api_masks_them(catalogue: Catalogue) -> None:
+    public = section(sections_of(catalogue, PublicAttribute.PUBLIC), 5)
+
+    assert "李建国" not in public
+    assert "李**" in public  # the signatory is AUTHORIZED, shown by NAME mask below it
+    assert "深圳市工业和信息化局" in public
+
+
+def test_report_repair_section_lists_the_approved_repair(catalogue: Catalogue) -> None:
+    repairs = section(sections_of(catalogue, PublicAttribute.AUTHORIZED), 6)
+
+    for expected in (
+        "哄抬物价、囤积居奇",
+        "深市监罚〔2020〕88号",
+        "准予修复",
+        "2020-08-17",
+        "2020-08-20",
+    ):
+        assert expected in repairs

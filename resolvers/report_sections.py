@@ -1,0 +1,202 @@
+"""What a credit report lists (notice 二(六)), read for its requester and masked as the API masks.
+
+Each section is read with one query (two for records on display when there are more than fit)
+whatever the size of the subject's file, and built from the views the API returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.blacklist import BlacklistEntry
+from domain.catalogue import Category
+from domain.records import RecordStatus
+from domain.repair import RepairState
+from domain.subjects import Subject
+from reports.content import CommitmentEntry, Entry, ListingEntry, RepairLine, ReportContent
+from resolvers import records as record_resolvers
+from resolvers.access import disclosed_on, withheld
+from resolvers.commitments import CommitmentView, subject_commitments
+from resolvers.context import Context
+from resolvers.repair_history import repaired_records
+from resolvers.views import RecordView, SubjectView
+from store import records as record_store
+from store import repair as repair_store
+from store.records import RecordFilter
+
+# Records listed in one report; a file with more says how many it leaves out. Repairs are
+# bounded the same, far above any real history.
+MAX_LISTED = 200
+
+
+@dataclass(frozen=True)
+class Sections:
+    """The report's sections as the requester may see them."""
+
+    records: list[RecordView]
+    omitted: int
+    entries: list[BlacklistEntry]
+    commitments: list[CommitmentView]
+    repairs: list[RepairLine]
+
+
+async def read_sections(ctx: Context, subject: Subject) -> Sections:
+    """Every section of the subject's report, the reads run side by side."""
+    (records, omitted), entries, commitments, repairs = await asyncio.gather(
+        _listed_records(ctx, subject.id),
+        _blacklist_entries(ctx, subject.id),
+        subject_commitments(ctx, subject_id=subject.id, kind=subject.kind),
+        _repairs(ctx, subject.id),
+    )
+    return Sections(records, omitted, entries, commitments, repairs)
+
+
+async def _listed_records(ctx: Context, subject_id: str) -> tuple[list[RecordView], int]:
+    """The subject's records on public display today, newest first, and how many did not fit.
+
+    A report is a public credit report (公共信用报告) that its requester may hand on: its
+    record sections list what is on public display, as `publicly_visible` decides, for every
+    requester. Records the subject and the centre also see through the API (past their period,
+    removed from display on an objection, refused under art. 39) are not listed.
+    """
+    spec = RecordFilter(subject_id=subject_id, disclosed_on=ctx.today)
+    found = await record_store.find_records(ctx.db, spec=spec, limit=MAX_LISTED + 1)
+    omitted = 0
+    if len(found) > MAX_LISTED:
+        omitted = await record_store.count_records(ctx.db, spec=spec) - MAX_LISTED
+    return [await record_resolvers.view_of(ctx, r) for r in found[:MAX_LISTED]], omitted
+
+
+async def _blacklist_entries(ctx: Context, subject_id: str) -> list[BlacklistEntry]:
+    """Entries in force, and past ones for whole-file viewers, as `blacklist` shows them."""
+    entries = await ctx.loaders.blacklist_entries.load(subject_id)
+    whole_file = disclosed_on(ctx, subject_id) is None
+    return [e for e in entries if whole_file or e.in_force(ctx.today)]
+
+
+async def _repairs(ctx: Context, subject_id: str) -> list[RepairLine]:
+    """The subject's repair applications, newest first, then records repaired without one.
+
+    Three reads whatever the history's length: repaired records, applications, and the
+    records the applications name that were not read already.
+    """
+    repaired, applications = await asyncio.gather(
+        record_store.find_records(
+            ctx.db,
+            spec=RecordFilter(subject_id=subject_id, status=RecordStatus.REPAIRED),
+            limit=MAX_LISTED,
+        ),
+        repair_store.find_applications(
+            ctx.db,
+            subject_id=subject_id,
+            state=None,
+            overdue=None,
+            today=ctx.today,
+            after=None,
+            limit=MAX_LISTED,
+        ),
+    )
+    for record in repaired:
+        ctx.loaders.records.prime(record.id, record)
+    named = await ctx.loaders.records.load_many([a.record_id for a in applications])
+    lines = []
+    for application, found in zip(applications, named, strict=True):
+        if found is None or withheld(ctx, found):
+            continue
+        item = ctx.catalogues.item(found.catalogue_version, found.item_code)
+        lines.append(
+            RepairLine(
+                title=item.title_zh,
+                document_number=found.document_number,
+                decision_date=found.decision_date,
+                state=application.state,
+                submitted_at=application.submitted_at,
+                decided_at=application.decided_at,
+            )
+        )
+    approved = {a.record_id for a in applications if a.state is RepairState.APPROVED}
+    lines.extend(
+        RepairLine(
+            title=e.item_title,
+            document_number=e.document_number,
+            decision_date=e.decision_date,
+            state=None,
+            submitted_at=None,
+            decided_at=e.repaired_at,
+        )
+        for e in repaired_records(ctx, repaired)
+        if e.record_id not in approved
+    )
+    return lines
+
+
+def report_content(
+    *,
+    serial: str,
+    issued_at: datetime,
+    as_of: date,
+    purpose: str,
+    subject: SubjectView,
+    records: Sequence[RecordView],
+    entries: Sequence[BlacklistEntry] = (),
+    commitments: Sequence[CommitmentView] = (),
+    repairs: Sequence[RepairLine] = (),
+    omitted: int = 0,
+) -> ReportContent:
+    """The report of views already masked for the requester, its records by section."""
+
+    def listed(category: Category) -> tuple[Entry, ...]:
+        return tuple(_entry(r) for r in records if r.category is category)
+
+    return ReportContent(
+        serial=serial,
+        issued_at=issued_at,
+        as_of=as_of,
+        purpose=purpose,
+        subject_kind=subject.kind,
+        subject_name=subject.name,
+        basic=tuple(subject.basic_items),
+        level=subject.level,
+        good=listed(Category.GOOD),
+        dishonest=listed(Category.DISHONEST),
+        blacklist=tuple(
+            ListingEntry(
+                listed_on=e.listed_on,
+                until=e.until,
+                in_force=e.in_force(as_of),
+                reason=e.reason,
+                basis=e.notice.basis,
+                removed_on=e.removed_on,
+                removal_reason=e.removal_reason,
+            )
+            for e in entries
+        ),
+        commitments=tuple(
+            CommitmentEntry(
+                status=c.commitment.status,
+                fulfilled_on=c.commitment.fulfilled_on,
+                violated_on=c.commitment.violated_on,
+                data_items=tuple(c.data_items),
+            )
+            for c in commitments
+        ),
+        commitment_records=listed(Category.COMMITMENT),
+        repairs=tuple(repairs),
+        omitted=omitted,
+    )
+
+
+def _entry(view: RecordView) -> Entry:
+    return Entry(
+        title=view.item.title_zh,
+        document_number=view.document_number,
+        decision_date=view.decision_date,
+        source_unit=view.source_unit,
+        disclosed_from=view.disclosure.start,
+        disclosed_until=view.disclosure.end,
+        severity=view.severity,
+        data_items=tuple(view.data_items),
+    )
