@@ -10,6 +10,7 @@ import strawberry
 from domain import submission as domain
 from domain.problems import Problem as DomainProblem
 from domain.submission_batch import ItemResult, Outcome
+from domain.submitted import submission_of
 from schema.enums import Severity, SubjectKind
 from schema.records import Record
 from schema.results import UserError
@@ -52,19 +53,7 @@ class RecordSubmissionInput:
     )
 
     def to_domain(self) -> domain.RecordSubmission:
-        return domain.RecordSubmission(
-            source_record_id=self.source_record_id,
-            subject=domain.SubjectRef(
-                kind=self.subject.kind, identifier=self.subject.identifier, name=self.subject.name
-            ),
-            item_code=self.item,
-            decision_date=self.decision_date,
-            document_number=self.document_number,
-            severity=self.severity,
-            epidemic_related=self.epidemic_related,
-            data_items=tuple((d.key, d.value) for d in self.data_items),
-            correction=self.correction,
-        )
+        return submission_of(self)
 
 
 @strawberry.type(description="One problem with a submission: a stable code and the field at fault")

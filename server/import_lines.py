@@ -21,6 +21,7 @@ from domain import submission as domain
 from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
 from domain.problems import Problem, ProblemCode
+from domain.submitted import submission_of
 
 # The field a problem of the whole line names (not JSON, not an object).
 WHOLE_LINE = "line"
@@ -54,19 +55,7 @@ class SubmissionLine(_Shape):
     correction: bool = False
 
     def to_domain(self) -> domain.RecordSubmission:
-        return domain.RecordSubmission(
-            source_record_id=self.source_record_id,
-            subject=domain.SubjectRef(
-                kind=self.subject.kind, identifier=self.subject.identifier, name=self.subject.name
-            ),
-            item_code=self.item,
-            decision_date=self.decision_date,
-            document_number=self.document_number,
-            severity=self.severity,
-            epidemic_related=self.epidemic_related,
-            data_items=tuple((d.key, d.value) for d in self.data_items),
-            correction=self.correction,
-        )
+        return submission_of(self)
 
 
 @dataclass(frozen=True)

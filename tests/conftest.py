@@ -22,12 +22,18 @@ from pymongo import monitoring
 from auth.keys import SigningKey, init_keys, load_signing_key
 from auth.tokens import issue_token
 from domain.catalogue import Catalogue
+from domain.records import Record
+from domain.subjects import Subject
 from reports.certificates import ReportCertificateFiles, init_report_certificates
 from server.app import create_app
+from server.demo import DemoBatch, generate_demo
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
 from store.database import Client, Database, connect, ensure_indexes
 from store.embedded import EmbeddedServer
+from store.records import insert_new_records
+from store.subjects import insert_new_subjects
+from tests.factories import EPIDEMIC
 
 # The day API tests stand on unless they pick another: inside the demo data's disclosure.
 TODAY = date(2020, 9, 1)
@@ -177,3 +183,32 @@ async def api(settings: Settings, store_uri: str) -> AsyncIterator[httpx.AsyncCl
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             yield http
+
+
+@pytest.fixture
+async def demo_data(db: Database, catalogue: Catalogue) -> DemoBatch:
+    """150 demo subjects and their records, stored as a seed would store them."""
+    subjects: list[Subject] = []
+    records: list[Record] = []
+    for batch in generate_demo(
+        catalogue,
+        subjects=150,
+        seed=11,
+        epidemic_window=EPIDEMIC,
+        created_at=datetime(2021, 7, 1, tzinfo=UTC),
+    ):
+        subjects += batch.subjects
+        records += batch.records
+    await insert_new_subjects(db, subjects=subjects)
+    await insert_new_records(db, records=records)
+    return DemoBatch(subjects=subjects, records=records)
+
+
+@pytest.fixture
+def cli_environment(store_uri: str, db: Database, tmp_path: Path) -> dict[str, str]:
+    """The environment a `creditgraph` command needs to use this test's database."""
+    return {
+        "CREDITGRAPH_MONGODB_URI": store_uri,
+        "CREDITGRAPH_DATABASE": db.name,
+        "CREDITGRAPH_DATA_DIR": str(tmp_path),
+    }

@@ -8,7 +8,6 @@ record items ...) is collected from the store, and no response body may contain 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -17,12 +16,8 @@ from domain.catalogue import Catalogue, PublicAttribute
 from domain.identifiers import InvalidIdentifier, validate_resident_id
 from domain.records import Record
 from domain.subjects import Subject
-from server.demo import generate_demo
-from store.database import Database
-from store.records import insert_new_records
-from store.subjects import insert_new_subjects
+from server.demo import DemoBatch
 from tests.conftest import TokenFactory
-from tests.factories import EPIDEMIC
 from tests.helpers import graphql
 
 FRAGMENTS = """
@@ -70,21 +65,8 @@ def secret_values(catalogue: Catalogue, subjects: list[Subject], records: list[R
 
 
 @pytest.fixture
-async def demo(db: Database, catalogue: Catalogue) -> set[str]:
-    subjects: list[Subject] = []
-    records: list[Record] = []
-    for batch in generate_demo(
-        catalogue,
-        subjects=150,
-        seed=11,
-        epidemic_window=EPIDEMIC,
-        created_at=datetime(2021, 7, 1, tzinfo=UTC),
-    ):
-        subjects += batch.subjects
-        records += batch.records
-    await insert_new_subjects(db, subjects=subjects)
-    await insert_new_records(db, records=records)
-    secrets = secret_values(catalogue, subjects, records)
+def demo(demo_data: DemoBatch, catalogue: Catalogue) -> set[str]:
+    secrets = secret_values(catalogue, demo_data.subjects, demo_data.records)
     assert len(secrets) > 300
     return secrets
 

@@ -59,15 +59,6 @@ pytestmark = pytest.mark.filterwarnings(
 )
 
 
-@pytest.fixture
-def environment(store_uri: str, db: Database, tmp_path: Path) -> dict[str, str]:
-    return {
-        "CREDITGRAPH_MONGODB_URI": store_uri,
-        "CREDITGRAPH_DATABASE": db.name,
-        "CREDITGRAPH_DATA_DIR": str(tmp_path),
-    }
-
-
 async def run(env: dict[str, str], *args: str) -> Result:
     """The command as a user runs it, on a thread of its own: it runs its own event loop."""
     result = await asyncio.to_thread(CliRunner().invoke, app, list(args), env=env)
@@ -132,11 +123,11 @@ GOOD = (
 
 
 async def test_import_good_file_stores_every_record_and_audits_each_unit_batch(
-    environment: dict[str, str], db: Database, tmp_path: Path
+    cli_environment: dict[str, str], db: Database, tmp_path: Path
 ) -> None:
     source = write_file(tmp_path / "records.jsonl", *GOOD)
 
-    result = await run(environment, "import", str(source), "--operator", "ops-wang")
+    result = await run(cli_environment, "import", str(source), "--operator", "ops-wang")
 
     assert result.exit_code == 0, result.output
     assert summary(result) == (3, 3, 0, 0, 0)
@@ -158,18 +149,18 @@ async def test_import_good_file_stores_every_record_and_audits_each_unit_batch(
 
 
 async def test_import_without_operator_names_cli_in_the_audit_trail(
-    environment: dict[str, str], db: Database, tmp_path: Path
+    cli_environment: dict[str, str], db: Database, tmp_path: Path
 ) -> None:
     source = write_file(tmp_path / "one.jsonl", line(penalty()))
 
-    await run(environment, "import", str(source))
+    await run(cli_environment, "import", str(source))
 
     [event] = await find_events(db, limit=10)
     assert (event.viewer_sub, event.viewer_role) == ("cli", "import")
 
 
 async def test_import_mixed_file_writes_each_bad_line_with_its_reasons(
-    environment: dict[str, str], db: Database, tmp_path: Path
+    cli_environment: dict[str, str], db: Database, tmp_path: Path
 ) -> None:
     missing = as_input(penalty(source_record_id="2020-000003")) | {"unit": SAMR_FT}
     del missing["documentNumber"]
@@ -189,7 +180,9 @@ async def test_import_mixed_file_writes_each_bad_line_with_its_reasons(
         "",
     )
 
-    result = await run(environment, "import", str(source), "--rejects", str(tmp_path / "r.jsonl"))
+    result = await run(
+        cli_environment, "import", str(source), "--rejects", str(tmp_path / "r.jsonl")
+    )
 
     assert result.exit_code == 0, result.output
     assert summary(result) == (7, 1, 0, 0, 6)
@@ -221,13 +214,13 @@ async def test_import_mixed_file_writes_each_bad_line_with_its_reasons(
 
 
 async def test_import_same_file_again_changes_nothing(
-    environment: dict[str, str], db: Database, tmp_path: Path
+    cli_environment: dict[str, str], db: Database, tmp_path: Path
 ) -> None:
     source = write_file(tmp_path / "records.jsonl", *GOOD)
-    await run(environment, "import", str(source))
+    await run(cli_environment, "import", str(source))
     before = await stored(db)
 
-    again = await run(environment, "import", str(source))
+    again = await run(cli_environment, "import", str(source))
 
     assert again.exit_code == 0, again.output
     assert summary(again) == (3, 0, 3, 0, 0)
@@ -235,13 +228,13 @@ async def test_import_same_file_again_changes_nothing(
 
 
 async def test_import_correction_line_supersedes_the_stored_record(
-    environment: dict[str, str], db: Database, tmp_path: Path
+    cli_environment: dict[str, str], db: Database, tmp_path: Path
 ) -> None:
-    await run(environment, "import", str(write_file(tmp_path / "first.jsonl", line(penalty()))))
+    await run(cli_environment, "import", str(write_file(tmp_path / "first.jsonl", line(penalty()))))
     fixed = PENALTY_ITEMS | {"fine_amount": "300000"}
     source = write_file(tmp_path / "fix.jsonl", line(penalty(items=fixed, correction=True)))
 
-    result = await run(environment, "import", str(source))
+    result = await run(cli_environment, "import", str(source))
 
     assert summary(result) == (1, 1, 0, 0, 0)
     [record] = await get_records_by_source(
@@ -253,12 +246,12 @@ async def test_import_correction_line_supersedes_the_stored_record(
 
 
 async def test_import_changed_line_without_correction_is_a_conflict_in_the_rejects(
-    environment: dict[str, str], db: Database, tmp_path: Path
+    cli_environment: dict[str, str], db: Database, tmp_path: Path
 ) -> None:
-    await run(environment, "import", str(write_file(tmp_path / "first.jsonl", line(penalty()))))
+    await run(cli_environment, "import", str(write_file(tmp_path / "first.jsonl", line(penalty()))))
     changed = line(penalty(items=PENALTY_ITEMS | {"fine_amount": "300000"}))
 
-    result = await run(environment, "import", str(write_file(tmp_path / "b.jsonl", changed)))
+    result = await run(cli_environment, "import", str(write_file(tmp_path / "b.jsonl", changed)))
 
     assert summary(result) == (1, 0, 0, 1, 0)
     [entry] = rejects_of(tmp_path / "b.jsonl.rejects.jsonl")
@@ -268,14 +261,14 @@ async def test_import_changed_line_without_correction_is_a_conflict_in_the_rejec
 
 
 async def test_import_record_and_its_correction_in_one_file_are_judged_in_file_order(
-    environment: dict[str, str], db: Database, tmp_path: Path
+    cli_environment: dict[str, str], db: Database, tmp_path: Path
 ) -> None:
     fixed = PENALTY_ITEMS | {"fine_amount": "300000"}
     source = write_file(
         tmp_path / "both.jsonl", line(penalty()), line(penalty(items=fixed, correction=True))
     )
 
-    result = await run(environment, "import", str(source))
+    result = await run(cli_environment, "import", str(source))
 
     assert summary(result) == (2, 2, 0, 0, 0)
     [record] = await get_records_by_source(
@@ -286,12 +279,12 @@ async def test_import_record_and_its_correction_in_one_file_are_judged_in_file_o
 
 
 async def test_import_splits_a_unit_into_batches_of_at_most_1000(
-    environment: dict[str, str], db: Database, tmp_path: Path
+    cli_environment: dict[str, str], db: Database, tmp_path: Path
 ) -> None:
     lines = [line(penalty(source_record_id=f"2020-B-{n:04d}")) for n in range(1001)]
     source = write_file(tmp_path / "many.jsonl", *lines)
 
-    result = await run(environment, "import", str(source))
+    result = await run(cli_environment, "import", str(source))
 
     assert summary(result) == (1001, 1001, 0, 0, 0)
     events = await find_events(db, limit=10)
@@ -299,9 +292,9 @@ async def test_import_splits_a_unit_into_batches_of_at_most_1000(
 
 
 async def test_import_unreadable_file_exits_non_zero_with_one_line(
-    environment: dict[str, str], tmp_path: Path
+    cli_environment: dict[str, str], tmp_path: Path
 ) -> None:
-    result = await run(environment, "import", str(tmp_path / "missing.jsonl"))
+    result = await run(cli_environment, "import", str(tmp_path / "missing.jsonl"))
 
     assert result.exit_code == 1
     assert result.stderr == (
@@ -311,20 +304,20 @@ async def test_import_unreadable_file_exits_non_zero_with_one_line(
 
 
 async def test_import_directory_exits_non_zero_with_one_line(
-    environment: dict[str, str], tmp_path: Path
+    cli_environment: dict[str, str], tmp_path: Path
 ) -> None:
-    result = await run(environment, "import", str(tmp_path))
+    result = await run(cli_environment, "import", str(tmp_path))
 
     assert result.exit_code == 1
     assert result.stderr == f"creditgraph: cannot read {tmp_path}: Is a directory\n"
 
 
 async def test_import_rejects_file_naming_the_input_is_refused(
-    environment: dict[str, str], tmp_path: Path
+    cli_environment: dict[str, str], tmp_path: Path
 ) -> None:
     source = write_file(tmp_path / "records.jsonl", *GOOD)
 
-    result = await run(environment, "import", str(source), "--rejects", str(source))
+    result = await run(cli_environment, "import", str(source), "--rejects", str(source))
 
     assert result.exit_code == 1
     assert len(result.stderr.splitlines()) == 1
@@ -333,10 +326,10 @@ async def test_import_rejects_file_naming_the_input_is_refused(
 
 
 async def test_import_with_store_unavailable_exits_non_zero_with_one_line(
-    environment: dict[str, str], tmp_path: Path
+    cli_environment: dict[str, str], tmp_path: Path
 ) -> None:
     source = write_file(tmp_path / "records.jsonl", *GOOD)
-    unreachable = environment | {
+    unreachable = cli_environment | {
         "CREDITGRAPH_MONGODB_URI": "mongodb://u:s3cret@127.0.0.1:9/?serverSelectionTimeoutMS=300",
         "CREDITGRAPH_STORE_TIMEOUT_MS": "300",
     }
@@ -352,11 +345,11 @@ async def test_import_with_store_unavailable_exits_non_zero_with_one_line(
 
 
 async def test_export_after_import_lists_created_changes_in_order_and_resumes_from_cursor(
-    environment: dict[str, str], db: Database, tmp_path: Path
+    cli_environment: dict[str, str], db: Database, tmp_path: Path
 ) -> None:
-    await run(environment, "import", str(write_file(tmp_path / "a.jsonl", *GOOD)))
+    await run(cli_environment, "import", str(write_file(tmp_path / "a.jsonl", *GOOD)))
 
-    first = await run(environment, "export", "--since", "0")
+    first = await run(cli_environment, "export", "--since", "0")
 
     assert first.exit_code == 0, first.output
     rows = exported(first)
@@ -370,9 +363,9 @@ async def test_export_after_import_lists_created_changes_in_order_and_resumes_fr
     assert cursor_of(first) == sequences[-1] == await last_sequence(db)
     fixed = PENALTY_ITEMS | {"fine_amount": "300000"}
     fix = write_file(tmp_path / "fix.jsonl", line(penalty(items=fixed, correction=True)))
-    await run(environment, "import", str(fix))
+    await run(cli_environment, "import", str(fix))
 
-    resumed = await run(environment, "export", "--since", str(cursor_of(first)))
+    resumed = await run(cli_environment, "export", "--since", str(cursor_of(first)))
 
     [row] = exported(resumed)
     assert (row["kind"], row["record"]["id"]) == ("CORRECTED", rows[0]["record"]["id"])
@@ -381,12 +374,12 @@ async def test_export_after_import_lists_created_changes_in_order_and_resumes_fr
 
 
 async def test_export_nothing_new_keeps_the_cursor(
-    environment: dict[str, str], tmp_path: Path
+    cli_environment: dict[str, str], tmp_path: Path
 ) -> None:
-    await run(environment, "import", str(write_file(tmp_path / "a.jsonl", *GOOD)))
-    first = await run(environment, "export", "--since", "0")
+    await run(cli_environment, "import", str(write_file(tmp_path / "a.jsonl", *GOOD)))
+    first = await run(cli_environment, "export", "--since", "0")
 
-    again = await run(environment, "export", "--since", str(cursor_of(first)))
+    again = await run(cli_environment, "export", "--since", str(cursor_of(first)))
 
     assert again.exit_code == 0
     assert again.stdout == ""
@@ -394,12 +387,12 @@ async def test_export_nothing_new_keeps_the_cursor(
 
 
 async def test_export_limit_and_out_write_the_first_changes_to_the_file(
-    environment: dict[str, str], tmp_path: Path
+    cli_environment: dict[str, str], tmp_path: Path
 ) -> None:
-    await run(environment, "import", str(write_file(tmp_path / "a.jsonl", *GOOD)))
+    await run(cli_environment, "import", str(write_file(tmp_path / "a.jsonl", *GOOD)))
     out = tmp_path / "changes.jsonl"
 
-    result = await run(environment, "export", "--since", "0", "--limit", "2", "--out", str(out))
+    result = await run(cli_environment, "export", "--since", "0", "--limit", "2", "--out", str(out))
 
     assert result.exit_code == 0, result.output
     rows = [json.loads(text) for text in out.read_text("utf-8").splitlines()]
@@ -409,7 +402,7 @@ async def test_export_limit_and_out_write_the_first_changes_to_the_file(
 
 
 async def test_export_reads_the_feed_in_pages(
-    environment: dict[str, str], db: Database, tmp_path: Path
+    cli_environment: dict[str, str], db: Database, tmp_path: Path
 ) -> None:
     people = [factories.person() for _ in range(501)]
     await insert_new_subjects(db, subjects=people)
@@ -419,7 +412,7 @@ async def test_export_reads_the_feed_in_pages(
     ]
     await write_new_records(db, records=records)
 
-    result = await run(environment, "export", "--since", "0")
+    result = await run(cli_environment, "export", "--since", "0")
 
     rows = exported(result)
     assert len(rows) == 501
@@ -430,7 +423,7 @@ async def test_export_reads_the_feed_in_pages(
 
 
 async def test_export_never_carries_restricted_values_and_is_audited(
-    environment: dict[str, str], db: Database, tmp_path: Path
+    cli_environment: dict[str, str], db: Database, tmp_path: Path
 ) -> None:
     items = SHARED_PENALTY_ITEMS | {"case_handler": HANDLER}
     source = write_file(
@@ -438,9 +431,9 @@ async def test_export_never_carries_restricted_values_and_is_audited(
         line(penalty(item_code="DISHONEST_1", items=items), PSB_FT),
         line(commendation(source_record_id="2020-C-1"), HEALTH),
     )
-    await run(environment, "import", str(source))
+    await run(cli_environment, "import", str(source))
 
-    result = await run(environment, "export", "--since", "0", "--operator", "ops-li")
+    result = await run(cli_environment, "export", "--since", "0", "--operator", "ops-li")
 
     assert HANDLER not in result.stdout
     [row, about_person] = exported(result)
@@ -464,8 +457,8 @@ async def test_export_never_carries_restricted_values_and_is_audited(
     assert {"name", "identifier"} <= set(read.data_item_keys)
 
 
-async def test_export_negative_cursor_is_refused(environment: dict[str, str]) -> None:
-    result = await run(environment, "export", "--since", "-1")
+async def test_export_negative_cursor_is_refused(cli_environment: dict[str, str]) -> None:
+    result = await run(cli_environment, "export", "--since", "-1")
 
     assert result.exit_code == 2
     assert "Traceback" not in result.output
@@ -537,7 +530,7 @@ def test_parse_line_every_field_problem_is_named_at_once() -> None:
 
 
 async def test_export_withholds_records_the_person_refused_but_keeps_the_change(
-    environment: dict[str, str], db: Database, catalogue: Catalogue
+    cli_environment: dict[str, str], db: Database, catalogue: Catalogue
 ) -> None:
     person = factories.person()
     refused = factories.record(
@@ -546,6 +539,6 @@ async def test_export_withholds_records_the_person_refused_but_keeps_the_change(
     await insert_new_subjects(db, subjects=[person])
     await write_new_records(db, records=[refused])
 
-    lines = exported(await run(environment, "export", "--since", "0"))
+    lines = exported(await run(cli_environment, "export", "--since", "0"))
 
     assert [(entry["kind"], entry["record"]) for entry in lines] == [("CREATED", None)]
