@@ -82,8 +82,13 @@ class Loaders:
         for (spec, limit), subject_ids in _by_spec(
             (k.subject_id, (k.spec, k.limit)) for k in keys
         ).items():
+            counts = await record_store.count_records_of_subjects(
+                self.db, subject_ids=subject_ids, spec=spec
+            )
+            for subject_id, count in zip(subject_ids, counts, strict=True):
+                self.subject_record_counts.prime((subject_id, spec), count)
             pages = await record_store.find_records_of_subjects(
-                self.db, subject_ids=subject_ids, spec=spec, limit_each=limit
+                self.db, subject_ids=subject_ids, spec=spec, limit_each=limit, counts=counts
             )
             found.update(
                 zip((SubjectSlice(s, spec, limit) for s in subject_ids), pages, strict=True)

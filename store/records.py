@@ -134,31 +134,52 @@ async def count_records(db: Database, *, spec: RecordFilter) -> int:
 
 
 async def find_records_of_subjects(
-    db: Database, *, subject_ids: Sequence[str], spec: RecordFilter, limit_each: int
+    db: Database,
+    *,
+    subject_ids: Sequence[str],
+    spec: RecordFilter,
+    limit_each: int,
+    counts: Sequence[int] | None = None,
 ) -> list[list[Record]]:
-    """The first `limit_each` records of each subject, in one round trip, in key order.
+    """The first `limit_each` records of each subject, in key order, in at most three round trips.
 
-    A `find` cannot bound each subject's share of an `$in`, so this is the one place a
-    pipeline does a find's job: `$firstN` after `$sort` keeps the server's memory per group
-    at `limit_each` documents (MongoDB 5.2+).
+    A `find` cannot bound each subject's share of an `$in`, so the subjects are split by how
+    many records they have (`counts`, read here unless given): those with no more than
+    `limit_each` are read whole with one bounded `$in` find; only the others go through the
+    `$firstN` pipeline, which bounds the server's memory per group (MongoDB 5.2+). Most files
+    are short, and on nx-27017 a `$group` over whole documents costs ten times the find.
     """
     if not subject_ids:
         return []
-    match = _query(spec) | {"subject_id": {"$in": list(subject_ids)}}
-    pipeline: list[Document] = [
-        {"$match": match},
-        {"$sort": {"subject_id": 1, "order_key": -1}},
-        {
-            "$group": {
-                "_id": "$subject_id",
-                "records": {"$firstN": {"input": "$$ROOT", "n": limit_each}},
-            }
-        },
-    ]
-    # One group per subject in one batch (up to the server's 16 MiB per reply), not 101 a time.
-    cursor = await db[RECORDS].aggregate(pipeline, batchSize=len(subject_ids))
-    groups = await cursor.to_list(None)
-    by_subject = {g["_id"]: [record_from_document(doc) for doc in g["records"]] for g in groups}
+    if counts is None:
+        counts = await count_records_of_subjects(db, subject_ids=subject_ids, spec=spec)
+    short = [s for s, n in zip(subject_ids, counts, strict=True) if 0 < n <= limit_each]
+    long = [s for s, n in zip(subject_ids, counts, strict=True) if n > limit_each]
+    by_subject: dict[str, list[Record]] = {}
+    if short:
+        query = _query(spec) | {"subject_id": {"$in": short}}
+        bound = limit_each * len(short)
+        documents = await db[RECORDS].find(query, limit=bound, batch_size=bound).to_list(None)
+        documents.sort(key=lambda d: d["order_key"], reverse=True)
+        for document in documents:
+            page = by_subject.setdefault(document["subject_id"], [])
+            if len(page) < limit_each:
+                page.append(record_from_document(document))
+    if long:
+        pipeline: list[Document] = [
+            {"$match": _query(spec) | {"subject_id": {"$in": long}}},
+            {"$sort": {"subject_id": 1, "order_key": -1}},
+            {
+                "$group": {
+                    "_id": "$subject_id",
+                    "records": {"$firstN": {"input": "$$ROOT", "n": limit_each}},
+                }
+            },
+        ]
+        # One group per subject in one batch (up to 16 MiB per reply), not 101 at a time.
+        cursor = await db[RECORDS].aggregate(pipeline, batchSize=len(long))
+        for group in await cursor.to_list(None):
+            by_subject[group["_id"]] = [record_from_document(d) for d in group["records"]]
     return [by_subject.get(i, []) for i in subject_ids]
 
 

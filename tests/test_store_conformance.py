@@ -1076,17 +1076,28 @@ async def seed_uneven(db: Database, catalogue: Catalogue) -> dict[str, list[Reco
     return {FIRM_A.id: list_order(a), FIRM_B.id: list_order(b), PERSON_P.id: []}
 
 
-async def test_find_records_of_subjects_sends_one_aggregate(
+async def test_find_records_of_subjects_sends_count_find_and_pipeline_for_long_files(
     db: Database, catalogue: Catalogue, commands: CommandLog
 ) -> None:
-    await seed_uneven(db, catalogue)
+    by_subject = await seed_uneven(db, catalogue)
+    longest = max(len(records) for records in by_subject.values())
 
     commands.start()
     await find_records_of_subjects(
         db, subject_ids=[FIRM_A.id, FIRM_B.id, PERSON_P.id], spec=RecordFilter(), limit_each=3
     )
+    mixed = commands.stop()
+    commands.start()
+    await find_records_of_subjects(
+        db,
+        subject_ids=[FIRM_A.id, FIRM_B.id, PERSON_P.id],
+        spec=RecordFilter(),
+        limit_each=longest,
+    )
+    short_only = commands.stop()
 
-    assert commands.stop() == ["aggregate"]
+    assert mixed == ["aggregate", "find", "aggregate"]
+    assert short_only == ["aggregate", "find"]
 
 
 async def test_find_records_of_subjects_limit_each_bounds_every_subject_newest_first(
