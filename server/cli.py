@@ -19,7 +19,7 @@ from auth.errors import ConfigurationError
 from auth.keys import SIGNING_FILE, init_keys, load_signing_key
 from auth.roles import Role
 from auth.tokens import issue_token
-from domain.catalogue import Catalogue
+from domain.catalogue import Catalogue, CatalogueError
 from reports.certificates import ReportCertificateFiles, init_report_certificates
 from reports.errors import ReportSetupError
 from schema import sdl
@@ -139,6 +139,10 @@ def serve(
         report_issuer(settings)
     except ReportSetupError as exc:
         fail(f"cannot sign credit reports: {exc.message} (run `creditgraph keys init`)")
+    try:
+        read_default_catalogue()
+    except CatalogueError as exc:
+        fail(str(exc))
     with store_uri(settings) as uri:
         _check_store(settings, uri)
         if demo:

@@ -78,3 +78,13 @@ async def test_malformed_query_reports_syntax_error(api: httpx.AsyncClient) -> N
 
     assert body["errors"][0]["message"].startswith("Syntax Error")
     assert error_codes(body) == ["GRAPHQL_PARSE_FAILED"]
+
+
+async def test_mutation_over_get_is_refused(api: httpx.AsyncClient) -> None:
+    mutation = 'mutation { revokeAuthorization(id: "g-1") { __typename } }'
+
+    response = await api.get("/graphql", params={"query": mutation})
+
+    # strawberry answers 400 where GraphQL over HTTP suggests 405; either way nothing runs.
+    assert response.status_code == 400
+    assert "mutation" in response.text.lower()

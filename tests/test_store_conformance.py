@@ -29,6 +29,7 @@ from domain.subjects import Subject
 from store import audit as audit_store
 from store.catalogue import insert_catalogue_if_missing, list_catalogues
 from store.database import (
+    AUDIT_EVENTS,
     CATALOGUE_VERSIONS,
     INDEXES,
     RECORDS,
@@ -1363,3 +1364,14 @@ async def test_find_events_after_an_order_key_returns_strictly_older_events(db: 
     assert [e.id for e in first] == ["a-2", "a-1"]
     assert [e.id for e in rest] == ["a-0"]
     assert await audit_store.count_events(db, subject_id="s-1") == 3
+
+
+def test_audit_events_have_no_expiry_shorter_than_five_years() -> None:
+    # Shenzhen regulation art. 45: query records are kept at least five years.
+    expiring = [
+        int(index.document["expireAfterSeconds"])
+        for index in INDEXES[AUDIT_EVENTS]
+        if "expireAfterSeconds" in index.document
+    ]
+
+    assert all(seconds >= 5 * 366 * 24 * 3600 for seconds in expiring)
