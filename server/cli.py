@@ -6,7 +6,7 @@ import asyncio
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -17,7 +17,7 @@ from rich.progress import Progress
 
 from auth.errors import ConfigurationError
 from auth.keys import SIGNING_FILE, init_keys, load_signing_key
-from auth.roles import Role
+from auth.roles import Role, max_lifetimes
 from auth.tokens import issue_token
 from domain.catalogue import Catalogue, CatalogueError
 from reports.certificates import ReportCertificateFiles, init_report_certificates
@@ -34,6 +34,7 @@ from store.catalogue import read_default_catalogue
 from store.database import SUBJECTS, connect
 from store.embedded import EmbeddedServer
 from store.errors import StoreError
+from store.revocations import revoke_token
 
 app = typer.Typer(help="creditgraph: the public credit information system's GraphQL API.")
 keys_app = typer.Typer(help="Signing and verification keys.")
@@ -261,6 +262,30 @@ def token_issue(
     except (ConfigurationError, ValueError) as exc:
         fail(str(exc))
     typer.echo(token)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    jti: str = typer.Argument(..., help="The token's id (its `jti` claim)."),
+) -> None:
+    """Refuse a token from now on (TOKEN_REVOKED), until it could have expired anyway."""
+    settings = load_settings()
+    longest = max(max_lifetimes(settings.jwt_max_lifetimes).values())
+    expires_at = datetime.now(UTC) + timedelta(seconds=longest)
+
+    async def revoke(uri: str) -> None:
+        client = await connect(uri, timeout_ms=settings.store_timeout_ms)
+        try:
+            await revoke_token(client[settings.database], token_id=jti, expires_at=expires_at)
+        finally:
+            await client.close()
+
+    with store_uri(settings) as uri:
+        try:
+            asyncio.run(revoke(uri))
+        except StoreError as exc:
+            fail(str(exc))
+    typer.echo(f"revoked {jti} until {expires_at.isoformat(timespec='seconds')}")
 
 
 DEMO_CLAIMS: dict[Role, dict[str, str]] = {

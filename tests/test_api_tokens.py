@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import gc
 import json
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from server.cli import app
 from store.database import Database
 from store.revocations import revoke_token
 from tests.conftest import TODAY, TokenFactory, at
@@ -127,3 +131,24 @@ async def test_grant_without_subject_token_is_forbidden_naming_scope(
     assert error["__typename"] == "UserError"
     assert error["code"] == "FORBIDDEN"
     assert "grants:write" in error["message"]
+
+
+# The command closes its client on its own loop; see tests/test_import_export.py (PYTHON-5867).
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
+)
+async def test_token_revoked_with_the_cli_gets_401_token_revoked(
+    api: httpx.AsyncClient, token: TokenFactory, cli_environment: dict[str, str]
+) -> None:
+    issued = token("government")
+    jti = json.loads(base64.urlsafe_b64decode(issued.split(".")[1] + "=="))["jti"]
+
+    result = await asyncio.to_thread(
+        CliRunner().invoke, app, ["token", "revoke", jti], env=cli_environment
+    )
+    gc.collect()
+    response = await post(api, f"Bearer {issued}")
+
+    assert result.exit_code == 0, result.output
+    assert response.status_code == 401
+    assert error_codes(response.json()) == ["TOKEN_REVOKED"]
