@@ -6,7 +6,7 @@ from auth.viewer import Scope
 from domain.audit import AuditEvent
 from resolvers.context import Context
 from resolvers.errors import Forbidden
-from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.pagination import Page, keyset_page
 from store import audit as audit_store
 from store.database import Database
 
@@ -32,16 +32,13 @@ async def audit_events(
         if subject_id not in (None, viewer.subject_id):
             raise Forbidden("a subject may read only the audit trail of its own file")
         subject_id = viewer.subject_id
-    size = page_size(first)
-    key = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
-    found = await audit_store.find_events(ctx.db, subject_id=subject_id, after=key, limit=size + 1)
-
-    async def count() -> int:
-        return await audit_store.count_events(ctx.db, subject_id=subject_id)
-
-    return Page(
-        edges=[(encode_cursor(CURSOR_TAG, audit_store.order_key(e)), e) for e in found[:size]],
-        has_next_page=len(found) > size,
-        has_previous_page=after is not None,
-        count=count,
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: audit_store.find_events(
+            ctx.db, subject_id=subject_id, after=key, limit=limit
+        ),
+        key=audit_store.order_key,
+        count=lambda: audit_store.count_events(ctx.db, subject_id=subject_id),
     )

@@ -14,7 +14,7 @@ from domain.records import Record, sees_whole_file
 from resolvers import errors
 from resolvers.context import Context, forget
 from resolvers.errors import Forbidden, ForbiddenFilter, InvalidArgument, NotFound
-from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.pagination import Page, keyset_page
 from store import blacklist as blacklist_store
 from store.blacklist import EntryFilter
 
@@ -144,23 +144,20 @@ async def blacklist(
     after: str | None,
 ) -> Page[BlacklistEntry]:
     """Entries newest first; the public sees those in force (notice 二(八): published)."""
-    size = page_size(first)
     if not _sees_all(ctx, subject_id):
         if in_force is False:
             raise ForbiddenFilter("entries no longer in force are not public", field="inForce")
         in_force = True
     spec = EntryFilter(subject_id=subject_id, in_force=in_force, day=ctx.today)
-    key = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
-    found = await blacklist_store.find_entries(ctx.db, spec=spec, after=key, limit=size + 1)
-
-    async def count() -> int:
-        return await blacklist_store.count_entries(ctx.db, spec=spec)
-
-    return Page(
-        edges=[(encode_cursor(CURSOR_TAG, blacklist_store.order_key(e)), e) for e in found[:size]],
-        has_next_page=len(found) > size,
-        has_previous_page=after is not None,
-        count=count,
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: blacklist_store.find_entries(
+            ctx.db, spec=spec, after=key, limit=limit
+        ),
+        key=blacklist_store.order_key,
+        count=lambda: blacklist_store.count_entries(ctx.db, spec=spec),
     )
 
 

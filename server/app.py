@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry
@@ -23,7 +23,7 @@ from server.middleware import BodyLimit, Metrics, RequestId
 from server.reports import report_download, report_issuer
 from server.settings import Settings
 from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
-from store.database import Database, connect, ensure_indexes
+from store.database import Database, ensure_indexes, opened
 from store.source_units import insert_source_units_if_missing, read_default_source_units
 
 log = logging.getLogger("creditgraph")
@@ -57,6 +57,11 @@ def token_verifier(settings: Settings) -> TokenVerifier:
     )
 
 
+def database(settings: Settings, uri: str) -> AbstractAsyncContextManager[Database]:
+    """The configured database at `uri`, open for the length of a block."""
+    return opened(uri, database=settings.database, timeout_ms=settings.store_timeout_ms)
+
+
 def create_app(
     settings: Settings, *, mongodb_uri: str, clock: Callable[[], datetime] = utc_now
 ) -> Starlette:
@@ -64,14 +69,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        client = await connect(mongodb_uri, timeout_ms=settings.store_timeout_ms)
-        try:
-            db = client[settings.database]
+        async with database(settings, mongodb_uri) as db:
             app.state.catalogues = await prepare_store(db)
             app.state.db = db
             yield
-        finally:
-            await client.close()
 
     schema = create_schema(
         Limits(

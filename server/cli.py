@@ -23,7 +23,7 @@ from domain.catalogue import Catalogue, CatalogueError
 from reports.certificates import ReportCertificateFiles, init_report_certificates
 from reports.errors import ReportSetupError
 from schema import sdl
-from server.app import create_app, token_verifier
+from server.app import create_app, database, token_verifier
 from server.demo import seed_demo
 from server.logging import configure_logging
 from server.record_export import ExportFileError, run_export
@@ -31,7 +31,7 @@ from server.record_import import ImportFileError, default_rejects, run_import
 from server.reports import report_issuer
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
-from store.database import SUBJECTS, connect
+from store.database import SUBJECTS
 from store.embedded import EmbeddedServer
 from store.errors import StoreError
 from store.revocations import revoke_token
@@ -79,9 +79,7 @@ def store_uri(settings: Settings) -> Iterator[str]:
 async def _seed(
     settings: Settings, uri: str, *, subjects: int, seed: int, only_if_empty: bool
 ) -> None:
-    client = await connect(uri, timeout_ms=settings.store_timeout_ms)
-    try:
-        db = client[settings.database]
+    async with database(settings, uri) as db:
         if only_if_empty and await db[SUBJECTS].find_one({}, {"_id": 1}) is not None:
             return
         catalogue: Catalogue = read_default_catalogue()
@@ -101,14 +99,12 @@ async def _seed(
             f"{summary.records_written} new records "
             f"({summary.subjects_total} subjects, {summary.records_total} records in the seed)"
         )
-    finally:
-        await client.close()
 
 
 def _check_store(settings: Settings, uri: str) -> None:
     async def check() -> None:
-        client = await connect(uri, timeout_ms=settings.store_timeout_ms)
-        await client.close()
+        async with database(settings, uri):
+            pass
 
     try:
         asyncio.run(check())
@@ -274,11 +270,8 @@ def token_revoke(
     expires_at = datetime.now(UTC) + timedelta(seconds=longest)
 
     async def revoke(uri: str) -> None:
-        client = await connect(uri, timeout_ms=settings.store_timeout_ms)
-        try:
-            await revoke_token(client[settings.database], token_id=jti, expires_at=expires_at)
-        finally:
-            await client.close()
+        async with database(settings, uri) as db:
+            await revoke_token(db, token_id=jti, expires_at=expires_at)
 
     with store_uri(settings) as uri:
         try:
@@ -299,13 +292,8 @@ DEMO_CLAIMS: dict[Role, dict[str, str]] = {
 
 async def _print_demo_tokens(settings: Settings, uri: str) -> None:
     """One ready token per role; the subject token is a demo firm's own."""
-    client = await connect(uri, timeout_ms=settings.store_timeout_ms)
-    try:
-        firm = await client[settings.database][SUBJECTS].find_one(
-            {"kind": "LEGAL_PERSON"}, {"_id": 1, "name": 1}, sort=[("_id", 1)]
-        )
-    finally:
-        await client.close()
+    async with database(settings, uri) as db:
+        firm = await db[SUBJECTS].find_one({"kind": "LEGAL_PERSON"}, {"_id": 1}, sort=[("_id", 1)])
     key = load_signing_key(settings.keys_dir / SIGNING_FILE)
     claims = dict(DEMO_CLAIMS)
     if firm is not None:

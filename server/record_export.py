@@ -30,12 +30,12 @@ from domain.subjects import Subject
 from resolvers.audit import record_trail
 from resolvers.audit_trail import AuditTrail
 from resolvers.views import RecordView, SubjectView, record_view, subject_view
-from server.app import prepare_store, utc_now
+from server.app import database, prepare_store, utc_now
 from server.graphql import CITY_TIME
 from server.settings import Settings
 from store import record_changes as change_store
 from store import subjects as subject_store
-from store.database import Database, connect
+from store.database import Database
 from store.record_changes import LoggedChange
 
 OPERATION = "export"
@@ -220,9 +220,7 @@ async def run_export(
     settings: Settings, uri: str, *, since: int, out: Path | None, limit: int | None, operator: str
 ) -> ExportSummary:
     """The command: open the store, export with a progress bar on stderr, close the store."""
-    client = await connect(uri, timeout_ms=settings.store_timeout_ms)
-    try:
-        db = client[settings.database]
+    async with database(settings, uri) as db:
         catalogues = await prepare_store(db)
         last = await change_store.last_sequence(db)
         with _output(out) as file, Progress(console=Console(stderr=True), transient=True) as bar:
@@ -236,5 +234,3 @@ async def run_export(
                 operator=operator,
                 progress=lambda n: bar.advance(task, n),
             )
-    finally:
-        await client.close()

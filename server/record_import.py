@@ -29,12 +29,12 @@ from domain.submission_batch import ItemResult, Outcome
 from resolvers.audit import record_trail
 from resolvers.audit_trail import AuditTrail
 from resolvers.submission import BatchOutcome, submit_batch
-from server.app import prepare_store, utc_now
+from server.app import database, prepare_store, utc_now
 from server.graphql import CITY_TIME
 from server.import_lines import MalformedLine, ParsedLine, parse_line, undecodable
 from server.settings import Settings
 from store import source_units as unit_store
-from store.database import Database, connect
+from store.database import Database
 
 OPERATION = "import"
 
@@ -272,9 +272,7 @@ async def run_import(
 ) -> ImportSummary:
     """The command: open the store, import with a progress bar, close the store."""
     total = count_lines(path)
-    client = await connect(uri, timeout_ms=settings.store_timeout_ms)
-    try:
-        db = client[settings.database]
+    async with database(settings, uri) as db:
         catalogues = await prepare_store(db)
         with Progress() as bar:
             task = bar.add_task(f"importing {path.name}", total=total)
@@ -287,5 +285,3 @@ async def run_import(
                 operator=operator,
                 progress=lambda n: bar.advance(task, n),
             )
-    finally:
-        await client.close()

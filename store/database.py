@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
@@ -130,6 +132,16 @@ async def connect(uri: str, *, timeout_ms: int) -> Client:
             f"MongoDB at {describe_host(uri)} did not answer within {timeout_ms} ms"
         ) from None
     return client
+
+
+@asynccontextmanager
+async def opened(uri: str, *, database: str, timeout_ms: int) -> AsyncIterator[Database]:
+    """A database for the length of a block: its server checked by `ping`, closed afterwards."""
+    client = await connect(uri, timeout_ms=timeout_ms)
+    try:
+        yield client[database]
+    finally:
+        await client.close()
 
 
 async def ping(db: Database) -> bool:

@@ -157,14 +157,8 @@ async def find_records_of_subjects(
     long = [s for s, n in zip(subject_ids, counts, strict=True) if n > limit_each]
     by_subject: dict[str, list[Record]] = {}
     if short:
-        query = _query(spec) | {"subject_id": {"$in": short}}
-        bound = limit_each * len(short)
-        documents = await db[RECORDS].find(query, limit=bound, batch_size=bound).to_list(None)
-        documents.sort(key=lambda d: d["order_key"], reverse=True)
-        for document in documents:
-            page = by_subject.setdefault(document["subject_id"], [])
-            if len(page) < limit_each:
-                page.append(record_from_document(document))
+        pages = await files_of_subjects(db, subject_ids=short, spec=spec, limit_each=limit_each)
+        by_subject.update(zip(short, pages, strict=True))
     if long:
         pipeline: list[Document] = [
             {"$match": _query(spec) | {"subject_id": {"$in": long}}},
