@@ -11,7 +11,7 @@ punishment, objection, repair, reconsideration and litigation).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -122,10 +122,10 @@ def _carries(record: Record, today: date) -> bool:
 def latest_until(basis: Sequence[Record], today: date) -> date:
     """The last day a listing may last: the last display day of its longest serious basis.
 
-    A disclosure period ends on its `end` day (display stops then), so the entry may be in
-    force up to the day before: it never outlives the display of what it rests on.
+    A disclosure period's `end` is its last day on display (民法典 arts. 201–203), so the entry
+    may be in force up to that day: it never outlives the display of what it rests on.
     """
-    return max(r.disclosure.end for r in basis if _carries(r, today)) - timedelta(days=1)
+    return max(r.disclosure.end for r in basis if _carries(r, today))
 
 
 def check_listing(

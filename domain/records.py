@@ -18,6 +18,7 @@ class RecordStatus(StrEnum):
     REVOKED = "REVOKED"  # the decision was overturned by its source unit
     EXCUSED = "EXCUSED"  # 审慎包容 (notice 三(十)): not recorded as dishonesty
     EXPIRED = "EXPIRED"
+    CLEARED = "CLEARED"  # 三(十): the lapse was cured (annual report filed); display ended
 
 
 class ChangeKind(StrEnum):
@@ -31,6 +32,7 @@ class ChangeKind(StrEnum):
     OBJECTION_RESOLVED = "OBJECTION_RESOLVED"
     HIDDEN = "HIDDEN"
     SHOWN = "SHOWN"
+    CLEARED = "CLEARED"
 
 
 class RecordChange(BaseModel):
@@ -121,9 +123,36 @@ def stands(record: Record) -> bool:
     return record.status is RecordStatus.ACTIVE and not record.hidden and not record.opted_out
 
 
+# Why a record that is not ACTIVE is off display; EXPIRED is simply past its period.
+_STATE_OF_STATUS = {
+    RecordStatus.REPAIRED: DisclosureState.REPAIRED,
+    RecordStatus.REVOKED: DisclosureState.WITHDRAWN,
+    RecordStatus.EXCUSED: DisclosureState.EXCUSED,
+    RecordStatus.CLEARED: DisclosureState.CLEARED,
+    RecordStatus.EXPIRED: DisclosureState.ENDED,
+}
+
+
+def disclosure_state(record: Record, today: date) -> DisclosureState:
+    """The record's public display today, the one answer for the API, reports and exports.
+
+    DISCLOSED only for an ACTIVE record, not removed on an objection nor refused by the person
+    (art. 39), between its start and its end day, both shown (民法典 arts. 201–203). Otherwise
+    the state says why it is not shown: its status first, then the objection, then the refusal,
+    then where today falls in the period.
+    """
+    if record.status is not RecordStatus.ACTIVE:
+        return _STATE_OF_STATUS[record.status]
+    if record.hidden:
+        return DisclosureState.WITHDRAWN
+    if record.opted_out:
+        return DisclosureState.OPTED_OUT
+    return record.disclosure.state(today)
+
+
 def publicly_visible(record: Record, today: date) -> bool:
     """Whether an anonymous portal viewer may see the record today (DESIGN.md §5)."""
-    return stands(record) and record.disclosure.state(today) is DisclosureState.DISCLOSED
+    return disclosure_state(record, today) is DisclosureState.DISCLOSED
 
 
 def sees_whole_file(level: PublicAttribute, *, own: bool) -> bool:

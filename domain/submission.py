@@ -115,6 +115,7 @@ def judge(
         period = disclosure_period(
             rules=catalogue.disclosure_rules,
             family=item.disclosure_rule,
+            clause=item.clause,
             decision_date=submission.decision_date,
             severity=severity or Severity.GENERAL,
             dishonest=item.category is Category.DISHONEST,

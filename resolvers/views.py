@@ -9,7 +9,7 @@ from auth.masking import ShownValue, show_items
 from domain.catalogue import CatalogueItem, Category, PublicAttribute
 from domain.disclosure import DisclosurePeriod, DisclosureState, Severity
 from domain.identifiers import SubjectKind
-from domain.records import ObjectionNote, Record, RecordStatus
+from domain.records import ObjectionNote, Record, RecordStatus, disclosure_state
 from domain.subjects import Subject
 
 
@@ -74,7 +74,7 @@ def record_view(
         epidemic_related=record.epidemic_related,
         data_items=show_items(item, record.data_items, level),
         disclosure=record.disclosure,
-        disclosure_state=record.disclosure.state(today),
+        disclosure_state=disclosure_state(record, today),
         status=record.status,
         level=level,
         objection=record.objection,

@@ -243,6 +243,7 @@ class _Generator:
             disclosure=disclosure_period(
                 rules=self._catalogue.disclosure_rules,
                 family=item.disclosure_rule,
+                clause=item.clause,
                 decision_date=decided,
                 severity=severity or Severity.GENERAL,
                 dishonest=item.category is Category.DISHONEST,

@@ -65,7 +65,7 @@ def _query(spec: RecordFilter) -> Document:
         statuses &= {RecordStatus.ACTIVE}
         day = spec.disclosed_on.isoformat()
         query["disclosure.start"] = {"$lte": day}
-        query["disclosure.end"] = {"$gt": day}
+        query["disclosure.end"] = {"$gte": day}  # the end day is on display
         query["hidden"] = {"$ne": True}
     if spec.disclosed_on is not None or spec.hide_opted_out:
         # `$ne` also matches records stored before the flags existed (no key at all).

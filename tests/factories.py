@@ -123,6 +123,7 @@ def record(
         disclosure=disclosure_period(
             rules=catalogue.disclosure_rules,
             family=item.disclosure_rule,
+            clause=item.clause,
             decision_date=decided,
             severity=severity,
             dishonest=dishonest,

@@ -15,8 +15,8 @@ from tests import factories
 
 TODAY = date(2020, 9, 1)
 DECIDED = date(2020, 6, 1)
-# Serious, decided 2020-06-01: disclosed for 36 months, display stops on 2023-06-01.
-LAST_DISPLAY_DAY = date(2023, 5, 31)
+# Serious, decided 2020-06-01: disclosed for 36 months, 2023-06-01 its last day on display.
+LAST_DISPLAY_DAY = date(2023, 6, 1)
 
 
 def serious(catalogue: Catalogue, subject: Subject, **changes: object) -> Record:
@@ -81,22 +81,28 @@ def displayed_until(record: Record, end: date) -> Record:
 
 def test_listing_on_a_record_shown_one_more_day_lasts_that_day(catalogue: Catalogue) -> None:
     firm = factories.firm()
-    record = displayed_until(serious(catalogue, firm), date(2020, 9, 3))
+    record = displayed_until(serious(catalogue, firm), date(2020, 9, 2))
 
     check(firm, [record], until=date(2020, 9, 2))
+    with pytest.raises(rules.UntilInvalid, match="2020-09-02 at the latest"):
+        check(firm, [record], until=date(2020, 9, 3))
 
 
 def test_listing_on_a_record_in_its_last_display_day_cannot_last(catalogue: Catalogue) -> None:
     firm = factories.firm()
-    record = displayed_until(serious(catalogue, firm), date(2020, 9, 2))
+    record = displayed_until(serious(catalogue, firm), TODAY)
 
+    with pytest.raises(rules.UntilInvalid, match="after today"):
+        check(firm, [record], until=TODAY)
     with pytest.raises(rules.UntilInvalid, match="2020-09-01 at the latest"):
         check(firm, [record], until=date(2020, 9, 2))
 
 
-def test_listing_on_a_record_whose_display_ended_today_is_refused(catalogue: Catalogue) -> None:
+def test_listing_on_a_record_whose_display_ended_yesterday_is_refused(
+    catalogue: Catalogue,
+) -> None:
     firm = factories.firm()
-    ended = displayed_until(serious(catalogue, firm), TODAY)
+    ended = displayed_until(serious(catalogue, firm), date(2020, 8, 31))
 
     with pytest.raises(rules.BasisInvalid, match="public display"):
         check(firm, [ended])
@@ -151,11 +157,11 @@ def test_until_on_the_last_display_day_is_accepted(catalogue: Catalogue) -> None
     check(firm, [record], until=LAST_DISPLAY_DAY)
 
 
-@pytest.mark.parametrize("until", [date(2023, 6, 1), date(2023, 6, 2)])
-def test_until_on_or_after_the_display_end_is_refused(catalogue: Catalogue, until: date) -> None:
+@pytest.mark.parametrize("until", [date(2023, 6, 2), date(2023, 6, 3)])
+def test_until_after_the_display_end_is_refused(catalogue: Catalogue, until: date) -> None:
     firm = factories.firm()
 
-    with pytest.raises(rules.UntilInvalid, match="2023-05-31"):
+    with pytest.raises(rules.UntilInvalid, match="2023-06-01"):
         check(firm, [serious(catalogue, firm)], until=until)
 
 

@@ -323,6 +323,7 @@ def test_generate_demo_disclosure_computed_by_the_catalogue_rules() -> None:
         expected = disclosure_period(
             rules=catalogue().disclosure_rules,
             family=item.disclosure_rule,
+            clause=item.clause,
             decision_date=record.decision_date,
             severity=record.severity or Severity.GENERAL,
             dishonest=item.category is Category.DISHONEST,

@@ -289,13 +289,14 @@ def test_dishonesty_repaired_revoked_or_withdrawn_does_not_block(
     assert run(blocked_by(BlockerKind.SERIOUS_DISHONESTY_ACTIVE), firm, [record]).eligible
 
 
-def test_dishonesty_blocks_on_its_last_display_day_only(catalogue: Catalogue) -> None:
+def test_dishonesty_blocks_through_its_last_display_day(catalogue: Catalogue) -> None:
     firm = factories.firm()
-    record = bad(catalogue, firm, Severity.GENERAL, decided=date(2019, 9, 2))  # ends 2020-09-02
+    record = bad(catalogue, firm, Severity.GENERAL, decided=date(2019, 9, 2))  # last shown 2020-09-02
     chosen = blocked_by(BlockerKind.DISHONESTY_ACTIVE)
 
     assert not run(chosen, firm, [record]).eligible
-    assert run(chosen, firm, [record], today=date(2020, 9, 2)).eligible
+    assert not run(chosen, firm, [record], today=date(2020, 9, 2)).eligible
+    assert run(chosen, firm, [record], today=date(2020, 9, 3)).eligible
 
 
 def test_dishonesty_blocker_narrowed_to_items_ignores_others(catalogue: Catalogue) -> None:

@@ -10,7 +10,7 @@ from domain.catalogue import Catalogue
 from domain.records import RecordStatus, publicly_visible, stands
 from tests import factories
 
-DECIDED = date(2020, 3, 1)  # a general penalty: shown from 2020-03-01 until 2021-03-01
+DECIDED = date(2020, 3, 1)  # a 一(二) act in the window: shown 2020-03-01 through 2023-03-01
 
 
 @pytest.mark.parametrize(
@@ -41,8 +41,8 @@ def test_stands_only_while_active_and_neither_withdrawn_nor_refused(
     [
         (date(2020, 2, 29), False),
         (DECIDED, True),
-        (date(2021, 2, 28), True),
-        (date(2021, 3, 1), False),
+        (date(2023, 3, 1), True),  # notice 二(八): a 一(二) act in the window, 3 years
+        (date(2023, 3, 2), False),
     ],
 )
 def test_standing_record_is_publicly_visible_only_within_its_period(

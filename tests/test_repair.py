@@ -142,31 +142,39 @@ def test_check_repairable_serious_day_before_earliest_date_is_too_early_naming_i
     catalogue: Catalogue,
 ) -> None:
     record = penalty(catalogue, date(2020, 3, 1), severity=Severity.SERIOUS)
-    assert record.disclosure.earliest_repair_date == date(2020, 9, 1)
-    with pytest.raises(TooEarly, match="2020-09-01"):
-        check_repairable(record, date(2020, 8, 31))
+    assert record.disclosure.earliest_repair_date == date(2020, 9, 2)
+    with pytest.raises(TooEarly, match="2020-09-02"):
+        check_repairable(record, date(2020, 9, 1))
 
 
 def test_check_repairable_serious_on_the_earliest_date_is_allowed(catalogue: Catalogue) -> None:
     record = penalty(catalogue, date(2020, 3, 1), severity=Severity.SERIOUS)
-    check_repairable(record, date(2020, 9, 1))
+    check_repairable(record, date(2020, 9, 2))
 
 
-def test_check_repairable_general_penalty_during_epidemic_has_no_minimum(
+def test_check_repairable_period_without_minimum_is_repairable_at_once(
     catalogue: Catalogue,
 ) -> None:
     record = penalty(catalogue, date(2020, 3, 1))
-    assert record.disclosure.earliest_repair_date is None
-    check_repairable(record, date(2020, 3, 1))
+    no_minimum = record.disclosure.model_copy(update={"earliest_repair_date": None})
+    check_repairable(record.model_copy(update={"disclosure": no_minimum}), date(2020, 3, 1))
+
+
+def test_check_repairable_epidemic_act_in_window_waits_the_serious_minimum(
+    catalogue: Catalogue,
+) -> None:
+    record = penalty(catalogue, date(2020, 3, 1), epidemic_related=False)  # notice 二(八)
+    with pytest.raises(TooEarly, match="2020-09-02"):
+        check_repairable(record, date(2020, 9, 1))
 
 
 def test_check_repairable_general_penalty_before_epidemic_waits_three_months(
     catalogue: Catalogue,
 ) -> None:
     record = penalty(catalogue, date(2020, 1, 10))
-    with pytest.raises(TooEarly, match="2020-04-10"):
-        check_repairable(record, date(2020, 4, 9))
-    check_repairable(record, date(2020, 4, 10))
+    with pytest.raises(TooEarly, match="2020-04-11"):
+        check_repairable(record, date(2020, 4, 10))
+    check_repairable(record, date(2020, 4, 11))
 
 
 @pytest.mark.parametrize(
@@ -175,7 +183,7 @@ def test_check_repairable_general_penalty_before_epidemic_waits_three_months(
         ("GOOD_4", RecordStatus.ACTIVE, date(2020, 9, 1)),  # not dishonesty
         ("DISHONEST_2", RecordStatus.REPAIRED, date(2020, 9, 1)),  # repaired already
         ("DISHONEST_2", RecordStatus.REVOKED, date(2020, 9, 1)),
-        ("DISHONEST_2", RecordStatus.ACTIVE, date(2021, 3, 1)),  # disclosure ended that day
+        ("DISHONEST_2", RecordStatus.ACTIVE, date(2023, 3, 2)),  # its last day was 2023-03-01
     ],
 )
 def test_check_repairable_outside_active_dishonesty_in_disclosure_is_not_repairable(
@@ -189,7 +197,7 @@ def test_check_repairable_outside_active_dishonesty_in_disclosure_is_not_repaira
 
 
 def test_check_repairable_on_the_last_day_of_disclosure_is_allowed(catalogue: Catalogue) -> None:
-    check_repairable(penalty(catalogue, date(2020, 3, 1)), date(2021, 2, 28))
+    check_repairable(penalty(catalogue, date(2020, 3, 1)), date(2023, 3, 1))
 
 
 def test_check_repairable_record_removed_from_display_is_not_repairable(

@@ -85,7 +85,7 @@ def test_judge_valid_penalty_builds_the_record_to_store() -> None:
     assert record.status is RecordStatus.ACTIVE
     assert record.data_items == PENALTY_ITEMS
     assert record.created_at == NOW
-    assert record.disclosure.end == date(2021, 3, 1)
+    assert record.disclosure.end == date(2023, 3, 1)  # notice 二(八): a 一(二) act in the window
 
 
 def test_judge_new_subject_takes_the_given_id() -> None:
@@ -555,6 +555,7 @@ def test_disclosure_period_of_tolerated_matter_is_not_the_serious_period() -> No
     period = disclosure_period(
         rules=CATALOGUE.disclosure_rules,
         family="dishonesty",
+        clause="三(十)",
         decision_date=date(2020, 3, 1),
         severity=Severity.GENERAL,
         dishonest=True,
@@ -563,7 +564,7 @@ def test_disclosure_period_of_tolerated_matter_is_not_the_serious_period() -> No
         tolerable=True,
     )
 
-    assert (period.earliest_repair_date, period.end) == (date(2020, 6, 1), date(2021, 3, 1))
+    assert (period.earliest_repair_date, period.end) == (date(2020, 6, 2), date(2021, 3, 1))
     assert "三(十)" in period.basis
 
 
@@ -571,6 +572,7 @@ def test_disclosure_period_of_tolerable_matter_after_the_window_is_ordinary() ->
     period = disclosure_period(
         rules=CATALOGUE.disclosure_rules,
         family="dishonesty",
+        clause="三(十)",
         decision_date=date(2021, 3, 1),
         severity=Severity.GENERAL,
         dishonest=True,
@@ -579,5 +581,5 @@ def test_disclosure_period_of_tolerable_matter_after_the_window_is_ordinary() ->
         tolerable=True,
     )
 
-    assert (period.earliest_repair_date, period.end) == (date(2021, 6, 1), date(2022, 3, 1))
+    assert (period.earliest_repair_date, period.end) == (date(2021, 6, 2), date(2022, 3, 1))
     assert "三(十)" not in period.basis
