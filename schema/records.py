@@ -33,11 +33,16 @@ if TYPE_CHECKING:
 class Disclosure:
     start: date
     earliest_repair_date: date | None = strawberry.field(
-        description="The minimum period's end: repair may be asked for from this day; "
-        "null when there is no minimum"
+        description="The first day repair may be asked for: the day after the minimum period's "
+        "last day (民法典 arts. 201–203); null when there is no minimum"
     )
-    end: date = strawberry.field(description="Display stops on this day by itself")
-    state: DisclosureState
+    end: date = strawberry.field(
+        description="The last day on display (民法典 arts. 201–203: the decision day is not "
+        "counted, a period ends at the end of its last day); not shown the day after"
+    )
+    state: DisclosureState = strawberry.field(
+        description="Whether the record is on public display today, and if not, why"
+    )
     rule: str
     basis: str
 
