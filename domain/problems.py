@@ -25,6 +25,8 @@ class ProblemCode(StrEnum):
     SUBJECT_MISMATCH = "SUBJECT_MISMATCH"
     CONFLICT = "CONFLICT"
     ALREADY_REVOKED = "ALREADY_REVOKED"
+    CONDUCT_OUTSIDE_EPIDEMIC = "CONDUCT_OUTSIDE_EPIDEMIC"  # notice 一(一): conduct in the window
+    CONDUCT_AFTER_DECISION = "CONDUCT_AFTER_DECISION"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from domain.calendar import DateWindow
 from domain.catalogue import Catalogue, CatalogueItem, Category
 from domain.catalogue_versions import CatalogueVersions
+from domain.conduct import conduct_problems
 from domain.data_items import check_data_items, has_control_characters
 from domain.disclosure import NoRuleInForce, Severity, disclosure_period, tolerated
 from domain.identifiers import InvalidIdentifier, SubjectKind, validate_identifier
@@ -110,6 +111,9 @@ def judge(
     catalogue, item = found
     values = check_data_items(item, submission.data_items, problems)
     problems += _item_problems(item, submission, unit, subject, values)
+    problems += conduct_problems(
+        item, values, decision_date=submission.decision_date, epidemic_window=epidemic_window
+    )
     severity = submission.severity if item.category is Category.DISHONEST else None
     try:
         period = disclosure_period(

@@ -225,6 +225,7 @@ class _Generator:
             severity=severity,
             epidemic_related=epidemic_related,
             commitment_type=commitment_type,
+            epidemic_window=self._window,
         )
         return Record(
             id=f"r-{rng.getrandbits(64):016x}",

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.calendar import add_months
+from domain.calendar import DateWindow, add_months
 from domain.catalogue import CatalogueItem, Category, DataFormat, DataItemSpec
 from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
@@ -76,6 +76,7 @@ class Case:
     severity: Severity | None
     epidemic_related: bool
     commitment_type: str
+    epidemic_window: DateWindow
 
 
 def record_values(case: Case, rng: random.Random, people: SubjectFactory) -> dict[str, str]:
@@ -265,6 +266,11 @@ class _Writer:
             return self._dates[key]
         decided, rng = self._case.decided, self._rng
         match key:
+            case "conduct_date":
+                # Notice 一(一): conduct during the epidemic, commended on or after it.
+                window = self._case.epidemic_window
+                last = min(decided, window.end)
+                day = last - timedelta(days=rng.randint(0, max(0, (last - window.start).days)))
             case "service_start_date":
                 day = decided - timedelta(days=rng.randint(50, 150))
             case "service_end_date":

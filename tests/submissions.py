@@ -61,6 +61,7 @@ COMMENDATION_ITEMS = {
     "awarding_department": "深圳市卫生健康委员会",
     "commendation_document_number": "深卫健〔2020〕45号",
     "award_date": "2020-04-01",
+    "conduct_date": "2020-02-10",
     "aid_destination": "湖北省武汉市",
 }
 LATE_REPORT_ITEMS = {
