@@ -136,6 +136,9 @@ class CatalogueItem(BaseModel):
     legal_basis: str = Field(min_length=1)
     epidemic_tolerable: bool = False
     opt_out_allowed: bool = False
+    # Notice 三(十): who reports the filing that cures a lapse of this item (the annual report
+    # filed with the registration authority), which ends its display: domain/filings.py.
+    cleared_by: tuple[SourceUnitType, ...] = ()
 
     @model_validator(mode="after")
     def _check_data_items(self) -> Self:

@@ -9,6 +9,7 @@
     │   └── NotInCatalogue    NOT_IN_CATALOGUE: a data item the catalogue item does not have
     ├── NotFound             NOT_FOUND: what a mutation names does not exist for this viewer
     ├── AlreadyRevoked       ALREADY_REVOKED: the record was revoked before
+    ├── NotClearable         NOT_CLEARABLE: a filing clears no such record (三(十), not ACTIVE)
     ├── NotApplicable        NOT_APPLICABLE: the request does not apply to this kind of subject
     ├── RepairNotApplicable  REPAIR_NOT_APPLICABLE: not an active dishonesty record in disclosure
     ├── RepairTooEarly       REPAIR_TOO_EARLY: before the earliest repair date (in the message)
@@ -78,6 +79,10 @@ class AlreadyRevoked(ApiError):
 
 class NotInCatalogue(InvalidArgument):
     code = "NOT_IN_CATALOGUE"
+
+
+class NotClearable(ApiError):
+    code = "NOT_CLEARABLE"
 
 
 class NotApplicable(ApiError):

@@ -15,6 +15,7 @@ from resolvers import blacklist as blacklist_resolvers
 from resolvers import cases as case_resolvers
 from resolvers import commitment_violations as violation_resolvers
 from resolvers import commitments as commitment_resolvers
+from resolvers import filings as filing_resolvers
 from resolvers import grants as grant_resolvers
 from resolvers import objections as objection_resolvers
 from resolvers import recording_preference as preference_resolvers
@@ -44,6 +45,7 @@ from schema.commitments import (
     ReportCommitmentViolationSuccess,
 )
 from schema.enums import ObjectionGrounds, ObjectionOutcome
+from schema.filings import RecordAnnualReportFiledResult, RecordAnnualReportFiledSuccess
 from schema.grants import (
     Grant,
     GrantAuthorizationInput,
@@ -337,6 +339,21 @@ class Mutation:
         return await mutation_result(
             submission_resolvers.revoke_record(info.context, record_id=str(id), reason=reason),
             lambda view: RevokeRecordSuccess(record=Record.of(view)),
+        )
+
+    @strawberry.mutation(
+        description="A registration authority reports that the firm filed its annual report: "
+        "the late-report record (经营异常名录) is cleared, its display ends; no repair needed "
+        "(notice 三(十))"
+    )
+    async def record_annual_report_filed(
+        self, info: Info[Context, None], id: strawberry.ID, filed_on: date
+    ) -> RecordAnnualReportFiledResult:
+        return await mutation_result(
+            filing_resolvers.record_annual_report_filed(
+                info.context, record_id=str(id), filed_on=filed_on
+            ),
+            lambda view: RecordAnnualReportFiledSuccess(record=Record.of(view)),
         )
 
     @strawberry.mutation(

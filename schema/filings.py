@@ -1,0 +1,20 @@
+"""Filing events that clear a lapse (notice 三(十))."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from schema.records import Record
+from schema.results import UserError
+
+
+@strawberry.type
+class RecordAnnualReportFiledSuccess:
+    record: Record
+
+
+RecordAnnualReportFiledResult = Annotated[
+    RecordAnnualReportFiledSuccess | UserError, strawberry.union("RecordAnnualReportFiledResult")
+]
