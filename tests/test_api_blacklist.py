@@ -153,12 +153,12 @@ async def test_listing_until_the_last_display_day_and_not_a_day_more(
     firm = factories.firm()
     serious = (await seed(db, catalogue, firm))["serious"].id
 
-    beyond = await list_on(api, token, firm, [serious], until="2023-06-01")
-    last_day = await list_on(api, token, firm, [serious], until="2023-05-31")
+    beyond = await list_on(api, token, firm, [serious], until="2023-06-02")
+    last_day = await list_on(api, token, firm, [serious], until="2023-06-01")
 
     assert (beyond["code"], beyond["field"]) == ("BAD_USER_INPUT", "until")
-    assert "2023-05-31" in beyond["message"]
-    assert last_day["entry"]["until"] == "2023-05-31"
+    assert "2023-06-01" in beyond["message"]
+    assert last_day["entry"]["until"] == "2023-06-01"
 
 
 async def test_listing_with_an_empty_reason_or_basis_is_bad_input(

@@ -75,7 +75,7 @@ async def test_record_shows_disclosure_period_and_catalogue_labels(
     assert node["category"] == Category.DISHONEST
     assert node["item"] == {"code": "DISHONEST_2", "clause": "一(二)2"}
     assert node["disclosure"]["start"] == "2020-03-01"
-    assert node["disclosure"]["earliestRepairDate"] == "2020-09-01"
+    assert node["disclosure"]["earliestRepairDate"] == "2020-09-02"
     assert node["disclosure"]["end"] == "2023-03-01"
     assert node["disclosure"]["state"] == "DISCLOSED"
     labels = {spec.key: spec.label_zh for spec in catalogue.by_code["DISHONEST_2"].data_items}

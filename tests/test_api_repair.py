@@ -76,7 +76,7 @@ async def seed(
     catalogue: Catalogue,
     subject: Subject,
     *,
-    decided: date = date(2020, 3, 1),
+    decided: date = date(2020, 1, 10),  # before the epidemic: repairable from 2020-04-11
     item_code: str = "DISHONEST_2",
     severity: Severity = Severity.GENERAL,
     epidemic_related: bool = False,
@@ -208,12 +208,15 @@ async def test_apply_for_repair_epidemic_cause_and_front_line_subject_are_fast_t
     assert app["fastTrackReasons"] == ["EPIDEMIC_CAUSE", "EPIDEMIC_SUPPORT_SUBJECT"]
 
 
-async def test_apply_for_repair_serious_penalty_on_its_earliest_date_is_accepted(
+async def test_apply_for_repair_serious_penalty_from_its_earliest_date_is_accepted(
     api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
 ) -> None:
     measures = [*GENERAL, "TRAINING", "CREDIT_REPORT"]
-    record = await seed(db, catalogue, factories.firm(), severity=Severity.SERIOUS)
-    assert record.disclosure.earliest_repair_date == date(2020, 9, 1)
+    record = await seed(
+        db, catalogue, factories.firm(), decided=date(2020, 2, 29), severity=Severity.SERIOUS
+    )
+    # 民法典 art. 202: the 6 months end on 08-29 (no 08-31 from a 29th); repair from 08-30.
+    assert record.disclosure.earliest_repair_date == date(2020, 8, 30)
 
     body = await graphql(
         api, APPLY, complete(record, measures), token=token("subject", subject=record.subject_id)
@@ -226,14 +229,14 @@ async def test_apply_for_repair_the_day_before_the_earliest_date_is_too_early_na
     api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
 ) -> None:
     record = await seed(
-        db, catalogue, factories.firm(), decided=date(2020, 3, 2), severity=Severity.SERIOUS
+        db, catalogue, factories.firm(), decided=date(2020, 3, 1), severity=Severity.SERIOUS
     )
 
     result = await apply(api, token, record)
 
     assert result["code"] == "REPAIR_TOO_EARLY"
     assert result["field"] == "record"
-    assert "2020-09-02" in result["message"]
+    assert "2020-09-02" in result["message"]  # the 6 months' last day is 2020-09-01, today
 
 
 async def test_apply_for_repair_of_a_good_record_is_not_applicable(

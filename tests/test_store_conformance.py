@@ -238,11 +238,12 @@ async def test_subject_datetime_with_offset_stored_comes_back_utc_same_instant(
 async def test_record_document_stored_has_iso_dates_order_key_and_no_none(
     db: Database, catalogue: Catalogue
 ) -> None:
-    # Decided during the epidemic, general: no minimum period, so no earliest_repair_date.
+    # A period without a minimum (notice 三(十一)) has no earliest_repair_date to store.
     record = factories.record(
         catalogue, FIRM_A, item_code="DISHONEST_2", decided=date(2020, 5, 10), record_id="r-x"
     )
-    assert record.disclosure.earliest_repair_date is None
+    no_minimum = record.disclosure.model_copy(update={"earliest_repair_date": None})
+    record = record.model_copy(update={"disclosure": no_minimum})
     await insert_new_records(db, records=[record])
 
     document = (await stored(db, RECORDS))["r-x"]
@@ -251,7 +252,7 @@ async def test_record_document_stored_has_iso_dates_order_key_and_no_none(
     assert document["decision_date"] == "2020-05-10"
     assert document["disclosure"] == {
         "start": "2020-05-10",
-        "end": "2021-05-10",
+        "end": "2023-05-10",
         "rule": record.disclosure.rule,
         "basis": record.disclosure.basis,
     }
@@ -937,13 +938,14 @@ async def seed_disclosure(db: Database, catalogue: Catalogue) -> list[Record]:
 
 
 def boundary_days(records: Sequence[Record]) -> list[date]:
-    """For every record: the day before its start, its start, the day before its end, its end."""
+    """For every record: the day before its start, its start, its end (its last day on
+    display) and the day after it."""
     one = timedelta(days=1)
     days = {
         day
         for r in records
-        for day in (r.disclosure.start - one, r.disclosure.start, r.disclosure.end - one)
-    } | {r.disclosure.end for r in records}
+        for day in (r.disclosure.start - one, r.disclosure.start, r.disclosure.end)
+    } | {r.disclosure.end + one for r in records}
     return sorted(days)
 
 
@@ -952,8 +954,8 @@ async def test_find_records_disclosed_on_boundary_days_equals_publicly_visible(
 ) -> None:
     records = await seed_disclosure(db, catalogue)
     active = next(r for r in records if r.id == "d-active")
-    # The boundaries really are exercised: in on the start day and the day before the end,
-    # out the day before the start and on the end day.
+    # The boundaries really are exercised: in on the start day and on the end day, out the
+    # day before the start and the day after the end.
     assert active.disclosure.start == date(2019, 8, 1)
     assert active.disclosure.end == date(2020, 8, 1)
     assert [publicly_visible(active, d) for d in boundary_days([active])] == [
@@ -983,8 +985,13 @@ async def test_find_records_disclosed_on_sample_days_returns_exact_ids(
     assert await on(date(2019, 8, 1)) == ["d-active"]
     assert await on(date(2020, 2, 1)) == ["g-active", "d-active"]
     assert await on(date(2020, 7, 31)) == ["d-late", "g-active", "d-active"]
-    assert await on(date(2020, 8, 1)) == ["d-next", "d-late", "g-active"]
-    assert await on(date(2023, 2, 1)) == []
+    # The end day is on display (d-active ends 2020-08-01), the day after is not.
+    assert await on(date(2020, 8, 1)) == ["d-next", "d-late", "g-active", "d-active"]
+    assert await on(date(2020, 8, 2)) == ["d-next", "d-late", "g-active"]
+    assert await on(date(2023, 2, 1)) == ["d-next", "d-late", "g-active"]
+    # Decided in the window, the 一(二) acts are shown for 3 years (notice 二(八)).
+    assert await on(date(2023, 2, 2)) == ["d-next", "d-late"]
+    assert await on(date(2023, 8, 2)) == []
 
 
 async def test_count_records_disclosed_on_boundary_days_agrees_with_find(
