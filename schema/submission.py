@@ -45,7 +45,11 @@ class RecordSubmissionInput:
     severity: Severity | None = strawberry.field(
         default=None, description="Required for dishonesty items, refused for others"
     )
-    epidemic_related: bool = False
+    epidemic_related: bool = strawberry.field(
+        default=False,
+        description="The epidemic caused the lapse (notice 三(十), 三(十一)); a 一(二) act decided "
+        "in the epidemic window takes the serious period (二(八)) whatever this says",
+    )
     data_items: list[DataItemInput] = strawberry.field(default_factory=list)
     correction: bool = strawberry.field(
         default=False,
