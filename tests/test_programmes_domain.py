@@ -291,7 +291,8 @@ def test_dishonesty_repaired_revoked_or_withdrawn_does_not_block(
 
 def test_dishonesty_blocks_through_its_last_display_day(catalogue: Catalogue) -> None:
     firm = factories.firm()
-    record = bad(catalogue, firm, Severity.GENERAL, decided=date(2019, 9, 2))  # last shown 2020-09-02
+    # Decided before the epidemic: 12 months, last shown on 2020-09-02.
+    record = bad(catalogue, firm, Severity.GENERAL, decided=date(2019, 9, 2))
     chosen = blocked_by(BlockerKind.DISHONESTY_ACTIVE)
 
     assert not run(chosen, firm, [record]).eligible
