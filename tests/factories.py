@@ -105,6 +105,9 @@ def record(
             if spec.required
         }
     )
+    if data_items is None and "conduct_date" in values:
+        # Notice 一(一): conduct in the epidemic window, on or before the commendation.
+        values["conduct_date"] = min(decided, EPIDEMIC.end).isoformat()
     dishonest = item.category is Category.DISHONEST
     return Record(
         id=record_id or f"r-{n}",
