@@ -341,6 +341,16 @@ def _status(record: Record) -> RecordStatus:
     return RecordStatus.EXCUSED if excused else RecordStatus.ACTIVE
 
 
+def test_generate_demo_good_behaviour_conduct_inside_window_before_the_award() -> None:
+    good = [r for r in records_of(SMALL) if r.category is Category.GOOD]
+
+    assert good
+    for record in good:
+        conduct = date.fromisoformat(record.data_items["conduct_date"])
+        assert conduct in WINDOW, record.id
+        assert conduct <= record.decision_date, record.id
+
+
 def test_generate_demo_has_excused_and_active_tolerable_records() -> None:
     statuses = {
         r.status for r in records_of(LARGE) if catalogue().by_code[r.item_code].epidemic_tolerable
