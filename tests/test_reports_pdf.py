@@ -83,7 +83,7 @@ def test_report_text_has_every_section_title_in_chinese(catalogue: Catalogue) ->
     for title in (*SECTIONS, "公共信用报告", "44030020200901000001", "深圳市公共信用中心"):
         assert title in text
     assert "拒不执行隔离措施" in text
-    assert "2020-06-01 至 2021-06-01" in text
+    assert "2020-06-01 至 2023-06-01" in text  # the last day on display (民法典 art. 202)
 
 
 def test_report_at_public_level_shows_only_masked_values(catalogue: Catalogue) -> None:

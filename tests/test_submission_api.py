@@ -108,7 +108,7 @@ async def test_submit_records_new_penalty_is_stored_with_its_new_subject(
     assert shown == {
         "id": item["recordId"],
         "status": "ACTIVE",
-        "disclosure": {"end": "2021-03-01"},
+        "disclosure": {"end": "2023-03-01"},  # notice 二(八): a 一(二) act in the window
     }
 
 
