@@ -27,10 +27,11 @@ class ShownValue:
 
 
 def show(spec: DataItemSpec, raw: str | None, level: PublicAttribute) -> ShownValue:
-    if raw is None or level.allows(spec.public_attribute):
+    mask = spec.mask_for(level)
+    if raw is None or mask is None:
         value, masked = raw, False
     else:
-        value, masked = apply_mask(raw, spec.mask), True
+        value, masked = apply_mask(raw, mask), True
     return ShownValue(spec.key, spec.label_zh, spec.label_en, value, masked, spec.public_attribute)
 
 

@@ -9,7 +9,9 @@ from auth.viewer import Scope
 from domain.catalogue import CatalogueItem, Category, PublicAttribute
 from domain.identifiers import SubjectKind
 from domain.records import Record, sees_opted_out, sees_whole_file
+from domain.subjects import Subject, met
 from resolvers.context import Context
+from store.records import RecordFilter
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,27 @@ async def access_for(ctx: Context, subject_id: str, category: Category) -> Acces
     if grant is None:
         return Access(base)
     return Access(ctx.viewer.level_for(subject_id, granted=True), grant.id)
+
+
+def meets_persons_only_on_display(ctx: Context) -> bool:
+    """Whether lists across subjects show this viewer persons only through disclosed records."""
+    return not ctx.viewer.base_level.allows(PublicAttribute.AUTHORIZED)
+
+
+async def meets(ctx: Context, subject: Subject) -> bool:
+    """Whether the viewer may be shown `subject` at all (domain.subjects.met).
+
+    The same answer for a person with nothing on display as for no person, so a lookup by id
+    is no oracle; the display check is one batched count per request (DataLoader).
+    """
+    if met(subject.kind, PublicAttribute.PUBLIC, on_display=False):
+        return True
+    access = await access_for(ctx, subject.id, Category.BASIC)
+    if met(subject.kind, access.level, on_display=False):
+        return True
+    key = (subject.id, RecordFilter(disclosed_on=ctx.today))
+    shown = await ctx.loaders.subject_record_counts.load(key)
+    return met(subject.kind, access.level, on_display=shown > 0)
 
 
 def disclosed_on(ctx: Context, subject_id: str | None) -> date | None:
