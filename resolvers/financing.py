@@ -15,7 +15,6 @@ from domain.catalogue import Category
 from domain.eligibility import Evaluation
 from domain.grading import Grade, grade
 from domain.grants import AuthorizationGrant
-from domain.records import publicly_visible
 from resolvers import errors
 from resolvers.access import hides_opted_out
 from resolvers.commitments import CommitmentView, subject_commitments
@@ -82,7 +81,7 @@ async def financing_profile(ctx: Context, *, subject_id: str) -> FinancingProfil
     # A grant widens the data items shown, not the records: a bank sees those on public
     # display, as `records` shows them to it (never one removed on an objection or refused by
     # the person, art. 39), and the subject's commitments as `Subject.commitments` does.
-    shown = [r for r in file.records if publicly_visible(r, ctx.today)]
+    shown = [r for r in file.records if ctx.gate.shows_record(r)]
     return FinancingProfileView(
         subject=await subject_view(ctx, file.subject),
         grant=grant,
