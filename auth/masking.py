@@ -9,7 +9,8 @@ One module decides (DESIGN.md §5), for one viewer on one day:
   that subject), when view objects are built, so no field resolver sees a raw value it should
   not return;
 - which values the audit trail must record as revealed (`revealed_keys`, art. 45);
-- whether the token holds a scope an operation needs (`Gate.refusal`).
+- whether the token holds what an operation needs (`Gate.holds`, `own_subject`,
+  `source_unit`); resolvers/access.py turns a refusal into FORBIDDEN.
 
 Resolvers, reports and exports ask this module; none decides visibility or masking itself.
 """
@@ -20,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from auth.viewer import Viewer
+from auth.viewer import Scope, Viewer
 from domain.catalogue import CatalogueItem, DataItemSpec, PublicAttribute
 from domain.identifiers import SubjectKind
 from domain.masking import apply_mask
@@ -96,8 +97,14 @@ class Gate:
         """Whether lists across subjects meet persons only through records on display."""
         return not met(SubjectKind.NATURAL_PERSON, self.viewer.base_level, on_display=False)
 
-    def refusal(self, scope: str, needed_for: str) -> str | None:
-        """Why the viewer may not do what needs `scope`, or None when the token holds it."""
-        if self.viewer.has(scope):
-            return None
-        return f"{needed_for} needs scope {scope}"
+    def holds(self, scope: str) -> bool:
+        """Whether the token holds a scope an operation needs (DESIGN.md §5)."""
+        return self.viewer.has(scope)
+
+    def own_subject(self, scope: str) -> str | None:
+        """The subject whose own token this is, if it holds `scope`."""
+        return self.viewer.subject_id if self.viewer.has(scope) else None
+
+    def source_unit(self) -> str | None:
+        """The source unit whose token this is, if it may submit records."""
+        return self.viewer.unit if self.viewer.has(Scope.RECORDS_SUBMIT) else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from auth.viewer import Scope
 from domain.catalogue import CatalogueItem, Category, PublicAttribute
@@ -12,6 +12,7 @@ from domain.identifiers import SubjectKind
 from domain.records import Record
 from domain.subjects import Subject
 from resolvers.context import Context
+from resolvers.errors import Forbidden
 from store.records import RecordFilter
 
 
@@ -21,6 +22,35 @@ class Access:
 
     level: PublicAttribute
     grant_id: str | None = None
+
+
+def require(ctx: Context, scope: str, refusal: str) -> None:
+    """FORBIDDEN with `refusal` unless the gate finds the token holds `scope`."""
+    if not ctx.gate.holds(scope):
+        raise Forbidden(refusal)
+
+
+def own_subject(ctx: Context, scope: str, refusal: str) -> str:
+    """The subject of this own token holding `scope`; FORBIDDEN with `refusal` otherwise."""
+    subject_id = ctx.gate.own_subject(scope)
+    if subject_id is None:
+        raise Forbidden(refusal)
+    return subject_id
+
+
+def source_unit(ctx: Context) -> str:
+    """The code of the source unit whose token this is; FORBIDDEN otherwise."""
+    code = ctx.gate.source_unit()
+    if code is None:
+        raise Forbidden(
+            f"this needs a source unit's token with scope {Scope.RECORDS_SUBMIT} and a unit claim"
+        )
+    return code
+
+
+def refuse(refusal: str, *, field: str | None = None) -> NoReturn:
+    """FORBIDDEN: the token holds none of the roles an operation is for (named in `refusal`)."""
+    raise Forbidden(refusal, field=field)
 
 
 def uses_grants(ctx: Context) -> bool:

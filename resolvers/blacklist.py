@@ -12,8 +12,9 @@ from domain import blacklist as rules
 from domain.blacklist import BlacklistEntry
 from domain.records import Record, sees_whole_file
 from resolvers import errors
+from resolvers.access import require
 from resolvers.context import Context, forget
-from resolvers.errors import Forbidden, ForbiddenFilter, InvalidArgument, NotFound
+from resolvers.errors import ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, keyset_page
 from store import blacklist as blacklist_store
 from store.blacklist import EntryFilter
@@ -23,8 +24,8 @@ MAX_BASIS = 20
 
 
 def _centre(ctx: Context) -> str:
-    if not ctx.viewer.has(Scope.BLACKLIST_WRITE):
-        raise Forbidden(f"the blacklist is kept by the credit centre ({Scope.BLACKLIST_WRITE})")
+    refusal = f"the blacklist is kept by the credit centre ({Scope.BLACKLIST_WRITE})"
+    require(ctx, Scope.BLACKLIST_WRITE, refusal)
     return ctx.viewer.sub or "credit-centre"
 
 

@@ -16,11 +16,10 @@ from domain.eligibility import Evaluation
 from domain.grading import Grade, grade
 from domain.grants import AuthorizationGrant
 from resolvers import errors
-from resolvers.access import hides_opted_out
+from resolvers.access import hides_opted_out, refuse, require
 from resolvers.commitments import CommitmentView, subject_commitments
 from resolvers.context import Context
 from resolvers.eligibility import incentive_rules, judge, programme, read_files
-from resolvers.errors import Forbidden
 from resolvers.records import view_of as record_view
 from resolvers.repair_history import RepairEntry, repaired_records
 from resolvers.subjects import view_of as subject_view
@@ -65,8 +64,10 @@ async def _grant(ctx: Context, subject_id: str) -> AuthorizationGrant:
 
 async def financing_profile(ctx: Context, *, subject_id: str) -> FinancingProfileView:
     viewer = ctx.viewer
-    if not viewer.has(Scope.FINANCING_READ) or viewer.org is None:
-        raise Forbidden(f"financing profiles need scope {Scope.FINANCING_READ} and an org claim")
+    refusal = f"financing profiles need scope {Scope.FINANCING_READ} and an org claim"
+    require(ctx, Scope.FINANCING_READ, refusal)
+    if viewer.org is None:
+        refuse(refusal)
     grant = await _grant(ctx, subject_id)
     # The whole file, repaired records included, less the person's refusals (art. 39) the
     # viewer may not see: they count for nothing anyway (domain.records.stands).
