@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from auth.viewer import Scope
 from domain import blacklist as rules
 from domain.blacklist import BlacklistEntry
-from domain.records import Record, sees_whole_file
+from domain.records import Record
 from resolvers import errors
 from resolvers.access import require
 from resolvers.context import Context, forget
@@ -130,10 +130,7 @@ def _not_in_force(entry: BlacklistEntry) -> errors.NotInForce:
 
 def _sees_all(ctx: Context, subject_id: str | None) -> bool:
     """Entries no longer in force are for whole-file viewers: the subject, government, centre."""
-    if subject_id is None:
-        return sees_whole_file(ctx.viewer.base_level, own=False)
-    level = ctx.viewer.level_for(subject_id)
-    return sees_whole_file(level, own=ctx.viewer.owns(subject_id))
+    return ctx.gate.record_scope(subject_id).on_display is None
 
 
 async def blacklist(

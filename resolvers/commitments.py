@@ -21,7 +21,6 @@ from domain.commitments import (
     CommitmentStatus,
 )
 from domain.identifiers import SubjectKind
-from domain.records import sees_whole_file
 from domain.source_units import SourceUnit
 from resolvers import errors
 from resolvers.access import access_for, refuse, source_unit
@@ -179,7 +178,7 @@ async def subject_commitments(
     if kind is SubjectKind.NATURAL_PERSON and not access.level.allows(PublicAttribute.AUTHORIZED):
         return []
     found = await ctx.loaders.commitments.load(subject_id)
-    if not sees_whole_file(access.level, own=ctx.viewer.owns(subject_id)):
+    if ctx.gate.record_scope(subject_id).on_display is not None:
         found = [c for c in found if c.displayed(ctx.today)]
     return [await view_of(ctx, c) for c in found]
 
