@@ -38,6 +38,8 @@ from domain.deidentification import (
 )
 from domain.identifiers import SubjectKind
 from domain.masking import apply_mask
+from store.catalogue import insert_catalogue_if_missing, list_catalogues
+from store.database import Database
 from tests import factories
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parents[1] / "store" / "default_catalogue.toml"
@@ -321,3 +323,11 @@ def test_identity_parts_of_default_person_items() -> None:
         "mobile": IdentityPart.MOBILE,
         "birth_date": IdentityPart.BIRTH_DATE,
     }
+
+
+async def test_list_catalogues_refuses_a_stored_version_that_identifies(db: Database) -> None:
+    identifying = with_masks(identifier={"mask": KEEP_6_4}, birth_date={"masks": {}})
+    await insert_catalogue_if_missing(db, catalogue=identifying)
+
+    with pytest.raises(CatalogueError, match=r"^catalogue 2020\.1 would identify natural persons"):
+        await list_catalogues(db)
