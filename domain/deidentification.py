@@ -37,7 +37,7 @@ from domain.identifiers import SubjectKind
 # A guess at a person's number must be right less than once in 500 with what the viewer can
 # link to it: "a few hundred" is the floor issue 8 names, and 500 leaves room for what the
 # estimate cannot see (a known employer or school narrows a person further). It keeps what a
-# portal may show (ID 6+4 alone: ~3,300 numbers; district, birth month and surname: ~300,000)
+# portal may show (ID 6+4 alone: ~3,300 numbers; the district and the surname: ~365,000)
 # and refuses what rebuilds a number (ID 6+4 with the birth month: ~3; a birth date with the
 # district and the surname: ~10).
 MIN_CANDIDATES = 500
@@ -53,7 +53,7 @@ REGIONS_LEFT = (3200, 400, 95, 30, 9, 3, 1)
 # A century of living residents' birthdays: the estimate needs a span, not today's date.
 BIRTH_SPAN = (date(1920, 1, 1), date(2019, 12, 31))
 # Where the eight YYYYMMDD digits stand in an ISO date "YYYY-MM-DD".
-ISO_DIGITS = {0: 0, 1: 1, 2: 2, 3: 3, 5: 4, 6: 5, 8: 6, 9: 7}
+_ISO_DIGITS = {0: 0, 1: 1, 2: 2, 3: 3, 5: 4, 6: 5, 8: 6, 9: 7}
 _ISO_LENGTH = 10
 # Linking what does not fit into the number: the median person's surname is shared by about
 # 1 in 100 (the 100 commonest cover ~85%); a full name by about 1 in 100,000.
@@ -105,7 +105,7 @@ class Knowledge:
                 self.id_digits |= kept_positions(mask, ID_LENGTH)
             case IdentityPart.BIRTH_DATE:
                 kept = kept_positions(mask, _ISO_LENGTH)
-                self.birth_digits |= {ISO_DIGITS[p] for p in kept if p in ISO_DIGITS}
+                self.birth_digits |= {_ISO_DIGITS[p] for p in kept if p in _ISO_DIGITS}
             case IdentityPart.REGION:
                 # Any shown part of an address is taken to name its division: the ADDRESS mask
                 # keeps exactly that, and a raw or cut address keeps at least as much.
