@@ -73,11 +73,12 @@ class Gate:
     viewer: Viewer
     today: date
 
-    def level(self, subject_id: str | None, *, granted: bool = False) -> PublicAttribute:
-        """The viewer's level for a subject; None means a list across subjects (base level)."""
+    def level(self, subject_id: str | None) -> PublicAttribute:
+        """The viewer's level for a subject before grants (a grant widens data items, never
+        records); None means a list across subjects (the base level)."""
         if subject_id is None:
             return self.viewer.base_level
-        return self.viewer.level_for(subject_id, granted=granted)
+        return self.viewer.level_for(subject_id)
 
     def owns(self, subject_id: str | None) -> bool:
         return subject_id is not None and self.viewer.owns(subject_id)

@@ -81,7 +81,7 @@ async def meets(ctx: Context, subject: Subject) -> bool:
     is no oracle; the display check is one batched count per request (DataLoader).
     """
     if ctx.gate.meets(subject.kind, PublicAttribute.PUBLIC, on_display=False):
-        return True
+        return True  # met by anyone (an organisation): no grant or record to look up
     access = await access_for(ctx, subject.id, Category.BASIC)
     if ctx.gate.meets(subject.kind, access.level, on_display=False):
         return True
