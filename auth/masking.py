@@ -1,17 +1,32 @@
-"""The one masking policy: each value leaves the API raw, masked or withheld.
+"""The access gate: for each value leaving the API, raw, masked or not at all, and the reveal.
 
-Decided per data item by the catalogue's public attribute and the viewer's level for that
-subject (DESIGN.md §5). Values are masked when view objects are built, so no field resolver
-ever sees a raw value it should not return.
+One module decides (DESIGN.md §5), for one viewer on one day:
+
+- which records of a subject are shown (`Gate.record_scope`, the domain rule
+  `domain.records.RecordScope`, from which the store's filter is also built);
+- whether a subject is met at all (`Gate.meets`, the rule `domain.subjects.met`);
+- how each data item is shown (`show_items`: the catalogue's mask for the viewer's level for
+  that subject), when view objects are built, so no field resolver sees a raw value it should
+  not return;
+- which values the audit trail must record as revealed (`revealed_keys`, art. 45);
+- whether the token holds what an operation needs (`Gate.holds`, `own_subject`,
+  `source_unit`); resolvers/access.py turns a refusal into FORBIDDEN.
+
+Resolvers, reports and exports ask this module; none decides visibility or masking itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
+from auth.viewer import Scope, Viewer
 from domain.catalogue import CatalogueItem, DataItemSpec, PublicAttribute
+from domain.identifiers import SubjectKind
 from domain.masking import apply_mask
+from domain.records import Record, RecordScope, record_scope
+from domain.subjects import met
 
 
 @dataclass(frozen=True)
@@ -27,10 +42,11 @@ class ShownValue:
 
 
 def show(spec: DataItemSpec, raw: str | None, level: PublicAttribute) -> ShownValue:
-    if raw is None or level.allows(spec.public_attribute):
+    mask = spec.mask_for(level)
+    if raw is None or mask is None:
         value, masked = raw, False
     else:
-        value, masked = apply_mask(raw, spec.mask), True
+        value, masked = apply_mask(raw, mask), True
     return ShownValue(spec.key, spec.label_zh, spec.label_en, value, masked, spec.public_attribute)
 
 
@@ -48,3 +64,48 @@ def revealed_keys(shown: list[ShownValue]) -> list[str]:
         for v in shown
         if not v.masked and v.value is not None and v.attribute is not PublicAttribute.PUBLIC
     ]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The access decisions for one viewer on one day."""
+
+    viewer: Viewer
+    today: date
+
+    def level(self, subject_id: str | None) -> PublicAttribute:
+        """The viewer's level for a subject before grants (a grant widens data items, never
+        records); None means a list across subjects (the base level)."""
+        if subject_id is None:
+            return self.viewer.base_level
+        return self.viewer.level_for(subject_id)
+
+    def owns(self, subject_id: str | None) -> bool:
+        return subject_id is not None and self.viewer.owns(subject_id)
+
+    def record_scope(self, subject_id: str | None) -> RecordScope:
+        """Which records of `subject_id` (None: of any subject) the viewer is shown today."""
+        return record_scope(self.level(subject_id), own=self.owns(subject_id), today=self.today)
+
+    def shows_record(self, record: Record) -> bool:
+        return self.record_scope(record.subject_id).admits(record)
+
+    def meets(self, kind: SubjectKind, level: PublicAttribute, *, on_display: bool) -> bool:
+        """Whether a subject is shown at all (a person below AUTHORIZED: only when on display)."""
+        return met(kind, level, on_display=on_display)
+
+    def persons_only_on_display(self) -> bool:
+        """Whether lists across subjects meet persons only through records on display."""
+        return not met(SubjectKind.NATURAL_PERSON, self.viewer.base_level, on_display=False)
+
+    def holds(self, scope: str) -> bool:
+        """Whether the token holds a scope an operation needs (DESIGN.md §5)."""
+        return self.viewer.has(scope)
+
+    def own_subject(self, scope: str) -> str | None:
+        """The subject whose own token this is, if it holds `scope`."""
+        return self.viewer.subject_id if self.viewer.has(scope) else None
+
+    def source_unit(self) -> str | None:
+        """The source unit whose token this is, if it may submit records."""
+        return self.viewer.unit if self.viewer.has(Scope.RECORDS_SUBMIT) else None

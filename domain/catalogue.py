@@ -67,6 +67,21 @@ class Mask(BaseModel):
         return self
 
 
+class IdentityPart(StrEnum):
+    """What a data item tells of who a natural person is, for the de-identification check.
+
+    Shenzhen regulation art. 38, PIPL art. 73: what one viewer is shown of a person, taken
+    together, must not identify them (`domain.deidentification`).
+    """
+
+    RESIDENT_ID = "RESIDENT_ID"  # 公民身份号码 (GB 11643-1999)
+    BIRTH_DATE = "BIRTH_DATE"
+    REGION = "REGION"  # an address: its division is the region code's best guess
+    GENDER = "GENDER"
+    MOBILE = "MOBILE"
+    NAME = "NAME"
+
+
 class DataFormat(StrEnum):
     TEXT = "text"
     DATE = "date"
@@ -108,8 +123,12 @@ class DataItemSpec(BaseModel):
     required: bool = False
     max_length: int = Field(default=200, ge=1, le=10_000)
     public_attribute: PublicAttribute
+    # What every level below the attribute sees, unless `masks` names that level.
     mask: Mask = Mask(kind=MaskKind.HIDDEN)
+    # A mask per access level (e.g. hidden for PUBLIC, KEEP(3,4) for AUTHORIZED).
+    masks: dict[PublicAttribute, Mask] = Field(default_factory=dict)
     personal: bool = False
+    identity: IdentityPart | None = None
     enum_values: tuple[str, ...] = ()
 
     @model_validator(mode="after")
@@ -117,6 +136,22 @@ class DataItemSpec(BaseModel):
         if (self.format is DataFormat.ENUM) != bool(self.enum_values):
             raise ValueError("enum_values are required for the enum format and only for it")
         return self
+
+    @model_validator(mode="after")
+    def _masks_only_below_the_attribute(self) -> Self:
+        raw = sorted(level.value for level in self.masks if level.allows(self.public_attribute))
+        if raw:
+            raise ValueError(
+                f"masks name levels that see the raw value ({', '.join(raw)}); a mask applies "
+                f"only below the public attribute {self.public_attribute.value}"
+            )
+        return self
+
+    def mask_for(self, level: PublicAttribute) -> Mask | None:
+        """The mask a viewer at `level` sees this item through; None when they see it raw."""
+        if level.allows(self.public_attribute):
+            return None
+        return self.masks.get(level, self.mask)
 
 
 class CatalogueItem(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -173,6 +174,33 @@ def sees_opted_out(level: PublicAttribute, *, own: bool) -> bool:
     keeps them (restricted) to show them again should the person withdraw the refusal.
     """
     return own or level.allows(PublicAttribute.RESTRICTED)
+
+
+@dataclass(frozen=True)
+class RecordScope:
+    """Which records of a subject a viewer is shown: the one visibility rule (DESIGN.md §5).
+
+    `on_display` is the day records must be on public display (`publicly_visible`), None for
+    a whole-file viewer; `with_opted_out` admits records the person refused (art. 39). The
+    store's filter (store.records.RecordFilter) is built from these two fields, and a table
+    test on the real store (tests/test_gate.py) checks it against `admits`.
+    """
+
+    on_display: date | None
+    with_opted_out: bool
+
+    def admits(self, record: Record) -> bool:
+        if self.on_display is not None and not publicly_visible(record, self.on_display):
+            return False
+        return self.with_opted_out or not record.opted_out
+
+
+def record_scope(level: PublicAttribute, *, own: bool, today: date) -> RecordScope:
+    """The records a viewer at `level` (the subject's own token if `own`) is shown today."""
+    return RecordScope(
+        on_display=None if sees_whole_file(level, own=own) else today,
+        with_opted_out=sees_opted_out(level, own=own),
+    )
 
 
 def next_version(

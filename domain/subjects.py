@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.catalogue import PublicAttribute
 from domain.identifiers import SubjectKind
 
 
@@ -23,3 +24,17 @@ class Subject(BaseModel):
     # volunteering and donations about them.
     opted_out: bool = False
     created_at: datetime
+
+
+def met(kind: SubjectKind, level: PublicAttribute, *, on_display: bool) -> bool:
+    """Whether a viewer at `level` for a subject may be shown the subject at all.
+
+    Invariant: a viewer below AUTHORIZED meets a natural person only through a record on
+    public display (`on_display`). 信用中国 has no person search, and listing persons with
+    nothing disclosed publishes personal information for no purpose (PIPL arts. 6, 73;
+    Shenzhen regulation art. 38). Organisations are public subjects; the person itself, a
+    holder of its grant and whole-file viewers meet anyone.
+    """
+    if kind is not SubjectKind.NATURAL_PERSON:
+        return True
+    return on_display or level.allows(PublicAttribute.AUTHORIZED)

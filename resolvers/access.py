@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, NoReturn
 
 from auth.viewer import Scope
 from domain.catalogue import CatalogueItem, Category, PublicAttribute
 from domain.identifiers import SubjectKind
-from domain.records import Record, sees_opted_out, sees_whole_file
+from domain.records import Record
+from domain.subjects import Subject
 from resolvers.context import Context
+from resolvers.errors import Forbidden
+from store.records import RecordFilter
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,35 @@ class Access:
 
     level: PublicAttribute
     grant_id: str | None = None
+
+
+def require(ctx: Context, scope: str, refusal: str) -> None:
+    """FORBIDDEN with `refusal` unless the gate finds the token holds `scope`."""
+    if not ctx.gate.holds(scope):
+        raise Forbidden(refusal)
+
+
+def own_subject(ctx: Context, scope: str, refusal: str) -> str:
+    """The subject of this own token holding `scope`; FORBIDDEN with `refusal` otherwise."""
+    subject_id = ctx.gate.own_subject(scope)
+    if subject_id is None:
+        raise Forbidden(refusal)
+    return subject_id
+
+
+def source_unit(ctx: Context) -> str:
+    """The code of the source unit whose token this is; FORBIDDEN otherwise."""
+    code = ctx.gate.source_unit()
+    if code is None:
+        raise Forbidden(
+            f"this needs a source unit's token with scope {Scope.RECORDS_SUBMIT} and a unit claim"
+        )
+    return code
+
+
+def refuse(refusal: str, *, field: str | None = None) -> NoReturn:
+    """FORBIDDEN: the token holds none of the roles an operation is for (named in `refusal`)."""
+    raise Forbidden(refusal, field=field)
 
 
 def uses_grants(ctx: Context) -> bool:
@@ -36,32 +69,55 @@ async def access_for(ctx: Context, subject_id: str, category: Category) -> Acces
     return Access(ctx.viewer.level_for(subject_id, granted=True), grant.id)
 
 
+def meets_persons_only_on_display(ctx: Context) -> bool:
+    """Whether lists across subjects show this viewer persons only through disclosed records."""
+    return ctx.gate.persons_only_on_display()
+
+
+async def meets(ctx: Context, subject: Subject) -> bool:
+    """Whether the viewer may be shown `subject` at all (domain.subjects.met, by the gate).
+
+    The same answer for a person with nothing on display as for no person, so a lookup by id
+    is no oracle; the display check is one batched count per request (DataLoader).
+    """
+    if ctx.gate.meets(subject.kind, PublicAttribute.PUBLIC, on_display=False):
+        return True  # met by anyone (an organisation): no grant or record to look up
+    access = await access_for(ctx, subject.id, Category.BASIC)
+    if ctx.gate.meets(subject.kind, access.level, on_display=False):
+        return True
+    key = (subject.id, RecordFilter.of_scope(ctx.gate.record_scope(None)))
+    shown = await ctx.loaders.subject_record_counts.load(key)
+    return ctx.gate.meets(subject.kind, access.level, on_display=shown > 0)
+
+
+def record_filter(ctx: Context, subject_id: str | None, **narrower: Any) -> RecordFilter:
+    """The store filter for the records of `subject_id` (None: any) the gate shows the viewer."""
+    return RecordFilter.of_scope(
+        ctx.gate.record_scope(subject_id), subject_id=subject_id, **narrower
+    )
+
+
 def disclosed_on(ctx: Context, subject_id: str | None) -> date | None:
-    """The day records must be in disclosure on, or None when the viewer sees the whole file.
+    """The day records must be on public display, or None when the viewer sees the whole file.
 
     `subject_id` None means a list across subjects, judged by the viewer's base level.
     """
-    if subject_id is None:
-        level, own = ctx.viewer.base_level, False
-    else:
-        level, own = ctx.viewer.level_for(subject_id), ctx.viewer.owns(subject_id)
-    return None if sees_whole_file(level, own=own) else ctx.today
+    return ctx.gate.record_scope(subject_id).on_display
 
 
 def hides_opted_out(ctx: Context, subject_id: str | None) -> bool:
     """Whether records the person refused (art. 39) must be left out for this viewer."""
-    if subject_id is None:
-        return not sees_opted_out(ctx.viewer.base_level, own=False)
-    return not sees_opted_out(ctx.viewer.level_for(subject_id), own=ctx.viewer.owns(subject_id))
+    return not ctx.gate.record_scope(subject_id).with_opted_out
 
 
 def withheld(ctx: Context, record: Record) -> bool:
     """Whether a list of records off public display (a repair history) leaves this one out for
     the viewer, as the API would: one removed from display on an objection is for whole-file
     viewers only, one the person refused (art. 39) for the person and the centre only."""
-    if record.hidden and disclosed_on(ctx, record.subject_id) is not None:
+    scope = ctx.gate.record_scope(record.subject_id)
+    if record.hidden and scope.on_display is not None:
         return True
-    return record.opted_out and hides_opted_out(ctx, record.subject_id)
+    return record.opted_out and not scope.with_opted_out
 
 
 def basic_item(ctx: Context, kind: SubjectKind) -> CatalogueItem:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from auth.viewer import Scope
 from domain.audit import AuditEvent
+from resolvers.access import refuse
 from resolvers.context import Context
-from resolvers.errors import Forbidden
 from resolvers.pagination import Page, keyset_page
 from store import audit as audit_store
 from store.database import Database
@@ -25,12 +25,12 @@ async def audit_events(
     viewer = ctx.viewer
     if not viewer.has(Scope.AUDIT_READ):
         if viewer.subject_id is None or not viewer.has(Scope.SUBJECT_SELF):
-            raise Forbidden(
+            refuse(
                 f"audit events need scope {Scope.AUDIT_READ}, or a subject's own token "
                 f"({Scope.SUBJECT_SELF}) for its own file"
             )
         if subject_id not in (None, viewer.subject_id):
-            raise Forbidden("a subject may read only the audit trail of its own file")
+            refuse("a subject may read only the audit trail of its own file")
         subject_id = viewer.subject_id
     return await keyset_page(
         CURSOR_TAG,

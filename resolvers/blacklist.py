@@ -10,10 +10,11 @@ from pydantic import ValidationError
 from auth.viewer import Scope
 from domain import blacklist as rules
 from domain.blacklist import BlacklistEntry
-from domain.records import Record, sees_whole_file
+from domain.records import Record
 from resolvers import errors
+from resolvers.access import require
 from resolvers.context import Context, forget
-from resolvers.errors import Forbidden, ForbiddenFilter, InvalidArgument, NotFound
+from resolvers.errors import ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, keyset_page
 from store import blacklist as blacklist_store
 from store.blacklist import EntryFilter
@@ -23,8 +24,8 @@ MAX_BASIS = 20
 
 
 def _centre(ctx: Context) -> str:
-    if not ctx.viewer.has(Scope.BLACKLIST_WRITE):
-        raise Forbidden(f"the blacklist is kept by the credit centre ({Scope.BLACKLIST_WRITE})")
+    refusal = f"the blacklist is kept by the credit centre ({Scope.BLACKLIST_WRITE})"
+    require(ctx, Scope.BLACKLIST_WRITE, refusal)
     return ctx.viewer.sub or "credit-centre"
 
 
@@ -129,10 +130,7 @@ def _not_in_force(entry: BlacklistEntry) -> errors.NotInForce:
 
 def _sees_all(ctx: Context, subject_id: str | None) -> bool:
     """Entries no longer in force are for whole-file viewers: the subject, government, centre."""
-    if subject_id is None:
-        return sees_whole_file(ctx.viewer.base_level, own=False)
-    level = ctx.viewer.level_for(subject_id)
-    return sees_whole_file(level, own=ctx.viewer.owns(subject_id))
+    return ctx.gate.record_scope(subject_id).on_display is None
 
 
 async def blacklist(

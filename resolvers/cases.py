@@ -11,8 +11,9 @@ from auth.viewer import Scope
 from domain.cases import CASE_CATEGORY, CaseKind, TypicalCase
 from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
+from resolvers.access import require
 from resolvers.context import Context
-from resolvers.errors import Forbidden, InvalidArgument, NotFound, invalid_argument
+from resolvers.errors import InvalidArgument, NotFound, invalid_argument
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
 from resolvers.views import RecordView, SubjectView
 from store import cases as case_store
@@ -37,8 +38,7 @@ async def publish_case(
     subject_id: str | None,
     record_ids: list[str],
 ) -> CaseView:
-    if not ctx.viewer.has(Scope.CASES_WRITE):
-        raise Forbidden(f"publishing a case needs scope {Scope.CASES_WRITE}")
+    require(ctx, Scope.CASES_WRITE, f"publishing a case needs scope {Scope.CASES_WRITE}")
     if record_ids and subject_id is None:
         raise InvalidArgument(
             "records may be linked only together with their subject", field="records"

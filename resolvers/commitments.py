@@ -21,12 +21,11 @@ from domain.commitments import (
     CommitmentStatus,
 )
 from domain.identifiers import SubjectKind
-from domain.records import sees_whole_file
 from domain.source_units import SourceUnit
 from resolvers import errors
-from resolvers.access import access_for
+from resolvers.access import access_for, refuse, source_unit
 from resolvers.context import Context, forget
-from resolvers.errors import Forbidden, ForbiddenFilter, InvalidArgument, NotFound
+from resolvers.errors import ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
 from store import commitments as commitment_store
 from store import source_units as unit_store
@@ -62,14 +61,10 @@ class CommitmentGiven:
 
 async def managing_unit(ctx: Context) -> SourceUnit:
     """Notice 一(三): the unit that manages commitments, registered as such."""
-    code = ctx.viewer.unit
-    if code is None or not ctx.viewer.has(Scope.RECORDS_SUBMIT):
-        raise Forbidden(
-            f"this needs a source unit's token with scope {Scope.RECORDS_SUBMIT} and a unit claim"
-        )
+    code = source_unit(ctx)
     [unit] = await unit_store.get_source_units(ctx.db, codes=[code])
     if unit is None:
-        raise Forbidden(f"unit {code} is not a registered source unit")
+        refuse(f"unit {code} is not a registered source unit")
     if not unit.acts_as(MANAGING):
         raise errors.UnitNotAuthorized(
             f"unit {code} is not registered as a {MANAGING.value}: commitments are managed and "
@@ -183,7 +178,7 @@ async def subject_commitments(
     if kind is SubjectKind.NATURAL_PERSON and not access.level.allows(PublicAttribute.AUTHORIZED):
         return []
     found = await ctx.loaders.commitments.load(subject_id)
-    if not sees_whole_file(access.level, own=ctx.viewer.owns(subject_id)):
+    if ctx.gate.record_scope(subject_id).on_display is not None:
         found = [c for c in found if c.displayed(ctx.today)]
     return [await view_of(ctx, c) for c in found]
 
@@ -199,7 +194,7 @@ def _scope(ctx: Context, subject_id: str | None) -> CommitmentFilter:
         return CommitmentFilter(subject_id=viewer.subject_id)
     if viewer.unit is not None and viewer.has(Scope.RECORDS_SUBMIT):
         return CommitmentFilter(subject_id=subject_id, managing_unit=viewer.unit)
-    raise Forbidden(
+    refuse(
         f"commitments are listed for government ({Scope.RECORDS_READ}), the subject itself "
         f"({Scope.SUBJECT_SELF}) and the managing unit ({Scope.RECORDS_SUBMIT})"
     )

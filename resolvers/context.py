@@ -11,6 +11,7 @@ from typing import TypeVar
 from starlette.requests import Request
 from strawberry.dataloader import DataLoader
 
+from auth.masking import Gate
 from auth.viewer import Viewer
 from domain.blacklist import BlacklistEntry
 from domain.calendar import DateWindow
@@ -140,3 +141,8 @@ class Context:
     request_id: str | None = None
     audit: AuditTrail = field(default_factory=AuditTrail)
     reports: ReportIssuer | None = None
+
+    @property
+    def gate(self) -> Gate:
+        """The access decisions for this request's viewer on its day (auth.masking)."""
+        return Gate(self.viewer, self.today)

@@ -19,8 +19,8 @@ from domain.programmes import Programme
 from domain.records import Record, RecordStatus
 from domain.subjects import Subject
 from resolvers import errors
+from resolvers.access import require
 from resolvers.context import Context
-from resolvers.errors import Forbidden
 from store import blacklist as blacklist_store
 from store import commitments as commitment_store
 from store import records as record_store
@@ -109,8 +109,7 @@ async def eligibilities(
     ctx: Context, *, subject_ids: Sequence[str], programme_code: str
 ) -> list[Evaluation]:
     """Each subject's evaluation, in the order asked; an unknown id is answered as such."""
-    if not ctx.viewer.has(Scope.ELIGIBILITY_READ):
-        raise Forbidden(f"eligibility checks need scope {Scope.ELIGIBILITY_READ}")
+    require(ctx, Scope.ELIGIBILITY_READ, f"eligibility checks need scope {Scope.ELIGIBILITY_READ}")
     chosen = programme(programme_code)
     if len(subject_ids) > MAX_SUBJECTS:
         raise errors.BatchTooLarge(

@@ -15,13 +15,11 @@ from domain.catalogue import Category
 from domain.eligibility import Evaluation
 from domain.grading import Grade, grade
 from domain.grants import AuthorizationGrant
-from domain.records import publicly_visible
 from resolvers import errors
-from resolvers.access import hides_opted_out
+from resolvers.access import hides_opted_out, refuse, require
 from resolvers.commitments import CommitmentView, subject_commitments
 from resolvers.context import Context
 from resolvers.eligibility import incentive_rules, judge, programme, read_files
-from resolvers.errors import Forbidden
 from resolvers.records import view_of as record_view
 from resolvers.repair_history import RepairEntry, repaired_records
 from resolvers.subjects import view_of as subject_view
@@ -66,8 +64,10 @@ async def _grant(ctx: Context, subject_id: str) -> AuthorizationGrant:
 
 async def financing_profile(ctx: Context, *, subject_id: str) -> FinancingProfileView:
     viewer = ctx.viewer
-    if not viewer.has(Scope.FINANCING_READ) or viewer.org is None:
-        raise Forbidden(f"financing profiles need scope {Scope.FINANCING_READ} and an org claim")
+    refusal = f"financing profiles need scope {Scope.FINANCING_READ} and an org claim"
+    require(ctx, Scope.FINANCING_READ, refusal)
+    if viewer.org is None:
+        refuse(refusal)
     grant = await _grant(ctx, subject_id)
     # The whole file, repaired records included, less the person's refusals (art. 39) the
     # viewer may not see: they count for nothing anyway (domain.records.stands).
@@ -82,7 +82,7 @@ async def financing_profile(ctx: Context, *, subject_id: str) -> FinancingProfil
     # A grant widens the data items shown, not the records: a bank sees those on public
     # display, as `records` shows them to it (never one removed on an objection or refused by
     # the person, art. 39), and the subject's commitments as `Subject.commitments` does.
-    shown = [r for r in file.records if publicly_visible(r, ctx.today)]
+    shown = [r for r in file.records if ctx.gate.shows_record(r)]
     return FinancingProfileView(
         subject=await subject_view(ctx, file.subject),
         grant=grant,

@@ -10,16 +10,15 @@ from pydantic import ValidationError
 from auth.viewer import Scope
 from domain.catalogue import Category
 from domain.grants import MAX_GRANT_PERIOD, AuthorizationGrant
+from resolvers.access import own_subject, refuse
 from resolvers.context import Context
-from resolvers.errors import Forbidden, InvalidArgument, NotFound, invalid_argument
+from resolvers.errors import InvalidArgument, NotFound, invalid_argument
 from store import grants as grant_store
 
 
 def _own_subject(ctx: Context) -> str:
-    subject_id = ctx.viewer.subject_id
-    if subject_id is None or not ctx.viewer.has(Scope.GRANTS_WRITE):
-        raise Forbidden(f"this needs a subject's own token with scope {Scope.GRANTS_WRITE}")
-    return subject_id
+    refusal = f"this needs a subject's own token with scope {Scope.GRANTS_WRITE}"
+    return own_subject(ctx, Scope.GRANTS_WRITE, refusal)
 
 
 async def grant_authorization(
@@ -75,7 +74,7 @@ async def grants(ctx: Context, *, subject_id: str | None) -> list[AuthorizationG
         return await grant_store.find_grants(ctx.db, subject_id=viewer.subject_id)
     if viewer.org is not None and viewer.has(Scope.FINANCING_READ):
         return await grant_store.find_grants(ctx.db, subject_id=subject_id, grantee_org=viewer.org)
-    raise Forbidden(
+    refuse(
         f"grants are for the subject ({Scope.SUBJECT_SELF}), its grantee "
         f"({Scope.FINANCING_READ}) or the credit centre ({Scope.RESTRICTED_READ})"
     )

@@ -19,8 +19,9 @@ from domain.objections import Objection
 from domain.records import ObjectionGrounds, ObjectionOutcome, ObjectionState, Record
 from domain.working_days import AlreadyExtended, DeadlinePassed
 from resolvers import errors
+from resolvers.access import own_subject, refuse
 from resolvers.context import Context
-from resolvers.errors import Forbidden, InvalidArgument, NotFound, invalid_argument
+from resolvers.errors import InvalidArgument, NotFound, invalid_argument
 from resolvers.pagination import Page, keyset_page
 from resolvers.record_writes import change_record, current_record
 from store import objections as objection_store
@@ -32,10 +33,8 @@ ARGUMENT_NAMES = {"description": "description", "reason": "reason"}
 
 
 def _subject(ctx: Context) -> str:
-    subject_id = ctx.viewer.subject_id
-    if subject_id is None or not ctx.viewer.has(Scope.SUBJECT_SELF):
-        raise Forbidden(f"filing an objection needs a subject's own token ({Scope.SUBJECT_SELF})")
-    return subject_id
+    refusal = f"filing an objection needs a subject's own token ({Scope.SUBJECT_SELF})"
+    return own_subject(ctx, Scope.SUBJECT_SELF, refusal)
 
 
 async def file_objection(
@@ -89,7 +88,7 @@ async def _answerable(ctx: Context, objection_id: str) -> tuple[Objection, str]:
     viewer = ctx.viewer
     is_centre = viewer.has(Scope.REPAIR_REVIEW)
     if not is_centre and not (viewer.has(Scope.RECORDS_SUBMIT) and viewer.unit is not None):
-        raise Forbidden(
+        refuse(
             f"objections are answered by the credit centre ({Scope.REPAIR_REVIEW}) "
             f"or the record's source unit ({Scope.RECORDS_SUBMIT})"
         )
@@ -196,7 +195,7 @@ async def objections_list(
     elif viewer.has(Scope.SUBJECT_SELF) and viewer.subject_id is not None:
         subject_id = viewer.subject_id
     else:
-        raise Forbidden(
+        refuse(
             f"objections are for the credit centre ({Scope.REPAIR_REVIEW}), source units "
             f"({Scope.RECORDS_SUBMIT}) and the subject itself ({Scope.SUBJECT_SELF})"
         )

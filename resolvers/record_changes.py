@@ -7,9 +7,9 @@ from datetime import datetime
 
 from auth.viewer import Scope
 from domain.records import ChangeKind, Record
-from resolvers.access import hides_opted_out
+from resolvers.access import hides_opted_out, require
 from resolvers.context import Context
-from resolvers.errors import Forbidden, InvalidCursor
+from resolvers.errors import InvalidCursor
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
 from resolvers.records import view_of
 from resolvers.views import RecordView
@@ -49,8 +49,7 @@ async def record_changes(
     ctx: Context, *, after: str | None, first: int | None
 ) -> Page[RecordChangeView]:
     """Changes after the cursor in feed order; a consumer resumes from the last cursor it saw."""
-    if not ctx.viewer.has(Scope.RECORDS_READ):
-        raise Forbidden(f"the change feed needs scope {Scope.RECORDS_READ}")
+    require(ctx, Scope.RECORDS_READ, f"the change feed needs scope {Scope.RECORDS_READ}")
     size = page_size(first)
     found = await change_store.find_changes(ctx.db, after=_after(after), limit=size + 1)
     views = [

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from auth.viewer import Scope
 from domain import recording_preference
 from domain.records import Record
+from resolvers.access import own_subject
 from resolvers.context import Context
-from resolvers.errors import Forbidden, NotApplicable, NotFound
+from resolvers.errors import NotApplicable, NotFound
 from store import record_changes as change_store
 from store import records as record_store
 from store import subjects as subject_store
@@ -31,9 +32,9 @@ async def set_recording_preference(ctx: Context, *, opt_out: bool) -> RecordingP
     Repeating the request finishes what a failed one left undone: records already in the
     chosen state are skipped.
     """
-    subject_id = ctx.viewer.subject_id
-    if subject_id is None or not ctx.viewer.has(Scope.SUBJECT_SELF):
-        raise Forbidden(f"this needs a subject's own token with scope {Scope.SUBJECT_SELF}")
+    subject_id = own_subject(
+        ctx, Scope.SUBJECT_SELF, f"this needs a subject's own token with scope {Scope.SUBJECT_SELF}"
+    )
     subject = await ctx.loaders.subjects.load(subject_id)
     if subject is None:
         raise NotFound("your subject is not on file", field="optOut")

@@ -6,8 +6,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from domain.catalogue import Category
-from domain.records import Record, RecordStatus, publicly_visible
-from resolvers.access import access_for, disclosed_on, hides_opted_out
+from domain.records import Record, RecordStatus
+from resolvers.access import access_for, record_filter
 from resolvers.context import Context, SubjectSlice
 from resolvers.errors import InvalidArgument
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
@@ -38,20 +38,18 @@ def _after(after: str | None) -> str | None:
     return None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
 
 
-def _spec(
-    query: RecordQuery, subject_id: str | None, day: date | None, *, hide_opted_out: bool
-) -> RecordFilter:
+def _spec(ctx: Context, query: RecordQuery, subject_id: str | None) -> RecordFilter:
+    """The client's filter within what the gate shows the viewer of `subject_id` (None: any)."""
     if query.decided_from and query.decided_to and query.decided_from > query.decided_to:
         raise InvalidArgument("decidedFrom must not be after decidedTo", field="decidedFrom")
-    return RecordFilter(
-        subject_id=subject_id,
+    return record_filter(
+        ctx,
+        subject_id,
         category=query.category,
         item_code=query.item,
         status=query.status,
         decided_from=query.decided_from,
         decided_to=query.decided_to,
-        disclosed_on=day,
-        hide_opted_out=hide_opted_out,
     )
 
 
@@ -65,12 +63,7 @@ async def view_of(ctx: Context, record: Record) -> RecordView:
 
 async def record(ctx: Context, record_id: str) -> RecordView | None:
     found = await ctx.loaders.records.load(record_id)
-    if found is None:
-        return None
-    hidden = disclosed_on(ctx, found.subject_id) is not None
-    if hidden and not publicly_visible(found, ctx.today):
-        return None
-    if found.opted_out and hides_opted_out(ctx, found.subject_id):
+    if found is None or not ctx.gate.shows_record(found):
         return None
     return await view_of(ctx, found)
 
@@ -79,12 +72,7 @@ async def records(
     ctx: Context, *, query: RecordQuery, first: int | None, after: str | None
 ) -> Page[RecordView]:
     size = page_size(first)
-    spec = _spec(
-        query,
-        query.subject,
-        disclosed_on(ctx, query.subject),
-        hide_opted_out=hides_opted_out(ctx, query.subject),
-    )
+    spec = _spec(ctx, query, query.subject)
     found = await record_store.find_records(ctx.db, spec=spec, after=_after(after), limit=size + 1)
     return await _page(ctx, found, size, after, spec)
 
@@ -94,12 +82,7 @@ async def subject_records(
 ) -> Page[RecordView]:
     """A subject's records; the first page of many subjects is read in one batch."""
     size = page_size(first)
-    spec = _spec(
-        query,
-        subject_id,
-        disclosed_on(ctx, subject_id),
-        hide_opted_out=hides_opted_out(ctx, subject_id),
-    )
+    spec = _spec(ctx, query, subject_id)
     if after is None:
         batch_spec = replace(spec, subject_id=None)
         found = await ctx.loaders.subject_records.load(

@@ -25,8 +25,9 @@ from domain.repair import (
 )
 from domain.working_days import AlreadyExtended, DeadlinePassed
 from resolvers import errors
+from resolvers.access import own_subject, refuse, require
 from resolvers.context import Context
-from resolvers.errors import Forbidden, ForbiddenFilter, InvalidArgument, NotFound
+from resolvers.errors import ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, keyset_page
 from resolvers.record_writes import change_record, current_record
 from store import blacklist as blacklist_store
@@ -48,15 +49,13 @@ class EvidenceGiven:
 
 
 def _applicant(ctx: Context) -> str:
-    subject_id = ctx.viewer.subject_id
-    if subject_id is None or not ctx.viewer.has(Scope.REPAIR_APPLY):
-        raise Forbidden(f"this needs a subject's own token with scope {Scope.REPAIR_APPLY}")
-    return subject_id
+    refusal = f"this needs a subject's own token with scope {Scope.REPAIR_APPLY}"
+    return own_subject(ctx, Scope.REPAIR_APPLY, refusal)
 
 
 def _reviewer(ctx: Context) -> str:
-    if not ctx.viewer.has(Scope.REPAIR_REVIEW):
-        raise Forbidden(f"reviewing repair needs the credit centre's scope {Scope.REPAIR_REVIEW}")
+    refusal = f"reviewing repair needs the credit centre's scope {Scope.REPAIR_REVIEW}"
+    require(ctx, Scope.REPAIR_REVIEW, refusal)
     return ctx.viewer.sub or "credit-centre"
 
 
@@ -239,7 +238,7 @@ async def repair_applications(
     if not viewer.has(Scope.REPAIR_REVIEW):
         own = viewer.subject_id if viewer.has(Scope.SUBJECT_SELF) else None
         if own is None:
-            raise Forbidden(
+            refuse(
                 f"repair applications are for the credit centre ({Scope.REPAIR_REVIEW}) "
                 f"and the subject itself ({Scope.SUBJECT_SELF})"
             )

@@ -16,11 +16,11 @@ from auth.viewer import Scope, Viewer
 from domain.catalogue import PublicAttribute
 from domain.reports import SERIAL, SHA256_HEX, CreditReport, same_digest
 from resolvers import subjects as subject_resolvers
-from resolvers.access import basic_item
+from resolvers.access import basic_item, refuse
 from resolvers.audit import record_trail
 from resolvers.audit_trail import AuditTrail
 from resolvers.context import Context
-from resolvers.errors import Forbidden, InvalidArgument, NotFound
+from resolvers.errors import InvalidArgument, NotFound
 from resolvers.report_sections import read_sections, report_content
 from resolvers.views import subject_view
 from store import reports as report_store
@@ -43,7 +43,7 @@ def may_have_report(viewer: Viewer, subject_id: str) -> bool:
 
 async def issue_credit_report(ctx: Context, *, subject_id: str, purpose: str) -> CreditReport:
     if not may_have_report(ctx.viewer, subject_id):
-        raise Forbidden(
+        refuse(
             f"a credit report is issued to the subject itself ({Scope.SUBJECT_SELF}) or to "
             f"the credit centre ({Scope.RESTRICTED_READ})",
             field="subject",

@@ -6,7 +6,7 @@ from domain.catalogue import Category
 from domain.identifiers import InvalidIdentifier as BadIdentifier
 from domain.identifiers import SubjectKind, validate_identifier
 from domain.subjects import Subject
-from resolvers.access import access_for, basic_item
+from resolvers.access import access_for, basic_item, meets, meets_persons_only_on_display
 from resolvers.context import Context
 from resolvers.errors import ForbiddenFilter, InvalidArgument, InvalidIdentifier
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
@@ -24,8 +24,12 @@ async def view_of(ctx: Context, subject: Subject) -> SubjectView:
 
 
 async def subject_by_id(ctx: Context, subject_id: str) -> SubjectView | None:
+    """The subject as the viewer sees it; None when there is none or the viewer may not meet it
+    (a person with nothing on public display), the two alike."""
     subject = await ctx.loaders.subjects.load(subject_id)
-    return None if subject is None else await view_of(ctx, subject)
+    if subject is None or not await meets(ctx, subject):
+        return None
+    return await view_of(ctx, subject)
 
 
 def _canonical_identifier(identifier: str) -> tuple[SubjectKind, str]:
@@ -83,6 +87,7 @@ def _searchable_kinds(ctx: Context, kind: SubjectKind | None) -> list[SubjectKin
         k
         for k in SubjectKind
         if ctx.viewer.base_level.allows(basic_item(ctx, k).specs["name"].public_attribute)
+        and not (k is SubjectKind.NATURAL_PERSON and meets_persons_only_on_display(ctx))
     ]
     if kind is not None and kind not in allowed:
         raise ForbiddenFilter(
@@ -102,15 +107,24 @@ async def subjects(
     size = page_size(first)
     after_id = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
     kinds = _searchable_kinds(ctx, kind) if search else (None if kind is None else [kind])
+    # Domain.subjects.met: below AUTHORIZED, persons are met only through disclosed records.
+    shown_on = ctx.today if meets_persons_only_on_display(ctx) else None
     found = await subject_store.find_subjects(
-        ctx.db, search=search, kinds=kinds, after=after_id, limit=size + 1
+        ctx.db,
+        search=search,
+        kinds=kinds,
+        after=after_id,
+        limit=size + 1,
+        persons_shown_on=shown_on,
     )
     for subject in found[:size]:
         ctx.loaders.subjects.prime(subject.id, subject)
     views = [await view_of(ctx, s) for s in found[:size]]
 
     async def count() -> int:
-        return await subject_store.count_subjects(ctx.db, search=search, kinds=kinds)
+        return await subject_store.count_subjects(
+            ctx.db, search=search, kinds=kinds, persons_shown_on=shown_on
+        )
 
     return Page(
         edges=[(encode_cursor(CURSOR_TAG, v.id), v) for v in views],

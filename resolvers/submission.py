@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from auth.viewer import Scope
 from domain.calendar import DateWindow
 from domain.catalogue_versions import CatalogueVersions
 from domain.records import RecordStatus
@@ -23,8 +22,9 @@ from domain.submission_batch import (
     plan_batch,
     revoked,
 )
+from resolvers.access import refuse, source_unit
 from resolvers.context import Context
-from resolvers.errors import AlreadyRevoked, BatchTooLarge, Forbidden, InvalidArgument, NotFound
+from resolvers.errors import AlreadyRevoked, BatchTooLarge, InvalidArgument, NotFound
 from resolvers.records import view_of
 from resolvers.views import RecordView
 from store import record_changes as change_store
@@ -46,16 +46,10 @@ async def _source_unit(ctx: Context) -> SourceUnit:
     An unknown unit is refused for the whole request (FORBIDDEN), not item by item: it is about
     who is asking, and every item would fail alike.
     """
-    code = ctx.viewer.unit
-    if code is None or not ctx.viewer.has(Scope.RECORDS_SUBMIT):
-        raise Forbidden(
-            f"this needs a source unit's token with scope {Scope.RECORDS_SUBMIT} and a unit claim"
-        )
+    code = source_unit(ctx)
     [unit] = await unit_store.get_source_units(ctx.db, codes=[code])
     if unit is None:
-        raise Forbidden(
-            f"unit {code} is not a registered source unit; the credit centre registers units"
-        )
+        refuse(f"unit {code} is not a registered source unit; the credit centre registers units")
     return unit
 
 

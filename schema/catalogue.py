@@ -24,6 +24,16 @@ class Mask:
     front: int
     back: int
 
+    @classmethod
+    def of(cls, mask: model.Mask) -> Mask:
+        return cls(kind=mask.kind, front=mask.front, back=mask.back)
+
+
+@strawberry.type(description="The mask a viewer at one access level sees a data item through")
+class LevelMask:
+    level: PublicAttribute
+    mask: Mask
+
 
 @strawberry.type(description="数据项定义")
 class DataItemSpec:
@@ -34,7 +44,8 @@ class DataItemSpec:
     required: bool
     max_length: int
     public_attribute: PublicAttribute
-    mask: Mask
+    mask: Mask = strawberry.field(description="For every level below the attribute not in masks")
+    masks: list[LevelMask] = strawberry.field(description="Masks for particular access levels")
     personal: bool
     enum_values: list[str]
 
@@ -48,7 +59,8 @@ class DataItemSpec:
             required=spec.required,
             max_length=spec.max_length,
             public_attribute=spec.public_attribute,
-            mask=Mask(kind=spec.mask.kind, front=spec.mask.front, back=spec.mask.back),
+            mask=Mask.of(spec.mask),
+            masks=[LevelMask(level=level, mask=Mask.of(m)) for level, m in spec.masks.items()],
             personal=spec.personal,
             enum_values=list(spec.enum_values),
         )

@@ -25,7 +25,7 @@ from auth.masking import ShownValue
 from auth.viewer import Scope, Viewer
 from domain.catalogue import PublicAttribute
 from domain.catalogue_versions import CatalogueVersions
-from domain.records import sees_opted_out
+from domain.records import record_scope
 from domain.subjects import Subject
 from resolvers.audit import record_trail
 from resolvers.audit_trail import AuditTrail
@@ -134,7 +134,7 @@ class _Page:
         in_force = self.catalogues.in_force(self.today)
         for change in self.changes:
             record = change.record
-            if record.opted_out and not sees_opted_out(LEVEL, own=False):
+            if not record_scope(LEVEL, own=False, today=self.today).admits(record):
                 # Shenzhen regulation art. 39, as in the feed: the change, not its content.
                 yield _line(change, None)
                 continue

@@ -6,6 +6,7 @@ import tomllib
 from importlib import resources
 
 from domain.catalogue import Catalogue, parse_catalogue
+from domain.deidentification import check_deidentified
 from store.database import CATALOGUE_VERSIONS, Database
 from store.documents import from_document, insert_new, to_document
 
@@ -13,16 +14,22 @@ MAX_VERSIONS = 1000
 
 
 def read_default_catalogue() -> Catalogue:
-    """The catalogue in `default_catalogue.toml`; a bad file raises `CatalogueError`."""
+    """The catalogue in `default_catalogue.toml`; a bad file raises `CatalogueError`, and so
+    does one whose masks combine into an identification (checked before anything serves)."""
     text = resources.files("store").joinpath("default_catalogue.toml").read_text("utf-8")
-    return parse_catalogue(tomllib.loads(text))
+    catalogue = parse_catalogue(tomllib.loads(text))
+    check_deidentified(catalogue)
+    return catalogue
 
 
 async def list_catalogues(db: Database) -> list[Catalogue]:
     """Every published version, the newest effective first."""
     cursor = db[CATALOGUE_VERSIONS].find({}, sort=[("effective_from", -1)], limit=MAX_VERSIONS)
     documents = await cursor.to_list(None)
-    return [parse_catalogue(from_document(doc, key="version")) for doc in documents]
+    catalogues = [parse_catalogue(from_document(doc, key="version")) for doc in documents]
+    for catalogue in catalogues:
+        check_deidentified(catalogue)
+    return catalogues
 
 
 async def insert_catalogue_if_missing(db: Database, *, catalogue: Catalogue) -> bool:

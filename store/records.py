@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from domain.catalogue import Category
-from domain.records import Record, RecordStatus
+from domain.records import Record, RecordScope, RecordStatus
 from store.database import RECORDS, Database, Document
 from store.documents import from_document, insert_new, position, to_document
 
@@ -34,6 +35,14 @@ class RecordFilter:
     disclosed_on: date | None = None
     # Leaves out records whose recording the person refused (domain.records.sees_opted_out).
     hide_opted_out: bool = False
+
+    @classmethod
+    def of_scope(cls, scope: RecordScope, **narrower: Any) -> RecordFilter:
+        """The filter selecting what `scope` admits: the one visibility rule, as a query
+        (tests/test_gate.py checks the two against each other on the real store)."""
+        return cls(
+            disclosed_on=scope.on_display, hide_opted_out=not scope.with_opted_out, **narrower
+        )
 
 
 def order_key(record: Record) -> str:
@@ -61,7 +70,7 @@ def _query(spec: RecordFilter) -> Document:
         query["item_code"] = spec.item_code
     statuses = {spec.status} if spec.status is not None else set(RecordStatus)
     if spec.disclosed_on is not None:
-        # Mirrors domain.records.publicly_visible; a store test keeps the two in step.
+        # domain.records.RecordScope.admits as a query; tests/test_gate.py keeps them in step.
         statuses &= {RecordStatus.ACTIVE}
         day = spec.disclosed_on.isoformat()
         query["disclosure.start"] = {"$lte": day}

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 
 from pymongo import ReturnDocument
 
 from domain.identifiers import SubjectKind
 from domain.subjects import Subject
-from store.database import SUBJECTS, Database, Document
+from store.database import RECORDS, SUBJECTS, Database, Document
 from store.documents import from_document, insert_new, to_document
+
+# Store-internal: persons are listed through the records that put them on public display.
+from store.records import RecordFilter, _query
 
 
 def _subject(document: Document) -> Subject:
@@ -77,16 +81,73 @@ async def find_subjects(
     kinds: Sequence[SubjectKind] | None = None,
     after: str | None = None,
     limit: int,
+    persons_shown_on: date | None = None,
 ) -> list[Subject]:
-    """Subjects in id order after the id `after`, at most `limit`; `kinds` None means any."""
-    query = _subjects_filter(search, kinds)
+    """Subjects in id order after the id `after`, at most `limit`; `kinds` None means any.
+
+    With `persons_shown_on`, natural persons come only through a record on public display
+    that day (domain.subjects.met); names of such persons are not searchable.
+    """
+    wanted = list(SubjectKind) if kinds is None else list(kinds)
+    if persons_shown_on is None or SubjectKind.NATURAL_PERSON not in wanted:
+        return await _find(db, _subjects_filter(search, kinds), after, limit)
+    if search:
+        raise ValueError("persons met through records cannot be searched by name")
+    others = [k for k in wanted if k is not SubjectKind.NATURAL_PERSON]
+    found = await _find(db, _subjects_filter(None, others), after, limit) if others else []
+    ids = await _persons_on_display(db, persons_shown_on, after=after, limit=limit)
+    persons = [p for p in await get_subjects(db, ids=ids) if p is not None]
+    return sorted([*found, *persons], key=lambda s: s.id)[:limit]
+
+
+async def _find(db: Database, query: Document, after: str | None, limit: int) -> list[Subject]:
     if after is not None:
-        query["_id"] = {"$gt": after}
+        query = query | {"_id": {"$gt": after}}
     documents = await db[SUBJECTS].find(query, sort=[("_id", 1)], limit=limit).to_list(limit)
     return [_subject(doc) for doc in documents]
 
 
+def _on_display(day: date) -> Document:
+    """Records of natural persons on public display on `day`."""
+    spec = RecordFilter(disclosed_on=day)
+    return _query(spec) | {"subject_kind": SubjectKind.NATURAL_PERSON.value}
+
+
+async def _persons_on_display(
+    db: Database, day: date, *, after: str | None, limit: int
+) -> list[str]:
+    """Ids of persons with a record on public display on `day`, in id order, at most `limit`."""
+    match = _on_display(day)
+    if after is not None:
+        match["subject_id"] = {"$gt": after}
+    pipeline: list[Document] = [
+        {"$match": match},
+        {"$group": {"_id": "$subject_id"}},
+        {"$sort": {"_id": 1}},
+        {"$limit": limit},
+    ]
+    cursor = await db[RECORDS].aggregate(pipeline)
+    return [group["_id"] for group in await cursor.to_list(None)]
+
+
 async def count_subjects(
-    db: Database, *, search: str | None = None, kinds: Sequence[SubjectKind] | None = None
+    db: Database,
+    *,
+    search: str | None = None,
+    kinds: Sequence[SubjectKind] | None = None,
+    persons_shown_on: date | None = None,
 ) -> int:
-    return await db[SUBJECTS].count_documents(_subjects_filter(search, kinds))
+    wanted = list(SubjectKind) if kinds is None else list(kinds)
+    if persons_shown_on is None or SubjectKind.NATURAL_PERSON not in wanted:
+        return await db[SUBJECTS].count_documents(_subjects_filter(search, kinds))
+    if search:
+        raise ValueError("persons met through records cannot be searched by name")
+    others = [k for k in wanted if k is not SubjectKind.NATURAL_PERSON]
+    count = await db[SUBJECTS].count_documents(_subjects_filter(None, others)) if others else 0
+    pipeline: list[Document] = [
+        {"$match": _on_display(persons_shown_on)},
+        {"$group": {"_id": "$subject_id"}},
+        {"$group": {"_id": None, "n": {"$sum": 1}}},
+    ]
+    cursor = await db[RECORDS].aggregate(pipeline)
+    return count + sum(int(g["n"]) for g in await cursor.to_list(None))

@@ -7,11 +7,12 @@ from typing import Any
 
 import httpx
 
+from domain.catalogue import Catalogue
 from domain.commitments import CommitmentStatus
 from domain.subjects import Subject
 from store import commitments as commitment_store
 from store.database import AUDIT_EVENTS, Database
-from store.records import get_records
+from store.records import get_records, insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
@@ -425,9 +426,12 @@ async def test_commitments_refusals(
 
 
 async def test_person_commitments_are_shown_at_authorized_only(
-    api: httpx.AsyncClient, db: Database, token: TokenFactory
+    api: httpx.AsyncClient, db: Database, token: TokenFactory, catalogue: Catalogue
 ) -> None:
     _, person = await seed_commitments(db)
+    # A record on public display, so that the public meets the person (domain.subjects.met).
+    shown = factories.record(catalogue, person, item_code="DISHONEST_1", decided=date(2020, 6, 1))
+    await insert_new_records(db, records=[shown])
 
     public = data_of(await graphql(api, SUBJECT_COMMITMENTS, {"id": person.id}))["subject"]
     own = data_of(

@@ -54,5 +54,6 @@ async def test_nested_subjects_and_records_cost_the_same_commands_for_5_and_50(
         assert all(len(e["node"]["records"]["edges"]) == 3 for e in edges)
 
     assert counts[5] == counts[50]
-    # subjects page, the records of all of them, their counts; nested Record.subject is primed.
-    assert len(counts[50]) <= 3, counts[50]
+    # subjects page, the persons on public display (an anonymous viewer meets persons only
+    # so), the records of all of them, their counts; nested Record.subject is primed.
+    assert len(counts[50]) <= 4, counts[50]

@@ -129,7 +129,7 @@ def test_default_catalogue_basic_natural_person_has_the_fields_the_api_reads() -
     specs = item("BASIC_NATURAL_PERSON").specs
     expected = {
         "name": (PublicAttribute.AUTHORIZED, Mask(kind=MaskKind.NAME), True),
-        "identifier": (PublicAttribute.AUTHORIZED, Mask(kind=MaskKind.KEEP, front=6, back=4), True),
+        "identifier": (PublicAttribute.AUTHORIZED, Mask(kind=MaskKind.HIDDEN), True),
         "district": (PublicAttribute.PUBLIC, Mask(kind=MaskKind.HIDDEN), False),
         "address": (PublicAttribute.AUTHORIZED, Mask(kind=MaskKind.ADDRESS), True),
         "mobile": (PublicAttribute.GOVERNMENT, Mask(kind=MaskKind.KEEP, front=3, back=4), True),

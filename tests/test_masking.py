@@ -129,12 +129,15 @@ def test_natural_person_basic_items_are_masked_for_public(catalogue: Catalogue) 
 
     shown = {v.key: v.value for v in show_items(basic, values, P)}
 
-    assert shown == {
-        "name": "王**",
-        "identifier": "110105********002X",
-        "mobile": "138****5678",
-        "address": "深圳市南山区",
-    }
+    assert shown == {"name": "王**", "identifier": None, "mobile": None, "address": "深圳市南山区"}
+
+
+def test_natural_person_mobile_is_kept_3_4_for_authorized_viewers(catalogue: Catalogue) -> None:
+    basic = catalogue.by_code["BASIC_NATURAL_PERSON"]
+
+    shown = {v.key: v.value for v in show_items(basic, {"mobile": MOBILE}, A)}
+
+    assert shown == {"mobile": "138****5678"}
 
 
 def test_revealed_keys_lists_only_raw_values_above_public(catalogue: Catalogue) -> None:

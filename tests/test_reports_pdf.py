@@ -92,9 +92,15 @@ def test_report_at_public_level_shows_only_masked_values(catalogue: Catalogue) -
     text = text_of(render(factories.report(catalogue, person, [record]), fallback()))
 
     assert "王**" in text
-    assert person.identifier[:6] + "*" * 8 + person.identifier[-4:] in text
-    assert "138****5678" in text
-    for raw in ("王小明", person.identifier, "13812345678", "赵警官", "科技园南区"):
+    # Hidden from the public whole: in part they would combine into an identification.
+    for raw in (
+        "王小明",
+        person.identifier,
+        person.identifier[-4:],
+        "5678",
+        "赵警官",
+        "科技园南区",
+    ):
         assert raw not in text
     assert WITHHELD in text
     assert "公开公示（PUBLIC）" in text

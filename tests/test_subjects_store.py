@@ -1,0 +1,76 @@
+"""Store tests: listing subjects with natural persons met only through records on display."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.catalogue import Catalogue
+from domain.identifiers import SubjectKind
+from store.database import Database
+from store.records import insert_new_records
+from store.subjects import count_subjects, find_subjects, insert_new_subjects
+from tests import factories
+
+DAY = date(2020, 9, 1)
+
+
+async def seed(db: Database, catalogue: Catalogue) -> tuple[list[str], list[str]]:
+    """Firms, and persons of whom only some have a record on display on `DAY`; the ids of each."""
+    firms = [factories.firm(8100 + n) for n in range(3)]
+    persons = [factories.person(8200 + n) for n in range(6)]
+    await insert_new_subjects(db, subjects=[*firms, *persons])
+    shown = persons[::2]
+    records = [
+        factories.record(catalogue, p, item_code="DISHONEST_1", decided=date(2020, 6, 1))
+        for p in shown
+    ]
+    # Two records of one person: it is still listed once.
+    records.append(
+        factories.record(catalogue, shown[0], item_code="DISHONEST_2", decided=date(2020, 7, 1))
+    )
+    # Ended before DAY: not on display.
+    records.append(
+        factories.record(catalogue, persons[1], item_code="DISHONEST_2", decided=date(2019, 8, 1))
+    )
+    await insert_new_records(db, records=records)
+    return sorted(f.id for f in firms), sorted(p.id for p in shown)
+
+
+async def pages(db: Database, kinds: list[SubjectKind] | None) -> list[str]:
+    seen: list[str] = []
+    after = None
+    while True:
+        found = await find_subjects(db, kinds=kinds, after=after, limit=2, persons_shown_on=DAY)
+        seen += [s.id for s in found]
+        if len(found) < 2:
+            return seen
+        after = found[-1].id
+
+
+async def test_find_subjects_persons_shown_on_lists_persons_on_display_once_in_id_order(
+    db: Database, catalogue: Catalogue
+) -> None:
+    firms, shown = await seed(db, catalogue)
+
+    assert await pages(db, None) == sorted([*firms, *shown])
+    assert await pages(db, [SubjectKind.NATURAL_PERSON]) == shown
+    assert await pages(db, [SubjectKind.LEGAL_PERSON]) == firms
+    assert await count_subjects(db, persons_shown_on=DAY) == len(firms) + len(shown)
+    kinds = [SubjectKind.NATURAL_PERSON]
+    assert await count_subjects(db, kinds=kinds, persons_shown_on=DAY) == len(shown)
+
+
+async def test_find_subjects_without_persons_shown_on_lists_every_subject(
+    db: Database, catalogue: Catalogue
+) -> None:
+    await seed(db, catalogue)
+
+    assert len(await find_subjects(db, limit=100)) == 9
+    assert await count_subjects(db) == 9
+
+
+async def test_find_subjects_persons_shown_on_refuses_a_name_search(db: Database) -> None:
+    with pytest.raises(ValueError, match="cannot be searched by name"):
+        await find_subjects(db, search="王", limit=5, persons_shown_on=DAY)
