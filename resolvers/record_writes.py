@@ -32,7 +32,7 @@ async def change_record(
         if after is None:
             return
         try:
-            await change_store.write_change(ctx.db, before=record, after=after)
+            await change_store.write_change(ctx.db, before=record, after=after, today=ctx.today)
         except StaleRecord:
             continue
         ctx.audit.wrote_for(record.subject_id)
