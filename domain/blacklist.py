@@ -150,9 +150,9 @@ def rejudged(
     kind = None if change is None else change.kind
     by = "credit-centre" if change is None else change.by
     standing = standing_of(changed, subject_id=entry.subject_id, day=day)
+    # The record's version names the event; its reason stays in the record's own history,
+    # which is not public as an entry in force is.
     event = "" if change is None else f"（第{change.version}版{CHANGE_WORDS[change.kind]}）"
-    if change is not None and change.reason:
-        event = f"（第{change.version}版{CHANGE_WORDS[change.kind]}：{change.reason}）"
     cause = f"列入依据{changed.id}{standing}{event}"
     latest = latest_until(cited, subject_id=entry.subject_id, today=day)
     if latest is None:
