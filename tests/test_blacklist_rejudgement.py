@@ -53,7 +53,7 @@ EVENTS = [
     Event("revoke", ChangeKind.REVOKED, {"status": RecordStatus.REVOKED}),
     Event("repair", ChangeKind.REPAIRED, {"status": RecordStatus.REPAIRED}),
     Event("excuse", ChangeKind.CORRECTED, {"status": RecordStatus.EXCUSED}),
-    Event("objection removal", ChangeKind.OBJECTION_RESOLVED, {"hidden": True}),
+    Event("objection removal", ChangeKind.HIDDEN, {"hidden": True}),
     Event("shown again", ChangeKind.SHOWN, {"hidden": False}),
     Event("made general", ChangeKind.CORRECTED, {"severity": Severity.GENERAL}),
     Event("made serious", ChangeKind.CORRECTED, {"severity": Severity.SERIOUS}),
