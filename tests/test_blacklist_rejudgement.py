@@ -37,7 +37,8 @@ def listing(basis: list[Record], until: date | None = None) -> BlacklistEntry:
 
 def change(before: Record, kind: ChangeKind, day: date, **changes: object) -> Record:
     at = datetime.combine(day, time(4), tzinfo=UTC)
-    return next_version(before, kind=kind, at=at, by="440300-TEST", **changes)
+    changed = Record.model_validate(before.model_dump() | changes)
+    return next_version(changed, kind=kind, at=at, by="440300-TEST")
 
 
 @dataclass(frozen=True)
