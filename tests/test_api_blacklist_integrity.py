@@ -326,3 +326,31 @@ async def test_entry_ends_with_the_display_of_its_serious_basis_without_a_job(
         "REVOKED",
     )
     assert (in_force_then, in_force_after) == (True, False)
+
+
+async def test_listing_refuses_a_basis_not_on_display(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
+) -> None:
+    firm = factories.firm()
+    hard = serious(catalogue, firm)
+    hidden = serious(catalogue, firm).model_copy(update={"hidden": True})
+    ended = factories.record(catalogue, firm, item_code="DISHONEST_4", decided=date(2019, 7, 1))
+    await write(db, firm, hard, hidden, ended)
+
+    refused = {}
+    for record in (hidden, ended):
+        variables = {"subject": firm.id, "basis": [hard.id, record.id], "until": "2021-06-01"}
+        body = await graphql(api, LIST, variables, token=token("credit_centre"))
+        refused[record.id] = data_of(body)["listOnBlacklist"]
+
+    assert refused == {
+        hidden.id: {
+            "code": "BLACKLIST_BASIS_INVALID",
+            "message": f"record {hidden.id} is removed from public display",
+        },
+        ended.id: {
+            "code": "BLACKLIST_BASIS_INVALID",
+            "message": f"record {ended.id} is not on public display today",
+        },
+    }
+    assert not await blacklisted(api, firm.id)
