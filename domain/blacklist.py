@@ -152,7 +152,9 @@ def rejudged(
     standing = standing_of(changed, subject_id=entry.subject_id, day=day)
     # The record's version names the event; its reason stays in the record's own history,
     # which is not public as an entry in force is.
-    event = "" if change is None else f"（第{change.version}版{CHANGE_WORDS[change.kind]}）"
+    event = ""
+    if change is not None:
+        event = f"（第{change.version}版{CHANGE_WORDS.get(change.kind, change.kind.value)}）"
     cause = f"列入依据{changed.id}{standing}{event}"
     latest = latest_until(cited, subject_id=entry.subject_id, today=day)
     if latest is None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from domain import blacklist as rules
 from domain.blacklist import BlacklistEntry, EntryEvent
-from domain.blacklist_basis import last_display_day, latest_until, supports
+from domain.blacklist_basis import CHANGE_WORDS, last_display_day, latest_until, supports
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
 from domain.records import ChangeKind, Record, RecordStatus, next_version
@@ -226,3 +226,7 @@ def test_listing_history_names_the_basis_whose_display_bounds_it(catalogue: Cata
 
     assert line.event is EntryEvent.LISTED
     assert f"严重失信记录{longer.id}公示期届满" in line.reason
+
+
+def test_every_kind_of_record_change_has_words_for_the_history() -> None:
+    assert set(CHANGE_WORDS) == set(ChangeKind)
