@@ -84,7 +84,12 @@ async def get_entry(db: Database, *, entry_id: str) -> BlacklistEntry | None:
 
 async def replace_entry(db: Database, *, before: BlacklistEntry, after: BlacklistEntry) -> bool:
     """Store `after` over `before` unless another writer changed it first; True when stored."""
-    return await ENTRY_LIST.replace(db, {"_id": before.id, "version": before.version}, after)
+    query: Document = {"_id": before.id, "version": before.version}
+    if before.version == 1:
+        # Entries stored before they had versions have no `version`: they are at their first.
+        # `$exists: false` is portable here, as the store never writes nulls (DESIGN.md §2.1).
+        query = {"_id": before.id, "$or": [{"version": 1}, {"version": {"$exists": False}}]}
+    return await ENTRY_LIST.replace(db, query, after)
 
 
 async def find_entries(

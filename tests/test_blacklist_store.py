@@ -13,7 +13,7 @@ from domain.records import ChangeKind, Record, RecordStatus, next_version
 from domain.subjects import Subject
 from store import blacklist as store
 from store.blacklist import EntryFilter
-from store.database import Database
+from store.database import BLACKLIST_ENTRIES, Database
 from store.record_changes import write_change, write_new_records
 from tests import factories
 
@@ -99,6 +99,21 @@ async def test_replacing_stores_only_over_the_version_judged(
     assert not await store.replace_entry(db, before=entry, after=second)
 
     assert await store.get_entry(db, entry_id=entry.id) == first
+
+
+async def test_replacing_an_entry_stored_before_versions_treats_it_as_the_first(
+    db: Database, catalogue: Catalogue
+) -> None:
+    firm = factories.firm()
+    entry = factories.blacklist_entry(firm, basis(catalogue, firm), listed=LISTED, until=UNTIL)
+    document = store.ENTRY_LIST.document(entry)
+    del document["version"], document["history"]
+    await db[BLACKLIST_ENTRIES].insert_one(document)
+    after = removed(entry, on=date(2020, 9, 1), by="centre", reason="一")
+
+    assert await store.get_entry(db, entry_id=entry.id) == entry
+    assert await store.replace_entry(db, before=entry, after=after)
+    assert not await store.replace_entry(db, before=entry, after=after)
 
 
 async def test_rejudging_removes_entries_in_force_left_without_a_serious_basis(
