@@ -2,23 +2,32 @@
 
 Notice 二(八): a subject that meets the blacklist standard is listed at once and loses every
 award, preferential support, reward and incentive. A listing rests on serious dishonesty that
-is on public display; it ends by itself on its `until` day, or earlier when the credit centre
-removes it (a repair approved, the basis revoked). The subject is told why, what follows, how
-it ends and how to contest it (Shenzhen Social Credit Regulation arts. 58, 66-68: notice before
-punishment, objection, repair, reconsideration and litigation).
+is on public display, and only while some of it is (DESIGN.md §4): every change to a basis
+record re-judges the entries citing it (`rejudged`), and an entry's `until` never outlasts the
+display of its serious bases, so it ends by itself when the last of them leaves display. The
+subject is told why, what follows, how it ends and how to contest it (Shenzhen Social Credit
+Regulation arts. 58, 66-68: notice before punishment, objection, repair, reconsideration and
+litigation).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.catalogue import Category
+from domain.blacklist_basis import (
+    CHANGE_WORDS,
+    last_display_day,
+    latest_until,
+    standing_of,
+    supports,
+)
 from domain.disclosure import Severity
-from domain.records import Record, RecordStatus, publicly_visible
+from domain.records import ChangeKind, Record
 
 Reason = Annotated[str, Field(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
@@ -60,6 +69,30 @@ class BlacklistNotice(BaseModel):
     text: str
 
 
+class EntryEvent(StrEnum):
+    LISTED = "LISTED"
+    SHORTENED = "SHORTENED"  # a basis changed: `until` follows the serious bases still on display
+    REMOVED = "REMOVED"
+
+
+class EntryChange(BaseModel):
+    """One line of an entry's history: what happened, on which day, by whom and why.
+
+    A change caused by a basis record names the record and what happened to it, so the subject
+    can tell why the entry left or was shortened.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event: EntryEvent
+    on: date
+    by: str
+    reason: str
+    until: date
+    record_id: str | None = None
+    record_change: ChangeKind | None = None
+
+
 class BlacklistEntry(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -75,11 +108,15 @@ class BlacklistEntry(BaseModel):
     removed_by: str | None = None
     removal_reason: Reason | None = None
     created_at: datetime
+    # Raised by every change, so a writer replaces only the version it judged.
+    version: int = Field(default=1, ge=1)
+    history: tuple[EntryChange, ...] = ()
 
     @model_validator(mode="after")
-    def _until_after_listing(self) -> Self:
-        if self.until <= self.listed_on:
-            raise ValueError("until must be after the listing day")
+    def _until_from_listing(self) -> Self:
+        # A listing is for at least a day after it; re-judgement may shorten it to its first.
+        if self.until < self.listed_on:
+            raise ValueError("until must not be before the listing day")
         return self
 
     @property
@@ -91,76 +128,84 @@ class BlacklistEntry(BaseModel):
         return not self.removed and self.listed_on <= today <= self.until
 
 
-class BasisInvalid(ValueError):
-    """The basis records do not support a listing; `record_id` names the one at fault."""
+def rejudged(
+    entry: BlacklistEntry, *, changed: Record, basis: Sequence[Record], day: date
+) -> BlacklistEntry | None:
+    """The entry after its basis record `changed` changed on `day`; None when it stays as is.
 
-    def __init__(self, message: str, *, record_id: str | None) -> None:
-        super().__init__(message)
-        self.record_id = record_id
-
-
-class UntilInvalid(ValueError):
-    """`until` is missing its bounds: after the listing day, within the basis's display."""
-
-
-def _fault(record: Record, subject_id: str) -> str | None:
-    """Why a record cannot be part of a listing's basis, or None."""
-    if record.subject_id != subject_id:
-        return "is about another subject"
-    if record.category is not Category.DISHONEST:
-        return "is not a dishonesty record"
-    if record.status is not RecordStatus.ACTIVE:
-        return f"is {record.status.value}, not ACTIVE"
-    return None
-
-
-def _carries(record: Record, today: date) -> bool:
-    """Whether a record alone can carry a listing: serious and on public display today."""
-    return record.severity is Severity.SERIOUS and publicly_visible(record, today)
-
-
-def latest_until(basis: Sequence[Record], today: date) -> date:
-    """The last day a listing may last: the last display day of its longest serious basis.
-
-    A disclosure period's `end` is its last day on display (民法典 arts. 201–203), so the entry
-    may be in force up to that day: it never outlives the display of what it rests on.
+    Invariant (DESIGN.md §4, notice 二(八)): an entry is in force only while at least one of its
+    basis records is the subject's serious dishonesty, standing and on public display. So an
+    entry in force on `day` whose bases (as they are now, `changed` among them) no longer
+    include such a record is removed, its history naming the record and what happened to it;
+    otherwise its `until` is brought forward to the last display day of the serious bases still
+    on display, so that it ends by itself, without a job, when the last of them leaves display.
+    A general basis never carries an entry, so repairing or revoking one changes nothing while a
+    serious basis stands. Entries already removed or ended keep their history as it was: a
+    basis shown again later does not bring one back (the centre lists anew).
     """
-    return max(r.disclosure.end for r in basis if _carries(r, today))
-
-
-def check_listing(
-    *,
-    subject_id: str,
-    requested_ids: Sequence[str],
-    basis: Sequence[Record],
-    until: date,
-    today: date,
-) -> None:
-    """Raise unless the records support listing the subject until `until` (notice 二(八)).
-
-    Every basis record must exist and be an ACTIVE dishonesty record of the subject; at least
-    one must be serious and on public display today.
-    """
-    by_id = {r.id: r for r in basis}
-    for record_id in requested_ids:
-        found = by_id.get(record_id)
-        fault = "does not exist" if found is None else _fault(found, subject_id)
-        if fault is not None:
-            raise BasisInvalid(f"record {record_id} {fault}", record_id=record_id)
-    if not any(_carries(r, today) for r in basis):
-        first = requested_ids[0] if requested_ids else None
-        raise BasisInvalid(
-            "no basis record is a serious dishonesty record on public display today "
-            f"(checked: {', '.join(requested_ids)})",
-            record_id=first,
+    if not entry.in_force(day):
+        return None
+    cited = [r for r in basis if r.id in entry.basis_record_ids]
+    change = changed.history[-1] if changed.history else None
+    kind = None if change is None else change.kind
+    by = "credit-centre" if change is None else change.by
+    standing = standing_of(changed, subject_id=entry.subject_id, day=day)
+    # The record's version names the event; its reason stays in the record's own history,
+    # which is not public as an entry in force is.
+    event = ""
+    if change is not None:
+        event = f"（第{change.version}版{CHANGE_WORDS.get(change.kind, change.kind.value)}）"
+    cause = f"列入依据{changed.id}{standing}{event}"
+    latest = latest_until(cited, subject_id=entry.subject_id, today=day)
+    if latest is None:
+        reason = f"{cause}，已无公示中的严重失信记录，移出黑名单"
+        line = EntryChange(
+            event=EntryEvent.REMOVED,
+            on=day,
+            by=by,
+            reason=reason,
+            until=entry.until,
+            record_id=changed.id,
+            record_change=kind,
         )
-    if until <= today:
-        raise UntilInvalid("until must be after today")
-    latest = latest_until(basis, today)
-    if until > latest:
-        raise UntilInvalid(
-            f"until may be {latest} at the latest: the last day its serious basis is on display"
-        )
+        return _next(entry, line, removed_on=day, removed_by=by, removal_reason=reason)
+    if latest >= entry.until:
+        return None
+    line = EntryChange(
+        event=EntryEvent.SHORTENED,
+        on=day,
+        by=by,
+        reason=f"{cause}，列入期限随仍在公示的严重失信记录缩短至{latest.isoformat()}",
+        until=latest,
+        record_id=changed.id,
+        record_change=kind,
+    )
+    return _next(entry, line, until=latest)
+
+
+def _next(entry: BlacklistEntry, line: EntryChange, **changes: object) -> BlacklistEntry:
+    data = entry.model_dump() | changes
+    data |= {"version": entry.version + 1, "history": [*entry.history, line]}
+    return BlacklistEntry.model_validate(data)
+
+
+def listed(
+    *, basis: Sequence[Record], subject_id: str, until: date, on: date, by: str
+) -> EntryChange:
+    """The first line of an entry's history: listed until `until`, bounded by which basis."""
+    latest = latest_until(basis, subject_id=subject_id, today=on)
+    bound = next(
+        r.id
+        for r in basis
+        if supports(r, subject_id=subject_id, day=on) and last_display_day(r) == latest
+    )
+    return EntryChange(
+        event=EntryEvent.LISTED,
+        on=on,
+        by=by,
+        reason=f"列入黑名单至{until.isoformat()}，至迟于严重失信记录{bound}公示期届满时移出",
+        until=until,
+    )
 
 
 def build_notice(
@@ -209,6 +254,7 @@ def build_notice(
 
 
 def removed(entry: BlacklistEntry, *, on: date, by: str, reason: str) -> BlacklistEntry:
-    """The entry removed on `on`; raises pydantic's ValidationError for a bad reason."""
-    changes = {"removed_on": on, "removed_by": by, "removal_reason": reason}
-    return BlacklistEntry.model_validate(entry.model_dump() | changes)
+    """The entry removed by the credit centre on `on`; raises pydantic's ValidationError for a
+    bad reason."""
+    line = EntryChange(event=EntryEvent.REMOVED, on=on, by=by, reason=reason, until=entry.until)
+    return _next(entry, line, removed_on=on, removed_by=by, removal_reason=reason)

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from auth.viewer import Scope
 from domain import blacklist as rules
+from domain import blacklist_basis as basis_rules
 from domain.blacklist import BlacklistEntry
 from domain.records import Record
 from resolvers import errors
@@ -60,16 +61,16 @@ async def list_on_blacklist(
     requested = list(dict.fromkeys(i.strip() for i in basis_record_ids))
     basis = await _basis(ctx, requested)
     try:
-        rules.check_listing(
+        basis_rules.check_listing(
             subject_id=subject.id,
             requested_ids=requested,
             basis=basis,
             until=until,
             today=ctx.today,
         )
-    except rules.BasisInvalid as exc:
+    except basis_rules.BasisInvalid as exc:
         raise errors.BlacklistBasisInvalid(str(exc), field="basisRecords") from None
-    except rules.UntilInvalid as exc:
+    except basis_rules.UntilInvalid as exc:
         raise InvalidArgument(f"until: {exc}", field="until") from None
     current = [
         e for e in await ctx.loaders.blacklist_entries.load(subject.id) if e.in_force(ctx.today)
@@ -89,6 +90,11 @@ async def list_on_blacklist(
                 basis=basis, titles=_titles(ctx, basis), reason=reason.strip(), until=until
             ),
             created_at=ctx.now,
+            history=(
+                rules.listed(
+                    basis=basis, subject_id=subject.id, until=until, on=ctx.today, by=listed_by
+                ),
+            ),
         )
     except ValidationError as exc:
         raise errors.invalid_argument(exc, {"reason": "reason"}) from None
@@ -116,7 +122,7 @@ async def remove_from_blacklist(ctx: Context, *, entry_id: str, reason: str) -> 
         after = rules.removed(entry, on=ctx.today, by=removed_by, reason=reason.strip())
     except ValidationError as exc:
         raise errors.invalid_argument(exc, {"removal_reason": "reason"}) from None
-    if not await blacklist_store.replace_unremoved(ctx.db, entry=after):
+    if not await blacklist_store.replace_entry(ctx.db, before=entry, after=after):
         raise _not_in_force(entry)
     forget(ctx.loaders.blacklist_entries, entry.subject_id)
     ctx.audit.wrote_for(entry.subject_id)

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from auth.viewer import Scope
-from domain.cases import CASE_CATEGORY, CaseKind, TypicalCase
+from domain.cases import CASE_CATEGORY, CaseKind, TypicalCase, shown_records, withdrawn
+from domain.records import publicly_visible
 from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.access import require
 from resolvers.context import Context
-from resolvers.errors import InvalidArgument, NotFound, invalid_argument
+from resolvers.errors import InvalidArgument, NotFound, RecordNotOnDisplay, invalid_argument
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
 from resolvers.views import RecordView, SubjectView
 from store import cases as case_store
@@ -27,6 +28,7 @@ class CaseView:
     case: TypicalCase
     subject: SubjectView | None
     records: list[RecordView]
+    withdrawn: bool
 
 
 async def publish_case(
@@ -55,6 +57,13 @@ async def publish_case(
                 f"a {kind.value} case links {CASE_CATEGORY[kind].value} records only",
                 field="records",
             )
+        if not publicly_visible(record, ctx.today):
+            raise RecordNotOnDisplay(
+                f"record {record.id} is not on public display today (revoked, repaired, "
+                "withdrawn on an objection or outside its disclosure period); a case links "
+                "only records on display",
+                field="records",
+            )
     try:
         case = TypicalCase(
             id=f"c-{secrets.token_hex(8)}",
@@ -75,12 +84,15 @@ async def publish_case(
 
 
 async def _view(ctx: Context, case: TypicalCase) -> CaseView:
-    """The case with its subject and those linked records the viewer may see, masked."""
+    """The case with its subject and its linked records still on display, masked for the
+    viewer; `domain.cases.shown_records` says why the others are hidden."""
+    shown = shown_records(case, await ctx.loaders.records.load_many(case.record_ids), ctx.today)
+    gone = withdrawn(case, shown)
     subject = None
-    if case.subject_id is not None:
+    if case.subject_id is not None and not gone:
         subject = await subject_resolvers.subject_by_id(ctx, case.subject_id)
-    records = [await record_resolvers.record(ctx, r) for r in case.record_ids]
-    return CaseView(case, subject, [r for r in records if r is not None])
+    records = [await record_resolvers.record(ctx, r.id) for r in shown]
+    return CaseView(case, subject, [r for r in records if r is not None], gone)
 
 
 async def cases(

@@ -25,6 +25,7 @@
     ├── BlacklistBasisInvalid BLACKLIST_BASIS_INVALID: a basis record cannot carry the listing
     ├── AlreadyListed        ALREADY_LISTED: an entry in force rests on one of these records
     ├── NotInForce           NOT_IN_FORCE: the blacklist entry was removed or has expired
+    ├── RecordNotOnDisplay   RECORD_NOT_ON_DISPLAY: a case links only records on public display
     ├── ProgrammeUnknown     PROGRAMME_UNKNOWN: no incentive programme has this code
     ├── GrantRequired        GRANT_REQUIRED: no live grant from the subject to the viewer's org
     ├── Forbidden            FORBIDDEN: the token lacks a scope (named in the message)
@@ -143,6 +144,10 @@ class AlreadyListed(ApiError):
 
 class NotInForce(ApiError):
     code = "NOT_IN_FORCE"
+
+
+class RecordNotOnDisplay(ApiError):
+    code = "RECORD_NOT_ON_DISPLAY"
 
 
 class ProgrammeUnknown(ApiError):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from domain.records import Record
 from resolvers.context import Context
+from store import blacklist as blacklist_store
 from store import record_changes as change_store
 from store import records as record_store
 from store.errors import StaleRecord
@@ -30,9 +31,12 @@ async def change_record(
         record = await current_record(ctx, record_id)
         after = change(record)
         if after is None:
+            # Written already, perhaps by a request interrupted before it re-judged the
+            # blacklist entries citing the record: finish that (idempotent).
+            await blacklist_store.rejudge_entries_citing(ctx.db, record=record, day=ctx.today)
             return
         try:
-            await change_store.write_change(ctx.db, before=record, after=after)
+            await change_store.write_change(ctx.db, before=record, after=after, today=ctx.today)
         except StaleRecord:
             continue
         ctx.audit.wrote_for(record.subject_id)

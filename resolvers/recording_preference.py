@@ -70,7 +70,7 @@ async def _apply(ctx: Context, found: Record, opt_out: bool) -> int:
         if after is None:
             return 0
         try:
-            await change_store.write_change(ctx.db, before=record, after=after)
+            await change_store.write_change(ctx.db, before=record, after=after, today=ctx.today)
         except StaleRecord:
             [record] = await record_store.get_records(ctx.db, ids=[after.id])
             continue

@@ -30,7 +30,6 @@ from resolvers.context import Context
 from resolvers.errors import ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, keyset_page
 from resolvers.record_writes import change_record, current_record
-from store import blacklist as blacklist_store
 from store import records as record_store
 from store import repair as repair_store
 from store.errors import AlreadyOpen, ChangedMeanwhile
@@ -199,16 +198,9 @@ async def _check_still_repairable(ctx: Context, application: RepairApplication) 
 
 async def _repair_record(ctx: Context, application: RepairApplication) -> None:
     """The record leaves public disclosure and stays in the file with its history."""
-    # DESIGN.md §4: approval also lifts the blacklist entries resting on the record (idempotent,
-    # so an interrupted approval completed later lifts them too).
-    await blacklist_store.lift_entries_for_record(
-        ctx.db,
-        record_id=application.record_id,
-        at=ctx.today,
-        reason=f"repair application {application.id} approved",
-        by=application.decided_by or "credit-centre",
-    )
 
+    # DESIGN.md §4: the change re-judges the blacklist entries citing the record
+    # (store.record_changes.write_change): they leave unless a serious basis still stands.
     def repaired(record: Record) -> Record | None:
         if record.status is not RecordStatus.ACTIVE:
             return None  # repaired already, or revoked meanwhile: disclosure has ended either way

@@ -133,7 +133,7 @@ async def submit_batch(
     subject_ids = []
     for before, after in plan.corrections:
         try:
-            await change_store.write_change(db, before=before, after=after)
+            await change_store.write_change(db, before=before, after=after, today=today)
         except StaleRecord:
             index = position[after.source_record_id]
             results[index] = changed_meanwhile(results[index])
@@ -198,7 +198,7 @@ async def revoke_record(ctx: Context, *, record_id: str, reason: str) -> RecordV
             raise AlreadyRevoked("this record is revoked already", field="id")
         after = revoked(record, at=ctx.now, by=unit.code, reason=reason.strip())
         try:
-            await change_store.write_change(ctx.db, before=record, after=after)
+            await change_store.write_change(ctx.db, before=record, after=after, today=ctx.today)
         except StaleRecord:
             continue
         ctx.audit.wrote_for(record.subject_id)

@@ -11,7 +11,7 @@ from strawberry.types import Info
 from domain import blacklist as model
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
-from schema.enums import Severity
+from schema.enums import ChangeKind, Severity
 from schema.results import UserError
 
 if TYPE_CHECKING:
@@ -57,17 +57,49 @@ class BlacklistNotice:
         )
 
 
+strawberry.enum(model.EntryEvent, description="What happened to a blacklist entry")
+
+
+@strawberry.type(description="One line of an entry's history: what happened, when and why")
+class BlacklistEntryChange:
+    event: model.EntryEvent
+    on: date
+    reason: str
+    until: date = strawberry.field(description="The entry's last day in force after the change")
+    record_id: strawberry.ID | None = strawberry.field(
+        description="The basis record whose change caused this one, if any"
+    )
+    record_change: ChangeKind | None = strawberry.field(description="What happened to that record")
+
+    @classmethod
+    def of(cls, change: model.EntryChange) -> BlacklistEntryChange:
+        return cls(
+            event=change.event,
+            on=change.on,
+            reason=change.reason,
+            until=change.until,
+            record_id=None if change.record_id is None else strawberry.ID(change.record_id),
+            record_change=change.record_change,
+        )
+
+
 @strawberry.type(description="黑名单: an entry, in force from listedOn through until")
 class BlacklistEntry:
     id: strawberry.ID
     basis_record_ids: list[strawberry.ID]
     reason: str
     listed_on: date
-    until: date = strawberry.field(description="The last day in force; it ends by itself then")
+    until: date = strawberry.field(
+        description="The last day in force, never past the display of its serious basis records; "
+        "it ends by itself then"
+    )
     in_force: bool
     removed_on: date | None
     removal_reason: str | None
     notice: BlacklistNotice
+    history: list[BlacklistEntryChange] = strawberry.field(
+        description="Listed, shortened or removed, and why: a change of a basis record names it"
+    )
     subject_id: strawberry.Private[str]
 
     @strawberry.field(description="The listed subject, masked for the viewer")
@@ -91,6 +123,7 @@ class BlacklistEntry:
             removed_on=entry.removed_on,
             removal_reason=entry.removal_reason,
             notice=BlacklistNotice.of(entry.notice),
+            history=[BlacklistEntryChange.of(c) for c in entry.history],
             subject_id=entry.subject_id,
         )
 

@@ -24,7 +24,13 @@ class TypicalCase:
     summary: str
     published_at: datetime
     subject: Subject | None
-    records: list[Record] = strawberry.field(description="The linked records the viewer may see")
+    records: list[Record] = strawberry.field(
+        description="The linked records still on public display, as the viewer may see them"
+    )
+    withdrawn: bool = strawberry.field(
+        description="Every linked record has left public display (revoked, repaired, withdrawn "
+        "or past its period): the case shows neither records nor subject any more"
+    )
 
     @classmethod
     def of(cls, view: CaseView) -> TypicalCase:
@@ -36,6 +42,7 @@ class TypicalCase:
             published_at=view.case.published_at,
             subject=None if view.subject is None else Subject.of(view.subject),
             records=[Record.of(r) for r in view.records],
+            withdrawn=view.withdrawn,
         )
 
 

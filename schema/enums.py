@@ -10,7 +10,13 @@ import strawberry
 from domain.catalogue import Category, DataFormat, MaskKind, PublicAttribute, SourceUnitType
 from domain.disclosure import DisclosureState, Severity
 from domain.identifiers import SubjectKind
-from domain.records import ObjectionGrounds, ObjectionOutcome, ObjectionState, RecordStatus
+from domain.records import (
+    ChangeKind,
+    ObjectionGrounds,
+    ObjectionOutcome,
+    ObjectionState,
+    RecordStatus,
+)
 
 strawberry.enum(SubjectKind, description="信用主体类别")
 strawberry.enum(Category, description="信息类别")
@@ -24,6 +30,7 @@ strawberry.enum(
     description="公示状态: whether the record is on public display today, and if not, why",
 )
 strawberry.enum(RecordStatus)
+strawberry.enum(ChangeKind, description="What happened to a record")
 strawberry.enum(ObjectionGrounds, description="What an objection (异议) disputes")
 strawberry.enum(ObjectionState, description="PENDING, or the objection's outcome")
 strawberry.enum(ObjectionOutcome, description="How an objection is resolved")
@@ -49,6 +56,7 @@ for _value in DisclosureState.__strawberry_definition__.values:  # type: ignore[
 
 __all__ = [
     "Category",
+    "ChangeKind",
     "DataFormat",
     "DisclosureState",
     "MaskKind",

@@ -6,11 +6,9 @@ from datetime import datetime
 
 import strawberry
 
-from domain.records import ChangeKind
 from resolvers.record_changes import RecordChangeView
+from schema.enums import ChangeKind
 from schema.records import Record
-
-strawberry.enum(ChangeKind, description="What happened to a record")
 
 
 @strawberry.type(description="One change to a record, with the record as it became")

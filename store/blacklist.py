@@ -3,7 +3,9 @@
 Whether an entry is in force is a matter of dates (`listed_on <= day <= until`) and of the
 explicit `removed` flag: filters on a missing `removed_on` are not portable (nx-27017 treats
 null and missing alike in `$exists`). Lists are newest listing first, keyset-paged on
-`order_key` (`store.documents.position` of the listing day and id).
+`order_key` (`store.documents.position` of the listing day and id). Every change to a record
+re-judges the entries citing it (`rejudge_entries_citing`, called by
+`store.record_changes.write_change`), so an entry's dates stay true without a job.
 """
 
 from __future__ import annotations
@@ -12,13 +14,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from domain.blacklist import BlacklistEntry
+from domain.blacklist import BlacklistEntry, rejudged
+from domain.records import Record
 from store.database import BLACKLIST_ENTRIES, Database, Document
 from store.documents import insert_new, position
+from store.errors import ChangedMeanwhile
 from store.ordered import NewestFirst
+from store.records import get_records
 
 # Entries per subject in a batch read: a subject is rarely listed more than once or twice.
 MAX_PER_SUBJECT = 50
+# Entries in force citing one record: one at a time (ALREADY_LISTED), a few more if listed
+# before that rule; each rests on at most 20 records.
+MAX_CITING = 50
+REJUDGE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -73,9 +82,14 @@ async def get_entry(db: Database, *, entry_id: str) -> BlacklistEntry | None:
     return await ENTRY_LIST.get(db, {"_id": entry_id})
 
 
-async def replace_unremoved(db: Database, *, entry: BlacklistEntry) -> bool:
-    """Store `entry` (now removed) unless it was removed meanwhile; True when stored."""
-    return await ENTRY_LIST.replace(db, {"_id": entry.id, "removed": False}, entry)
+async def replace_entry(db: Database, *, before: BlacklistEntry, after: BlacklistEntry) -> bool:
+    """Store `after` over `before` unless another writer changed it first; True when stored."""
+    query: Document = {"_id": before.id, "version": before.version}
+    if before.version == 1:
+        # Entries stored before they had versions have no `version`: they are at their first.
+        # `$exists: false` is portable here, as the store never writes nulls (DESIGN.md §2.1).
+        query = {"_id": before.id, "$or": [{"version": 1}, {"version": {"$exists": False}}]}
+    return await ENTRY_LIST.replace(db, query, after)
 
 
 async def find_entries(
@@ -98,24 +112,29 @@ async def entries_of_subjects(
     )
 
 
-async def lift_entries_for_record(
-    db: Database, *, record_id: str, at: date, reason: str, by: str = "credit-repair"
-) -> int:
-    """Remove, on `at`, every entry in force that rests on the record; returns how many.
+async def rejudge_entries_citing(db: Database, *, record: Record, day: date) -> int:
+    """Re-judge, on `day`, every entry in force that cites the record just changed; returns how
+    many changed (`domain.blacklist.rejudged` states the rule).
 
-    DESIGN.md §4: an approved repair removes the subject from the blacklist. Entries that
-    ended already keep their history as it was.
+    Each entry is judged against all its basis records as stored now and replaced only at the
+    version judged; one that another writer changed meanwhile is judged again.
     """
-    iso = at.isoformat()
-    result = await db[BLACKLIST_ENTRIES].update_many(
-        {"basis_record_ids": record_id, "removed": False, "until": {"$gte": iso}},
-        {
-            "$set": {
-                "removed": True,
-                "removed_on": iso,
-                "removed_by": by,
-                "removal_reason": reason,
-            }
-        },
-    )
-    return result.modified_count
+    changed = 0
+    for _ in range(REJUDGE_ATTEMPTS):
+        citing = await ENTRY_LIST.find(
+            db, {"basis_record_ids": record.id, **_in_force(day)}, after=None, limit=MAX_CITING
+        )
+        ids = list(dict.fromkeys(i for e in citing for i in e.basis_record_ids))
+        basis = [r for r in await get_records(db, ids=ids) if r is not None]
+        stale = False
+        for entry in citing:
+            after = rejudged(entry, changed=record, basis=basis, day=day)
+            if after is None:
+                continue
+            if await replace_entry(db, before=entry, after=after):
+                changed += 1
+            else:
+                stale = True
+        if not stale:
+            return changed
+    raise ChangedMeanwhile(f"the entries citing record {record.id} kept changing while re-judged")

@@ -4,7 +4,7 @@ StoreError
 ├── StoreUnavailable   the server did not answer in time (bad URI, down, unreachable)
 ├── EmbeddedStoreError the embedded nx-27017 server could not be started
 ├── StaleRecord        another writer changed the record first
-├── ChangedMeanwhile   another writer decided the repair application or objection first
+├── ChangedMeanwhile   another writer changed the application, objection or entry first
 └── AlreadyOpen        the record already has an open repair application or objection
 """
 
@@ -26,7 +26,7 @@ class StaleRecord(StoreError):
 
 
 class ChangedMeanwhile(StoreError):
-    """Another writer decided or extended the application or objection first."""
+    """Another writer changed the application, objection, commitment or blacklist entry first."""
 
 
 class AlreadyOpen(StoreError):

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from pymongo.errors import DuplicateKeyError
 
 from domain.records import ChangeKind, Record, first_version
+from store.blacklist import rejudge_entries_citing
 from store.counters import allocate
 from store.database import RECORD_CHANGES, RECORDS, Database, Document
 from store.documents import insert_new
@@ -74,8 +75,10 @@ async def write_new_records(db: Database, *, records: Sequence[Record]) -> int:
     return written
 
 
-async def write_change(db: Database, *, before: Record, after: Record) -> Record:
-    """Log and apply one change from `before` to `after` (made by `domain.records.next_version`).
+async def write_change(db: Database, *, before: Record, after: Record, today: date) -> Record:
+    """Log and apply one change from `before` to `after` (made by `domain.records.next_version`),
+    then re-judge on `today` the blacklist entries citing the record (DESIGN.md §4: in the
+    write path of every change, so no path can forget it).
 
     Raises `StaleRecord` when another writer changed the record first.
     """
@@ -85,6 +88,7 @@ async def write_change(db: Database, *, before: Record, after: Record) -> Record
     except DuplicateKeyError:
         raise StaleRecord(f"record {after.id} changed meanwhile; read it again") from None
     await _apply(db, seq, record_document(after), after.version)
+    await rejudge_entries_citing(db, record=after, day=today)
     return after
 
 

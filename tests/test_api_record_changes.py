@@ -47,6 +47,7 @@ async def test_feed_pages_every_change_once_and_resumes_after_restart(
         after=next_version(
             stored, kind=ChangeKind.REVOKED, at=at(TODAY), by="u", status=RecordStatus.REVOKED
         ),
+        today=TODAY,
     )
     # The consumer comes back later (the service may have restarted): the cursor is all it keeps.
     rest = data_of(

@@ -19,7 +19,7 @@ from store.records import get_records, insert_new_records
 from store.repair import insert_application
 from store.subjects import insert_new_subjects
 from tests import factories
-from tests.conftest import TokenFactory
+from tests.conftest import TODAY, TokenFactory
 from tests.helpers import data_of, error_codes, graphql
 
 APPLICATION = """
@@ -412,7 +412,7 @@ async def test_review_repair_approving_again_completes_an_interrupted_approval(
         repaired, kind=ChangeKind.SHOWN, at=repaired.created_at, by="test",
         status=RecordStatus.ACTIVE,
     )  # fmt: skip
-    await write_change(db, before=repaired, after=reopened)
+    await write_change(db, before=repaired, after=reopened, today=TODAY)
 
     result = await review(api, token, app_id, "APPROVE", None)
 
@@ -431,7 +431,7 @@ async def test_review_repair_of_a_record_revoked_meanwhile_is_not_applicable(
         record, kind=ChangeKind.REVOKED, at=record.created_at, by=record.source_unit,
         status=RecordStatus.REVOKED,
     )  # fmt: skip
-    await write_change(db, before=record, after=revoked)
+    await write_change(db, before=record, after=revoked, today=TODAY)
 
     result = await review(api, token, app_id, "APPROVE", None)
 

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
+from domain.blacklist import removed
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
-from domain.records import Record
+from domain.records import ChangeKind, Record, RecordStatus, next_version
 from domain.subjects import Subject
 from store import blacklist as store
 from store.blacklist import EntryFilter
-from store.database import Database
+from store.database import BLACKLIST_ENTRIES, Database
+from store.record_changes import write_change, write_new_records
 from tests import factories
 
 LISTED = date(2020, 7, 1)
 UNTIL = date(2021, 1, 31)
+AT = datetime(2020, 9, 1, 4, tzinfo=UTC)
 
 
 def basis(catalogue: Catalogue, subject: Subject) -> list[Record]:
@@ -83,38 +86,62 @@ async def test_entries_of_subjects_are_one_list_per_subject_in_key_order(
     assert current == [[ea], []]
 
 
-async def test_removing_twice_stores_only_the_first(db: Database, catalogue: Catalogue) -> None:
+async def test_replacing_stores_only_over_the_version_judged(
+    db: Database, catalogue: Catalogue
+) -> None:
     firm = factories.firm()
     entry = factories.blacklist_entry(firm, basis(catalogue, firm), listed=LISTED, until=UNTIL)
     await store.insert_entry(db, entry=entry)
-    first = entry.model_copy(update={"removed_on": date(2020, 9, 1), "removal_reason": "一"})
-    second = entry.model_copy(update={"removed_on": date(2020, 9, 2), "removal_reason": "二"})
+    first = removed(entry, on=date(2020, 9, 1), by="centre", reason="一")
+    second = removed(entry, on=date(2020, 9, 2), by="centre", reason="二")
 
-    assert await store.replace_unremoved(db, entry=first)
-    assert not await store.replace_unremoved(db, entry=second)
+    assert await store.replace_entry(db, before=entry, after=first)
+    assert not await store.replace_entry(db, before=entry, after=second)
 
     assert await store.get_entry(db, entry_id=entry.id) == first
 
 
-async def test_lifting_for_a_record_removes_the_entries_in_force_resting_on_it(
+async def test_replacing_an_entry_stored_before_versions_treats_it_as_the_first(
+    db: Database, catalogue: Catalogue
+) -> None:
+    firm = factories.firm()
+    entry = factories.blacklist_entry(firm, basis(catalogue, firm), listed=LISTED, until=UNTIL)
+    document = store.ENTRY_LIST.document(entry)
+    del document["version"], document["history"]
+    await db[BLACKLIST_ENTRIES].insert_one(document)
+    after = removed(entry, on=date(2020, 9, 1), by="centre", reason="一")
+
+    assert await store.get_entry(db, entry_id=entry.id) == entry
+    assert await store.replace_entry(db, before=entry, after=after)
+    assert not await store.replace_entry(db, before=entry, after=after)
+
+
+async def test_rejudging_removes_entries_in_force_left_without_a_serious_basis(
     db: Database, catalogue: Catalogue
 ) -> None:
     firm = factories.firm()
     [record] = basis(catalogue, firm)
     [other] = basis(catalogue, firm)
+    await write_new_records(db, records=[record, other])
     resting = factories.blacklist_entry(firm, [other, record], listed=LISTED, until=UNTIL)
+    alone = factories.blacklist_entry(firm, [record], listed=LISTED, until=UNTIL)
     expired = factories.blacklist_entry(firm, [record], listed=LISTED, until=date(2020, 8, 31))
-    unrelated = factories.blacklist_entry(firm, [other], listed=LISTED, until=UNTIL)
-    for entry in (resting, expired, unrelated):
+    for entry in (resting, alone, expired):
         await store.insert_entry(db, entry=entry)
-
-    lifted = await store.lift_entries_for_record(
-        db, record_id=record.id, at=date(2020, 9, 1), reason="信用修复已通过"
+    revoked = next_version(
+        record, kind=ChangeKind.REVOKED, at=AT, by="440300-TEST", status=RecordStatus.REVOKED
     )
 
-    assert lifted == 1
-    after = await store.get_entry(db, entry_id=resting.id)
-    assert after is not None
-    assert (after.removed_on, after.removal_reason) == (date(2020, 9, 1), "信用修复已通过")
+    await write_change(db, before=record, after=revoked, today=AT.date())
+
+    assert await store.get_entry(db, entry_id=resting.id) == resting
     assert await store.get_entry(db, entry_id=expired.id) == expired
-    assert await store.get_entry(db, entry_id=unrelated.id) == unrelated
+    after = await store.get_entry(db, entry_id=alone.id)
+    assert after is not None
+    assert (after.removed_on, after.removed_by, after.version) == (AT.date(), "440300-TEST", 2)
+    assert (after.history[-1].record_id, after.history[-1].record_change) == (
+        record.id,
+        ChangeKind.REVOKED,
+    )
+    assert after.removal_reason is not None
+    assert f"列入依据{record.id}已撤销（第2版撤销）" in after.removal_reason

@@ -52,7 +52,7 @@ async def test_change_is_logged_and_resumable_from_cursor(
         stored, kind=ChangeKind.REVOKED, at=AT, by="unit", reason="overturned",
         status=RecordStatus.REVOKED,
     )  # fmt: skip
-    await write_change(db, before=stored, after=revoked)
+    await write_change(db, before=stored, after=revoked, today=AT.date())
 
     later = await find_changes(db, after=created.seq, limit=10)
     assert [(c.kind, c.record.version, c.record.status) for c in later] == [
@@ -70,9 +70,9 @@ async def test_second_writer_of_same_version_is_stale(db: Database, catalogue: C
     first = next_version(stored, kind=ChangeKind.HIDDEN, at=AT, by="a")
     second = next_version(stored, kind=ChangeKind.REVOKED, at=AT, by="b")
 
-    await write_change(db, before=stored, after=first)
+    await write_change(db, before=stored, after=first, today=AT.date())
     with pytest.raises(StaleRecord):
-        await write_change(db, before=stored, after=second)
+        await write_change(db, before=stored, after=second, today=AT.date())
 
     now = (await get_records(db, ids=[record.id]))[0]
     assert now is not None
