@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from domain.catalogue import CatalogueItem, DataItemSpec, PublicAttribute
+from domain.data_items import shown_value
 from domain.masking import apply_mask
 
 
@@ -27,6 +28,7 @@ class ShownValue:
 
 
 def show(spec: DataItemSpec, raw: str | None, level: PublicAttribute) -> ShownValue:
+    raw = None if raw is None else shown_value(spec, raw)  # amounts leave in 元, stored in fen
     if raw is None or level.allows(spec.public_attribute):
         value, masked = raw, False
     else:
