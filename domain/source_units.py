@@ -84,9 +84,7 @@ def unit_problems(item: CatalogueItem, unit: SourceUnit, values: dict[str, str])
     # penalty_type holds several types (domain/enum_values.py): one criminal penalty among them
     # makes a judgment.
     penalty_types = values.get("penalty_type", "").split(SEPARATOR)
-    judgment = CRIMINAL_PENALTY in penalty_types or any(
-        key in values for key in JUDGMENT_KEYS
-    )
+    judgment = CRIMINAL_PENALTY in penalty_types or any(key in values for key in JUDGMENT_KEYS)
     court = SourceUnitType.INTERMEDIATE_COURT
     if court in item.source_unit_types and judgment:
         if not unit.acts_as(court):

@@ -108,9 +108,7 @@ def judge(
     if found is None:
         return problems
     catalogue, item = found
-    values = check_data_items(
-        item, submission.data_items, problems, on=submission.decision_date
-    )
+    values = check_data_items(item, submission.data_items, problems, on=submission.decision_date)
     problems += _item_problems(item, submission, unit, subject, values)
     severity = submission.severity if item.category is Category.DISHONEST else None
     try:

@@ -25,6 +25,14 @@ class Mask:
     back: int
 
 
+@strawberry.type(description="An enum value valid only for decisions in a span of days")
+class DatedEnumValue:
+    value: str
+    effective_from: date | None
+    effective_until: date | None
+    basis: str
+
+
 @strawberry.type(description="数据项定义")
 class DataItemSpec:
     key: str
@@ -37,6 +45,12 @@ class DataItemSpec:
     mask: Mask
     personal: bool
     enum_values: list[str]
+    multiple: bool = strawberry.field(
+        description="Several enum values in one value, joined by 、 in the order of enumValues"
+    )
+    dated_values: list[DatedEnumValue] = strawberry.field(
+        description="Enum values accepted only for decisions on these days; the others always"
+    )
 
     @classmethod
     def of(cls, spec: model.DataItemSpec) -> DataItemSpec:
@@ -51,6 +65,16 @@ class DataItemSpec:
             mask=Mask(kind=spec.mask.kind, front=spec.mask.front, back=spec.mask.back),
             personal=spec.personal,
             enum_values=list(spec.enum_values),
+            multiple=spec.multiple,
+            dated_values=[
+                DatedEnumValue(
+                    value=d.value,
+                    effective_from=d.effective_from,
+                    effective_until=d.effective_until,
+                    basis=d.basis,
+                )
+                for d in spec.dated_values
+            ],
         )
 
 

@@ -280,7 +280,8 @@ def test_default_catalogue_amount_labels_name_no_unit() -> None:
     assert amounts
     for spec in amounts:
         assert not {"分", "元"} & set(spec.label_zh), spec.key
-        assert "fen" not in spec.label_en and "yuan" not in spec.label_en, spec.key
+        assert "fen" not in spec.label_en, spec.key
+        assert "yuan" not in spec.label_en, spec.key
 
 
 def test_default_catalogue_good_items_apply_to_realistic_subjects() -> None:

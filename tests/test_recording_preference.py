@@ -54,9 +54,7 @@ def test_with_preference_item_not_refusable_or_already_so_is_unaffected(
     catalogue: Catalogue,
 ) -> None:
     person = factories.person()
-    penalty = factories.record(
-        catalogue, person, item_code="DISHONEST_1", decided=date(2020, 3, 1)
-    )
+    penalty = factories.record(catalogue, person, item_code="DISHONEST_1", decided=date(2020, 3, 1))
     good_3 = factories.record(catalogue, person, item_code="GOOD_3", decided=date(2020, 3, 1))
     assert (
         with_preference(penalty, catalogue.by_code["DISHONEST_1"], opted_out=True, at=AT, by="p")
