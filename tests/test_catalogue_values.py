@@ -37,8 +37,8 @@ PENALTY_ITEMS = [i for i in CATALOGUE.items if "penalty_type" in i.specs]
 NEW_LAW = date(2021, 7, 15)  # 行政处罚法 (2021) in force
 OLD_LAW_LAST_DAY = date(2021, 7, 14)
 # 行政处罚法 (2021) art. 9 and the 1996/2017 law's art. 8, as catalogue values.
-ART_9_ONLY = ("通报批评", "暂扣许可证件", "降低资质等级", "吊销许可证件", "限制开展生产经营活动")
-ART_9_ONLY += ("责令关闭", "限制从业")
+ART_9_ONLY: tuple[str, ...] = ("通报批评", "暂扣许可证件", "降低资质等级", "吊销许可证件")
+ART_9_ONLY += ("限制开展生产经营活动", "责令关闭", "限制从业")
 OLD_ONLY = ("暂扣许可证", "吊销许可证", "暂扣执照", "吊销执照")
 BOTH = ("警告", "罚款", "没收违法所得", "没收非法财物", "责令停产停业", "行政拘留", "其他行政处罚")
 
