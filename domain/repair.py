@@ -155,8 +155,8 @@ def required_measures(record: Record, *, penalty: bool) -> tuple[RepairMeasure, 
 
     Every record: the act corrected and a signed repair commitment (国家发展改革委令2023年第58号);
     a penalty or judgment also fulfilled (`penalty` is False for a broken commitment, 一(二)5,
-    which carries none: see `carries_penalty`). A serious one also: the repair training and a
-    credit report (发改办财金〔2019〕527号).
+    which carries none: see `domain.fast_track.carries_penalty`). A serious one also: the
+    repair training and a credit report (发改办财金〔2019〕527号).
     """
     measures = [RepairMeasure.CORRECTION]
     if penalty:
