@@ -302,3 +302,27 @@ def test_shown_value_other_formats_and_foreign_amounts_are_shown_as_stored() -> 
 
     assert shown_value(text, "1234") == "1234"
     assert shown_value(amount_spec(), "12.5") == "12.5"
+
+
+@given(
+    st.sampled_from(list(Category)),
+    st.sets(st.sampled_from(list(SubjectKind)), min_size=1),
+    st.booleans(),
+)
+def test_catalogue_item_is_refusable_exactly_when_good_behaviour_about_persons(
+    category: Category, kinds: set[SubjectKind], opt_out_allowed: bool
+) -> None:
+    # Shenzhen Social Credit Regulation art. 39 as a rule of the item data, not a list of codes.
+    base = CATALOGUE.by_code["GOOD_9"].model_dump()
+    data = base | {
+        "category": category,
+        "subject_kinds": sorted(kinds),
+        "opt_out_allowed": opt_out_allowed,
+    }
+    refusable = category is Category.GOOD and SubjectKind.NATURAL_PERSON in kinds
+
+    if opt_out_allowed is refusable:
+        assert CatalogueItem.model_validate(data).opt_out_allowed is refusable
+    else:
+        with pytest.raises(ValueError, match="art. 39"):
+            CatalogueItem.model_validate(data)
