@@ -1,9 +1,8 @@
-"""Pure tests of catalogue values: refusable good behaviour, dated and multiple enums, amounts."""
+"""Pure tests of catalogue values: refusable good behaviour, dated and multiple enums."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -11,7 +10,7 @@ from hypothesis import strategies as st
 
 from domain import enum_values
 from domain.catalogue import CatalogueItem, Category, DataFormat, DataItemSpec, PublicAttribute
-from domain.data_items import check_value, shown_value
+from domain.data_items import check_value
 from domain.enum_values import SEPARATOR, DatedValue, enum_problems
 from domain.identifiers import SubjectKind
 from domain.problems import Problem, ProblemCode
@@ -272,36 +271,6 @@ def test_multiple_or_dated_values_on_a_text_item_are_refused() -> None:
             public_attribute=PublicAttribute.PUBLIC,
             multiple=True,
         )
-
-
-# Amounts: stored in fen, shown in 元
-
-
-def amount_spec() -> DataItemSpec:
-    return CATALOGUE.by_code["DISHONEST_1"].specs["fine_amount"]
-
-
-@pytest.mark.parametrize(
-    ("fen", "shown"),
-    [("0", "0.00 元"), ("5", "0.05 元"), ("500000", "5,000.00 元"), ("1234567", "12,345.67 元")],
-)
-def test_shown_value_amount_in_fen_is_shown_in_yuan(fen: str, shown: str) -> None:
-    assert shown_value(amount_spec(), fen) == shown
-
-
-@given(st.integers(min_value=0, max_value=10**18))
-def test_shown_value_amount_reads_back_to_the_stored_fen(fen: int) -> None:
-    shown = shown_value(amount_spec(), str(fen))
-
-    assert shown.endswith(" 元")
-    assert Decimal(shown.removesuffix(" 元").replace(",", "")) * 100 == fen
-
-
-def test_shown_value_other_formats_and_foreign_amounts_are_shown_as_stored() -> None:
-    text = CATALOGUE.by_code["DISHONEST_1"].specs["offence"]
-
-    assert shown_value(text, "1234") == "1234"
-    assert shown_value(amount_spec(), "12.5") == "12.5"
 
 
 @given(
