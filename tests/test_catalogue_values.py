@@ -13,6 +13,7 @@ from domain.catalogue import CatalogueItem, Category, DataFormat, DataItemSpec, 
 from domain.data_items import check_value
 from domain.enum_values import SEPARATOR, DatedValue, enum_problems
 from domain.identifiers import SubjectKind
+from domain.objections import InvalidCorrection, corrected_items
 from domain.problems import Problem, ProblemCode
 from domain.records import Record
 from domain.subjects import Subject
@@ -295,3 +296,13 @@ def test_catalogue_item_is_refusable_exactly_when_good_behaviour_about_persons(
     else:
         with pytest.raises(ValueError, match="art. 39"):
             CatalogueItem.model_validate(data)
+
+
+def test_objection_correction_is_judged_by_the_values_in_force_on_the_decision_date() -> None:
+    item = CATALOGUE.by_code["DISHONEST_1"]
+
+    corrected = corrected_items(item, {}, {"penalty_type": "罚款、通报批评"}, on=NEW_LAW)
+
+    assert corrected["penalty_type"] == "通报批评、罚款"
+    with pytest.raises(InvalidCorrection, match="2021-07-15"):
+        corrected_items(item, {}, {"penalty_type": "通报批评"}, on=OLD_LAW_LAST_DAY)
