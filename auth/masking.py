@@ -23,6 +23,7 @@ from datetime import date
 
 from auth.viewer import Scope, Viewer
 from domain.catalogue import CatalogueItem, DataItemSpec, PublicAttribute
+from domain.data_items import shown_value
 from domain.identifiers import SubjectKind
 from domain.masking import apply_mask
 from domain.records import Record, RecordScope, record_scope
@@ -42,6 +43,7 @@ class ShownValue:
 
 
 def show(spec: DataItemSpec, raw: str | None, level: PublicAttribute) -> ShownValue:
+    raw = None if raw is None else shown_value(spec, raw)  # amounts leave in 元, stored in fen
     mask = spec.mask_for(level)
     if raw is None or mask is None:
         value, masked = raw, False

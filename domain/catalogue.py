@@ -15,6 +15,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.disclosure import DisclosureRuleSet
+from domain.enum_values import DatedValue, enum_problems
 from domain.identifiers import SubjectKind
 
 Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,63}$")]
@@ -112,7 +113,12 @@ class SourceUnitType(StrEnum):
 
 
 class DataItemSpec(BaseModel):
-    """One data item (数据项) of a catalogue item."""
+    """One data item (数据项) of a catalogue item.
+
+    An `enum` item may be `multiple` (several values in one string, domain/enum_values.py) and
+    may date some of its values (`dated_values`): a value is accepted only for decisions on
+    the days it is in force.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -130,11 +136,18 @@ class DataItemSpec(BaseModel):
     personal: bool = False
     identity: IdentityPart | None = None
     enum_values: tuple[str, ...] = ()
+    multiple: bool = False
+    dated_values: tuple[DatedValue, ...] = ()
 
     @model_validator(mode="after")
     def _enum_values_only_for_enum(self) -> Self:
         if (self.format is DataFormat.ENUM) != bool(self.enum_values):
             raise ValueError("enum_values are required for the enum format and only for it")
+        if self.format is not DataFormat.ENUM and (self.multiple or self.dated_values):
+            raise ValueError("multiple and dated_values apply to the enum format only")
+        problems = enum_problems(self.enum_values, self.dated_values, multiple=self.multiple)
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @model_validator(mode="after")
@@ -181,7 +194,19 @@ class CatalogueItem(BaseModel):
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
             raise ValueError(f"data item keys repeat: {', '.join(duplicates)}")
-        if SubjectKind.NATURAL_PERSON in self.subject_kinds:
+        persons = SubjectKind.NATURAL_PERSON in self.subject_kinds
+        refusable = self.category is Category.GOOD and persons
+        if self.opt_out_allowed != refusable:
+            # Shenzhen Social Credit Regulation art. 39: a person may refuse the recording of
+            # commendations, volunteering and donations. Every 一(一) record rests on a
+            # commendation or formal recognition (notice 一(三)), so every good-behaviour item
+            # about persons is refusable, and nothing else is: a penalty is not the person's to
+            # refuse.
+            raise ValueError(
+                "opt_out_allowed must be true exactly for good-behaviour items about natural "
+                "persons (Shenzhen Social Credit Regulation art. 39)"
+            )
+        if persons:
             # Shenzhen Social Credit Regulation 2023 art. 38, PIPL art. 73: personal information
             # is de-identified before publication, so it is never PUBLIC unmasked.
             exposed = [
@@ -197,6 +222,11 @@ class CatalogueItem(BaseModel):
     @cached_property
     def specs(self) -> dict[str, DataItemSpec]:
         return {spec.key: spec for spec in self.data_items}
+
+    @property
+    def epidemic_offence(self) -> bool:
+        """Whether the item is one of the epidemic offences of notice 一(二) (1-5)."""
+        return self.clause.startswith("一(二)")
 
 
 class Catalogue(BaseModel):

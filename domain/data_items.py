@@ -1,9 +1,11 @@
 """Checking submitted data items against their catalogue item: keys, length, format and enum.
 
 Formats (DESIGN.md §4): `date` is ISO YYYY-MM-DD; `datetime` is ISO 8601 with an offset;
-`amount` is a non-negative integer of fen written in ASCII digits; `enum` is one of the
-spec's values; `identifier` is a valid social credit code or resident identity number;
-`text` and `document_number` are free text without control characters.
+`amount` is a non-negative integer of fen written in ASCII digits, stored so and shown in 元
+(`shown_value`); `enum` is one of the spec's values in force on the decision date, or for a
+`multiple` item several of them joined by 、 (domain/enum_values.py); `identifier` is a valid
+social credit code or resident identity number; `text` and `document_number` are free text
+without control characters.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 
+from domain import enum_values
 from domain.catalogue import CatalogueItem, DataFormat, DataItemSpec
 from domain.identifiers import InvalidIdentifier, SubjectKind, validate_identifier
 from domain.problems import Problem, ProblemCode
@@ -31,9 +34,12 @@ def has_control_characters(value: str) -> bool:
 
 
 def check_data_items(
-    item: CatalogueItem, given: tuple[tuple[str, str], ...], problems: list[Problem]
+    item: CatalogueItem, given: tuple[tuple[str, str], ...], problems: list[Problem], *, on: date
 ) -> dict[str, str]:
-    """The values to store, canonical; every problem of every data item goes to `problems`."""
+    """The values to store, canonical; every problem of every data item goes to `problems`.
+
+    `on` is the decision date, which decides the dated enum values in force.
+    """
     values: dict[str, str] = {}
     seen: set[str] = set()
     for key, raw in given:
@@ -59,7 +65,7 @@ def check_data_items(
             code = ProblemCode.REQUIRED_MISSING if spec.required else ProblemCode.INVALID_FORMAT
             problems.append(Problem(code, field, "empty; leave an optional item out instead"))
             continue
-        canonical, found = check_value(spec, value, field)
+        canonical, found = check_value(spec, value, field, on=on)
         problems.extend(found)
         if not found:
             values[key] = canonical
@@ -73,8 +79,14 @@ def check_data_items(
     return values
 
 
-def check_value(spec: DataItemSpec, value: str, field: str) -> tuple[str, list[Problem]]:
-    """The value in canonical form and every problem it has; `field` names it in problems."""
+def check_value(
+    spec: DataItemSpec, value: str, field: str, *, on: date | None = None
+) -> tuple[str, list[Problem]]:
+    """The value in canonical form and every problem it has; `field` names it in problems.
+
+    A dated enum value is accepted only when it is in force `on` the decision date; without a
+    date (a value not tied to a decision) every dated value is refused.
+    """
     problems: list[Problem] = []
     if len(value) > spec.max_length:
         problems.append(
@@ -84,14 +96,16 @@ def check_value(spec: DataItemSpec, value: str, field: str) -> tuple[str, list[P
                 f"at most {spec.max_length} characters are allowed, {len(value)} were given",
             )
         )
-    canonical, problem = _check_format(spec, value)
+    canonical, problem = _check_format(spec, value, on)
     if problem is not None:
         code, message = problem
         problems.append(Problem(code, field, message))
     return canonical, problems
 
 
-def _check_format(spec: DataItemSpec, value: str) -> tuple[str, tuple[ProblemCode, str] | None]:
+def _check_format(
+    spec: DataItemSpec, value: str, on: date | None
+) -> tuple[str, tuple[ProblemCode, str] | None]:
     match spec.format:
         case DataFormat.DATE:
             if not _DATE.fullmatch(value) or _parses(date.fromisoformat, value) is None:
@@ -110,9 +124,7 @@ def _check_format(spec: DataItemSpec, value: str) -> tuple[str, tuple[ProblemCod
                     "expected a non-negative whole number of fen in digits, without leading zeros",
                 )
         case DataFormat.ENUM:
-            if value not in spec.enum_values:
-                allowed = ", ".join(spec.enum_values)
-                return value, (ProblemCode.NOT_IN_ENUM, f"expected one of: {allowed}")
+            return _check_enum(spec, value, on)
         case DataFormat.IDENTIFIER:
             canonical = canonical_identifier(value)
             if canonical is None:
@@ -125,6 +137,50 @@ def _check_format(spec: DataItemSpec, value: str) -> tuple[str, tuple[ProblemCod
             if has_control_characters(value):
                 return value, (ProblemCode.INVALID_FORMAT, "control characters are not allowed")
     return value, None
+
+
+def _check_enum(
+    spec: DataItemSpec, value: str, on: date | None
+) -> tuple[str, tuple[ProblemCode, str] | None]:
+    """One value, or for a `multiple` item several joined by 、, each in force on `on`."""
+    chosen = enum_values.split(value, multiple=spec.multiple)
+    unknown = [v for v in chosen if v not in spec.enum_values]
+    if unknown:
+        allowed = ", ".join(spec.enum_values)
+        several = f"; several are joined by {enum_values.SEPARATOR}" if spec.multiple else ""
+        return value, (ProblemCode.NOT_IN_ENUM, f"expected one of: {allowed}{several}")
+    if len(set(chosen)) != len(chosen):
+        return value, (ProblemCode.INVALID_FORMAT, "a value is given more than once")
+    if on is None:
+        stale = [d.value for d in spec.dated_values if d.value in chosen]
+    else:
+        stale = enum_values.not_in_force(chosen, spec.dated_values, on)
+    if stale:
+        dated = {d.value: d for d in spec.dated_values}
+        reasons = "; ".join(_validity(dated[v]) for v in stale)
+        return value, (ProblemCode.NOT_IN_ENUM, f"not in force on the decision date: {reasons}")
+    return enum_values.join(chosen, spec.enum_values), None
+
+
+def _validity(dated: enum_values.DatedValue) -> str:
+    since = "" if dated.effective_from is None else f" from {dated.effective_from}"
+    until = "" if dated.effective_until is None else f" until {dated.effective_until}"
+    basis = f" ({dated.basis})" if dated.basis else ""
+    return f"{dated.value} is valid for decisions{since}{until}{basis}"
+
+
+def shown_value(spec: DataItemSpec, stored: str) -> str:
+    """A stored value as it leaves the API: an amount in 元, everything else as stored.
+
+    Amounts are stored as whole fen (no rounding, no float) and shown as 元 with two decimals
+    and thousands separators, e.g. "12,345.67 元": the unit travels with the value, so no
+    reader can take fen for 元. A value that is not whole fen (never stored by the submission
+    path) is shown as stored rather than guessed at.
+    """
+    if spec.format is not DataFormat.AMOUNT or not _AMOUNT.fullmatch(stored):
+        return stored
+    yuan, fen = divmod(int(stored), 100)
+    return f"{yuan:,}.{fen:02d} 元"
 
 
 def canonical_identifier(value: str) -> str | None:

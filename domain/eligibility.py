@@ -66,7 +66,7 @@ def _points(programme: Programme, records: Sequence[Record], today: date) -> tup
             if (
                 record.id not in counted
                 and stands(record)
-                and record.item_code in rule.items
+                and rule.takes(record.item_code, record.category)
                 and rule.window.contains(record.decision_date, today)
             ):
                 counted.add(record.id)

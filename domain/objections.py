@@ -163,7 +163,9 @@ def resolution(record: Record, objection: Objection, item: CatalogueItem) -> Rec
     outcome = ObjectionOutcome(objection.state.value)
     changes: dict[str, object] = {"objection": objection.note()}
     if outcome is ObjectionOutcome.CORRECTED:
-        changes["data_items"] = corrected_items(item, record.data_items, objection.corrections)
+        changes["data_items"] = corrected_items(
+            item, record.data_items, objection.corrections, on=record.decision_date
+        )
     elif outcome is ObjectionOutcome.REMOVED_FROM_DISPLAY:
         changes["hidden"] = True
     assert objection.resolved_at is not None, "a resolved objection has its time"
@@ -179,9 +181,14 @@ def resolution(record: Record, objection: Objection, item: CatalogueItem) -> Rec
 
 
 def corrected_items(
-    item: CatalogueItem, current: Mapping[str, str], corrections: Mapping[str, str]
+    item: CatalogueItem,
+    current: Mapping[str, str],
+    corrections: Mapping[str, str],
+    *,
+    on: date | None = None,
 ) -> dict[str, str]:
-    """The record's data items with the corrections applied, each checked as on submission.
+    """The record's data items with the corrections applied, each checked as on submission
+    (`on` is the record's decision date, which decides the dated enum values in force).
 
     Notice 一(四): nothing outside the catalogue is collected, by a correction either.
     """
@@ -193,7 +200,7 @@ def corrected_items(
         value = raw.strip()
         if not value:
             raise InvalidCorrection(f"{key}: empty; a data item is corrected, not erased")
-        canonical, problems = check_value(item.specs[key], value, key)
+        canonical, problems = check_value(item.specs[key], value, key, on=on)
         if problems:
             raise InvalidCorrection(f"{key}: {problems[0].message}")
         values[key] = canonical

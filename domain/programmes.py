@@ -19,6 +19,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from domain.calendar import add_months
+from domain.catalogue import Category
 from domain.identifiers import SubjectKind
 
 Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,63}$")]
@@ -63,14 +64,31 @@ class Window(BaseModel):
 
 
 class PointRule(BaseModel):
-    """Records of `items` decided in `window` earn `points` each, at most `cap` in all."""
+    """Records of `items`, or of any item of `categories`, decided in `window` earn `points`
+    each, at most `cap` in all.
+
+    Notice 二(七) and 三(十二) reward "有良好行为的主体": a rule for good behaviour names the
+    category `GOOD`, so every 一(一) item counts, a catalogue item added later included, and no
+    hand-kept list of codes can leave one out. `items` picks some items out for other points
+    (a record counts under the first rule that takes it).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    items: tuple[Code, ...] = Field(min_length=1)
+    items: tuple[Code, ...] = ()
+    categories: tuple[Category, ...] = ()
     points: int = Field(ge=0, le=1000)
     cap: int | None = Field(default=None, ge=0, le=10_000)
     window: Window = Window()
+
+    @model_validator(mode="after")
+    def _takes_something(self) -> Self:
+        if not self.items and not self.categories:
+            raise ValueError("a point rule names items or categories")
+        return self
+
+    def takes(self, item_code: str, category: Category) -> bool:
+        return item_code in self.items or category in self.categories
 
 
 class BlockerRule(BaseModel):

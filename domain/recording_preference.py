@@ -1,11 +1,13 @@
 """The recording opt-out: a person may refuse the recording of some good-behaviour records.
 
 Shenzhen Social Credit Regulation art. 39: a natural person may refuse the recording of
-commendations, volunteering and donations about them (the catalogue marks those items
-`opt_out_allowed`). Such records are then neither accepted nor shown; those already on file
-are withheld from every viewer but the person and the credit centre
-(`domain.records.sees_opted_out`), and shown again if the person withdraws the refusal. They
-are withheld, not deleted: the refusal is the person's to withdraw.
+commendations, volunteering and donations about them. Every 一(一) record rests on a
+commendation or formal recognition (notice 一(三)), so every good-behaviour item about persons
+carries `opt_out_allowed`, GOOD_9 included, and no other item does: the catalogue refuses to
+load otherwise (domain.catalogue.CatalogueItem). Such records are then neither accepted nor
+shown; those already on file are withheld from every viewer but the person and the credit
+centre (`domain.records.sees_opted_out`), and shown again if the person withdraws the refusal.
+They are withheld, not deleted: the refusal is the person's to withdraw.
 """
 
 from __future__ import annotations

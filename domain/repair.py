@@ -8,9 +8,10 @@ the act and fulfilling the penalty (notice 三(十一)).
 What: the measures of `required_measures`, each with evidence; whatever is missing is listed
 all at once (一次性告知) and the application waits for materials.
 How fast: accepted on the spot when complete (on the next working day if filed on a day off),
-decided within 3 working days, extendable once by 3 (arts. 79–85). Applications by subjects of
-epidemic control, medical and supply work, or about an act the epidemic caused, are fast-tracked
-(从快从简, notice 三(十一)).
+decided within 3 working days, extendable once by 3 (arts. 79–85). Notice 三(十一) asks that
+applications by subjects of epidemic control, medical and supply work, and by subjects whose
+lapse the epidemic caused, be handled fast and simply (从快从简): domain/fast_track.py says
+which; fast track shortens the decision deadline and goes first in the queue (`queue_rank`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.catalogue import CatalogueItem, Category, SourceUnitType
+from domain.catalogue import Category
 from domain.disclosure import Severity
+from domain.fast_track import FastTrackReason, decision_days
 from domain.records import Record, publicly_visible
 from domain.working_days import (
     WorkingDayCalendar,
@@ -31,13 +33,8 @@ from domain.working_days import (
     first_working_day_from,
 )
 
-DECISION_DAYS = 3
 EXTENSION_DAYS = 3
 MAX_EVIDENCE = 20
-
-# Notice 三(十一) fast-tracks subjects of epidemic control (一(一)1, 2: medical aid, front-line
-# work), medical supplies (4) and the supply of daily necessities (8).
-FAST_TRACK_ITEMS = frozenset({"GOOD_1", "GOOD_2", "GOOD_4", "GOOD_8"})
 
 
 class RepairMeasure(StrEnum):
@@ -60,11 +57,6 @@ class RepairDecision(StrEnum):
     APPROVE = "APPROVE"
     REJECT = "REJECT"
     EXTEND = "EXTEND"
-
-
-class FastTrackReason(StrEnum):
-    EPIDEMIC_CAUSE = "EPIDEMIC_CAUSE"  # the act was caused by the epidemic
-    EPIDEMIC_SUPPORT_SUBJECT = "EPIDEMIC_SUPPORT_SUBJECT"  # front-line, medical or supply work
 
 
 class MissingKind(StrEnum):
@@ -163,8 +155,8 @@ def required_measures(record: Record, *, penalty: bool) -> tuple[RepairMeasure, 
 
     Every record: the act corrected and a signed repair commitment (国家发展改革委令2023年第58号);
     a penalty or judgment also fulfilled (`penalty` is False for a broken commitment, 一(二)5,
-    which carries none: see `carries_penalty`). A serious one also: the repair training and a
-    credit report (发改办财金〔2019〕527号).
+    which carries none: see `domain.fast_track.carries_penalty`). A serious one also: the
+    repair training and a credit report (发改办财金〔2019〕527号).
     """
     measures = [RepairMeasure.CORRECTION]
     if penalty:
@@ -173,14 +165,6 @@ def required_measures(record: Record, *, penalty: bool) -> tuple[RepairMeasure, 
     if record.severity is Severity.SERIOUS:
         measures += [RepairMeasure.TRAINING, RepairMeasure.CREDIT_REPORT]
     return tuple(measures)
-
-
-def carries_penalty(item: CatalogueItem) -> bool:
-    """Whether records of the item rest on a penalty decision or a judgment (notice 一(三))."""
-    return bool(
-        {SourceUnitType.PENALTY_DECIDING_UNIT, SourceUnitType.INTERMEDIATE_COURT}
-        & set(item.source_unit_types)
-    )
 
 
 def missing_materials(
@@ -207,17 +191,11 @@ def check_repairable(record: Record, today: date) -> None:
         raise TooEarly(earliest)
 
 
-def fast_track_reasons(
-    record: Record, held_item_codes: Iterable[str]
-) -> tuple[FastTrackReason, ...]:
-    """Why notice 三(十一) fast-tracks this application; `held_item_codes` are the subject's
-    active records' items."""
-    reasons = []
-    if record.epidemic_related:
-        reasons.append(FastTrackReason.EPIDEMIC_CAUSE)
-    if FAST_TRACK_ITEMS & set(held_item_codes):
-        reasons.append(FastTrackReason.EPIDEMIC_SUPPORT_SUBJECT)
-    return tuple(reasons)
+def queue_rank(application: RepairApplication) -> tuple[int, datetime, str]:
+    """Where an application stands in the credit centre's review queue, smallest first:
+    fast-track applications before the others (从快从简, notice 三(十一)), each group oldest
+    first, the id breaking ties."""
+    return (0 if application.fast_track else 1, application.submitted_at, application.id)
 
 
 def submitted(
@@ -245,7 +223,7 @@ def submitted(
     else:
         state = RepairState.ACCEPTED
         accepted_on = first_working_day_from(today, calendar)
-        decide_by = add_working_days(accepted_on, DECISION_DAYS, calendar)
+        decide_by = add_working_days(accepted_on, decision_days(bool(fast_track)), calendar)
         steps.append(RepairStep(state=state, at=at, by="system"))
     return RepairApplication(
         id=application_id,

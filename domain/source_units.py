@@ -14,6 +14,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.catalogue import CatalogueItem, SourceUnitType
+from domain.enum_values import SEPARATOR
 from domain.problems import Problem, ProblemCode
 
 
@@ -80,9 +81,10 @@ class SourceUnitRegistry(BaseModel):
 
 def unit_problems(item: CatalogueItem, unit: SourceUnit, values: dict[str, str]) -> list[Problem]:
     """Notice 一(三): whether this unit is the one that submits this record."""
-    judgment = values.get("penalty_type") == CRIMINAL_PENALTY or any(
-        key in values for key in JUDGMENT_KEYS
-    )
+    # penalty_type holds several types (domain/enum_values.py): one criminal penalty among them
+    # makes a judgment.
+    penalty_types = values.get("penalty_type", "").split(SEPARATOR)
+    judgment = CRIMINAL_PENALTY in penalty_types or any(key in values for key in JUDGMENT_KEYS)
     court = SourceUnitType.INTERMEDIATE_COURT
     if court in item.source_unit_types and judgment:
         if not unit.acts_as(court):

@@ -109,7 +109,7 @@ def judge(
     if found is None:
         return problems
     catalogue, item = found
-    values = check_data_items(item, submission.data_items, problems)
+    values = check_data_items(item, submission.data_items, problems, on=submission.decision_date)
     problems += _item_problems(item, submission, unit, subject, values)
     problems += conduct_problems(
         item, values, decision_date=submission.decision_date, epidemic_window=epidemic_window

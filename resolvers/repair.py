@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from auth.viewer import Scope
-from domain import repair
+from domain import fast_track, repair
 from domain.holidays import PRC_CALENDAR
 from domain.records import ChangeKind, Record, RecordStatus, next_version
 from domain.repair import (
@@ -35,8 +35,9 @@ from store import repair as repair_store
 from store.errors import AlreadyOpen, ChangedMeanwhile
 
 CURSOR_TAG = "repairApplications"
+QUEUE_CURSOR_TAG = "repairQueue"
 ATTEMPTS = 3
-# Enough to find one active front-line, medical or supply record among a subject's records.
+# Enough to find one standing good-behaviour record among a subject's records.
 FAST_TRACK_SCAN = 100
 
 
@@ -102,7 +103,7 @@ async def apply_for_repair(
     held = await record_store.find_records_of_items(
         ctx.db,
         subject_id=subject_id,
-        item_codes=sorted(repair.FAST_TRACK_ITEMS),
+        item_codes=fast_track.support_item_codes(ctx.catalogues),
         limit=FAST_TRACK_SCAN,
     )
     application = repair.submitted(
@@ -111,12 +112,8 @@ async def apply_for_repair(
         applicant=ctx.viewer.sub or subject_id,
         measures=measures,
         evidence=_evidence(evidence),
-        required=repair.required_measures(record, penalty=repair.carries_penalty(item)),
-        fast_track=repair.fast_track_reasons(
-            record,
-            # Records the person refused (art. 39) are not used, for its benefit either.
-            (r.item_code for r in held if r.status is RecordStatus.ACTIVE and not r.opted_out),
-        ),
+        required=repair.required_measures(record, penalty=fast_track.carries_penalty(item)),
+        fast_track=fast_track.fast_track_reasons(record, item, held),
         at=ctx.now,
         today=ctx.today,
         calendar=PRC_CALENDAR,
@@ -225,9 +222,11 @@ async def repair_applications(
     first: int | None,
     after: str | None,
 ) -> Page[RepairApplication]:
-    """All applications for the credit centre; a subject's own for the subject."""
+    """All applications for the credit centre, in its review order (fast track first, then
+    oldest: domain.repair.queue_rank); a subject's own for the subject, newest first."""
     viewer = ctx.viewer
-    if not viewer.has(Scope.REPAIR_REVIEW):
+    reviewer = viewer.has(Scope.REPAIR_REVIEW)
+    if not reviewer:
         own = viewer.subject_id if viewer.has(Scope.SUBJECT_SELF) else None
         if own is None:
             refuse(
@@ -237,11 +236,12 @@ async def repair_applications(
         if subject_id not in (None, own):
             raise ForbiddenFilter("a subject lists its own applications only", field="subject")
         subject_id = own
+    find = repair_store.find_queue if reviewer else repair_store.find_applications
     return await keyset_page(
-        CURSOR_TAG,
+        QUEUE_CURSOR_TAG if reviewer else CURSOR_TAG,
         first,
         after,
-        find=lambda key, limit: repair_store.find_applications(
+        find=lambda key, limit: find(
             ctx.db,
             subject_id=subject_id,
             state=state,
@@ -250,7 +250,7 @@ async def repair_applications(
             after=key,
             limit=limit,
         ),
-        key=repair_store.application_cursor_key,
+        key=repair_store.queue_key if reviewer else repair_store.application_cursor_key,
         count=lambda: repair_store.count_applications(
             ctx.db, subject_id=subject_id, state=state, overdue=overdue, today=ctx.today
         ),

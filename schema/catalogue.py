@@ -35,6 +35,14 @@ class LevelMask:
     mask: Mask
 
 
+@strawberry.type(description="An enum value valid only for decisions in a span of days")
+class DatedEnumValue:
+    value: str
+    effective_from: date | None
+    effective_until: date | None
+    basis: str
+
+
 @strawberry.type(description="数据项定义")
 class DataItemSpec:
     key: str
@@ -48,6 +56,12 @@ class DataItemSpec:
     masks: list[LevelMask] = strawberry.field(description="Masks for particular access levels")
     personal: bool
     enum_values: list[str]
+    multiple: bool = strawberry.field(
+        description="Several enum values in one value, joined by 、 in the order of enumValues"
+    )
+    dated_values: list[DatedEnumValue] = strawberry.field(
+        description="Enum values accepted only for decisions on these days; the others always"
+    )
 
     @classmethod
     def of(cls, spec: model.DataItemSpec) -> DataItemSpec:
@@ -63,6 +77,16 @@ class DataItemSpec:
             masks=[LevelMask(level=level, mask=Mask.of(m)) for level, m in spec.masks.items()],
             personal=spec.personal,
             enum_values=list(spec.enum_values),
+            multiple=spec.multiple,
+            dated_values=[
+                DatedEnumValue(
+                    value=d.value,
+                    effective_from=d.effective_from,
+                    effective_until=d.effective_until,
+                    basis=d.basis,
+                )
+                for d in spec.dated_values
+            ],
         )
 
 

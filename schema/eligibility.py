@@ -12,7 +12,7 @@ from domain import eligibility, programmes
 from domain.programmes import BlockerKind
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
-from schema.enums import SubjectKind
+from schema.enums import Category, SubjectKind
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
@@ -27,9 +27,13 @@ class Window:
     within_months: int | None = strawberry.field(description="Before the evaluation day")
 
 
-@strawberry.type(description="Records of these items earn points each, capped")
+@strawberry.type(
+    description="Records of these items, or of any item of these categories, earn points each, "
+    "capped; a record counts under the first rule that takes it"
+)
 class PointRule:
     items: list[str]
+    categories: list[Category]
     points: int
     cap: int | None
     window: Window
@@ -67,6 +71,7 @@ class Programme:
             qualifying=[
                 PointRule(
                     items=list(r.items),
+                    categories=list(r.categories),
                     points=r.points,
                     cap=r.cap,
                     window=Window(

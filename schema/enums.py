@@ -22,7 +22,11 @@ strawberry.enum(SubjectKind, description="信用主体类别")
 strawberry.enum(Category, description="信息类别")
 strawberry.enum(PublicAttribute, description="公开属性, from the widest audience to the narrowest")
 strawberry.enum(MaskKind)
-strawberry.enum(DataFormat)
+strawberry.enum(
+    DataFormat,
+    description="数据格式; an amount is submitted as whole fen in digits (500000) and shown in 元 "
+    "(5,000.00 元)",
+)
 strawberry.enum(SourceUnitType, description="信源单位类别")
 strawberry.enum(Severity)
 strawberry.enum(

@@ -45,8 +45,9 @@ from schema.viewer import Viewer
 @strawberry.type
 class Query:
     @strawberry.field(
-        description="Repair applications, newest first: all for the credit centre, its own "
-        "for a subject; overdue: undecided past the deadline in force (or not)"
+        description="Repair applications: all for the credit centre in its review order (fast "
+        "track first, then oldest; notice 三(十一)), its own for a subject, newest first; "
+        "overdue: undecided past the deadline in force (or not)"
     )
     async def repair_applications(
         self,

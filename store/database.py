@@ -81,6 +81,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("order_key", DESCENDING)], name="ordered"),
         IndexModel([("subject_id", ASCENDING), ("order_key", DESCENDING)], name="subject_ordered"),
         IndexModel([("state", ASCENDING), ("order_key", DESCENDING)], name="state_ordered"),
+        # The credit centre's review queue: fast track first, then oldest (store/repair.py).
+        IndexModel([("queue_key", ASCENDING)], name="queue"),
+        IndexModel([("state", ASCENDING), ("queue_key", ASCENDING)], name="state_queue"),
     ],
     OBJECTIONS: [
         IndexModel([("open_key", ASCENDING)], unique=True, name="open_unique"),

@@ -9,7 +9,7 @@ open past `due_on` (an ISO date string).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -40,7 +40,7 @@ def _extended(item: Objection | RepairApplication) -> bool:
 
 class DeadlineList(Generic[Item]):
     """Repair applications or objections (`noun`), listed by the time they were `started` and
-    their id; one in `open_state` is open."""
+    their id; one in `open_state` is open. `derived` adds fields stored for queries only."""
 
     def __init__(
         self,
@@ -50,6 +50,7 @@ class DeadlineList(Generic[Item]):
         started: Callable[[Item], datetime],
         open_state: StrEnum,
         noun: str,
+        derived: Mapping[str, Callable[[Item], object]] | None = None,
     ) -> None:
         self.started: Callable[[Item], datetime] = started
         self.open_state = open_state.value
@@ -58,7 +59,8 @@ class DeadlineList(Generic[Item]):
             collection,
             model,
             self.order_key,
-            derived={"open_key": _open_key, "due_on": _due_on, "extended": _extended},
+            derived={"open_key": _open_key, "due_on": _due_on, "extended": _extended}
+            | dict(derived or {}),
         )
 
     def order_key(self, item: Item) -> str:

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.repair import RepairApplication, RepairState
+from domain.repair import RepairApplication, RepairState, queue_rank
 from store.database import REPAIR_APPLICATIONS, Database, Document
 from store.deadlines import DeadlineList
+from store.documents import position
+
+QUEUE_ORDER = [("queue_key", 1)]
+
+
+def queue_key(application: RepairApplication) -> str:
+    """`domain.repair.queue_rank` as one string that sorts the same: "0|20200301…|ra-1".
+
+    Starts with the rank digit, never like an ISO date (store/documents.position says why).
+    """
+    rank, submitted_at, tie = queue_rank(application)
+    return f"{rank}|{position(submitted_at, tie)}"
+
 
 APPLICATION_LIST = DeadlineList(
     REPAIR_APPLICATIONS,
@@ -14,6 +27,7 @@ APPLICATION_LIST = DeadlineList(
     started=lambda a: a.submitted_at,
     open_state=RepairState.ACCEPTED,
     noun="repair application",
+    derived={"queue_key": queue_key},
 )
 
 
@@ -56,6 +70,24 @@ async def find_applications(
     """Applications newest first after the order key `after`, at most `limit`."""
     query = _query(subject_id, state, overdue, today)
     return await APPLICATION_LIST.listed.find(db, query, after=after, limit=limit)
+
+
+async def find_queue(
+    db: Database,
+    *,
+    subject_id: str | None,
+    state: RepairState | None,
+    overdue: bool | None,
+    today: date,
+    after: str | None,
+    limit: int,
+) -> list[RepairApplication]:
+    """Applications in the credit centre's review order (`queue_key`) after the key `after`."""
+    query = _query(subject_id, state, overdue, today)
+    if after is not None:
+        query = query | {"queue_key": {"$gt": after}}
+    cursor = db[REPAIR_APPLICATIONS].find(query, sort=QUEUE_ORDER, limit=limit)
+    return [APPLICATION_LIST.listed.item(document) for document in await cursor.to_list(None)]
 
 
 async def count_applications(

@@ -20,7 +20,7 @@ from tests.conftest import CommandLog, TokenFactory
 from tests.helpers import data_of, error_codes, graphql
 
 PROGRAMMES = """{ programmes { code title clause subjectKinds minPoints maxPoints
-  qualifying { items points cap window { decidedFrom decidedTo withinMonths } }
+  qualifying { items categories points cap window { decidedFrom decidedTo withinMonths } }
   blockers { kind items withinMonths } } }"""
 
 ELIGIBILITY = """
@@ -53,10 +53,11 @@ async def test_programmes_are_public_data(api: httpx.AsyncClient) -> None:
     ]
     resumption = programmes[3]
     assert resumption["subjectKinds"] == ["LEGAL_PERSON", "OTHER_ORGANIZATION"]
+    assert resumption["qualifying"][0]["categories"] == ["GOOD"]
     assert resumption["qualifying"][0]["window"] == {
         "decidedFrom": "2020-01-24",
-        "decidedTo": "2020-12-31",
-        "withinMonths": None,
+        "decidedTo": None,
+        "withinMonths": 36,
     }
     assert {"kind": "BLACKLISTED", "items": [], "withinMonths": None} in resumption["blockers"]
 

@@ -194,9 +194,11 @@ async def test_apply_for_repair_needing_materials_leaves_room_for_a_complete_one
     assert result["application"]["state"] == "ACCEPTED"
 
 
-async def test_apply_for_repair_epidemic_cause_and_front_line_subject_are_fast_tracked(
+async def test_apply_for_repair_of_an_epidemic_offence_is_never_fast_tracked(
     api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
 ) -> None:
+    # Notice 二(八), 三(十一): fake medical supplies (一(二)2) are punished strictly, whatever
+    # the flag says or the firm did besides (tests/test_api_repair_fast_track.py: who is).
     firm = factories.firm()
     record = await seed(db, catalogue, firm, epidemic_related=True)
     supplies = factories.record(catalogue, firm, item_code="GOOD_4", decided=date(2020, 2, 20))
@@ -204,8 +206,8 @@ async def test_apply_for_repair_epidemic_cause_and_front_line_subject_are_fast_t
 
     app = (await apply(api, token, record))["application"]
 
-    assert app["fastTrack"] is True
-    assert app["fastTrackReasons"] == ["EPIDEMIC_CAUSE", "EPIDEMIC_SUPPORT_SUBJECT"]
+    assert (app["fastTrack"], app["fastTrackReasons"]) == (False, [])
+    assert app["decideBy"] == "2020-09-04"
 
 
 async def test_apply_for_repair_serious_penalty_from_its_earliest_date_is_accepted(

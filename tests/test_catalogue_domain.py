@@ -46,8 +46,6 @@ ORGANISATION_BASIC_KEYS = {
     "contact_phone",
     "industry",
 }
-# Shenzhen regulation art. 39: commendations, volunteering and donations about a natural person.
-OPT_OUT_CODES = {"GOOD_1", "GOOD_2", "GOOD_3", "GOOD_5"}
 ORGANISATIONS = {SubjectKind.LEGAL_PERSON, SubjectKind.OTHER_ORGANIZATION}
 
 
@@ -207,12 +205,37 @@ def test_default_catalogue_items_use_the_rule_family_of_their_category() -> None
         assert entry.disclosure_rule == families[entry.category], entry.code
 
 
-def test_default_catalogue_opt_out_is_allowed_exactly_for_art_39_items() -> None:
-    allowed = {entry.code for entry in default_catalogue().items if entry.opt_out_allowed}
+@pytest.mark.parametrize("code", sorted(GOOD_CLAUSES))
+def test_default_catalogue_good_item_about_persons_is_refusable_under_art_39(code: str) -> None:
+    entry = item(code)
 
-    assert allowed == OPT_OUT_CODES
-    for code in OPT_OUT_CODES:
-        assert SubjectKind.NATURAL_PERSON in item(code).subject_kinds
+    assert entry.opt_out_allowed is (SubjectKind.NATURAL_PERSON in entry.subject_kinds)
+
+
+def test_default_catalogue_only_good_items_are_refusable() -> None:
+    for entry in default_catalogue().items:
+        if entry.category is not Category.GOOD:
+            assert not entry.opt_out_allowed, entry.code
+
+
+@pytest.mark.parametrize(
+    ("code", "allowed", "fix"),
+    [
+        ("GOOD_9", False, "must be true"),
+        ("DISHONEST_1", True, "must be true exactly for good-behaviour items"),
+    ],
+)
+def test_parse_catalogue_opt_out_contradicting_art_39_names_the_item(
+    code: str, allowed: bool, fix: str
+) -> None:
+    data = default_data()
+    raw_item(data, code)["opt_out_allowed"] = allowed
+
+    message = catalogue_error(data)
+
+    assert f"item {code}" in message
+    assert fix in message
+    assert "art. 39" in message
 
 
 def test_default_catalogue_personal_items_of_natural_persons_are_not_public() -> None:
@@ -245,7 +268,9 @@ def test_default_catalogue_items_have_four_to_ten_data_items() -> None:
         assert 4 <= len(entry.data_items) <= 10, entry.code
 
 
-def test_default_catalogue_amounts_are_labelled_in_fen() -> None:
+def test_default_catalogue_amount_labels_name_no_unit() -> None:
+    # Amounts are submitted in fen and shown in 元 with the unit in the value, so a label that
+    # named either unit would be wrong on one side.
     amounts = [
         spec
         for entry in default_catalogue().items
@@ -255,8 +280,9 @@ def test_default_catalogue_amounts_are_labelled_in_fen() -> None:
 
     assert amounts
     for spec in amounts:
-        assert "(fen)" in spec.label_en, spec.key
-        assert "（分）" in spec.label_zh, spec.key
+        assert not {"分", "元"} & set(spec.label_zh), spec.key
+        assert "fen" not in spec.label_en, spec.key
+        assert "yuan" not in spec.label_en, spec.key
 
 
 def test_default_catalogue_good_items_apply_to_realistic_subjects() -> None:
@@ -264,7 +290,9 @@ def test_default_catalogue_good_items_apply_to_realistic_subjects() -> None:
 
     assert SubjectKind.NATURAL_PERSON in item("GOOD_1").subject_kinds
     assert set(item("GOOD_5").subject_kinds) == everyone
-    for code in ("GOOD_4", "GOOD_6", "GOOD_7"):
+    # Notice 一(一)6: individual landlords relieve rent too.
+    assert set(item("GOOD_6").subject_kinds) == everyone
+    for code in ("GOOD_4", "GOOD_7"):
         assert set(item(code).subject_kinds) == ORGANISATIONS, code
 
 

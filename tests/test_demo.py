@@ -383,6 +383,7 @@ def test_generate_demo_unknown_data_items_valid_by_their_format() -> None:
             "source_unit_types": ["AWARDING_DEPARTMENT"],
             "disclosure_rule": "good_behaviour",
             "legal_basis": "测试",
+            "opt_out_allowed": True,  # a good-behaviour item about persons (art. 39)
             "data_items": [
                 {
                     "key": f"unknown_{f.value}",

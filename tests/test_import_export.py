@@ -446,7 +446,8 @@ async def test_export_never_carries_restricted_values_and_is_audited(
         "masked": True,
         "attribute": "RESTRICTED",
     }
-    assert shown["fine_amount"]["value"] == "500000"
+    # Imported in fen, exported in 元 (domain.data_items.shown_value).
+    assert shown["fine_amount"]["value"] == "5,000.00 元"
     assert row["record"]["subject"]["identifier"] == FIRM.identifier
     # A person's identity number is GOVERNMENT data: shown raw to this level, and audited.
     person = about_person["record"]["subject"]

@@ -19,10 +19,19 @@ def test_applies_to_natural_persons_only() -> None:
     assert [applies_to(k) for k in SubjectKind] == [True, False, False]
 
 
-def test_refusable_item_codes_are_commendations_volunteering_and_donations(
+def test_refusable_item_codes_are_every_good_behaviour_item_about_persons(
     catalogue: Catalogue,
 ) -> None:
-    assert refusable_item_codes([catalogue]) == ["GOOD_1", "GOOD_2", "GOOD_3", "GOOD_5"]
+    # Every 一(一) record rests on a commendation (notice 一(三)), which art. 39 lets a person
+    # refuse; GOOD_4, 7 and 8 are about organisations only.
+    assert refusable_item_codes([catalogue]) == [
+        "GOOD_1",
+        "GOOD_2",
+        "GOOD_3",
+        "GOOD_5",
+        "GOOD_6",
+        "GOOD_9",
+    ]
 
 
 def test_with_preference_refused_item_is_withheld_and_logged_as_hidden(
@@ -45,10 +54,11 @@ def test_with_preference_item_not_refusable_or_already_so_is_unaffected(
     catalogue: Catalogue,
 ) -> None:
     person = factories.person()
-    good_9 = factories.record(catalogue, person, item_code="GOOD_9", decided=date(2020, 3, 1))
+    penalty = factories.record(catalogue, person, item_code="DISHONEST_1", decided=date(2020, 3, 1))
     good_3 = factories.record(catalogue, person, item_code="GOOD_3", decided=date(2020, 3, 1))
     assert (
-        with_preference(good_9, catalogue.by_code["GOOD_9"], opted_out=True, at=AT, by="p") is None
+        with_preference(penalty, catalogue.by_code["DISHONEST_1"], opted_out=True, at=AT, by="p")
+        is None
     )
     assert (
         with_preference(good_3, catalogue.by_code["GOOD_3"], opted_out=False, at=AT, by="p") is None

@@ -8,11 +8,11 @@ import pytest
 
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
+from domain.fast_track import carries_penalty
 from domain.holidays import PRC_CALENDAR
 from domain.records import Record, RecordStatus
 from domain.repair import (
     Evidence,
-    FastTrackReason,
     MissingKind,
     MissingMaterial,
     NotOpen,
@@ -23,9 +23,7 @@ from domain.repair import (
     RepairMeasure,
     RepairState,
     TooEarly,
-    carries_penalty,
     check_repairable,
-    fast_track_reasons,
     missing_materials,
     required_measures,
     reviewed,
@@ -206,32 +204,6 @@ def test_check_repairable_record_removed_from_display_is_not_repairable(
     record = penalty(catalogue, date(2020, 3, 1)).model_copy(update={"hidden": True})
     with pytest.raises(NotRepairable):
         check_repairable(record, date(2020, 9, 1))
-
-
-# --- fast track -------------------------------------------------------------------------------
-
-
-def test_fast_track_epidemic_caused_act_and_front_line_subject_both_count(
-    catalogue: Catalogue,
-) -> None:
-    record = penalty(catalogue, date(2020, 3, 1), epidemic_related=True)
-    assert fast_track_reasons(record, ["GOOD_2"]) == (
-        FastTrackReason.EPIDEMIC_CAUSE,
-        FastTrackReason.EPIDEMIC_SUPPORT_SUBJECT,
-    )
-
-
-@pytest.mark.parametrize("code", ["GOOD_1", "GOOD_2", "GOOD_4", "GOOD_8"])
-def test_fast_track_medical_front_line_and_supply_records_count(
-    catalogue: Catalogue, code: str
-) -> None:
-    record = penalty(catalogue, date(2020, 3, 1))
-    assert fast_track_reasons(record, [code]) == (FastTrackReason.EPIDEMIC_SUPPORT_SUBJECT,)
-
-
-def test_fast_track_other_good_records_do_not_count(catalogue: Catalogue) -> None:
-    record = penalty(catalogue, date(2020, 3, 1))
-    assert fast_track_reasons(record, ["GOOD_3", "GOOD_5", "GOOD_9"]) == ()
 
 
 # --- deadlines --------------------------------------------------------------------------------
