@@ -31,7 +31,11 @@ def has_control_characters(value: str) -> bool:
 
 
 def check_data_items(
-    item: CatalogueItem, given: tuple[tuple[str, str], ...], problems: list[Problem]
+    item: CatalogueItem,
+    given: tuple[tuple[str, str], ...],
+    problems: list[Problem],
+    *,
+    today: date,
 ) -> dict[str, str]:
     """The values to store, canonical; every problem of every data item goes to `problems`."""
     values: dict[str, str] = {}
@@ -59,7 +63,7 @@ def check_data_items(
             code = ProblemCode.REQUIRED_MISSING if spec.required else ProblemCode.INVALID_FORMAT
             problems.append(Problem(code, field, "empty; leave an optional item out instead"))
             continue
-        canonical, found = check_value(spec, value, field)
+        canonical, found = check_value(spec, value, field, today=today)
         problems.extend(found)
         if not found:
             values[key] = canonical
@@ -73,8 +77,13 @@ def check_data_items(
     return values
 
 
-def check_value(spec: DataItemSpec, value: str, field: str) -> tuple[str, list[Problem]]:
-    """The value in canonical form and every problem it has; `field` names it in problems."""
+def check_value(
+    spec: DataItemSpec, value: str, field: str, *, today: date
+) -> tuple[str, list[Problem]]:
+    """The value in canonical form and every problem it has; `field` names it in problems.
+
+    `today` bounds what an identifier may encode (a birth date that has happened).
+    """
     problems: list[Problem] = []
     if len(value) > spec.max_length:
         problems.append(
@@ -84,14 +93,16 @@ def check_value(spec: DataItemSpec, value: str, field: str) -> tuple[str, list[P
                 f"at most {spec.max_length} characters are allowed, {len(value)} were given",
             )
         )
-    canonical, problem = _check_format(spec, value)
+    canonical, problem = _check_format(spec, value, today)
     if problem is not None:
         code, message = problem
         problems.append(Problem(code, field, message))
     return canonical, problems
 
 
-def _check_format(spec: DataItemSpec, value: str) -> tuple[str, tuple[ProblemCode, str] | None]:
+def _check_format(
+    spec: DataItemSpec, value: str, today: date
+) -> tuple[str, tuple[ProblemCode, str] | None]:
     match spec.format:
         case DataFormat.DATE:
             if not _DATE.fullmatch(value) or _parses(date.fromisoformat, value) is None:
@@ -114,7 +125,7 @@ def _check_format(spec: DataItemSpec, value: str) -> tuple[str, tuple[ProblemCod
                 allowed = ", ".join(spec.enum_values)
                 return value, (ProblemCode.NOT_IN_ENUM, f"expected one of: {allowed}")
         case DataFormat.IDENTIFIER:
-            canonical = canonical_identifier(value)
+            canonical = canonical_identifier(value, today=today)
             if canonical is None:
                 return value, (
                     ProblemCode.INVALID_IDENTIFIER,
@@ -127,11 +138,11 @@ def _check_format(spec: DataItemSpec, value: str) -> tuple[str, tuple[ProblemCod
     return value, None
 
 
-def canonical_identifier(value: str) -> str | None:
+def canonical_identifier(value: str, *, today: date) -> str | None:
     """Either kind of identifier in canonical form, or None when it is neither."""
     for kind in (SubjectKind.NATURAL_PERSON, SubjectKind.LEGAL_PERSON):
         try:
-            return validate_identifier(kind, value)
+            return validate_identifier(kind, value, today=today)
         except InvalidIdentifier:
             continue
     return None

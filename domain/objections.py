@@ -162,11 +162,13 @@ def resolution(record: Record, objection: Objection, item: CatalogueItem) -> Rec
     """The record after the resolved objection: corrected, hidden or upheld, and annotated."""
     outcome = ObjectionOutcome(objection.state.value)
     changes: dict[str, object] = {"objection": objection.note()}
+    assert objection.resolved_at is not None, "a resolved objection has its time"
     if outcome is ObjectionOutcome.CORRECTED:
-        changes["data_items"] = corrected_items(item, record.data_items, objection.corrections)
+        changes["data_items"] = corrected_items(
+            item, record.data_items, objection.corrections, today=objection.resolved_at.date()
+        )
     elif outcome is ObjectionOutcome.REMOVED_FROM_DISPLAY:
         changes["hidden"] = True
-    assert objection.resolved_at is not None, "a resolved objection has its time"
     assert objection.resolved_by is not None, "a resolved objection has its resolver"
     return next_version(
         record,
@@ -179,7 +181,7 @@ def resolution(record: Record, objection: Objection, item: CatalogueItem) -> Rec
 
 
 def corrected_items(
-    item: CatalogueItem, current: Mapping[str, str], corrections: Mapping[str, str]
+    item: CatalogueItem, current: Mapping[str, str], corrections: Mapping[str, str], *, today: date
 ) -> dict[str, str]:
     """The record's data items with the corrections applied, each checked as on submission.
 
@@ -193,7 +195,7 @@ def corrected_items(
         value = raw.strip()
         if not value:
             raise InvalidCorrection(f"{key}: empty; a data item is corrected, not erased")
-        canonical, problems = check_value(item.specs[key], value, key)
+        canonical, problems = check_value(item.specs[key], value, key, today=today)
         if problems:
             raise InvalidCorrection(f"{key}: {problems[0].message}")
         values[key] = canonical

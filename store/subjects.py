@@ -8,13 +8,24 @@ from collections.abc import Sequence
 from pymongo import ReturnDocument
 
 from domain.identifiers import SubjectKind
+from domain.names import name_key
 from domain.subjects import Subject
 from store.database import SUBJECTS, Database, Document
 from store.documents import from_document, insert_new, to_document
 
+# Each subject is stored with its name as names are compared (domain.names: NFKC, whitespace
+# folded), so a search for （有限合伙） finds (有限合伙); the name itself is kept as given.
+NAME_KEY = "name_key"
+
 
 def _subject(document: Document) -> Subject:
-    return Subject.model_validate(from_document(document))
+    data = from_document(document)
+    data.pop(NAME_KEY, None)
+    return Subject.model_validate(data)
+
+
+def _document(subject: Subject) -> Document:
+    return {**to_document(subject), NAME_KEY: name_key(subject.name)}
 
 
 def _subjects_filter(search: str | None, kinds: Sequence[SubjectKind] | None) -> Document:
@@ -23,13 +34,13 @@ def _subjects_filter(search: str | None, kinds: Sequence[SubjectKind] | None) ->
         query["kind"] = {"$in": [k.value for k in kinds]}
     if search:
         # Anchored prefix: MongoDB serves it from the name index.
-        query["name"] = {"$regex": "^" + re.escape(search)}
+        query[NAME_KEY] = {"$regex": "^" + re.escape(name_key(search))}
     return query
 
 
 async def insert_new_subjects(db: Database, *, subjects: Sequence[Subject]) -> int:
     """Insert those not stored yet (by id) in one round trip; returns how many were new."""
-    return await insert_new(db, SUBJECTS, [to_document(x) for x in subjects])
+    return await insert_new(db, SUBJECTS, [_document(x) for x in subjects])
 
 
 async def get_subjects(db: Database, *, ids: Sequence[str]) -> list[Subject | None]:

@@ -454,7 +454,7 @@ FORMAT_CASES = [
 
 @pytest.mark.parametrize(("data_format", "value", "code"), FORMAT_CASES)
 def test_check_value_format(data_format: DataFormat, value: str, code: ProblemCode | None) -> None:
-    _, found = check_value(spec(data_format), value, "dataItems.value")
+    _, found = check_value(spec(data_format), value, "dataItems.value", today=TODAY)
 
     assert [(p.code, p.field) for p in found] == (
         [] if code is None else [(code, "dataItems.value")]
@@ -465,20 +465,22 @@ def test_check_value_format(data_format: DataFormat, value: str, code: ProblemCo
 def test_check_value_enum(value: str, code: ProblemCode | None) -> None:
     enum = spec(DataFormat.ENUM, enum_values=("一般", "严重"))
 
-    _, found = check_value(enum, value, "f")
+    _, found = check_value(enum, value, "f", today=TODAY)
 
     assert [p.code for p in found] == ([] if code is None else [code])
 
 
 def test_check_value_identifier_is_canonical_upper_case() -> None:
-    canonical, found = check_value(spec(DataFormat.IDENTIFIER), FIRM.identifier.lower(), "f")
+    canonical, found = check_value(
+        spec(DataFormat.IDENTIFIER), FIRM.identifier.lower(), "f", today=TODAY
+    )
 
     assert (canonical, found) == (FIRM.identifier, [])
 
 
 @pytest.mark.parametrize(("length", "codes"), [(40, []), (41, [ProblemCode.TOO_LONG])])
 def test_check_value_max_length_boundary(length: int, codes: list[ProblemCode]) -> None:
-    _, found = check_value(spec(DataFormat.TEXT), "字" * length, "f")
+    _, found = check_value(spec(DataFormat.TEXT), "字" * length, "f", today=TODAY)
 
     assert [p.code for p in found] == codes
 
