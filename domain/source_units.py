@@ -115,8 +115,9 @@ class SourceUnitRegistry(BaseModel):
 
 
 def unit_problems(item: CatalogueItem, unit: SourceUnit, values: dict[str, str]) -> list[Problem]:
-    """Notice 一(三): whether this unit is the one that submits this record."""
-    return _type_problems(item, unit, values) + authority_problems(item, unit, values)
+    """Notice 一(三): whether this unit is the one that submits this record: a unit of the
+    item's type first, then the authority the record names (only for a unit of that type)."""
+    return _type_problems(item, unit, values) or authority_problems(item, unit, values)
 
 
 def authority_problems(

@@ -20,6 +20,7 @@ from domain.subjects import Subject
 from domain.submission import RecordSubmission, SubjectRef, judge, record_id
 from tests.submissions import (
     CATALOGUE,
+    COMMENDATION_ITEMS,
     COURT,
     DISTRICT_GOV,
     FIRM,
@@ -303,12 +304,14 @@ def test_judge_penalty_unit_submitting_a_commendation_is_not_authorized() -> Non
 def test_judge_commendation_needs_a_department_at_district_level_or_above(
     unit: SourceUnit, authorized: bool
 ) -> None:
-    judged = run(commendation(), unit=unit)
+    district_level = commendation(items=COMMENDATION_ITEMS | {"commendation_level": "区级"})
+
+    judged = run(district_level, unit=unit)
 
     if authorized:
         assert isinstance(judged, Record)
     else:
-        assert problems(commendation(), unit=unit) == [(ProblemCode.UNIT_NOT_AUTHORIZED, "item")]
+        assert problems(district_level, unit=unit) == [(ProblemCode.UNIT_NOT_AUTHORIZED, "item")]
 
 
 @pytest.mark.parametrize(
@@ -330,6 +333,7 @@ def test_judge_criminal_judgment_from_the_intermediate_court_is_accepted() -> No
     judgment = PENALTY_ITEMS | {
         "penalty_type": "刑事处罚",
         "judgment_number": "（2020）粤03刑初12号",
+        "deciding_authority": "深圳市中级人民法院",
     }
 
     assert accepted(penalty(items=judgment), unit=COURT).source_unit == COURT.code
@@ -388,16 +392,14 @@ def test_judge_optional_data_item_may_be_left_out() -> None:
     assert "fine_amount" not in accepted(penalty(items=items)).data_items
 
 
-@pytest.mark.parametrize(("length", "too_long"), [(200, False), (201, True)])
+@pytest.mark.parametrize(("length", "too_long"), [(1000, False), (1001, True)])
 def test_judge_data_item_max_length_boundary(length: int, too_long: bool) -> None:
-    items = PENALTY_ITEMS | {"deciding_authority": "局" * length}
+    items = PENALTY_ITEMS | {"penalty_basis": "法" * length}
 
     judged = run(penalty(items=items))
 
     if too_long:
-        assert problems(penalty(items=items)) == [
-            (ProblemCode.TOO_LONG, "dataItems.deciding_authority")
-        ]
+        assert problems(penalty(items=items)) == [(ProblemCode.TOO_LONG, "dataItems.penalty_basis")]
     else:
         assert isinstance(judged, Record)
 
