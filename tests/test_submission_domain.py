@@ -15,7 +15,7 @@ from domain.disclosure import Severity, disclosure_period
 from domain.identifiers import SubjectKind
 from domain.problems import Problem, ProblemCode
 from domain.records import Record, RecordStatus, publicly_visible
-from domain.source_units import SourceUnit
+from domain.source_units import Authority, SourceUnit, UnitLevel
 from domain.subjects import Subject
 from domain.submission import RecordSubmission, SubjectRef, judge, record_id
 from tests.submissions import (
@@ -585,3 +585,105 @@ def test_disclosure_period_of_tolerable_matter_after_the_window_is_ordinary() ->
 
     assert (period.earliest_repair_date, period.end) == (date(2021, 6, 1), date(2022, 3, 1))
     assert "三(十)" not in period.basis
+
+
+# Submission is no oracle (issue 8 point 9)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"document_number": ""},
+        {"decision_date": date(2030, 1, 1)},
+        {"data_items": (("offence", "x"),)},
+        {"item_code": "DISHONEST_99"},
+    ],
+)
+def test_judge_mismatch_is_not_reported_for_an_otherwise_invalid_record(
+    broken: dict[str, Any],
+) -> None:
+    renamed = SubjectRef(kind=SubjectKind.OTHER_ORGANIZATION, identifier=FIRM.identifier, name="X")
+
+    found = problems(penalty(subject=renamed, **broken), subject=FIRM)
+
+    assert found
+    assert ProblemCode.SUBJECT_MISMATCH not in {code for code, _ in found}
+
+
+def test_judge_name_in_full_or_half_width_is_the_name_on_file() -> None:
+    on_file = FIRM.model_copy(update={"name": "深圳市华鹏合伙企业（有限合伙）"})
+    half_width = SubjectRef(FIRM.kind, FIRM.identifier, " 深圳市华鹏合伙企业(有限合伙)　")
+
+    assert accepted(penalty(subject=half_width), subject=on_file)
+
+
+# The authority a record names (issue 8 point 11)
+
+
+def test_judge_penalty_of_another_deciding_authority_is_not_authorized() -> None:
+    items = PENALTY_ITEMS | {"deciding_authority": "深圳市公安局福田分局"}
+
+    assert problems(penalty(items=items)) == [
+        (ProblemCode.UNIT_NOT_AUTHORIZED, "dataItems.deciding_authority")
+    ]
+
+
+def test_judge_deciding_authority_in_other_width_is_the_unit() -> None:
+    items = PENALTY_ITEMS | {"deciding_authority": " 深圳市市场监督管理局福田监管局　"}
+
+    assert accepted(penalty(items=items))
+
+
+def test_judge_judgment_of_a_court_submitted_for_is_accepted() -> None:
+    court = COURT.model_copy(
+        update={"submits_for": (Authority(name="深圳市福田区人民法院", level=UnitLevel.DISTRICT),)}
+    )
+    judgment = PENALTY_ITEMS | {
+        "penalty_type": "刑事处罚",
+        "judgment_number": "（2020）粤0304刑初12号",
+        "deciding_authority": "深圳市福田区人民法院",
+    }
+
+    assert accepted(penalty(items=judgment), unit=court)
+    assert problems(penalty(items=judgment), unit=COURT) == [
+        (ProblemCode.UNIT_NOT_AUTHORIZED, "dataItems.deciding_authority")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("unit_level", "commendation_level", "allowed"),
+    [
+        (unit_level, level, unit_level.at_least(UnitLevel(level)))
+        for unit_level in (UnitLevel.PROVINCIAL, UnitLevel.MUNICIPAL, UnitLevel.DISTRICT)
+        for level in ("国家级", "省级", "市级", "区级")
+    ],
+)
+def test_judge_commendation_level_cannot_exceed_the_awarding_unit(
+    unit_level: UnitLevel, commendation_level: str, allowed: bool
+) -> None:
+    unit = HEALTH.model_copy(update={"level": unit_level})
+    items = COMMENDATION_ITEMS | {"commendation_level": commendation_level}
+
+    judged = run(commendation(items=items), unit=unit)
+
+    if allowed:
+        assert isinstance(judged, Record)
+    else:
+        assert problems(commendation(items=items), unit=unit) == [
+            (ProblemCode.LEVEL_ABOVE_AUTHORITY, "dataItems.commendation_level")
+        ]
+
+
+def test_judge_commendation_is_judged_by_the_level_of_the_authority_submitted_for() -> None:
+    national = Authority(name="国家卫生健康委员会", level=UnitLevel.NATIONAL)
+    unit = HEALTH.model_copy(update={"submits_for": (national,)})
+    items = COMMENDATION_ITEMS | {
+        "awarding_department": national.name,
+        "commendation_level": "国家级",
+    }
+
+    assert accepted(commendation(items=items), unit=unit)
+    assert problems(commendation(items=items), unit=HEALTH) == [
+        (ProblemCode.UNIT_NOT_AUTHORIZED, "dataItems.awarding_department"),
+        (ProblemCode.LEVEL_ABOVE_AUTHORITY, "dataItems.commendation_level"),
+    ]
