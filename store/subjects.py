@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pymongo import ReturnDocument
+from pymongo import ReturnDocument, UpdateOne
 
 from domain.identifiers import SubjectKind
 from domain.names import name_key
@@ -26,6 +26,26 @@ def _subject(document: Document) -> Subject:
 
 def _document(subject: Subject) -> Document:
     return {**to_document(subject), NAME_KEY: name_key(subject.name)}
+
+
+FILL_BATCH = 500
+
+
+async def fill_name_keys(db: Database) -> int:
+    """Give subjects stored before names were compared by key their key; returns how many.
+
+    Idempotent, in bounded batches: a database written by an older version stays searchable.
+    """
+    filled = 0
+    while True:
+        query = {NAME_KEY: {"$exists": False}}
+        batch = await db[SUBJECTS].find(query, {"name": 1}, limit=FILL_BATCH).to_list(FILL_BATCH)
+        if not batch:
+            return filled
+        await db[SUBJECTS].bulk_write(
+            [UpdateOne({"_id": d["_id"]}, {"$set": {NAME_KEY: name_key(d["name"])}}) for d in batch]
+        )
+        filled += len(batch)
 
 
 def _subjects_filter(search: str | None, kinds: Sequence[SubjectKind] | None) -> Document:
