@@ -176,7 +176,7 @@ def check_registration(commitment: Commitment, *, catalogue: Catalogue, today: d
     values = commitment.data_items()
     for spec in item.data_items:
         value = values.get(spec.key)
-        problems = [] if value is None else check_value(spec, value, spec.key)[1]
+        problems = [] if value is None else check_value(spec, value, spec.key, today=today)[1]
         if value is None and spec.required:
             field = ITEM_ARGUMENTS.get(spec.key, spec.key)
             raise CommitmentRefusal(f"{field}: a value is required", field=field)

@@ -34,11 +34,17 @@ def has_control_characters(value: str) -> bool:
 
 
 def check_data_items(
-    item: CatalogueItem, given: tuple[tuple[str, str], ...], problems: list[Problem], *, on: date
+    item: CatalogueItem,
+    given: tuple[tuple[str, str], ...],
+    problems: list[Problem],
+    *,
+    on: date,
+    today: date,
 ) -> dict[str, str]:
     """The values to store, canonical; every problem of every data item goes to `problems`.
 
-    `on` is the decision date, which decides the dated enum values in force.
+    `on` is the decision date, which decides the dated enum values in force; `today` bounds
+    what an identifier may encode.
     """
     values: dict[str, str] = {}
     seen: set[str] = set()
@@ -65,7 +71,7 @@ def check_data_items(
             code = ProblemCode.REQUIRED_MISSING if spec.required else ProblemCode.INVALID_FORMAT
             problems.append(Problem(code, field, "empty; leave an optional item out instead"))
             continue
-        canonical, found = check_value(spec, value, field, on=on)
+        canonical, found = check_value(spec, value, field, on=on, today=today)
         problems.extend(found)
         if not found:
             values[key] = canonical
@@ -80,12 +86,13 @@ def check_data_items(
 
 
 def check_value(
-    spec: DataItemSpec, value: str, field: str, *, on: date | None = None
+    spec: DataItemSpec, value: str, field: str, *, on: date | None = None, today: date
 ) -> tuple[str, list[Problem]]:
     """The value in canonical form and every problem it has; `field` names it in problems.
 
     A dated enum value is accepted only when it is in force `on` the decision date; without a
-    date (a value not tied to a decision) every dated value is refused.
+    date (a value not tied to a decision) every dated value is refused. `today` bounds what an
+    identifier may encode (a birth date that has happened).
     """
     problems: list[Problem] = []
     if len(value) > spec.max_length:
@@ -96,7 +103,7 @@ def check_value(
                 f"at most {spec.max_length} characters are allowed, {len(value)} were given",
             )
         )
-    canonical, problem = _check_format(spec, value, on)
+    canonical, problem = _check_format(spec, value, on, today)
     if problem is not None:
         code, message = problem
         problems.append(Problem(code, field, message))
@@ -104,7 +111,7 @@ def check_value(
 
 
 def _check_format(
-    spec: DataItemSpec, value: str, on: date | None
+    spec: DataItemSpec, value: str, on: date | None, today: date
 ) -> tuple[str, tuple[ProblemCode, str] | None]:
     match spec.format:
         case DataFormat.DATE:
@@ -126,7 +133,7 @@ def _check_format(
         case DataFormat.ENUM:
             return _check_enum(spec, value, on)
         case DataFormat.IDENTIFIER:
-            canonical = canonical_identifier(value)
+            canonical = canonical_identifier(value, today=today)
             if canonical is None:
                 return value, (
                     ProblemCode.INVALID_IDENTIFIER,
@@ -183,11 +190,11 @@ def shown_value(spec: DataItemSpec, stored: str) -> str:
     return f"{yuan:,}.{fen:02d} 元"
 
 
-def canonical_identifier(value: str) -> str | None:
+def canonical_identifier(value: str, *, today: date) -> str | None:
     """Either kind of identifier in canonical form, or None when it is neither."""
     for kind in (SubjectKind.NATURAL_PERSON, SubjectKind.LEGAL_PERSON):
         try:
-            return validate_identifier(kind, value)
+            return validate_identifier(kind, value, today=today)
         except InvalidIdentifier:
             continue
     return None

@@ -2,7 +2,9 @@
 
 Organisations carry the unified social credit code (统一社会信用代码, GB 32100-2015); natural
 persons the resident identity number (公民身份号码, GB 11643-1999). Both are 18 characters and end
-in a check character, so a mistyped code is caught before anything is stored.
+in a check character, so a mistyped code is caught before anything is stored. A resident number
+also names a place and a day: its first six digits are a GB/T 2260 division and its next eight
+a birth date that has happened, so a number nobody can hold is refused too.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
+
+from domain.divisions import is_division_code
 
 
 class SubjectKind(StrEnum):
@@ -68,23 +72,40 @@ def birth_date(number: str) -> date | None:
         return None
 
 
-def validate_resident_id(number: str) -> str:
-    """Return the resident identity number in canonical form, or raise `InvalidIdentifier`."""
+# GB 11643-1999 numbers are issued to people alive since 1999; none was born before 1900.
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def validate_resident_id(number: str, *, today: date) -> str:
+    """Return the resident identity number in canonical form, or raise `InvalidIdentifier`.
+
+    Valid means: 17 digits and a check digit that matches (mod 11-2), a first six digits that
+    are a division code of some revision of GB/T 2260 (abolished codes stay valid: a number
+    keeps the code it was issued under), and a real birth date from 1900-01-01 to `today`.
+    """
     number = number.strip().upper()
     if len(number) != 18:
         raise InvalidIdentifier("a resident identity number has 18 characters")
     if not _RESIDENT_PATTERN.fullmatch(number):
         raise InvalidIdentifier("a resident identity number is 17 digits and a digit or X")
+    if not is_division_code(number[:6]):
+        raise InvalidIdentifier(
+            "the first six digits of the resident identity number are no administrative "
+            "division code (GB/T 2260)"
+        )
     born = birth_date(number)
-    if born is None or born.year < 1900:
-        raise InvalidIdentifier("the resident identity number does not encode a valid birth date")
+    if born is None or not EARLIEST_BIRTH <= born <= today:
+        raise InvalidIdentifier(
+            "the resident identity number does not encode a valid birth date (a real day from "
+            f"{EARLIEST_BIRTH} to today)"
+        )
     if resident_check_character(number[:17]) != number[17]:
         raise InvalidIdentifier("the check digit of the resident identity number is wrong")
     return number
 
 
-def validate_identifier(kind: SubjectKind, identifier: str) -> str:
-    """Validate the identifier a subject of this kind must carry."""
+def validate_identifier(kind: SubjectKind, identifier: str, *, today: date) -> str:
+    """Validate the identifier a subject of this kind must carry, as of `today`."""
     if kind is SubjectKind.NATURAL_PERSON:
-        return validate_resident_id(identifier)
+        return validate_resident_id(identifier, today=today)
     return validate_uscc(identifier)

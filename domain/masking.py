@@ -6,14 +6,10 @@ de-identified before publication. Each function keeps only the part the catalogu
 
 from __future__ import annotations
 
-import re
-
 from domain.catalogue import Mask, MaskKind
+from domain.divisions import leading_divisions
 
 STAR = "*"
-
-# 深圳市南山区… → 深圳市南山区; falls back to the first district-level unit found.
-_DISTRICT = re.compile(r"^(.*?(?:市|州|盟))?(.*?(?:区|县|旗|新区))")
 
 
 def keep(value: str, front: int, back: int) -> str:
@@ -30,9 +26,13 @@ def surname_only(value: str) -> str:
 
 
 def district_only(value: str) -> str:
-    """An address cut after its district; without a recognisable district, nothing."""
-    found = _DISTRICT.match(value)
-    return found.group(0) if found else ""
+    """An address cut to its administrative divisions, down to the street or town.
+
+    Shenzhen regulation art. 38: what identifies a home (estate, road, number, building) is
+    never published. Divisions are recognised by name (domain.divisions), not by the first
+    区, which also ends 小区, 社区 and 园区; without a recognisable division, nothing.
+    """
+    return leading_divisions(value)
 
 
 def month_only(value: str) -> str:

@@ -162,13 +162,17 @@ def resolution(record: Record, objection: Objection, item: CatalogueItem) -> Rec
     """The record after the resolved objection: corrected, hidden or upheld, and annotated."""
     outcome = ObjectionOutcome(objection.state.value)
     changes: dict[str, object] = {"objection": objection.note()}
+    assert objection.resolved_at is not None, "a resolved objection has its time"
     if outcome is ObjectionOutcome.CORRECTED:
         changes["data_items"] = corrected_items(
-            item, record.data_items, objection.corrections, on=record.decision_date
+            item,
+            record.data_items,
+            objection.corrections,
+            on=record.decision_date,
+            today=objection.resolved_at.date(),
         )
     elif outcome is ObjectionOutcome.REMOVED_FROM_DISPLAY:
         changes["hidden"] = True
-    assert objection.resolved_at is not None, "a resolved objection has its time"
     assert objection.resolved_by is not None, "a resolved objection has its resolver"
     return next_version(
         record,
@@ -186,6 +190,7 @@ def corrected_items(
     corrections: Mapping[str, str],
     *,
     on: date | None = None,
+    today: date,
 ) -> dict[str, str]:
     """The record's data items with the corrections applied, each checked as on submission
     (`on` is the record's decision date, which decides the dated enum values in force).
@@ -200,7 +205,7 @@ def corrected_items(
         value = raw.strip()
         if not value:
             raise InvalidCorrection(f"{key}: empty; a data item is corrected, not erased")
-        canonical, problems = check_value(item.specs[key], value, key, on=on)
+        canonical, problems = check_value(item.specs[key], value, key, on=on, today=today)
         if problems:
             raise InvalidCorrection(f"{key}: {problems[0].message}")
         values[key] = canonical

@@ -15,6 +15,7 @@ class ProblemCode(StrEnum):
     NOT_IN_CATALOGUE = "NOT_IN_CATALOGUE"  # notice 一(四): nothing outside the catalogue
     ITEM_NOT_IN_FORCE = "ITEM_NOT_IN_FORCE"
     UNIT_NOT_AUTHORIZED = "UNIT_NOT_AUTHORIZED"  # notice 一(三): who submits what
+    LEVEL_ABOVE_AUTHORITY = "LEVEL_ABOVE_AUTHORITY"  # a commendation above its awarder's level
     SUBJECT_KIND_NOT_ALLOWED = "SUBJECT_KIND_NOT_ALLOWED"
     REQUIRED_MISSING = "REQUIRED_MISSING"
     INVALID_FORMAT = "INVALID_FORMAT"

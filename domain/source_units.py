@@ -4,6 +4,10 @@ Commendations come from the awarding department at district level or above, admi
 penalties from the deciding unit, criminal judgments from the city intermediate court, broken
 commitments from the unit managing the commitment. A unit may act in several of these roles:
 the city market regulator decides penalties, manages licensing commitments and registers firms.
+The notice lets a competent department submit for others ("或主管部门", "或授权部门"): the city
+intermediate court submits the judgments of the district courts, the city health commission
+the national commendations of its staff. A unit is registered with the authorities it submits
+for, each with its level, and a record names its deciding, awarding or managing authority.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.catalogue import CatalogueItem, SourceUnitType
+from domain.catalogue import CatalogueItem, Category, SourceUnitType
 from domain.enum_values import SEPARATOR
+from domain.names import same_name
 from domain.problems import Problem, ProblemCode
 
 
@@ -33,6 +38,7 @@ class UnitLevel(StrEnum):
 
 
 _LEVEL_ORDER = tuple(UnitLevel)
+_LEVEL_NAMES = frozenset(level.value for level in UnitLevel)
 
 # Notice 一(三): good behaviour rests on a commendation of a department at district level or above.
 LOWEST_AWARDING_LEVEL = UnitLevel.DISTRICT
@@ -40,6 +46,18 @@ LOWEST_AWARDING_LEVEL = UnitLevel.DISTRICT
 # by carrying a judgment's case number (data items of the catalogue's DISHONEST_1..4).
 CRIMINAL_PENALTY = "刑事处罚"
 JUDGMENT_KEYS = ("judgment_number",)
+# The data items naming the authority a record rests on: who decided, awarded or manages it.
+AUTHORITY_KEYS = ("deciding_authority", "awarding_department", "managing_unit")
+COMMENDATION_LEVEL_KEY = "commendation_level"
+
+
+class Authority(BaseModel):
+    """An authority a unit submits for: named in records as it is here, with its level."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    level: UnitLevel
 
 
 class SourceUnit(BaseModel):
@@ -52,6 +70,7 @@ class SourceUnit(BaseModel):
     unit_types: tuple[SourceUnitType, ...] = Field(min_length=1)
     level: UnitLevel
     district: str | None = Field(default=None, min_length=1, max_length=20)
+    submits_for: tuple[Authority, ...] = ()
 
     @model_validator(mode="after")
     def _types_unique(self) -> Self:
@@ -59,8 +78,25 @@ class SourceUnit(BaseModel):
             raise ValueError("unit_types repeat")
         return self
 
+    @model_validator(mode="after")
+    def _authorities_distinct(self) -> Self:
+        names = [self.name, *(a.name for a in self.submits_for)]
+        for i, name in enumerate(names):
+            if any(same_name(name, other) for other in names[:i]):
+                raise ValueError(f"submits_for repeats the unit or another authority: {name}")
+        return self
+
     def acts_as(self, unit_type: SourceUnitType) -> bool:
         return unit_type in self.unit_types
+
+    @property
+    def as_authority(self) -> Authority:
+        return Authority(name=self.name, level=self.level)
+
+    def authority(self, name: str) -> Authority | None:
+        """The unit itself or an authority it submits for, named `name`; else None."""
+        candidates = (self.as_authority, *self.submits_for)
+        return next((a for a in candidates if same_name(a.name, name)), None)
 
 
 class SourceUnitRegistry(BaseModel):
@@ -80,7 +116,51 @@ class SourceUnitRegistry(BaseModel):
 
 
 def unit_problems(item: CatalogueItem, unit: SourceUnit, values: dict[str, str]) -> list[Problem]:
-    """Notice 一(三): whether this unit is the one that submits this record."""
+    """Notice 一(三): whether this unit is the one that submits this record: a unit of the
+    item's type first, then the authority the record names (only for a unit of that type)."""
+    return _type_problems(item, unit, values) or authority_problems(item, unit, values)
+
+
+def authority_problems(
+    item: CatalogueItem, unit: SourceUnit, values: dict[str, str]
+) -> list[Problem]:
+    """Notice 一(三): the authority a record names is the unit or one it submits for.
+
+    The deciding authority of a penalty or judgment, the awarding department of a
+    commendation and the managing unit of a commitment must each be the submitting unit or an
+    authority registered as submitted for by it (names compared as `same_name` does); and a
+    commendation's level (国家级 … 区级) cannot be above its awarding authority's level.
+    """
+    problems = []
+    for key in AUTHORITY_KEYS:
+        if key in values and unit.authority(values[key]) is None:
+            others = "".join(f"、{a.name}" for a in unit.submits_for)
+            problems.append(
+                Problem(
+                    ProblemCode.UNIT_NOT_AUTHORIZED,
+                    f"dataItems.{key}",
+                    f"must name the submitting unit ({unit.name}{others}) or an authority it is "
+                    "registered to submit for (notice 一(三))",
+                )
+            )
+    level = values.get(COMMENDATION_LEVEL_KEY)
+    if item.category is Category.GOOD and level in _LEVEL_NAMES:
+        named = unit.authority(values.get("awarding_department", ""))
+        awarding = named or unit.as_authority
+        if not awarding.level.at_least(UnitLevel(level)):
+            problems.append(
+                Problem(
+                    ProblemCode.LEVEL_ABOVE_AUTHORITY,
+                    f"dataItems.{COMMENDATION_LEVEL_KEY}",
+                    f"a {awarding.level.value} authority ({awarding.name}) cannot award a "
+                    f"{level} commendation",
+                )
+            )
+    return problems
+
+
+def _type_problems(item: CatalogueItem, unit: SourceUnit, values: dict[str, str]) -> list[Problem]:
+    """Whether a unit of this registered type submits this item."""
     # penalty_type holds several types (domain/enum_values.py): one criminal penalty among them
     # makes a judgment.
     penalty_types = values.get("penalty_type", "").split(SEPARATOR)

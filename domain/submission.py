@@ -18,6 +18,7 @@ from domain.conduct import conduct_problems
 from domain.data_items import check_data_items, has_control_characters
 from domain.disclosure import NoRuleInForce, Severity, disclosure_period, tolerated
 from domain.identifiers import InvalidIdentifier, SubjectKind, validate_identifier
+from domain.names import same_name
 from domain.problems import Problem, ProblemCode
 from domain.records import Record, RecordStatus
 from domain.source_units import SourceUnit, unit_problems
@@ -63,20 +64,20 @@ def record_id(unit_code: str, source_record_id: str) -> str:
     return f"r-{digest[:24]}"
 
 
-def subject_identifier(ref: SubjectRef) -> str | None:
-    """The identifier in canonical form, or None when it fails its check character."""
+def subject_identifier(ref: SubjectRef, *, today: date) -> str | None:
+    """The identifier in canonical form, or None when it is no valid identifier today."""
     try:
-        return validate_identifier(ref.kind, ref.identifier)
+        return validate_identifier(ref.kind, ref.identifier, today=today)
     except InvalidIdentifier:
         return None
 
 
-def new_subject(ref: SubjectRef, *, subject_id: str, created_at: datetime) -> Subject:
+def new_subject(ref: SubjectRef, *, subject_id: str, created_at: datetime, today: date) -> Subject:
     """A subject created by its first record; its id is generated, not derived from anything."""
     return Subject(
         id=subject_id,
         kind=ref.kind,
-        identifier=validate_identifier(ref.kind, ref.identifier),
+        identifier=validate_identifier(ref.kind, ref.identifier, today=today),
         name=ref.name.strip(),
         created_at=created_at,
     )
@@ -96,9 +97,10 @@ def judge(
     """The record to store, or every problem of the submission.
 
     `subject` is the one on file with the submission's identifier, None for a new subject,
-    which will get `new_subject_id`.
+    which will get `new_subject_id`. Whether the submission matches the subject on file is
+    judged last, for an otherwise valid record only (see `subject_mismatch`).
     """
-    problems = _subject_problems(submission.subject, subject)
+    problems = _subject_problems(submission.subject, today)
     problems += text_problems("sourceRecordId", submission.source_record_id, MAX_SOURCE_RECORD_ID)
     problems += text_problems("documentNumber", submission.document_number, MAX_DOCUMENT_NUMBER)
     if submission.decision_date > today:
@@ -109,7 +111,9 @@ def judge(
     if found is None:
         return problems
     catalogue, item = found
-    values = check_data_items(item, submission.data_items, problems, on=submission.decision_date)
+    values = check_data_items(
+        item, submission.data_items, problems, on=submission.decision_date, today=today
+    )
     problems += _item_problems(item, submission, unit, subject, values)
     problems += conduct_problems(
         item, values, decision_date=submission.decision_date, epidemic_window=epidemic_window
@@ -137,6 +141,9 @@ def judge(
         )
     if problems:
         return problems
+    mismatch = subject_mismatch(submission.subject, subject)
+    if mismatch:
+        return mismatch
     excused = tolerated(
         tolerable=item.epidemic_tolerable,
         decision_date=submission.decision_date,
@@ -183,13 +190,24 @@ def text_problems(field: str, value: str, max_length: int) -> list[Problem]:
     return problems
 
 
-def _subject_problems(ref: SubjectRef, on_file: Subject | None) -> list[Problem]:
+def _subject_problems(ref: SubjectRef, today: date) -> list[Problem]:
     problems = text_problems("subject.name", ref.name, MAX_NAME)
     try:
-        validate_identifier(ref.kind, ref.identifier)
+        validate_identifier(ref.kind, ref.identifier, today=today)
     except InvalidIdentifier as exc:
         problems.append(Problem(ProblemCode.INVALID_IDENTIFIER, "subject.identifier", str(exc)))
-    # The stored values are never repeated: the unit learns only that its own differ.
+    return problems
+
+
+def subject_mismatch(ref: SubjectRef, on_file: Subject | None) -> list[Problem]:
+    """How the subject a unit names differs from the one on file with its identifier.
+
+    Submission is no oracle (PIPL art. 51; Shenzhen regulation art. 38): this is asked only
+    of a record that is otherwise valid, so probing with made-up records teaches nothing, and
+    the answer names the field that differs, never the value on file. Names are compared as
+    `domain.names.same_name` does (NFKC, whitespace folded).
+    """
+    problems = []
     if on_file is not None and on_file.kind is not ref.kind:
         problems.append(
             Problem(
@@ -198,7 +216,7 @@ def _subject_problems(ref: SubjectRef, on_file: Subject | None) -> list[Problem]
                 "the subject on file with this identifier is of another kind",
             )
         )
-    if on_file is not None and on_file.name != ref.name.strip():
+    if on_file is not None and not same_name(on_file.name, ref.name):
         problems.append(
             Problem(
                 ProblemCode.SUBJECT_MISMATCH,

@@ -48,6 +48,8 @@ class BatchPlan:
     new_subjects: list[Subject] = field(default_factory=list)
     new_records: list[Record] = field(default_factory=list)
     corrections: list[tuple[Record, Record]] = field(default_factory=list)  # (before, after)
+    # Subjects on file that items named, accepted or not: a probe is audited on their files.
+    named_subject_ids: list[str] = field(default_factory=list)
 
 
 # Fields a unit submits, as the API names them; ids, times and derived fields are not content.
@@ -137,8 +139,10 @@ def plan_batch(
     settled: dict[str, Record] = {}  # records as this batch leaves them, by source record id
     for index, submission in enumerate(submissions):
         source_id = submission.source_record_id
-        identifier = subject_identifier(submission.subject)
+        identifier = subject_identifier(submission.subject, today=today)
         subject = None if identifier is None else known.get(identifier)
+        if subject is not None and subject.id not in plan.named_subject_ids:
+            plan.named_subject_ids.append(subject.id)
         judged = judge(
             submission,
             catalogues=catalogues,
@@ -173,7 +177,9 @@ def plan_batch(
             plan.corrections.append((previous, after))
             settled[source_id] = after
         if subject is None and identifier is not None:
-            created = new_subject(submission.subject, subject_id=judged.subject_id, created_at=now)
+            created = new_subject(
+                submission.subject, subject_id=judged.subject_id, created_at=now, today=today
+            )
             known[identifier] = created
             plan.new_subjects.append(created)
         plan.results.append(ItemResult(index, source_id, Outcome.ACCEPTED, judged.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -43,6 +44,11 @@ class AuditTrail:
     def wrote_for(self, subject_id: str) -> None:
         self.wrote = True
         self.subject_ids.add(subject_id)
+
+    def asked_to_write(self, subject_ids: Iterable[str]) -> None:
+        """A write was asked for about these subjects on file: audited even if none was done."""
+        self.wrote = True
+        self.subject_ids.update(subject_ids)
 
     def consulted(self, subject_id: str, *, grant_id: str | None = None) -> None:
         """A subject's file was judged (eligibility, a financing profile): audited whatever

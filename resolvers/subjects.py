@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from domain.catalogue import Category
 from domain.identifiers import InvalidIdentifier as BadIdentifier
 from domain.identifiers import SubjectKind, validate_identifier
@@ -32,12 +34,12 @@ async def subject_by_id(ctx: Context, subject_id: str) -> SubjectView | None:
     return await view_of(ctx, subject)
 
 
-def _canonical_identifier(identifier: str) -> tuple[SubjectKind, str]:
+def _canonical_identifier(identifier: str, *, today: date) -> tuple[SubjectKind, str]:
     """Either kind of identifier, canonicalised, with the kind its shape tells."""
     errors = []
     for kind in (SubjectKind.NATURAL_PERSON, SubjectKind.LEGAL_PERSON):
         try:
-            return kind, validate_identifier(kind, identifier)
+            return kind, validate_identifier(kind, identifier, today=today)
         except BadIdentifier as exc:
             errors.append(str(exc))
     raise InvalidIdentifier(
@@ -54,7 +56,7 @@ async def _by_identifier(ctx: Context, identifier: str) -> SubjectView | None:
     the subject found is one they have raised access to (their own, or by a grant), the answer
     is FORBIDDEN_FILTER whether or not the subject exists (DESIGN.md §5; PIPL art. 51).
     """
-    kind, canonical = _canonical_identifier(identifier)
+    kind, canonical = _canonical_identifier(identifier, today=ctx.today)
     required = basic_item(ctx, kind).specs["identifier"].public_attribute
     found = await subject_store.get_subject_by_identifier(ctx.db, identifier=canonical)
     if ctx.viewer.base_level.allows(required):

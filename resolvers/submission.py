@@ -59,10 +59,12 @@ def _mint_subject_id() -> str:
 
 @dataclass(frozen=True)
 class BatchOutcome:
-    """Each item's result in submission order, and the subjects whose files the batch wrote."""
+    """Each item's result in submission order, the subjects whose files the batch wrote, and
+    those already on file that it named, whatever became of the items."""
 
     results: list[ItemResult]
     written_subject_ids: list[str]
+    named_subject_ids: list[str]
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,11 @@ async def _plan(
     )
     by_source = {r.source_record_id: r for r in stored if r is not None}
     identifiers = list(
-        dict.fromkeys(i for s in submissions if (i := subject_identifier(s.subject)) is not None)
+        dict.fromkeys(
+            i
+            for s in submissions
+            if (i := subject_identifier(s.subject, today=judging.today)) is not None
+        )
     )
     for _ in range(SUBJECT_ATTEMPTS):
         found = await subject_store.get_subjects_by_identifiers(db, identifiers=identifiers)
@@ -140,7 +146,7 @@ async def submit_batch(
             continue
         subject_ids += [before.subject_id, after.subject_id]
     subject_ids += [record.subject_id for record in plan.new_records]
-    return BatchOutcome(results, list(dict.fromkeys(subject_ids)))
+    return BatchOutcome(results, list(dict.fromkeys(subject_ids)), plan.named_subject_ids)
 
 
 async def submit_records(ctx: Context, submissions: Sequence[RecordSubmission]) -> list[ItemResult]:
@@ -163,6 +169,9 @@ async def submit_records(ctx: Context, submissions: Sequence[RecordSubmission]) 
     )
     for subject_id in outcome.written_subject_ids:
         ctx.audit.wrote_for(subject_id)
+    # A batch that wrote nothing is audited too, on the files it named: a unit probing
+    # identifiers with rejected records leaves the same trail as one that writes (art. 45).
+    ctx.audit.asked_to_write(outcome.named_subject_ids)
     return outcome.results
 
 

@@ -25,6 +25,7 @@ from server.settings import Settings
 from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
 from store.database import Database, ensure_indexes, opened
 from store.source_units import insert_source_units_if_missing, read_default_source_units
+from store.subjects import fill_name_keys
 
 log = logging.getLogger("creditgraph")
 
@@ -36,6 +37,8 @@ def utc_now() -> datetime:
 async def prepare_store(db: Database) -> CatalogueVersions:
     """Indexes, the default catalogue and source units when missing; the published versions."""
     await ensure_indexes(db)
+    if await fill_name_keys(db):
+        log.info("filled the name keys of subjects stored by an older version")
     if await insert_catalogue_if_missing(db, catalogue=read_default_catalogue()):
         log.info("published the default catalogue")
     if await insert_source_units_if_missing(db, units=read_default_source_units()):

@@ -177,12 +177,12 @@ class _Importer:
         return self.units[code]
 
     async def _audit(self, unit: SourceUnit, outcome: BatchOutcome, now: datetime) -> None:
-        """One WRITE event per batch that wrote, naming the operator and the unit acted for."""
-        if not outcome.written_subject_ids:
-            return
+        """One WRITE event per batch, naming the operator and the unit acted for: a batch that
+        wrote nothing is audited on the files it named, as the API does."""
         trail = AuditTrail()
         for subject_id in outcome.written_subject_ids:
             trail.wrote_for(subject_id)
+        trail.asked_to_write(outcome.named_subject_ids)
         trail.record_ids.update(
             r.record_id for r in outcome.results if r.outcome is Outcome.ACCEPTED and r.record_id
         )

@@ -38,7 +38,7 @@ BLACKLIST_ENTRIES = "blacklist_entries"
 INDEXES: dict[str, list[IndexModel]] = {
     SUBJECTS: [
         IndexModel([("identifier", ASCENDING)], unique=True, name="identifier_unique"),
-        IndexModel([("name", ASCENDING)], name="name"),
+        IndexModel([("name_key", ASCENDING)], name="name_key"),
         IndexModel([("kind", ASCENDING)], name="kind"),
     ],
     RECORDS: [

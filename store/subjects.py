@@ -6,9 +6,10 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from pymongo import ReturnDocument
+from pymongo import ReturnDocument, UpdateOne
 
 from domain.identifiers import SubjectKind
+from domain.names import name_key
 from domain.subjects import Subject
 from store.database import RECORDS, SUBJECTS, Database, Document
 from store.documents import from_document, insert_new, to_document
@@ -16,9 +17,39 @@ from store.documents import from_document, insert_new, to_document
 # Store-internal: persons are listed through the records that put them on public display.
 from store.records import RecordFilter, _query
 
+# Each subject is stored with its name as names are compared (domain.names: NFKC, whitespace
+# folded), so a search for （有限合伙） finds (有限合伙); the name itself is kept as given.
+NAME_KEY = "name_key"
+
 
 def _subject(document: Document) -> Subject:
-    return Subject.model_validate(from_document(document))
+    data = from_document(document)
+    data.pop(NAME_KEY, None)
+    return Subject.model_validate(data)
+
+
+def _document(subject: Subject) -> Document:
+    return {**to_document(subject), NAME_KEY: name_key(subject.name)}
+
+
+FILL_BATCH = 500
+
+
+async def fill_name_keys(db: Database) -> int:
+    """Give subjects stored before names were compared by key their key; returns how many.
+
+    Idempotent, in bounded batches: a database written by an older version stays searchable.
+    """
+    filled = 0
+    while True:
+        query = {NAME_KEY: {"$exists": False}}
+        batch = await db[SUBJECTS].find(query, {"name": 1}, limit=FILL_BATCH).to_list(FILL_BATCH)
+        if not batch:
+            return filled
+        await db[SUBJECTS].bulk_write(
+            [UpdateOne({"_id": d["_id"]}, {"$set": {NAME_KEY: name_key(d["name"])}}) for d in batch]
+        )
+        filled += len(batch)
 
 
 def _subjects_filter(search: str | None, kinds: Sequence[SubjectKind] | None) -> Document:
@@ -27,13 +58,13 @@ def _subjects_filter(search: str | None, kinds: Sequence[SubjectKind] | None) ->
         query["kind"] = {"$in": [k.value for k in kinds]}
     if search:
         # Anchored prefix: MongoDB serves it from the name index.
-        query["name"] = {"$regex": "^" + re.escape(search)}
+        query[NAME_KEY] = {"$regex": "^" + re.escape(name_key(search))}
     return query
 
 
 async def insert_new_subjects(db: Database, *, subjects: Sequence[Subject]) -> int:
     """Insert those not stored yet (by id) in one round trip; returns how many were new."""
-    return await insert_new(db, SUBJECTS, [to_document(x) for x in subjects])
+    return await insert_new(db, SUBJECTS, [_document(x) for x in subjects])
 
 
 async def get_subjects(db: Database, *, ids: Sequence[str]) -> list[Subject | None]:

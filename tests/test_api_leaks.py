@@ -8,6 +8,7 @@ record items ...) is collected from the store, and no response body may contain 
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import httpx
 import pytest
@@ -94,7 +95,7 @@ def identity_numbers(secrets: set[str]) -> set[str]:
     valid = set()
     for value in secrets:
         try:
-            valid.add(validate_resident_id(value))
+            valid.add(validate_resident_id(value, today=date.max))
         except InvalidIdentifier:
             continue
     return valid

@@ -42,6 +42,9 @@ ART_9_ONLY += ("限制开展生产经营活动", "责令关闭", "限制从业")
 OLD_ONLY = ("暂扣许可证", "吊销许可证", "暂扣执照", "吊销执照")
 BOTH = ("警告", "罚款", "没收违法所得", "没收非法财物", "责令停产停业", "行政拘留", "其他行政处罚")
 
+# The day the checks run: after every decision date used here.
+TODAY = date(2026, 12, 1)
+
 
 def judged(
     submission: RecordSubmission, *, subject: Subject | None = None, today: date = date(2022, 1, 1)
@@ -213,14 +216,16 @@ def test_judge_criminal_penalty_among_several_types_needs_the_court() -> None:
 def test_check_value_dated_value_without_a_decision_date_is_refused() -> None:
     spec = CATALOGUE.by_code["DISHONEST_1"].specs["penalty_type"]
 
-    assert check_value(spec, "罚款", "f")[1] == []
-    assert [p.code for p in check_value(spec, "通报批评", "f")[1]] == [ProblemCode.NOT_IN_ENUM]
+    assert check_value(spec, "罚款", "f", today=TODAY)[1] == []
+    assert [p.code for p in check_value(spec, "通报批评", "f", today=TODAY)[1]] == [
+        ProblemCode.NOT_IN_ENUM
+    ]
 
 
 def test_check_value_refusal_names_the_day_the_value_starts_and_its_law() -> None:
     spec = CATALOGUE.by_code["DISHONEST_1"].specs["penalty_type"]
 
-    [problem] = check_value(spec, "限制从业", "f", on=OLD_LAW_LAST_DAY)[1]
+    [problem] = check_value(spec, "限制从业", "f", on=OLD_LAW_LAST_DAY, today=TODAY)[1]
 
     assert "from 2021-07-15" in problem.message
     assert "行政处罚法" in problem.message
@@ -230,11 +235,11 @@ def test_check_value_refusal_names_the_day_the_value_starts_and_its_law() -> Non
 def test_multiple_enum_round_trips_through_its_stored_string(chosen: list[str]) -> None:
     spec = CATALOGUE.by_code["DISHONEST_1"].specs["penalty_type"]
 
-    stored, problems = check_value(spec, SEPARATOR.join(chosen), "f", on=NEW_LAW)
+    stored, problems = check_value(spec, SEPARATOR.join(chosen), "f", on=NEW_LAW, today=TODAY)
 
     assert problems == []
     assert sorted(enum_values.split(stored, multiple=True)) == sorted(chosen)
-    assert check_value(spec, stored, "f", on=NEW_LAW) == (stored, [])
+    assert check_value(spec, stored, "f", on=NEW_LAW, today=TODAY) == (stored, [])
 
 
 # The catalogue refuses enum definitions that could not be read back
@@ -301,8 +306,10 @@ def test_catalogue_item_is_refusable_exactly_when_good_behaviour_about_persons(
 def test_objection_correction_is_judged_by_the_values_in_force_on_the_decision_date() -> None:
     item = CATALOGUE.by_code["DISHONEST_1"]
 
-    corrected = corrected_items(item, {}, {"penalty_type": "罚款、通报批评"}, on=NEW_LAW)
+    corrected = corrected_items(
+        item, {}, {"penalty_type": "罚款、通报批评"}, on=NEW_LAW, today=TODAY
+    )
 
     assert corrected["penalty_type"] == "通报批评、罚款"
     with pytest.raises(InvalidCorrection, match="2021-07-15"):
-        corrected_items(item, {}, {"penalty_type": "通报批评"}, on=OLD_LAW_LAST_DAY)
+        corrected_items(item, {}, {"penalty_type": "通报批评"}, on=OLD_LAW_LAST_DAY, today=TODAY)

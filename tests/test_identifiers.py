@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -46,7 +47,10 @@ USCC_CHARACTERS = "a unified social credit code uses only 0-9 and A-Y without I,
 USCC_CHECK = "the check character of the unified social credit code is wrong"
 RESIDENT_LENGTH = "a resident identity number has 18 characters"
 RESIDENT_CHARACTERS = "a resident identity number is 17 digits and a digit or X"
-RESIDENT_BIRTH = "the resident identity number does not encode a valid birth date"
+RESIDENT_BIRTH = (
+    "the resident identity number does not encode a valid birth date (a real day from "
+    "1900-01-01 to today)"
+)
 RESIDENT_CHECK = "the check digit of the resident identity number is wrong"
 
 
@@ -68,11 +72,26 @@ uscc_bodies = st.builds(
     st.text(alphabet=DIGITS, min_size=6, max_size=6),
     st.text(alphabet=USCC_CHARSET, min_size=9, max_size=9),
 )
+# Read from the shipped table itself, not through domain.divisions.
+DIVISION_CODES = sorted(
+    line.split("\t")[0]
+    for line in (Path(__file__).parents[1] / "domain/data/divisions.tsv")
+    .read_text("utf-8")
+    .splitlines()[1:]
+)
+TODAY = date(2026, 11, 30)
+
+
+def resident_body(region: str, born: date, sequence: str) -> str:
+    return f"{region}{born:%Y%m%d}{sequence}"
+
+
+sequences = st.text(alphabet=DIGITS, min_size=3, max_size=3)
 resident_bodies = st.builds(
-    lambda region, born, sequence: f"{region}{born:%Y%m%d}{sequence}",
-    st.integers(min_value=100_000, max_value=999_999).map(str),
-    st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
-    st.text(alphabet=DIGITS, min_size=3, max_size=3),
+    resident_body,
+    st.sampled_from(DIVISION_CODES),
+    st.dates(min_value=date(1900, 1, 1), max_value=TODAY),
+    sequences,
 )
 
 
@@ -92,7 +111,7 @@ def test_uscc_known_valid_is_returned_unchanged(code: str) -> None:
 
 @pytest.mark.parametrize("number", VALID_RESIDENT)
 def test_resident_id_known_valid_is_returned_unchanged(number: str) -> None:
-    assert validate_resident_id(number) == number
+    assert validate_resident_id(number, today=TODAY) == number
 
 
 def test_uscc_lowercase_and_whitespace_is_canonicalised() -> None:
@@ -100,8 +119,8 @@ def test_uscc_lowercase_and_whitespace_is_canonicalised() -> None:
 
 
 def test_resident_id_lowercase_x_is_canonicalised() -> None:
-    assert validate_resident_id("11010519491231002x") == "11010519491231002X"
-    assert validate_resident_id(" 11010519491231002x ") == "11010519491231002X"
+    assert validate_resident_id("11010519491231002x", today=TODAY) == "11010519491231002X"
+    assert validate_resident_id(" 11010519491231002x ", today=TODAY) == "11010519491231002X"
 
 
 @pytest.mark.parametrize(
@@ -152,7 +171,7 @@ def test_uscc_wrong_check_character_is_rejected(code: str) -> None:
 @pytest.mark.parametrize("number", ["", "11010519491231002", "11010519491231002XX"])
 def test_resident_id_wrong_length_is_rejected(number: str) -> None:
     with pytest.raises(InvalidIdentifier) as caught:
-        validate_resident_id(number)
+        validate_resident_id(number, today=TODAY)
 
     assert str(caught.value) == RESIDENT_LENGTH
 
@@ -168,7 +187,7 @@ def test_resident_id_wrong_length_is_rejected(number: str) -> None:
 )
 def test_resident_id_non_digits_are_rejected(number: str) -> None:
     with pytest.raises(InvalidIdentifier) as caught:
-        validate_resident_id(number)
+        validate_resident_id(number, today=TODAY)
 
     assert str(caught.value) == RESIDENT_CHARACTERS
 
@@ -187,7 +206,7 @@ def test_resident_id_impossible_birth_date_is_rejected(body: str) -> None:
     number = body + reference_resident_check(body)
 
     with pytest.raises(InvalidIdentifier) as caught:
-        validate_resident_id(number)
+        validate_resident_id(number, today=TODAY)
 
     assert str(caught.value) == RESIDENT_BIRTH
 
@@ -195,7 +214,7 @@ def test_resident_id_impossible_birth_date_is_rejected(body: str) -> None:
 @pytest.mark.parametrize("number", ["110105194912310021", "440308199901010013"])
 def test_resident_id_wrong_check_digit_is_rejected(number: str) -> None:
     with pytest.raises(InvalidIdentifier) as caught:
-        validate_resident_id(number)
+        validate_resident_id(number, today=TODAY)
 
     assert str(caught.value) == RESIDENT_CHECK
 
@@ -209,22 +228,22 @@ def test_birth_date_of_impossible_date_is_none() -> None:
 
 
 def test_validate_identifier_natural_person_uses_resident_number() -> None:
-    assert validate_identifier(SubjectKind.NATURAL_PERSON, "11010519491231002x") == (
+    assert validate_identifier(SubjectKind.NATURAL_PERSON, "11010519491231002x", today=TODAY) == (
         "11010519491231002X"
     )
 
     with pytest.raises(InvalidIdentifier) as caught:
-        validate_identifier(SubjectKind.NATURAL_PERSON, "91350200776049653A")
+        validate_identifier(SubjectKind.NATURAL_PERSON, "91350200776049653A", today=TODAY)
 
     assert str(caught.value) == RESIDENT_CHARACTERS
 
 
 @pytest.mark.parametrize("kind", [SubjectKind.LEGAL_PERSON, SubjectKind.OTHER_ORGANIZATION])
 def test_validate_identifier_organisation_uses_social_credit_code(kind: SubjectKind) -> None:
-    assert validate_identifier(kind, "91350200776049653a") == "91350200776049653A"
+    assert validate_identifier(kind, "91350200776049653a", today=TODAY) == "91350200776049653A"
 
     with pytest.raises(InvalidIdentifier) as caught:
-        validate_identifier(kind, "11010519491231002X")
+        validate_identifier(kind, "11010519491231002X", today=TODAY)
 
     assert str(caught.value) == USCC_CHECK
 
@@ -244,8 +263,8 @@ def test_resident_body_with_its_check_character_validates(body: str) -> None:
 
     number = body + reference_resident_check(body)
 
-    assert validate_resident_id(number) == number
-    assert validate_resident_id(number.lower()) == number
+    assert validate_resident_id(number, today=TODAY) == number
+    assert validate_resident_id(number.lower(), today=TODAY) == number
 
 
 @given(uscc_bodies, st.integers(min_value=0, max_value=17), st.data())
@@ -271,4 +290,79 @@ def test_resident_id_single_substitution_is_rejected(
     changed = number[:position] + replacement + number[position + 1 :]
 
     with pytest.raises(InvalidIdentifier):
-        validate_resident_id(changed)
+        validate_resident_id(changed, today=TODAY)
+
+
+RESIDENT_DIVISION = (
+    "the first six digits of the resident identity number are no administrative division code "
+    "(GB/T 2260)"
+)
+non_divisions = (
+    st.integers(min_value=100_000, max_value=999_999)
+    .map(str)
+    .filter(lambda code: code not in set(DIVISION_CODES))
+)
+
+
+@given(
+    st.sampled_from(DIVISION_CODES),
+    st.dates(min_value=TODAY + timedelta(days=1), max_value=date(9999, 12, 31)),
+    sequences,
+)
+def test_resident_id_future_birth_is_rejected(region: str, born: date, sequence: str) -> None:
+    body = resident_body(region, born, sequence)
+
+    with pytest.raises(InvalidIdentifier, match=r"valid birth date"):
+        validate_resident_id(body + reference_resident_check(body), today=TODAY)
+
+
+@given(
+    st.sampled_from(DIVISION_CODES),
+    st.dates(min_value=date(1000, 1, 1), max_value=date(1899, 12, 31)),
+    sequences,
+)
+def test_resident_id_birth_before_1900_is_rejected(region: str, born: date, sequence: str) -> None:
+    body = resident_body(region, born, sequence)
+
+    with pytest.raises(InvalidIdentifier) as caught:
+        validate_resident_id(body + reference_resident_check(body), today=TODAY)
+
+    assert str(caught.value) == RESIDENT_BIRTH
+
+
+@given(non_divisions, st.dates(min_value=date(1900, 1, 1), max_value=TODAY), sequences)
+def test_resident_id_prefix_not_a_division_is_rejected(
+    region: str, born: date, sequence: str
+) -> None:
+    body = resident_body(region, born, sequence)
+
+    with pytest.raises(InvalidIdentifier) as caught:
+        validate_resident_id(body + reference_resident_check(body), today=TODAY)
+
+    assert str(caught.value) == RESIDENT_DIVISION
+
+
+def test_resident_id_birth_today_is_valid_and_tomorrow_is_not() -> None:
+    body = resident_body("440305", TODAY, "001")
+    tomorrow = resident_body("440305", TODAY + timedelta(days=1), "001")
+
+    assert validate_resident_id(body + reference_resident_check(body), today=TODAY)
+    with pytest.raises(InvalidIdentifier, match="valid birth date"):
+        validate_resident_id(tomorrow + reference_resident_check(tomorrow), today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "region",
+    [
+        "440321",  # 宝安县, became 深圳市 in 1979 and 宝安区 in 1992
+        "440301",  # 深圳市市辖区: a placeholder code printed on numbers of the 1980s
+        "441900",  # 东莞市, a prefecture without counties
+        "429004",  # 仙桃市, a county-level city under the province
+        "440311",  # 光明区, since 2018
+    ],
+)
+def test_resident_id_historical_and_special_division_codes_are_valid(region: str) -> None:
+    body = resident_body(region, date(1975, 6, 1), "123")
+    number = body + reference_resident_check(body)
+
+    assert validate_resident_id(number, today=TODAY) == number

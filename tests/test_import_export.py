@@ -224,7 +224,9 @@ async def test_import_same_file_again_changes_nothing(
 
     assert again.exit_code == 0, again.output
     assert summary(again) == (3, 0, 3, 0, 0)
-    assert await stored(db) == before
+    # Only the audit trail grows: every batch is audited, one that wrote nothing too.
+    records, subjects, changes, events = before
+    assert await stored(db) == (records, subjects, changes, events + 2)
 
 
 async def test_import_correction_line_supersedes_the_stored_record(
@@ -425,7 +427,10 @@ async def test_export_reads_the_feed_in_pages(
 async def test_export_never_carries_restricted_values_and_is_audited(
     cli_environment: dict[str, str], db: Database, tmp_path: Path
 ) -> None:
-    items = SHARED_PENALTY_ITEMS | {"case_handler": HANDLER}
+    items = SHARED_PENALTY_ITEMS | {
+        "case_handler": HANDLER,
+        "deciding_authority": "深圳市公安局福田分局",
+    }
     source = write_file(
         tmp_path / "a.jsonl",
         line(penalty(item_code="DISHONEST_1", items=items), PSB_FT),

@@ -171,14 +171,18 @@ def test_resolved_corrections_go_with_corrected_only(catalogue: Catalogue) -> No
 
 def test_corrected_items_unknown_key_is_not_in_the_catalogue(catalogue: Catalogue) -> None:
     with pytest.raises(UnknownDataItem, match="mobile_phone"):
-        corrected_items(catalogue.by_code["DISHONEST_2"], {}, {"mobile_phone": "13800000000"})
+        corrected_items(
+            catalogue.by_code["DISHONEST_2"], {}, {"mobile_phone": "13800000000"}, today=TODAY
+        )
 
 
 def test_corrected_items_value_breaking_its_format_is_refused(catalogue: Catalogue) -> None:
     with pytest.raises(InvalidCorrection, match="decision_date"):
-        corrected_items(catalogue.by_code["DISHONEST_2"], {}, {"decision_date": "2020/03/01"})
+        corrected_items(
+            catalogue.by_code["DISHONEST_2"], {}, {"decision_date": "2020/03/01"}, today=TODAY
+        )
 
 
 def test_corrected_items_blank_value_is_refused(catalogue: Catalogue) -> None:
     with pytest.raises(InvalidCorrection, match="empty"):
-        corrected_items(catalogue.by_code["DISHONEST_2"], {}, {"product_name": "  "})
+        corrected_items(catalogue.by_code["DISHONEST_2"], {}, {"product_name": "  "}, today=TODAY)

@@ -102,3 +102,18 @@ async def test_source_units_are_inserted_once_and_read_in_key_order(db: Database
     found = await get_source_units(db, codes=["440300-COURT-INT", "NOPE", "440300-SAMR"])
     assert found == [REGISTRY["440300-COURT-INT"], None, REGISTRY["440300-SAMR"]]
     assert await get_source_units(db, codes=[]) == []
+
+
+def test_source_unit_submitting_for_itself_or_twice_for_one_authority_is_refused() -> None:
+    court = REGISTRY["440300-COURT-INT"]
+    for repeated in (court.name, court.submits_for[0].name):
+        with pytest.raises(ValidationError, match="submits_for repeats"):
+            SourceUnit.model_validate(
+                court.model_dump()
+                | {
+                    "submits_for": [
+                        *court.model_dump()["submits_for"],
+                        {"name": repeated, "level": "区级"},
+                    ]
+                }
+            )

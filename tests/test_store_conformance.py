@@ -214,6 +214,7 @@ async def test_subject_document_stored_has_string_id_iso_types_and_utc_datetime(
         "kind": "LEGAL_PERSON",
         "identifier": FIRM_A.identifier,
         "name": "深圳市甲科技有限公司",
+        "name_key": "深圳市甲科技有限公司",
         "basic": dict(FIRM_A.basic),
         "opted_out": False,
         "created_at": datetime(2021, 7, 1, tzinfo=UTC),

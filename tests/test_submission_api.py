@@ -255,7 +255,11 @@ async def test_submit_records_criminal_judgment_only_from_the_intermediate_court
         item_code="DISHONEST_1",
         document_number="（2020）粤03刑初12号",
         items={k: v for k, v in PENALTY_ITEMS.items() if k != "product_name"}
-        | {"penalty_type": "刑事处罚", "judgment_number": "（2020）粤03刑初12号"},
+        | {
+            "penalty_type": "刑事处罚",
+            "judgment_number": "（2020）粤03刑初12号",
+            "deciding_authority": "深圳市中级人民法院",
+        },
     )
 
     police = await submit(api, token("source_unit", unit=PSB_FT), judgment)

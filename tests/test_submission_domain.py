@@ -15,11 +15,12 @@ from domain.disclosure import Severity, disclosure_period
 from domain.identifiers import SubjectKind
 from domain.problems import Problem, ProblemCode
 from domain.records import Record, RecordStatus, publicly_visible
-from domain.source_units import SourceUnit
+from domain.source_units import Authority, SourceUnit, UnitLevel
 from domain.subjects import Subject
 from domain.submission import RecordSubmission, SubjectRef, judge, record_id
 from tests.submissions import (
     CATALOGUE,
+    COMMENDATION_ITEMS,
     COURT,
     DISTRICT_GOV,
     FIRM,
@@ -303,12 +304,14 @@ def test_judge_penalty_unit_submitting_a_commendation_is_not_authorized() -> Non
 def test_judge_commendation_needs_a_department_at_district_level_or_above(
     unit: SourceUnit, authorized: bool
 ) -> None:
-    judged = run(commendation(), unit=unit)
+    district_level = commendation(items=COMMENDATION_ITEMS | {"commendation_level": "区级"})
+
+    judged = run(district_level, unit=unit)
 
     if authorized:
         assert isinstance(judged, Record)
     else:
-        assert problems(commendation(), unit=unit) == [(ProblemCode.UNIT_NOT_AUTHORIZED, "item")]
+        assert problems(district_level, unit=unit) == [(ProblemCode.UNIT_NOT_AUTHORIZED, "item")]
 
 
 @pytest.mark.parametrize(
@@ -330,6 +333,7 @@ def test_judge_criminal_judgment_from_the_intermediate_court_is_accepted() -> No
     judgment = PENALTY_ITEMS | {
         "penalty_type": "刑事处罚",
         "judgment_number": "（2020）粤03刑初12号",
+        "deciding_authority": "深圳市中级人民法院",
     }
 
     assert accepted(penalty(items=judgment), unit=COURT).source_unit == COURT.code
@@ -388,16 +392,14 @@ def test_judge_optional_data_item_may_be_left_out() -> None:
     assert "fine_amount" not in accepted(penalty(items=items)).data_items
 
 
-@pytest.mark.parametrize(("length", "too_long"), [(200, False), (201, True)])
+@pytest.mark.parametrize(("length", "too_long"), [(1000, False), (1001, True)])
 def test_judge_data_item_max_length_boundary(length: int, too_long: bool) -> None:
-    items = PENALTY_ITEMS | {"deciding_authority": "局" * length}
+    items = PENALTY_ITEMS | {"penalty_basis": "法" * length}
 
     judged = run(penalty(items=items))
 
     if too_long:
-        assert problems(penalty(items=items)) == [
-            (ProblemCode.TOO_LONG, "dataItems.deciding_authority")
-        ]
+        assert problems(penalty(items=items)) == [(ProblemCode.TOO_LONG, "dataItems.penalty_basis")]
     else:
         assert isinstance(judged, Record)
 
@@ -454,7 +456,7 @@ FORMAT_CASES = [
 
 @pytest.mark.parametrize(("data_format", "value", "code"), FORMAT_CASES)
 def test_check_value_format(data_format: DataFormat, value: str, code: ProblemCode | None) -> None:
-    _, found = check_value(spec(data_format), value, "dataItems.value")
+    _, found = check_value(spec(data_format), value, "dataItems.value", today=TODAY)
 
     assert [(p.code, p.field) for p in found] == (
         [] if code is None else [(code, "dataItems.value")]
@@ -465,20 +467,22 @@ def test_check_value_format(data_format: DataFormat, value: str, code: ProblemCo
 def test_check_value_enum(value: str, code: ProblemCode | None) -> None:
     enum = spec(DataFormat.ENUM, enum_values=("一般", "严重"))
 
-    _, found = check_value(enum, value, "f")
+    _, found = check_value(enum, value, "f", today=TODAY)
 
     assert [p.code for p in found] == ([] if code is None else [code])
 
 
 def test_check_value_identifier_is_canonical_upper_case() -> None:
-    canonical, found = check_value(spec(DataFormat.IDENTIFIER), FIRM.identifier.lower(), "f")
+    canonical, found = check_value(
+        spec(DataFormat.IDENTIFIER), FIRM.identifier.lower(), "f", today=TODAY
+    )
 
     assert (canonical, found) == (FIRM.identifier, [])
 
 
 @pytest.mark.parametrize(("length", "codes"), [(40, []), (41, [ProblemCode.TOO_LONG])])
 def test_check_value_max_length_boundary(length: int, codes: list[ProblemCode]) -> None:
-    _, found = check_value(spec(DataFormat.TEXT), "字" * length, "f")
+    _, found = check_value(spec(DataFormat.TEXT), "字" * length, "f", today=TODAY)
 
     assert [p.code for p in found] == codes
 
@@ -583,3 +587,105 @@ def test_disclosure_period_of_tolerable_matter_after_the_window_is_ordinary() ->
 
     assert (period.earliest_repair_date, period.end) == (date(2021, 6, 2), date(2022, 3, 1))
     assert "三(十)" not in period.basis
+
+
+# Submission is no oracle (issue 8 point 9)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"document_number": ""},
+        {"decision_date": date(2030, 1, 1)},
+        {"data_items": (("offence", "x"),)},
+        {"item_code": "DISHONEST_99"},
+    ],
+)
+def test_judge_mismatch_is_not_reported_for_an_otherwise_invalid_record(
+    broken: dict[str, Any],
+) -> None:
+    renamed = SubjectRef(kind=SubjectKind.OTHER_ORGANIZATION, identifier=FIRM.identifier, name="X")
+
+    found = problems(penalty(subject=renamed, **broken), subject=FIRM)
+
+    assert found
+    assert ProblemCode.SUBJECT_MISMATCH not in {code for code, _ in found}
+
+
+def test_judge_name_in_full_or_half_width_is_the_name_on_file() -> None:
+    on_file = FIRM.model_copy(update={"name": "深圳市华鹏合伙企业（有限合伙）"})
+    half_width = SubjectRef(FIRM.kind, FIRM.identifier, " 深圳市华鹏合伙企业(有限合伙)　")
+
+    assert accepted(penalty(subject=half_width), subject=on_file)
+
+
+# The authority a record names (issue 8 point 11)
+
+
+def test_judge_penalty_of_another_deciding_authority_is_not_authorized() -> None:
+    items = PENALTY_ITEMS | {"deciding_authority": "深圳市公安局福田分局"}
+
+    assert problems(penalty(items=items)) == [
+        (ProblemCode.UNIT_NOT_AUTHORIZED, "dataItems.deciding_authority")
+    ]
+
+
+def test_judge_deciding_authority_in_other_width_is_the_unit() -> None:
+    items = PENALTY_ITEMS | {"deciding_authority": " 深圳市市场监督管理局福田监管局　"}
+
+    assert accepted(penalty(items=items))
+
+
+def test_judge_judgment_of_a_court_submitted_for_is_accepted() -> None:
+    court = COURT.model_copy(
+        update={"submits_for": (Authority(name="深圳市福田区人民法院", level=UnitLevel.DISTRICT),)}
+    )
+    judgment = PENALTY_ITEMS | {
+        "penalty_type": "刑事处罚",
+        "judgment_number": "（2020）粤0304刑初12号",
+        "deciding_authority": "深圳市福田区人民法院",
+    }
+
+    assert accepted(penalty(items=judgment), unit=court)
+    assert problems(penalty(items=judgment), unit=COURT) == [
+        (ProblemCode.UNIT_NOT_AUTHORIZED, "dataItems.deciding_authority")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("unit_level", "commendation_level", "allowed"),
+    [
+        (unit_level, level, unit_level.at_least(UnitLevel(level)))
+        for unit_level in (UnitLevel.PROVINCIAL, UnitLevel.MUNICIPAL, UnitLevel.DISTRICT)
+        for level in ("国家级", "省级", "市级", "区级")
+    ],
+)
+def test_judge_commendation_level_cannot_exceed_the_awarding_unit(
+    unit_level: UnitLevel, commendation_level: str, allowed: bool
+) -> None:
+    unit = HEALTH.model_copy(update={"level": unit_level})
+    items = COMMENDATION_ITEMS | {"commendation_level": commendation_level}
+
+    judged = run(commendation(items=items), unit=unit)
+
+    if allowed:
+        assert isinstance(judged, Record)
+    else:
+        assert problems(commendation(items=items), unit=unit) == [
+            (ProblemCode.LEVEL_ABOVE_AUTHORITY, "dataItems.commendation_level")
+        ]
+
+
+def test_judge_commendation_is_judged_by_the_level_of_the_authority_submitted_for() -> None:
+    national = Authority(name="国家卫生健康委员会", level=UnitLevel.NATIONAL)
+    unit = HEALTH.model_copy(update={"submits_for": (national,)})
+    items = COMMENDATION_ITEMS | {
+        "awarding_department": national.name,
+        "commendation_level": "国家级",
+    }
+
+    assert accepted(commendation(items=items), unit=unit)
+    assert problems(commendation(items=items), unit=HEALTH) == [
+        (ProblemCode.UNIT_NOT_AUTHORIZED, "dataItems.awarding_department"),
+        (ProblemCode.LEVEL_ABOVE_AUTHORITY, "dataItems.commendation_level"),
+    ]
