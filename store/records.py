@@ -5,18 +5,32 @@ record carries `order_key` (`store.documents.position` of decision date and id),
 whose order is the list order, so "after this cursor" is a single range on an indexed field.
 (A compound index ending in `_id` would do the same on MongoDB, but nx-27017 then fails every
 write with "JSON path error near '_id'"; tests/test_store_conformance.py pins this.)
+
+No filter compares date-like strings (DESIGN.md §2.1, "Measured since"): the disclosure days
+are stored again as integers (`store.documents.day_number`), `disclosure_start_day` and
+`disclosure_end_day` (the last day on display), and a decided range is a range of `order_key`,
+whose first eight digits are the decision day as yyyymmdd, so the index scan that sorts the
+list is the one the range bounds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from domain.catalogue import Category
+from domain.disclosure import DisclosurePeriod, DisclosureState
 from domain.records import Record, RecordStatus
 from store.database import RECORDS, Database, Document
-from store.documents import from_document, insert_new, position, to_document
+from store.documents import (
+    day_number,
+    fill_derived,
+    from_document,
+    insert_new,
+    position,
+    to_document,
+)
 
 ORDER = [("order_key", -1)]
 
@@ -41,17 +55,54 @@ def order_key(record: Record) -> str:
     return position(record.decision_date, record.id)
 
 
+def last_day_on_display(period: DisclosurePeriod) -> date:
+    """The last day `period` shows its record, as `DisclosurePeriod.state` judges it.
+
+    Asked of the domain rather than assumed, so that the stored `disclosure_end_day` and
+    `domain.records.publicly_visible` cannot disagree on whether `end` itself is shown
+    (DESIGN.md §4: `end` is the last day on display).
+    """
+    if period.state(period.end) is DisclosureState.DISCLOSED:
+        return period.end
+    return period.end - timedelta(days=1)
+
+
+def _derived(record: Record) -> Document:
+    """The fields stored for queries only: list order and the days lists filter on."""
+    return {
+        "order_key": order_key(record),
+        "disclosure_start_day": day_number(record.disclosure.start),
+        "disclosure_end_day": day_number(last_day_on_display(record.disclosure)),
+    }
+
+
+DERIVED = ("order_key", "disclosure_start_day", "disclosure_end_day")
+
+
 def record_from_document(document: Document) -> Record:
     data = from_document(document)
-    data.pop("order_key", None)
+    for name in DERIVED:
+        data.pop(name, None)
     return Record.model_validate(data)
 
 
 def record_document(record: Record) -> Document:
-    return to_document(record) | {"order_key": order_key(record)}
+    return to_document(record) | _derived(record)
 
 
-def _query(spec: RecordFilter) -> Document:
+async def add_day_numbers(db: Database) -> int:
+    """Give records stored before the day numbers existed their derived fields; returns how
+    many. Idempotent: only documents without `disclosure_end_day` are touched."""
+    return await fill_derived(
+        db,
+        RECORDS,
+        missing="disclosure_end_day",
+        derive=lambda document: _derived(record_from_document(document)),
+    )
+
+
+def _query(spec: RecordFilter, *, after: str | None = None) -> Document:
+    """The filter of `spec`, and of the list after the order key `after`."""
     query: Document = {}
     if spec.subject_id is not None:
         query["subject_id"] = spec.subject_id
@@ -63,23 +114,34 @@ def _query(spec: RecordFilter) -> Document:
     if spec.disclosed_on is not None:
         # Mirrors domain.records.publicly_visible; a store test keeps the two in step.
         statuses &= {RecordStatus.ACTIVE}
-        day = spec.disclosed_on.isoformat()
-        query["disclosure.start"] = {"$lte": day}
-        query["disclosure.end"] = {"$gt": day}
+        day = day_number(spec.disclosed_on)
+        query["disclosure_start_day"] = {"$lte": day}
+        query["disclosure_end_day"] = {"$gte": day}
         query["hidden"] = {"$ne": True}
     if spec.disclosed_on is not None or spec.hide_opted_out:
         # `$ne` also matches records stored before the flags existed (no key at all).
         query["opted_out"] = {"$ne": True}
-    if statuses != set(RecordStatus):
+    if len(statuses) == 1:
+        query["status"] = next(iter(statuses)).value
+    elif statuses != set(RecordStatus):
         query["status"] = {"$in": sorted(s.value for s in statuses)}
-    decided: Document = {}
-    if spec.decided_from is not None:
-        decided["$gte"] = spec.decided_from.isoformat()
-    if spec.decided_to is not None:
-        decided["$lte"] = spec.decided_to.isoformat()
-    if decided:
-        query["decision_date"] = decided
+    ordered = _decided_range(spec)
+    if after is not None:
+        ordered["$lt"] = min(after, ordered.get("$lt", after))
+    if ordered:
+        query["order_key"] = ordered
     return query
+
+
+def _decided_range(spec: RecordFilter) -> Document:
+    """The decided range as bounds on `order_key`, which begins with the decision day's digits:
+    "20200510|r-1" >= "20200510" and < "20200511"."""
+    bounds: Document = {}
+    if spec.decided_from is not None:
+        bounds["$gte"] = str(day_number(spec.decided_from))
+    if spec.decided_to is not None:
+        bounds["$lt"] = str(day_number(spec.decided_to + timedelta(days=1)))
+    return bounds
 
 
 async def insert_new_records(db: Database, *, records: Sequence[Record]) -> int:
@@ -113,9 +175,7 @@ async def find_records(
     db: Database, *, spec: RecordFilter, after: str | None = None, limit: int
 ) -> list[Record]:
     """Records in list order after the order key `after`, at most `limit`."""
-    query = _query(spec)
-    if after is not None:
-        query["order_key"] = {"$lt": after}
+    query = _query(spec, after=after)
     documents = await db[RECORDS].find(query, sort=ORDER, limit=limit).to_list(None)
     return [record_from_document(doc) for doc in documents]
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import random
+import re
 import warnings
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -41,10 +43,11 @@ from store.database import (
     ensure_indexes,
     ping,
 )
-from store.documents import from_document, to_document
+from store.documents import day_number, fill_derived, from_document, to_document
 from store.errors import StoreUnavailable
 from store.records import (
     RecordFilter,
+    add_day_numbers,
     count_records,
     count_records_of_subjects,
     find_records,
@@ -52,6 +55,7 @@ from store.records import (
     get_records,
     insert_new_records,
     order_key,
+    record_document,
 )
 from store.subjects import (
     count_subjects,
@@ -1375,3 +1379,205 @@ def test_audit_events_have_no_expiry_shorter_than_five_years() -> None:
     ]
 
     assert all(seconds >= 5 * 366 * 24 * 3600 for seconds in expiring)
+
+
+# --- query shapes both engines serve natively (issue 9, DESIGN.md §2.1 "Measured since") ------
+
+# What nx-27017 takes for a date (neosqlite's datetime_utils patterns): any comparison on such a
+# string goes to its Python tier, which decodes every document of the collection.
+DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}|\d{4}/\d{2}/\d{2}|\d{2}-\d{2}-\d{4}")
+COMPARISONS = ("$lt", "$lte", "$gt", "$gte")
+
+
+def date_like_comparisons(value: Any, path: str = "") -> list[str]:
+    """The paths inside a filter where a range operator compares a date, datetime or a string
+    that nx-27017 takes for one."""
+    found = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            here = f"{path}.{key}"
+            if key in COMPARISONS and (
+                isinstance(inner, date) or (isinstance(inner, str) and DATE_LIKE.match(inner))
+            ):
+                found.append(here)
+            found += date_like_comparisons(inner, here)
+    elif isinstance(value, list | tuple):
+        for k, inner in enumerate(value):
+            found += date_like_comparisons(inner, f"{path}[{k}]")
+    return found
+
+
+def filters_sent(commands: CommandLog) -> list[Any]:
+    """The filters, `$match` stages and count queries of every command recorded."""
+    sent: list[Any] = []
+    for command in commands.documents:
+        sent += [command.get("filter"), command.get("query"), command.get("q")]
+        sent += [stage.get("$match") for stage in command.get("pipeline", [])]
+    return [f for f in sent if f is not None]
+
+
+LIST_SPECS = [spec for _, spec, _ in FILTER_CASES] + [
+    RecordFilter(disclosed_on=date(2020, 9, 1)),
+    RecordFilter(disclosed_on=date(2020, 9, 1), hide_opted_out=True, category=Category.GOOD),
+    RecordFilter(disclosed_on=date(2020, 9, 1), decided_from=date(2020, 1, 1)),
+    RecordFilter(subject_id=FIRM_A.id, disclosed_on=date(2020, 9, 1), status=RecordStatus.ACTIVE),
+]
+
+
+async def test_record_lists_compare_no_date_like_strings_in_any_command(
+    db: Database, catalogue: Catalogue, commands: CommandLog
+) -> None:
+    records = await seed(db, catalogue)
+    subject_ids = [FIRM_A.id, FIRM_B.id, PERSON_P.id]
+
+    commands.start()
+    for spec in LIST_SPECS:
+        await find_records(db, spec=spec, limit=EVERYTHING)
+        await find_records(db, spec=spec, after=order_key(records[0]), limit=2)
+        await count_records(db, spec=spec)
+        await find_records_of_subjects(db, subject_ids=subject_ids, spec=spec, limit_each=1)
+        await count_records_of_subjects(db, subject_ids=subject_ids, spec=spec)
+    sent = filters_sent(commands)
+    commands.stop()
+
+    assert len(sent) >= 5 * len(LIST_SPECS)
+    assert [p for f in sent for p in date_like_comparisons(f)] == []
+
+
+def test_date_like_comparisons_finds_iso_days_and_datetimes_only() -> None:
+    # The probe itself: the shapes the store used before issue 9 are caught.
+    assert date_like_comparisons({"disclosure.end": {"$gt": "2020-09-01"}}) == [
+        ".disclosure.end.$gt"
+    ]
+    assert date_like_comparisons({"$or": [{"t": {"$lt": datetime(2020, 1, 1, tzinfo=UTC)}}]})
+    assert not date_like_comparisons(
+        {"order_key": {"$lt": "20200901|r-1"}, "d": {"$gte": 20200901}}
+    )
+    assert not date_like_comparisons({"decision_date": "2020-09-01"})  # equality is SQL-tier
+
+
+@pytest.mark.parametrize("spec", LIST_SPECS, ids=repr)
+def test_record_list_equality_and_order_have_a_compound_index(spec: RecordFilter) -> None:
+    # Every list is sorted on `order_key`; an index led by one of its equality fields (or by
+    # `order_key` alone) serves the sort, so a page reads about as many keys as it returns.
+    declared = {tuple(model.document["key"]) for model in INDEXES[RECORDS]}
+    equalities = [
+        name
+        for name in ("subject_id", "category", "item_code", "status")
+        if getattr(spec, name) is not None
+    ]
+    served = [(name, "order_key") in declared for name in equalities] or [
+        ("order_key",) in declared
+    ]
+    assert any(served), spec
+
+
+def test_day_number_orders_like_the_days() -> None:
+    days = [date(2019, 12, 31), date(2020, 1, 1), date(2020, 2, 29), date(2020, 10, 1)]
+    assert [day_number(d) for d in days] == [20191231, 20200101, 20200229, 20201001]
+    assert sorted(days, key=day_number) == days
+
+
+@pytest.mark.parametrize("seed_value", [1, 2, 3])
+async def test_find_records_disclosed_on_mixed_records_equals_publicly_visible(
+    db: Database, catalogue: Catalogue, seed_value: int
+) -> None:
+    # Broad: items with periods of 3 months to 3 years, every status, hidden and opted-out
+    # records, asked on every boundary day of every record and in pages of three.
+    rng = random.Random(seed_value)
+    items = ["DISHONEST_1", "DISHONEST_2", "GOOD_1", "GOOD_3", "COMMITMENT"]
+    records = []
+    for k in range(30):
+        made = factories.record(
+            catalogue,
+            (FIRM_A, FIRM_B, PERSON_P)[k % 3],
+            item_code=rng.choice(items),
+            decided=date(2020, 1, 24) + timedelta(days=rng.randrange(700)),
+            status=rng.choice(list(RecordStatus)),
+            severity=rng.choice(list(Severity)),
+            record_id=f"m-{k:02d}",
+        )
+        records.append(
+            made.model_copy(update={"hidden": rng.random() < 0.15, "opted_out": rng.random() < 0.1})
+        )
+    await insert_new_subjects(db, subjects=[FIRM_A, FIRM_B, PERSON_P])
+    await insert_new_records(db, records=records)
+
+    for day in boundary_days(records):
+        spec = RecordFilter(disclosed_on=day)
+        expected = [r.id for r in list_order(records) if publicly_visible(r, day)]
+        seen: list[Record] = []
+        after = None
+        while page := await find_records(db, spec=spec, after=after, limit=3):
+            seen += page
+            after = order_key(page[-1])
+        assert ids(seen) == expected, day
+        assert await count_records(db, spec=spec) == len(expected), day
+
+
+def without_day_numbers(record: Record) -> Document:
+    """A record as stored before issue 9: no integer days beside the ISO strings."""
+    document = record_document(record)
+    del document["disclosure_start_day"], document["disclosure_end_day"]
+    return document
+
+
+async def test_add_day_numbers_old_documents_become_listed_and_a_second_run_changes_nothing(
+    db: Database, catalogue: Catalogue
+) -> None:
+    records = await seed_disclosure(db, catalogue)
+    old = [r for r in records if r.id.startswith("d-")]
+    await db[RECORDS].delete_many({"_id": {"$in": ids(old)}})
+    await db[RECORDS].insert_many([without_day_numbers(r) for r in old])
+    day = date(2020, 7, 31)
+    assert ids(await find_records(db, spec=RecordFilter(disclosed_on=day), limit=99)) == [
+        "g-active"
+    ]
+
+    assert await add_day_numbers(db) == len(old)
+    assert await add_day_numbers(db) == 0
+
+    raw = await stored(db, RECORDS)
+    for record in records:
+        written = record_document(record)
+        for name in ("disclosure_start_day", "disclosure_end_day"):
+            assert raw[record.id][name] == written[name], (record.id, name)
+    for day in boundary_days(records):
+        found = await find_records(db, spec=RecordFilter(disclosed_on=day), limit=EVERYTHING)
+        assert ids(found) == [r.id for r in list_order(records) if publicly_visible(r, day)]
+
+
+async def test_add_day_numbers_more_than_a_batch_fills_every_document(
+    db: Database, catalogue: Catalogue
+) -> None:
+    records = [
+        factories.record(
+            catalogue, FIRM_A, item_code="GOOD_1", decided=date(2020, 3, 1), record_id=f"b-{k:03d}"
+        )
+        for k in range(25)
+    ]
+    await db[RECORDS].insert_many([without_day_numbers(r) for r in records])
+
+    filled = await fill_derived(
+        db,
+        RECORDS,
+        missing="disclosure_end_day",
+        derive=lambda d: {"disclosure_end_day": 1, "disclosure_start_day": 1},
+        batch=10,
+    )
+
+    assert filled == 25
+    assert await db[RECORDS].count_documents({"disclosure_end_day": 1}) == 25
+
+
+async def test_find_records_decided_range_after_a_cursor_pages_within_the_range(
+    db: Database, catalogue: Catalogue
+) -> None:
+    by_id = {r.id: r for r in await seed(db, catalogue)}
+    spec = RecordFilter(decided_from=date(2020, 3, 1), decided_to=date(2020, 6, 30))
+
+    first = await find_records(db, spec=spec, after=order_key(by_id["r-b2"]), limit=2)
+    rest = await find_records(db, spec=spec, after=order_key(by_id["r-a3"]), limit=EVERYTHING)
+
+    assert ids(first) == ["r-b1", "r-p2"]
+    assert ids(rest) == ["r-a2", "r-a1"]
