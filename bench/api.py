@@ -146,7 +146,7 @@ def with_ratios(results: dict[str, dict[str, Any]], records: int) -> dict[str, d
     for name, figures in results.items():
         figures["ratio_to_typename"] = round(figures["p50_ms"] / base, 1)
         if name in TARGET_MS:
-            target = TARGET_MS[name][0 if records <= 10_000 else 1]
+            target = TARGET_MS[name][0 if records < 50_000 else 1]
             figures["target_p50_ms"] = target
             figures["meets_target"] = figures["p50_ms"] <= target
     return results

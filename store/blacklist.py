@@ -2,8 +2,11 @@
 
 Whether an entry is in force is a matter of dates (`listed_on <= day <= until`) and of the
 explicit `removed` flag: filters on a missing `removed_on` are not portable (nx-27017 treats
-null and missing alike in `$exists`). Lists are newest listing first, keyset-paged on
-`order_key` (`store.documents.position` of the listing day and id).
+null and missing alike in `$exists`). The two days are compared as the integers `listed_day`
+and `until_day` (`store.documents.day_number`) stored beside the ISO strings: nx-27017 sends a
+comparison on a date-like string to its slow Python tier (DESIGN.md §2.1). Lists are newest
+listing first, keyset-paged on `order_key` (`store.documents.position` of the listing day and
+id).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import date
 
 from domain.blacklist import BlacklistEntry
 from store.database import BLACKLIST_ENTRIES, Database, Document
-from store.documents import insert_new, position
+from store.documents import day_number, fill_derived, insert_new, position
 from store.ordered import NewestFirst
 
 # Entries per subject in a batch read: a subject is rarely listed more than once or twice.
@@ -35,14 +38,32 @@ def order_key(entry: BlacklistEntry) -> str:
 
 
 ENTRY_LIST = NewestFirst(
-    BLACKLIST_ENTRIES, BlacklistEntry, order_key, derived={"removed": lambda e: e.removed}
+    BLACKLIST_ENTRIES,
+    BlacklistEntry,
+    order_key,
+    derived={
+        "removed": lambda e: e.removed,
+        "listed_day": lambda e: day_number(e.listed_on),
+        "until_day": lambda e: day_number(e.until),
+    },
 )
+
+
+async def add_day_numbers(db: Database) -> int:
+    """Give entries stored before `listed_day`/`until_day` existed those fields; returns how
+    many. Idempotent: only entries without `until_day` are touched."""
+    return await fill_derived(
+        db,
+        BLACKLIST_ENTRIES,
+        missing="until_day",
+        derive=lambda document: ENTRY_LIST.derived_fields(ENTRY_LIST.item(document)),
+    )
 
 
 def _in_force(day: date) -> Document:
     """Mirrors `BlacklistEntry.in_force`; a store test keeps the two in step."""
-    iso = day.isoformat()
-    return {"removed": False, "listed_on": {"$lte": iso}, "until": {"$gte": iso}}
+    number = day_number(day)
+    return {"removed": False, "listed_day": {"$lte": number}, "until_day": {"$gte": number}}
 
 
 def _query(spec: EntryFilter) -> Document:
@@ -52,14 +73,14 @@ def _query(spec: EntryFilter) -> Document:
     if spec.in_force is not None:
         if spec.day is None:
             raise ValueError("an in-force filter needs the day it is judged on")
-        iso = spec.day.isoformat()
+        number = day_number(spec.day)
         if spec.in_force:
             query |= _in_force(spec.day)
         else:
             query["$or"] = [
                 {"removed": True},
-                {"until": {"$lt": iso}},
-                {"listed_on": {"$gt": iso}},
+                {"until_day": {"$lt": number}},
+                {"listed_day": {"$gt": number}},
             ]
     return query
 
@@ -106,13 +127,12 @@ async def lift_entries_for_record(
     DESIGN.md §4: an approved repair removes the subject from the blacklist. Entries that
     ended already keep their history as it was.
     """
-    iso = at.isoformat()
     result = await db[BLACKLIST_ENTRIES].update_many(
-        {"basis_record_ids": record_id, "removed": False, "until": {"$gte": iso}},
+        {"basis_record_ids": record_id, "removed": False, "until_day": {"$gte": day_number(at)}},
         {
             "$set": {
                 "removed": True,
-                "removed_on": iso,
+                "removed_on": at.isoformat(),
                 "removed_by": by,
                 "removal_reason": reason,
             }

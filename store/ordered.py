@@ -31,13 +31,15 @@ class NewestFirst(Generic[M]):
     order_key: Callable[[M], str]
     derived: Mapping[str, Callable[[M], object]] = field(default_factory=dict)
 
-    def document(self, item: M) -> Document:
+    def derived_fields(self, item: M) -> Document:
+        """`order_key` and the `derived` fields of `item`, None values left out."""
         derived = {name: value(item) for name, value in self.derived.items()}
-        return (
-            to_document(item)
-            | {"order_key": self.order_key(item)}
-            | {name: v for name, v in derived.items() if v is not None}
-        )
+        return {"order_key": self.order_key(item)} | {
+            name: v for name, v in derived.items() if v is not None
+        }
+
+    def document(self, item: M) -> Document:
+        return to_document(item) | self.derived_fields(item)
 
     def item(self, document: Document) -> M:
         data = from_document(document)

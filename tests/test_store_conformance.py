@@ -29,9 +29,12 @@ from domain.identifiers import SubjectKind
 from domain.records import ChangeKind, Record, RecordChange, RecordStatus, publicly_visible
 from domain.subjects import Subject
 from store import audit as audit_store
+from store import blacklist as blacklist_store
+from store.blacklist import EntryFilter
 from store.catalogue import insert_catalogue_if_missing, list_catalogues
 from store.database import (
     AUDIT_EVENTS,
+    BLACKLIST_ENTRIES,
     CATALOGUE_VERSIONS,
     INDEXES,
     RECORDS,
@@ -1408,11 +1411,12 @@ def date_like_comparisons(value: Any, path: str = "") -> list[str]:
 
 
 def filters_sent(commands: CommandLog) -> list[Any]:
-    """The filters, `$match` stages and count queries of every command recorded."""
+    """The filters, `$match` stages, count queries and update filters of every command."""
     sent: list[Any] = []
     for command in commands.documents:
-        sent += [command.get("filter"), command.get("query"), command.get("q")]
+        sent += [command.get("filter"), command.get("query")]
         sent += [stage.get("$match") for stage in command.get("pipeline", [])]
+        sent += [change.get("q") for change in command.get("updates", [])]
     return [f for f in sent if f is not None]
 
 
@@ -1581,3 +1585,46 @@ async def test_find_records_decided_range_after_a_cursor_pages_within_the_range(
 
     assert ids(first) == ["r-b1", "r-p2"]
     assert ids(rest) == ["r-a2", "r-a1"]
+
+
+async def test_blacklist_lists_compare_no_date_like_strings_in_any_command(
+    db: Database, catalogue: Catalogue, commands: CommandLog
+) -> None:
+    basis = [factories.record(catalogue, FIRM_A, item_code="DISHONEST_2", decided=date(2020, 6, 1))]
+    entry = factories.blacklist_entry(
+        FIRM_A, basis, listed=date(2020, 7, 1), until=date(2021, 1, 31)
+    )
+    await blacklist_store.insert_entry(db, entry=entry)
+    day = date(2020, 9, 1)
+
+    commands.start()
+    for in_force in (True, False, None):
+        spec = EntryFilter(subject_id=FIRM_A.id, in_force=in_force, day=day)
+        await blacklist_store.find_entries(db, spec=spec, limit=EVERYTHING)
+        await blacklist_store.count_entries(db, spec=spec)
+    await blacklist_store.entries_of_subjects(db, subject_ids=[FIRM_A.id], in_force_on=day)
+    await blacklist_store.lift_entries_for_record(db, record_id=basis[0].id, at=day, reason="r")
+    sent = filters_sent(commands)
+    commands.stop()
+
+    assert len(sent) == 8
+    assert [p for f in sent for p in date_like_comparisons(f)] == []
+
+
+async def test_blacklist_add_day_numbers_old_entries_judged_in_force_again_once(
+    db: Database, catalogue: Catalogue
+) -> None:
+    basis = [factories.record(catalogue, FIRM_A, item_code="DISHONEST_2", decided=date(2020, 6, 1))]
+    entry = factories.blacklist_entry(
+        FIRM_A, basis, listed=date(2020, 7, 1), until=date(2021, 1, 31)
+    )
+    old = blacklist_store.ENTRY_LIST.document(entry)
+    del old["listed_day"], old["until_day"]
+    await db[BLACKLIST_ENTRIES].insert_one(old)
+    in_force = EntryFilter(in_force=True, day=date(2020, 9, 1))
+    assert await blacklist_store.find_entries(db, spec=in_force, limit=EVERYTHING) == []
+
+    assert await blacklist_store.add_day_numbers(db) == 1
+    assert await blacklist_store.add_day_numbers(db) == 0
+
+    assert await blacklist_store.find_entries(db, spec=in_force, limit=EVERYTHING) == [entry]
