@@ -33,6 +33,8 @@ from store.documents import (
 )
 
 ORDER = [("order_key", -1)]
+# Files up to this many records (under a list's filter) are read whole for a page of them.
+WHOLE_FILE = 50
 
 
 @dataclass(frozen=True)
@@ -105,12 +107,13 @@ def _query(spec: RecordFilter, *, after: str | None = None) -> Document:
     """The filter of `spec`, and of the list after the order key `after`."""
     query: Document = {}
     if spec.subject_id is not None:
-        query["subject_id"] = spec.subject_id
+        query["subject_id"] = one_of([spec.subject_id])
     if spec.category is not None:
         query["category"] = spec.category.value
     if spec.item_code is not None:
         query["item_code"] = spec.item_code
     statuses = {spec.status} if spec.status is not None else set(RecordStatus)
+    decided_to = spec.decided_to
     if spec.disclosed_on is not None:
         # Mirrors domain.records.publicly_visible; a store test keeps the two in step.
         statuses &= {RecordStatus.ACTIVE}
@@ -118,30 +121,41 @@ def _query(spec: RecordFilter, *, after: str | None = None) -> Document:
         query["disclosure_start_day"] = {"$lte": day}
         query["disclosure_end_day"] = {"$gte": day}
         query["hidden"] = {"$ne": True}
+        # Implied by the start (display never begins before the decision), but it bounds the
+        # newest-first scan: it starts at the day instead of walking every pending record.
+        decided_to = min(decided_to or spec.disclosed_on, spec.disclosed_on)
     if spec.disclosed_on is not None or spec.hide_opted_out:
         # `$ne` also matches records stored before the flags existed (no key at all).
         query["opted_out"] = {"$ne": True}
-    if len(statuses) == 1:
-        query["status"] = next(iter(statuses)).value
-    elif statuses != set(RecordStatus):
+    if statuses != set(RecordStatus):
+        # Kept an `$in` even for one status: nx-27017 would otherwise pick the status index
+        # over the subject range (below) in aggregations, and read every active record.
         query["status"] = {"$in": sorted(s.value for s in statuses)}
-    ordered = _decided_range(spec)
+    ordered: Document = {}
+    if spec.decided_from is not None:
+        ordered["$gte"] = str(day_number(spec.decided_from))
+    uppers = [str(day_number(decided_to + timedelta(days=1)))] if decided_to else []
     if after is not None:
-        ordered["$lt"] = min(after, ordered.get("$lt", after))
+        uppers.append(after)
+    if uppers:
+        ordered["$lt"] = min(uppers)
     if ordered:
+        # `order_key` begins with the decision day's digits: "20200510|r-1" >= "20200510"
+        # and < "20200511", so a decided range is a range of the key the list is sorted on.
         query["order_key"] = ordered
     return query
 
 
-def _decided_range(spec: RecordFilter) -> Document:
-    """The decided range as bounds on `order_key`, which begins with the decision day's digits:
-    "20200510|r-1" >= "20200510" and < "20200511"."""
-    bounds: Document = {}
-    if spec.decided_from is not None:
-        bounds["$gte"] = str(day_number(spec.decided_from))
-    if spec.decided_to is not None:
-        bounds["$lt"] = str(day_number(spec.decided_to + timedelta(days=1)))
-    return bounds
+def one_of(values: Sequence[str]) -> Document:
+    """A filter matching a string field equal to any of `values`, as an index range scan.
+
+    The `$in` says it; the `$gte`/`$lte` around it, which MongoDB intersects with the `$in`
+    into the same point bounds, are for nx-27017: it writes an equality or `$in` as a test
+    that also looks inside arrays, which SQLite cannot answer from an index (a full scan per
+    query), but a range it can. For values that are neighbours in key order (a page of
+    subjects listed by id) the range holds little else.
+    """
+    return {"$in": list(values), "$gte": min(values), "$lte": max(values)}
 
 
 async def insert_new_records(db: Database, *, records: Sequence[Record]) -> int:
@@ -184,7 +198,7 @@ async def find_records_of_items(
     db: Database, *, subject_id: str, item_codes: Sequence[str], limit: int
 ) -> list[Record]:
     """A subject's records of the given catalogue items, whatever their status, in list order."""
-    query = {"subject_id": subject_id, "item_code": {"$in": list(item_codes)}}
+    query = {"subject_id": one_of([subject_id]), "item_code": {"$in": list(item_codes)}}
     documents = await db[RECORDS].find(query, sort=ORDER, limit=limit).to_list(None)
     return [record_from_document(doc) for doc in documents]
 
@@ -205,23 +219,25 @@ async def find_records_of_subjects(
 
     A `find` cannot bound each subject's share of an `$in`, so the subjects are split by how
     many records they have (`counts`, read here unless given): those with no more than
-    `limit_each` are read whole with one bounded `$in` find; only the others go through the
-    `$firstN` pipeline, which bounds the server's memory per group (MongoDB 5.2+). Most files
-    are short, and on nx-27017 a `$group` over whole documents costs ten times the find.
+    `WHOLE_FILE` (or `limit_each`) are read whole with one find bounded by that many each and
+    cut to `limit_each` here; only the others go through the `$firstN` pipeline, which bounds
+    the server's memory per group (MongoDB 5.2+). Most files are short, and nx-27017 runs that
+    pipeline in its Python tier over the whole collection (2.7 s at 10k records).
     """
     if not subject_ids:
         return []
     if counts is None:
         counts = await count_records_of_subjects(db, subject_ids=subject_ids, spec=spec)
-    short = [s for s, n in zip(subject_ids, counts, strict=True) if 0 < n <= limit_each]
-    long = [s for s, n in zip(subject_ids, counts, strict=True) if n > limit_each]
+    whole = max(limit_each, WHOLE_FILE)
+    short = [s for s, n in zip(subject_ids, counts, strict=True) if 0 < n <= whole]
+    long = [s for s, n in zip(subject_ids, counts, strict=True) if n > whole]
     by_subject: dict[str, list[Record]] = {}
     if short:
-        pages = await files_of_subjects(db, subject_ids=short, spec=spec, limit_each=limit_each)
-        by_subject.update(zip(short, pages, strict=True))
+        files = await files_of_subjects(db, subject_ids=short, spec=spec, limit_each=whole)
+        by_subject.update((s, file[:limit_each]) for s, file in zip(short, files, strict=True))
     if long:
         pipeline: list[Document] = [
-            {"$match": _query(spec) | {"subject_id": {"$in": long}}},
+            {"$match": _query(spec) | {"subject_id": one_of(long)}},
             {"$sort": {"subject_id": 1, "order_key": -1}},
             {
                 "$group": {
@@ -248,7 +264,7 @@ async def files_of_subjects(
     """
     if not subject_ids:
         return []
-    query = _query(spec) | {"subject_id": {"$in": list(subject_ids)}}
+    query = _query(spec) | {"subject_id": one_of(subject_ids)}
     limit = limit_each * len(subject_ids)
     documents = await db[RECORDS].find(query, limit=limit, batch_size=limit).to_list(None)
     documents.sort(key=lambda d: d["order_key"], reverse=True)
@@ -264,7 +280,7 @@ async def count_records_of_subjects(
     """How many records each subject has under `spec`, in one round trip."""
     if not subject_ids:
         return []
-    match = _query(spec) | {"subject_id": {"$in": list(subject_ids)}}
+    match = _query(spec) | {"subject_id": one_of(subject_ids)}
     pipeline: list[Document] = [
         {"$match": match},
         {"$group": {"_id": "$subject_id", "n": {"$sum": 1}}},

@@ -19,19 +19,22 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pymongo import AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
 from domain.audit import AuditAction, AuditEvent
-from domain.catalogue import Catalogue, Category
+from domain.catalogue import Catalogue, CatalogueItem, Category
 from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
 from domain.records import ChangeKind, Record, RecordChange, RecordStatus, publicly_visible
 from domain.subjects import Subject
 from store import audit as audit_store
 from store import blacklist as blacklist_store
+from store import records as record_store
 from store.blacklist import EntryFilter
-from store.catalogue import insert_catalogue_if_missing, list_catalogues
+from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
 from store.database import (
     AUDIT_EVENTS,
     BLACKLIST_ENTRIES,
@@ -57,6 +60,7 @@ from store.records import (
     find_records_of_subjects,
     get_records,
     insert_new_records,
+    one_of,
     order_key,
     record_document,
 )
@@ -74,6 +78,7 @@ DUPLICATE_KEY = 11000  # MongoDB's documented code for a unique index violation
 UNREACHABLE = "mongodb://user:secret@127.0.0.1:9/"  # port 9 (discard) is closed on loopback
 CHINA = timezone(timedelta(hours=8))
 EVERYTHING = 1000  # a limit above any test's data
+DEFAULT_CATALOGUE = read_default_catalogue()
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -1085,27 +1090,27 @@ async def seed_uneven(db: Database, catalogue: Catalogue) -> dict[str, list[Reco
 
 
 async def test_find_records_of_subjects_sends_count_find_and_pipeline_for_long_files(
-    db: Database, catalogue: Catalogue, commands: CommandLog
+    db: Database, catalogue: Catalogue, commands: CommandLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     by_subject = await seed_uneven(db, catalogue)
-    longest = max(len(records) for records in by_subject.values())
+    everyone = [FIRM_A.id, FIRM_B.id, PERSON_P.id]
 
     commands.start()
-    await find_records_of_subjects(
-        db, subject_ids=[FIRM_A.id, FIRM_B.id, PERSON_P.id], spec=RecordFilter(), limit_each=3
-    )
-    mixed = commands.stop()
-    commands.start()
-    await find_records_of_subjects(
-        db,
-        subject_ids=[FIRM_A.id, FIRM_B.id, PERSON_P.id],
-        spec=RecordFilter(),
-        limit_each=longest,
+    whole = await find_records_of_subjects(
+        db, subject_ids=everyone, spec=RecordFilter(), limit_each=3
     )
     short_only = commands.stop()
+    # FIRM_A's 10 records are over 3 but within WHOLE_FILE: read whole by the find, then cut.
+    monkeypatch.setattr(record_store, "WHOLE_FILE", 3)
+    commands.start()
+    piped = await find_records_of_subjects(
+        db, subject_ids=everyone, spec=RecordFilter(), limit_each=3
+    )
+    mixed = commands.stop()
 
-    assert mixed == ["aggregate", "find", "aggregate"]
     assert short_only == ["aggregate", "find"]
+    assert mixed == ["aggregate", "find", "aggregate"]
+    assert whole == piped == [by_subject[i][:3] for i in everyone]
 
 
 async def test_find_records_of_subjects_limit_each_bounds_every_subject_newest_first(
@@ -1628,3 +1633,34 @@ async def test_blacklist_add_day_numbers_old_entries_judged_in_force_again_once(
     assert await blacklist_store.add_day_numbers(db) == 0
 
     assert await blacklist_store.find_entries(db, spec=in_force, limit=EVERYTHING) == [entry]
+
+
+async def test_one_of_matches_exactly_the_values_like_in(db: Database) -> None:
+    # MongoDB intersects the `$in` points with the range; nx-27017 scans the range by index.
+    await db["keys"].insert_many([{"_id": k, "k": k} for k in ("a", "b", "c", "d", "e")])
+
+    for values in (["b"], ["b", "d"], ["d", "a"], ["z"]):
+        found = await db["keys"].find({"k": one_of(values)}, limit=EVERYTHING).to_list(None)
+        assert sorted(d["_id"] for d in found) == sorted(set(values) - {"z"}), values
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    item=st.sampled_from([i for i in DEFAULT_CATALOGUE.items if i.category is not Category.BASIC]),
+    decided=st.dates(min_value=date(2020, 1, 24), max_value=date(2030, 12, 31)),
+    severity=st.sampled_from(Severity),
+    epidemic_related=st.booleans(),
+)
+def test_disclosure_never_starts_before_the_decision(
+    item: CatalogueItem, decided: date, severity: Severity, epidemic_related: bool
+) -> None:
+    # store/records.py bounds the disclosed-on scan by the decision day on this invariant.
+    record = factories.record(
+        DEFAULT_CATALOGUE,
+        FIRM_A,
+        item_code=item.code,
+        decided=decided,
+        severity=severity,
+        epidemic_related=epidemic_related,
+    )
+    assert record.disclosure.start >= record.decision_date
