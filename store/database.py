@@ -47,6 +47,8 @@ INDEXES: dict[str, list[IndexModel]] = {
             unique=True,
             name="source_unit_record_unique",
         ),
+        # store/records.py: matching a unit's batch of submissions (`one_of`).
+        IndexModel([("source_key", ASCENDING)], name="source_key"),
         IndexModel([("order_key", DESCENDING)], name="ordered"),
         IndexModel([("subject_id", ASCENDING), ("order_key", DESCENDING)], name="subject_ordered"),
         IndexModel([("category", ASCENDING), ("order_key", DESCENDING)], name="category_ordered"),

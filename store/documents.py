@@ -8,7 +8,7 @@ both engines compare natively.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
@@ -55,6 +55,19 @@ def day_number(day: date) -> int:
     MongoDB indexes them as well as strings. The ISO string stays the form shown to clients.
     """
     return day.year * 10_000 + day.month * 100 + day.day
+
+
+def one_of(values: Sequence[str]) -> Document:
+    """A filter matching a string field equal to any of `values`, as an index range scan.
+
+    The `$in` says it; the `$gte`/`$lte` around it, which MongoDB intersects with the `$in`
+    into the same point bounds, are for nx-27017: it writes an equality or `$in` as a test
+    that also looks inside arrays, which SQLite cannot answer from an index (a full scan per
+    query), but a range it can. For values that are neighbours in key order (a page of
+    subjects listed by id) the range holds little else. The values must not look like dates:
+    a range on those would send nx-27017 to its Python tier (DESIGN.md §2.1).
+    """
+    return {"$in": list(values), "$gte": min(values), "$lte": max(values)}
 
 
 def to_document(model: BaseModel, *, key: str = "id") -> Document:

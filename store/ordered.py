@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel
 
 from store.database import Database, Document
-from store.documents import from_document, to_document
+from store.documents import from_document, one_of, to_document
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -78,7 +78,7 @@ class NewestFirst(Generic[M]):
         `limit_each` times the subjects bounds the whole read."""
         if not subject_ids:
             return []
-        query = query | {"subject_id": {"$in": list(subject_ids)}}
+        query = query | {"subject_id": one_of(subject_ids)}
         limit = limit_each * len(subject_ids)
         cursor = db[self.collection].find(query, sort=ORDER, limit=limit, batch_size=limit)
         by_subject: dict[str, list[M]] = {}

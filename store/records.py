@@ -28,6 +28,7 @@ from store.documents import (
     fill_derived,
     from_document,
     insert_new,
+    one_of,
     position,
     to_document,
 )
@@ -69,16 +70,23 @@ def last_day_on_display(period: DisclosurePeriod) -> date:
     return period.end - timedelta(days=1)
 
 
+def source_key(source_unit: str, source_record_id: str) -> str:
+    """One string for the unit's own record id: a unit's ids are neighbours in its order."""
+    return f"{source_unit}|{source_record_id}"
+
+
 def _derived(record: Record) -> Document:
-    """The fields stored for queries only: list order and the days lists filter on."""
+    """The fields stored for queries only: list order, the days lists filter on, and the
+    source key that batches of submissions are matched by."""
     return {
         "order_key": order_key(record),
         "disclosure_start_day": day_number(record.disclosure.start),
         "disclosure_end_day": day_number(last_day_on_display(record.disclosure)),
+        "source_key": source_key(record.source_unit, record.source_record_id),
     }
 
 
-DERIVED = ("order_key", "disclosure_start_day", "disclosure_end_day")
+DERIVED = ("order_key", "disclosure_start_day", "disclosure_end_day", "source_key")
 
 
 def record_from_document(document: Document) -> Record:
@@ -93,12 +101,12 @@ def record_document(record: Record) -> Document:
 
 
 async def add_day_numbers(db: Database) -> int:
-    """Give records stored before the day numbers existed their derived fields; returns how
-    many. Idempotent: only documents without `disclosure_end_day` are touched."""
+    """Give records stored before the day numbers and source key existed their derived fields;
+    returns how many. Idempotent: only documents without `source_key` (the newest) are touched."""
     return await fill_derived(
         db,
         RECORDS,
-        missing="disclosure_end_day",
+        missing="source_key",
         derive=lambda document: _derived(record_from_document(document)),
     )
 
@@ -146,18 +154,6 @@ def _query(spec: RecordFilter, *, after: str | None = None) -> Document:
     return query
 
 
-def one_of(values: Sequence[str]) -> Document:
-    """A filter matching a string field equal to any of `values`, as an index range scan.
-
-    The `$in` says it; the `$gte`/`$lte` around it, which MongoDB intersects with the `$in`
-    into the same point bounds, are for nx-27017: it writes an equality or `$in` as a test
-    that also looks inside arrays, which SQLite cannot answer from an index (a full scan per
-    query), but a range it can. For values that are neighbours in key order (a page of
-    subjects listed by id) the range holds little else.
-    """
-    return {"$in": list(values), "$gte": min(values), "$lte": max(values)}
-
-
 async def insert_new_records(db: Database, *, records: Sequence[Record]) -> int:
     """Insert those not stored yet (by id) in one round trip; returns how many were new."""
     return await insert_new(db, RECORDS, [record_document(r) for r in records])
@@ -176,10 +172,14 @@ async def get_records(db: Database, *, ids: Sequence[str]) -> list[Record | None
 async def get_records_by_source(
     db: Database, *, source_unit: str, source_record_ids: Sequence[str]
 ) -> list[Record | None]:
-    """A unit's records by its own record ids, in their order, in one round trip."""
+    """A unit's records by its own record ids, in their order, in one round trip.
+
+    Matched on `source_key` by `one_of`: the unit's ids of one batch span a short stretch of
+    that index, where the unit and id `$in` of the unique index cost nx-27017 a full scan.
+    """
     if not source_record_ids:
         return []
-    query = {"source_unit": source_unit, "source_record_id": {"$in": list(source_record_ids)}}
+    query = {"source_key": one_of([source_key(source_unit, i) for i in source_record_ids])}
     found = await db[RECORDS].find(query, limit=len(source_record_ids)).to_list(None)
     by_source = {doc["source_record_id"]: record_from_document(doc) for doc in found}
     return [by_source.get(i) for i in source_record_ids]

@@ -49,7 +49,7 @@ from store.database import (
     ensure_indexes,
     ping,
 )
-from store.documents import day_number, fill_derived, from_document, to_document
+from store.documents import day_number, fill_derived, from_document, one_of, to_document
 from store.errors import StoreUnavailable
 from store.records import (
     RecordFilter,
@@ -60,7 +60,6 @@ from store.records import (
     find_records_of_subjects,
     get_records,
     insert_new_records,
-    one_of,
     order_key,
     record_document,
 )
@@ -1525,9 +1524,9 @@ async def test_find_records_disclosed_on_mixed_records_equals_publicly_visible(
 
 
 def without_day_numbers(record: Record) -> Document:
-    """A record as stored before issue 9: no integer days beside the ISO strings."""
+    """A record as stored before issue 9: no integer days beside the ISO strings, no source key."""
     document = record_document(record)
-    del document["disclosure_start_day"], document["disclosure_end_day"]
+    del document["disclosure_start_day"], document["disclosure_end_day"], document["source_key"]
     return document
 
 
@@ -1549,7 +1548,7 @@ async def test_add_day_numbers_old_documents_become_listed_and_a_second_run_chan
     raw = await stored(db, RECORDS)
     for record in records:
         written = record_document(record)
-        for name in ("disclosure_start_day", "disclosure_end_day"):
+        for name in ("disclosure_start_day", "disclosure_end_day", "source_key"):
             assert raw[record.id][name] == written[name], (record.id, name)
     for day in boundary_days(records):
         found = await find_records(db, spec=RecordFilter(disclosed_on=day), limit=EVERYTHING)
@@ -1568,15 +1567,11 @@ async def test_add_day_numbers_more_than_a_batch_fills_every_document(
     await db[RECORDS].insert_many([without_day_numbers(r) for r in records])
 
     filled = await fill_derived(
-        db,
-        RECORDS,
-        missing="disclosure_end_day",
-        derive=lambda d: {"disclosure_end_day": 1, "disclosure_start_day": 1},
-        batch=10,
+        db, RECORDS, missing="source_key", derive=lambda d: {"source_key": "k"}, batch=10
     )
 
     assert filled == 25
-    assert await db[RECORDS].count_documents({"disclosure_end_day": 1}) == 25
+    assert await db[RECORDS].count_documents({"source_key": "k"}) == 25
 
 
 async def test_find_records_decided_range_after_a_cursor_pages_within_the_range(
