@@ -33,6 +33,8 @@ SOURCE_UNITS = "source_units"
 CASES = "typical_cases"
 COMMITMENTS = "commitments"
 BLACKLIST_ENTRIES = "blacklist_entries"
+# One note per finished backfill of a derived field (store.documents.fill_derived); by `_id`.
+MIGRATIONS = "migrations"
 
 # No index may include `_id`: nx-27017 fails every write to such a collection.
 INDEXES: dict[str, list[IndexModel]] = {

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
 
-from store.database import Database, Document
+from store.database import MIGRATIONS, Database, Document
 
 
 def _plain(value: Any) -> Any:
@@ -113,23 +113,28 @@ async def fill_derived(
     derive: Callable[[Document], Document],
     batch: int = 1000,
 ) -> int:
-    """Set `derive(document)` on every document that lacks the field `missing`; returns how many.
+    """Set `derive(document)` (which sets `missing`) on every document that lacks the field
+    `missing`; returns how many.
 
     For documents stored before a derived query field existed. Idempotent and safe beside
     writers: each update is conditional on the field still missing, and a writer stores the
-    fields itself. Reads are bounded by `batch` (DESIGN.md §2.1: no unbounded cursors).
+    fields itself. Reads are bounded by `batch` (DESIGN.md §2.1: no unbounded cursors). Once
+    done it leaves a note in `migrations`, so later start-ups skip the scan.
     """
+    note = f"{collection}.{missing}"
+    if await db[MIGRATIONS].find_one({"_id": note}) is not None:
+        return 0
     filled = 0
     while True:
         cursor = db[collection].find({missing: {"$exists": False}}, limit=batch, batch_size=batch)
         documents = await cursor.to_list(None)
         if not documents:
-            return filled
+            break
         updates = [
             UpdateOne({"_id": d["_id"], missing: {"$exists": False}}, {"$set": derive(d)})
             for d in documents
         ]
         result = await db[collection].bulk_write(updates, ordered=False)
         filled += result.modified_count
-        if result.matched_count == 0:
-            return filled
+    await insert_new(db, MIGRATIONS, [{"_id": note, "filled": filled}])
+    return filled

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+from strawberry.extensions.validation_cache import _get_validate_cache
 
 from schema import sdl
 from server.settings import Settings
@@ -38,6 +39,19 @@ async def test_query_with_too_many_aliases_is_refused(api: httpx.AsyncClient) ->
     assert body.get("data") is None
     assert "aliases" in body["errors"][0]["message"]
     assert error_codes(body) == ["QUERY_TOO_COMPLEX"]
+
+
+async def test_same_query_twice_is_validated_once(api: httpx.AsyncClient) -> None:
+    # Issue 9: the limiters' rules are made once, so the validation cache hits.
+    cache = _get_validate_cache(256)  # strawberry's cache for the size schema/ gives it
+    query = "{ catalogue { version items { code } } }"
+    await graphql(api, query)
+    before = cache.cache_info()
+
+    await graphql(api, query)
+
+    after = cache.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
 
 
 async def test_query_with_too_many_tokens_is_refused(api: httpx.AsyncClient) -> None:
