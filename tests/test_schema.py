@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import _lru_cache_wrapper
 from pathlib import Path
+from typing import Any, cast
 
 import httpx
 from strawberry.extensions.validation_cache import _get_validate_cache
@@ -43,7 +45,8 @@ async def test_query_with_too_many_aliases_is_refused(api: httpx.AsyncClient) ->
 
 async def test_same_query_twice_is_validated_once(api: httpx.AsyncClient) -> None:
     # Issue 9: the limiters' rules are made once, so the validation cache hits.
-    cache = _get_validate_cache(256)  # strawberry's cache for the size schema/ gives it
+    # strawberry's cache for the size schema/ gives it: an lru_cache of validate_document.
+    cache = cast("_lru_cache_wrapper[Any]", _get_validate_cache(256))
     query = "{ catalogue { version items { code } } }"
     await graphql(api, query)
     before = cache.cache_info()
