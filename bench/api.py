@@ -37,7 +37,7 @@ from starlette.routing import Route
 
 from auth.keys import init_keys
 from reports.certificates import init_report_certificates
-from server.app import create_app
+from server.app import create_app, prepare_store
 from server.demo import seed_demo
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
@@ -158,6 +158,7 @@ async def run(records: int, runs: int, directory: Path) -> dict[str, Any]:
     subjects = max(1, records // RECORDS_PER_SUBJECT)
     with EmbeddedServer(directory / "store") as server:
         client = await connect(server.uri, timeout_ms=10_000)
+        await prepare_store(client["bench"])  # indexes first, as `creditgraph seed` does
         started = time.perf_counter()
         summary = await seed_demo(
             client["bench"],
@@ -174,7 +175,10 @@ async def run(records: int, runs: int, directory: Path) -> dict[str, Any]:
         settings = Settings(database="bench", data_dir=directory, jwks_path=directory / "keys")
         app = create_app(settings, mongodb_uri=server.uri, clock=lambda: DAY)
         plain = plain_app(server.uri, "bench", DAY.date())
-        async with LifespanManager(app) as manager, LifespanManager(plain) as plain_manager:
+        async with (
+            LifespanManager(app, startup_timeout=60) as manager,
+            LifespanManager(plain) as plain_manager,
+        ):
             transport = httpx.ASGITransport(app=manager.app)
             plain_transport = httpx.ASGITransport(app=plain_manager.app)
             async with (
