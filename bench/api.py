@@ -158,7 +158,7 @@ async def run(records: int, runs: int, directory: Path) -> dict[str, Any]:
     subjects = max(1, records // RECORDS_PER_SUBJECT)
     with EmbeddedServer(directory / "store") as server:
         client = await connect(server.uri, timeout_ms=10_000)
-        await prepare_store(client["bench"])  # indexes first, as `creditgraph seed` does
+        await prepare_store(client["bench"])  # seeded into a store as served: indexes first
         started = time.perf_counter()
         summary = await seed_demo(
             client["bench"],
