@@ -27,7 +27,7 @@ from auth.keys import init_keys, load_signing_key
 from auth.tokens import issue_token
 from bench.api import DAY, Commands
 from reports.certificates import init_report_certificates
-from server.app import create_app
+from server.app import create_app, prepare_store
 from server.demo import seed_demo
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
@@ -80,6 +80,7 @@ async def run(subjects: int, batch: int, runs: int, directory: Path) -> dict[str
     settings = Settings(database="bench", data_dir=directory, jwks_path=directory / "keys")
     with EmbeddedServer(directory / "store") as server:
         client = await connect(server.uri, timeout_ms=10_000)
+        await prepare_store(client["bench"])  # seeded into a store as served: indexes first
         summary = await seed_demo(
             client["bench"],
             read_default_catalogue(),
@@ -103,7 +104,7 @@ async def run(subjects: int, batch: int, runs: int, directory: Path) -> dict[str
             now=DAY,
         )
         app = create_app(settings, mongodb_uri=server.uri, clock=lambda: DAY)
-        async with LifespanManager(app) as manager:
+        async with LifespanManager(app, startup_timeout=60) as manager:
             transport = httpx.ASGITransport(app=manager.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
                 results = {

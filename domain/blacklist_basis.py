@@ -7,7 +7,7 @@ One judgement, `supports`, used when an entry is listed and whenever a basis rec
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from domain.catalogue import Category
 from domain.disclosure import DisclosureState, Severity
@@ -42,15 +42,8 @@ def _fault(record: Record, subject_id: str, today: date) -> str | None:
 
 
 def last_display_day(record: Record) -> date:
-    """The last day the record's disclosure period shows it.
-
-    Asked of the period itself (`state`), so it holds for either reading of `end`: the last
-    day on display (民法典 arts. 201-203, issue 8 point 2) or the first day off it.
-    """
-    end = record.disclosure.end
-    if record.disclosure.state(end) is DisclosureState.DISCLOSED:
-        return end
-    return end - timedelta(days=1)
+    """The last day the record's disclosure period shows it: its `end` (民法典 arts. 201-203)."""
+    return record.disclosure.end
 
 
 def supports(record: Record, *, subject_id: str, day: date) -> bool:

@@ -29,8 +29,10 @@
     ├── ProgrammeUnknown     PROGRAMME_UNKNOWN: no incentive programme has this code
     ├── GrantRequired        GRANT_REQUIRED: no live grant from the subject to the viewer's org
     ├── Forbidden            FORBIDDEN: the token lacks a scope (named in the message)
-    └── ForbiddenFilter      FORBIDDEN_FILTER: a lookup or filter by a value the viewer may
-                             not see, refused so that answers cannot act as an oracle
+    ├── ForbiddenFilter      FORBIDDEN_FILTER: a lookup or filter by a value the viewer may
+    │                        not see, refused so that answers cannot act as an oracle
+    └── CountNotOffered      COUNT_NOT_OFFERED: `totalCount` of a list that only a scan could
+                             count (records on public display across subjects)
 
 graphql-core copies an original error's `extensions` onto the GraphQL error, and the schema's
 error masking lets `ApiError` messages through while hiding everything else.
@@ -168,6 +170,10 @@ class Forbidden(ApiError):
 
 class ForbiddenFilter(ApiError):
     code = "FORBIDDEN_FILTER"
+
+
+class CountNotOffered(ApiError):
+    code = "COUNT_NOT_OFFERED"
 
 
 def invalid_argument(exc: ValidationError, names: dict[str, str]) -> InvalidArgument:

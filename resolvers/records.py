@@ -9,7 +9,7 @@ from domain.catalogue import Category
 from domain.records import Record, RecordStatus
 from resolvers.access import access_for, record_filter
 from resolvers.context import Context, SubjectSlice
-from resolvers.errors import InvalidArgument
+from resolvers.errors import CountNotOffered, InvalidArgument
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
 from resolvers.views import RecordView, record_view
 from store import records as record_store
@@ -101,6 +101,14 @@ async def _page(
     views = [await view_of(ctx, r) for r in found[:size]]
 
     async def count() -> int:
+        if spec.subject_id is None and spec.disclosed_on is not None:
+            # DESIGN.md §2.1: counting what is on display today reads every record shown, a
+            # scan that a portal asking on each page would repeat; pages use hasNextPage.
+            raise CountNotOffered(
+                "totalCount is not offered on the public list of records: use "
+                "pageInfo.hasNextPage, or a subject's own records",
+                field="totalCount",
+            )
         if spec.subject_id is None:
             return await record_store.count_records(ctx.db, spec=spec)
         batch_spec = replace(spec, subject_id=None)

@@ -9,6 +9,7 @@ from functools import partial
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -49,7 +50,13 @@ class CreditSchema(strawberry.Schema):
 def create_schema(limits: Limits, *, suggestions: bool) -> strawberry.Schema:
     """The schema; field suggestions are off in production (they map the schema for a prober)."""
     # Extensions are factories, one instance per operation; the two caches are shared by
-    # strawberry at module level whatever the instance.
+    # strawberry at module level whatever the instance. The limiters' rules are made once:
+    # each limiter instance makes new rule classes, which would miss the validation cache
+    # (keyed by the rules) and validate every request again (issue 9: 13% of a page's time).
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+    ]
     return CreditSchema(
         query=Query,
         mutation=Mutation,
@@ -57,8 +64,7 @@ def create_schema(limits: Limits, *, suggestions: bool) -> strawberry.Schema:
         extensions=[
             partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
             partial(ParserCache, maxsize=256),
-            partial(QueryDepthLimiter, max_depth=limits.max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
+            partial(AddValidationRules, limit_rules),
             partial(ValidationCache, maxsize=256),
             HideUnexpectedErrors,
             WriteAuditTrail,

@@ -35,9 +35,10 @@ class Connection(Generic[N]):
 
     @strawberry.field(
         description="How many items the whole list holds. Counted only when asked for: "
-        "on the embedded store this scans the collection."
+        "on the embedded store this scans the collection. Null with the error "
+        "COUNT_NOT_OFFERED on the public list of records, where only a scan could count."
     )
-    async def total_count(self) -> int:
+    async def total_count(self) -> int | None:
         return await self.count()
 
 

@@ -22,6 +22,7 @@ from server.health import healthz, metrics, readyz
 from server.middleware import BodyLimit, Metrics, RequestId
 from server.reports import report_download, report_issuer
 from server.settings import Settings
+from store import blacklist, records
 from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
 from store.database import Database, ensure_indexes, opened
 from store.source_units import insert_source_units_if_missing, read_default_source_units
@@ -35,10 +36,14 @@ def utc_now() -> datetime:
 
 
 async def prepare_store(db: Database) -> CatalogueVersions:
-    """Indexes, the default catalogue and source units when missing; the published versions."""
+    """Indexes, the default catalogue and source units when missing, the day numbers of
+    documents stored before they existed; the published versions."""
     await ensure_indexes(db)
     if await fill_name_keys(db):
         log.info("filled the name keys of subjects stored by an older version")
+    for name, module in (("records", records), ("blacklist entries", blacklist)):
+        if filled := await module.add_day_numbers(db):
+            log.info("stored the day numbers of %d older %s", filled, name)
     if await insert_catalogue_if_missing(db, catalogue=read_default_catalogue()):
         log.info("published the default catalogue")
     if await insert_source_units_if_missing(db, units=read_default_source_units()):

@@ -2,10 +2,12 @@
 
 Whether an entry is in force is a matter of dates (`listed_on <= day <= until`) and of the
 explicit `removed` flag: filters on a missing `removed_on` are not portable (nx-27017 treats
-null and missing alike in `$exists`). Lists are newest listing first, keyset-paged on
-`order_key` (`store.documents.position` of the listing day and id). Every change to a record
-re-judges the entries citing it (`rejudge_entries_citing`, called by
-`store.record_changes.write_change`), so an entry's dates stay true without a job.
+null and missing alike in `$exists`). The two days are compared as the integers `listed_day`
+and `until_day` (`store.documents.day_number`) stored beside the ISO strings: nx-27017 sends a
+comparison on a date-like string to its slow Python tier (DESIGN.md §2.1). Lists are newest
+listing first, keyset-paged on `order_key` (`store.documents.position` of the listing day and
+id). Every change to a record re-judges the entries citing it (`rejudge_entries_citing`, called
+by `store.record_changes.write_change`), so an entry's dates stay true without a job.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import date
 from domain.blacklist import BlacklistEntry, rejudged
 from domain.records import Record
 from store.database import BLACKLIST_ENTRIES, Database, Document
-from store.documents import insert_new, position
+from store.documents import day_number, fill_derived, insert_new, position
 from store.errors import ChangedMeanwhile
 from store.ordered import NewestFirst
 from store.records import get_records
@@ -44,14 +46,32 @@ def order_key(entry: BlacklistEntry) -> str:
 
 
 ENTRY_LIST = NewestFirst(
-    BLACKLIST_ENTRIES, BlacklistEntry, order_key, derived={"removed": lambda e: e.removed}
+    BLACKLIST_ENTRIES,
+    BlacklistEntry,
+    order_key,
+    derived={
+        "removed": lambda e: e.removed,
+        "listed_day": lambda e: day_number(e.listed_on),
+        "until_day": lambda e: day_number(e.until),
+    },
 )
+
+
+async def add_day_numbers(db: Database) -> int:
+    """Give entries stored before `listed_day`/`until_day` existed those fields; returns how
+    many. Idempotent: only entries without `until_day` are touched."""
+    return await fill_derived(
+        db,
+        BLACKLIST_ENTRIES,
+        missing="until_day",
+        derive=lambda document: ENTRY_LIST.derived_fields(ENTRY_LIST.item(document)),
+    )
 
 
 def _in_force(day: date) -> Document:
     """Mirrors `BlacklistEntry.in_force`; a store test keeps the two in step."""
-    iso = day.isoformat()
-    return {"removed": False, "listed_on": {"$lte": iso}, "until": {"$gte": iso}}
+    number = day_number(day)
+    return {"removed": False, "listed_day": {"$lte": number}, "until_day": {"$gte": number}}
 
 
 def _query(spec: EntryFilter) -> Document:
@@ -61,14 +81,14 @@ def _query(spec: EntryFilter) -> Document:
     if spec.in_force is not None:
         if spec.day is None:
             raise ValueError("an in-force filter needs the day it is judged on")
-        iso = spec.day.isoformat()
+        number = day_number(spec.day)
         if spec.in_force:
             query |= _in_force(spec.day)
         else:
             query["$or"] = [
                 {"removed": True},
-                {"until": {"$lt": iso}},
-                {"listed_on": {"$gt": iso}},
+                {"until_day": {"$lt": number}},
+                {"listed_day": {"$gt": number}},
             ]
     return query
 

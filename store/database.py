@@ -33,6 +33,8 @@ SOURCE_UNITS = "source_units"
 CASES = "typical_cases"
 COMMITMENTS = "commitments"
 BLACKLIST_ENTRIES = "blacklist_entries"
+# One note per finished backfill of a derived field (store.documents.fill_derived); by `_id`.
+MIGRATIONS = "migrations"
 
 # No index may include `_id`: nx-27017 fails every write to such a collection.
 INDEXES: dict[str, list[IndexModel]] = {
@@ -47,6 +49,8 @@ INDEXES: dict[str, list[IndexModel]] = {
             unique=True,
             name="source_unit_record_unique",
         ),
+        # store/records.py: matching a unit's batch of submissions (`one_of`).
+        IndexModel([("source_key", ASCENDING)], name="source_key"),
         IndexModel([("order_key", DESCENDING)], name="ordered"),
         IndexModel([("subject_id", ASCENDING), ("order_key", DESCENDING)], name="subject_ordered"),
         IndexModel([("category", ASCENDING), ("order_key", DESCENDING)], name="category_ordered"),

@@ -1,19 +1,23 @@
 """Turning domain models into stored documents and back.
 
 The portable subset (DESIGN.md §2.1): string ids, calendar dates as ISO strings (they sort and
-compare as text, and nx-27017 mishandles datetimes in aggregation), no stored nulls.
+compare as text, and nx-27017 mishandles datetimes in aggregation), no stored nulls. A date
+that a list filters or sorts on is stored again beside its ISO string as a `day_number`, which
+both engines compare natively.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
+from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
 
-from store.database import Database, Document
+from store.database import MIGRATIONS, Database, Document
 
 
 def _plain(value: Any) -> Any:
@@ -41,6 +45,29 @@ def position(moment: date, tie: str) -> str:
     if isinstance(moment, datetime):
         return f"{moment.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}|{tie}"
     return f"{moment.strftime('%Y%m%d')}|{tie}"
+
+
+def day_number(day: date) -> int:
+    """A calendar day as the integer yyyymmdd (2020-03-01 -> 20200301), ordered like the days.
+
+    DESIGN.md §2.1: nx-27017 sends any comparison on a date-like string to a Python tier that
+    loads and decodes every document of the collection; integers stay in its SQL tier, and
+    MongoDB indexes them as well as strings. The ISO string stays the form shown to clients.
+    """
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+def one_of(values: Sequence[str]) -> Document:
+    """A filter matching a string field equal to any of `values`, as an index range scan.
+
+    The `$in` says it; the `$gte`/`$lte` around it, which MongoDB intersects with the `$in`
+    into the same point bounds, are for nx-27017: it writes an equality or `$in` as a test
+    that also looks inside arrays, which SQLite cannot answer from an index (a full scan per
+    query), but a range it can. For values that are neighbours in key order (a page of
+    subjects listed by id) the range holds little else. The values must not look like dates:
+    a range on those would send nx-27017 to its Python tier (DESIGN.md §2.1).
+    """
+    return {"$in": list(values), "$gte": min(values), "$lte": max(values)}
 
 
 def to_document(model: BaseModel, *, key: str = "id") -> Document:
@@ -76,3 +103,38 @@ async def insert_new(db: Database, collection: str, documents: list[Document]) -
 
 
 DUPLICATE_KEY = 11000
+
+
+async def fill_derived(
+    db: Database,
+    collection: str,
+    *,
+    missing: str,
+    derive: Callable[[Document], Document],
+    batch: int = 1000,
+) -> int:
+    """Set `derive(document)` (which sets `missing`) on every document that lacks the field
+    `missing`; returns how many.
+
+    For documents stored before a derived query field existed. Idempotent and safe beside
+    writers: each update is conditional on the field still missing, and a writer stores the
+    fields itself. Reads are bounded by `batch` (DESIGN.md §2.1: no unbounded cursors). Once
+    done it leaves a note in `migrations`, so later start-ups skip the scan.
+    """
+    note = f"{collection}.{missing}"
+    if await db[MIGRATIONS].find_one({"_id": note}) is not None:
+        return 0
+    filled = 0
+    while True:
+        cursor = db[collection].find({missing: {"$exists": False}}, limit=batch, batch_size=batch)
+        documents = await cursor.to_list(None)
+        if not documents:
+            break
+        updates = [
+            UpdateOne({"_id": d["_id"], missing: {"$exists": False}}, {"$set": derive(d)})
+            for d in documents
+        ]
+        result = await db[collection].bulk_write(updates, ordered=False)
+        filled += result.modified_count
+    await insert_new(db, MIGRATIONS, [{"_id": note, "filled": filled}])
+    return filled

@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel
 
 from store.database import Database, Document
-from store.documents import from_document, to_document
+from store.documents import from_document, one_of, to_document
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -31,13 +31,15 @@ class NewestFirst(Generic[M]):
     order_key: Callable[[M], str]
     derived: Mapping[str, Callable[[M], object]] = field(default_factory=dict)
 
-    def document(self, item: M) -> Document:
+    def derived_fields(self, item: M) -> Document:
+        """`order_key` and the `derived` fields of `item`, None values left out."""
         derived = {name: value(item) for name, value in self.derived.items()}
-        return (
-            to_document(item)
-            | {"order_key": self.order_key(item)}
-            | {name: v for name, v in derived.items() if v is not None}
-        )
+        return {"order_key": self.order_key(item)} | {
+            name: v for name, v in derived.items() if v is not None
+        }
+
+    def document(self, item: M) -> Document:
+        return to_document(item) | self.derived_fields(item)
 
     def item(self, document: Document) -> M:
         data = from_document(document)
@@ -76,7 +78,7 @@ class NewestFirst(Generic[M]):
         `limit_each` times the subjects bounds the whole read."""
         if not subject_ids:
             return []
-        query = query | {"subject_id": {"$in": list(subject_ids)}}
+        query = query | {"subject_id": one_of(subject_ids)}
         limit = limit_each * len(subject_ids)
         cursor = db[self.collection].find(query, sort=ORDER, limit=limit, batch_size=limit)
         by_subject: dict[str, list[M]] = {}

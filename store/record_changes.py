@@ -87,16 +87,20 @@ async def write_change(db: Database, *, before: Record, after: Record, today: da
         await db[RECORD_CHANGES].insert_one(_intent(seq, after))
     except DuplicateKeyError:
         raise StaleRecord(f"record {after.id} changed meanwhile; read it again") from None
-    await _apply(db, seq, record_document(after), after.version)
+    await _apply(db, seq, after)
     await rejudge_entries_citing(db, record=after, day=today)
     return after
 
 
-async def _apply(db: Database, seq: int, document: Document, version: int) -> bool:
-    """Make the record be `document` if it is still at the version before; mark the intent.
+async def _apply(db: Database, seq: int, record: Record) -> bool:
+    """Make the stored record be `record` if it is still at the version before; mark the intent.
 
-    Returns False when the record is at neither version (an earlier change is unsettled).
+    The document is made afresh from the model, so an intent logged before a derived query
+    field existed still applies with it. Returns False when the record is at neither version
+    (an earlier change is unsettled).
     """
+    document = record_document(record)
+    version = record.version
     if version == 1:
         await insert_new(db, RECORDS, [document])
         applied = True
@@ -119,16 +123,12 @@ async def find_changes(db: Database, *, after: int, limit: int) -> list[LoggedCh
     cursor = db[RECORD_CHANGES].find({"seq": {"$gt": after}}, sort=[("seq", 1)], limit=limit)
     changes = []
     for entry in await cursor.to_list(None):
-        if not entry["applied"] and not await _apply(
-            db, entry["seq"], entry["document"], entry["version"]
-        ):
+        record = record_from_document(entry["document"])
+        if not entry["applied"] and not await _apply(db, entry["seq"], record):
             break
         changes.append(
             LoggedChange(
-                seq=entry["seq"],
-                kind=ChangeKind(entry["kind"]),
-                at=entry["at"],
-                record=record_from_document(entry["document"]),
+                seq=entry["seq"], kind=ChangeKind(entry["kind"]), at=entry["at"], record=record
             )
         )
     return changes

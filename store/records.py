@@ -5,21 +5,37 @@ record carries `order_key` (`store.documents.position` of decision date and id),
 whose order is the list order, so "after this cursor" is a single range on an indexed field.
 (A compound index ending in `_id` would do the same on MongoDB, but nx-27017 then fails every
 write with "JSON path error near '_id'"; tests/test_store_conformance.py pins this.)
+
+No filter compares date-like strings (DESIGN.md §2.1, "Measured since"): the disclosure days
+are stored again as integers (`store.documents.day_number`), `disclosure_start_day` and
+`disclosure_end_day` (the last day on display), and a decided range is a range of `order_key`,
+whose first eight digits are the decision day as yyyymmdd, so the index scan that sorts the
+list is the one the range bounds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from domain.catalogue import Category
 from domain.records import Record, RecordScope, RecordStatus
 from store.database import RECORDS, Database, Document
-from store.documents import from_document, insert_new, position, to_document
+from store.documents import (
+    day_number,
+    fill_derived,
+    from_document,
+    insert_new,
+    one_of,
+    position,
+    to_document,
+)
 
 ORDER = [("order_key", -1)]
+# Files up to this many records (under a list's filter) are read whole for a page of them.
+WHOLE_FILE = 50
 
 
 @dataclass(frozen=True)
@@ -50,44 +66,87 @@ def order_key(record: Record) -> str:
     return position(record.decision_date, record.id)
 
 
+def source_key(source_unit: str, source_record_id: str) -> str:
+    """One string for the unit's own record id: a unit's ids are neighbours in its order."""
+    return f"{source_unit}|{source_record_id}"
+
+
+def _derived(record: Record) -> Document:
+    """The fields stored for queries only: list order, the days lists filter on, and the
+    source key that batches of submissions are matched by."""
+    return {
+        "order_key": order_key(record),
+        "disclosure_start_day": day_number(record.disclosure.start),
+        "disclosure_end_day": day_number(record.disclosure.end),
+        "source_key": source_key(record.source_unit, record.source_record_id),
+    }
+
+
+DERIVED = ("order_key", "disclosure_start_day", "disclosure_end_day", "source_key")
+
+
 def record_from_document(document: Document) -> Record:
     data = from_document(document)
-    data.pop("order_key", None)
+    for name in DERIVED:
+        data.pop(name, None)
     return Record.model_validate(data)
 
 
 def record_document(record: Record) -> Document:
-    return to_document(record) | {"order_key": order_key(record)}
+    return to_document(record) | _derived(record)
 
 
-def _query(spec: RecordFilter) -> Document:
+async def add_day_numbers(db: Database) -> int:
+    """Give records stored before the day numbers and source key existed their derived fields;
+    returns how many. Idempotent: only documents without `source_key` (the newest) are touched."""
+    return await fill_derived(
+        db,
+        RECORDS,
+        missing="source_key",
+        derive=lambda document: _derived(record_from_document(document)),
+    )
+
+
+def _query(spec: RecordFilter, *, after: str | None = None) -> Document:
+    """The filter of `spec`, and of the list after the order key `after`."""
     query: Document = {}
     if spec.subject_id is not None:
-        query["subject_id"] = spec.subject_id
+        query["subject_id"] = one_of([spec.subject_id])
     if spec.category is not None:
         query["category"] = spec.category.value
     if spec.item_code is not None:
         query["item_code"] = spec.item_code
     statuses = {spec.status} if spec.status is not None else set(RecordStatus)
+    decided_to = spec.decided_to
     if spec.disclosed_on is not None:
         # domain.records.RecordScope.admits as a query; tests/test_gate.py keeps them in step.
         statuses &= {RecordStatus.ACTIVE}
-        day = spec.disclosed_on.isoformat()
-        query["disclosure.start"] = {"$lte": day}
-        query["disclosure.end"] = {"$gte": day}  # the end day is on display
+        day = day_number(spec.disclosed_on)
+        query["disclosure_start_day"] = {"$lte": day}
+        query["disclosure_end_day"] = {"$gte": day}  # the end day is on display
         query["hidden"] = {"$ne": True}
+        # Implied by the start (display never begins before the decision), but it bounds the
+        # newest-first scan: it starts at the day instead of walking every pending record.
+        decided_to = min(decided_to or spec.disclosed_on, spec.disclosed_on)
     if spec.disclosed_on is not None or spec.hide_opted_out:
         # `$ne` also matches records stored before the flags existed (no key at all).
         query["opted_out"] = {"$ne": True}
     if statuses != set(RecordStatus):
+        # Kept an `$in` even for one status: nx-27017 would otherwise pick the status index
+        # over the subject range (below) in aggregations, and read every active record.
         query["status"] = {"$in": sorted(s.value for s in statuses)}
-    decided: Document = {}
+    ordered: Document = {}
     if spec.decided_from is not None:
-        decided["$gte"] = spec.decided_from.isoformat()
-    if spec.decided_to is not None:
-        decided["$lte"] = spec.decided_to.isoformat()
-    if decided:
-        query["decision_date"] = decided
+        ordered["$gte"] = str(day_number(spec.decided_from))
+    uppers = [str(day_number(decided_to + timedelta(days=1)))] if decided_to else []
+    if after is not None:
+        uppers.append(after)
+    if uppers:
+        ordered["$lt"] = min(uppers)
+    if ordered:
+        # `order_key` begins with the decision day's digits: "20200510|r-1" >= "20200510"
+        # and < "20200511", so a decided range is a range of the key the list is sorted on.
+        query["order_key"] = ordered
     return query
 
 
@@ -109,10 +168,14 @@ async def get_records(db: Database, *, ids: Sequence[str]) -> list[Record | None
 async def get_records_by_source(
     db: Database, *, source_unit: str, source_record_ids: Sequence[str]
 ) -> list[Record | None]:
-    """A unit's records by its own record ids, in their order, in one round trip."""
+    """A unit's records by its own record ids, in their order, in one round trip.
+
+    Matched on `source_key` by `one_of`: the unit's ids of one batch span a short stretch of
+    that index, where the unit and id `$in` of the unique index cost nx-27017 a full scan.
+    """
     if not source_record_ids:
         return []
-    query = {"source_unit": source_unit, "source_record_id": {"$in": list(source_record_ids)}}
+    query = {"source_key": one_of([source_key(source_unit, i) for i in source_record_ids])}
     found = await db[RECORDS].find(query, limit=len(source_record_ids)).to_list(None)
     by_source = {doc["source_record_id"]: record_from_document(doc) for doc in found}
     return [by_source.get(i) for i in source_record_ids]
@@ -122,9 +185,7 @@ async def find_records(
     db: Database, *, spec: RecordFilter, after: str | None = None, limit: int
 ) -> list[Record]:
     """Records in list order after the order key `after`, at most `limit`."""
-    query = _query(spec)
-    if after is not None:
-        query["order_key"] = {"$lt": after}
+    query = _query(spec, after=after)
     documents = await db[RECORDS].find(query, sort=ORDER, limit=limit).to_list(None)
     return [record_from_document(doc) for doc in documents]
 
@@ -133,7 +194,7 @@ async def find_records_of_items(
     db: Database, *, subject_id: str, item_codes: Sequence[str], limit: int
 ) -> list[Record]:
     """A subject's records of the given catalogue items, whatever their status, in list order."""
-    query = {"subject_id": subject_id, "item_code": {"$in": list(item_codes)}}
+    query = {"subject_id": one_of([subject_id]), "item_code": {"$in": list(item_codes)}}
     documents = await db[RECORDS].find(query, sort=ORDER, limit=limit).to_list(None)
     return [record_from_document(doc) for doc in documents]
 
@@ -154,23 +215,25 @@ async def find_records_of_subjects(
 
     A `find` cannot bound each subject's share of an `$in`, so the subjects are split by how
     many records they have (`counts`, read here unless given): those with no more than
-    `limit_each` are read whole with one bounded `$in` find; only the others go through the
-    `$firstN` pipeline, which bounds the server's memory per group (MongoDB 5.2+). Most files
-    are short, and on nx-27017 a `$group` over whole documents costs ten times the find.
+    `WHOLE_FILE` (or `limit_each`) are read whole with one find bounded by that many each and
+    cut to `limit_each` here; only the others go through the `$firstN` pipeline, which bounds
+    the server's memory per group (MongoDB 5.2+). Most files are short, and nx-27017 runs that
+    pipeline in its Python tier over the whole collection (2.7 s at 10k records).
     """
     if not subject_ids:
         return []
     if counts is None:
         counts = await count_records_of_subjects(db, subject_ids=subject_ids, spec=spec)
-    short = [s for s, n in zip(subject_ids, counts, strict=True) if 0 < n <= limit_each]
-    long = [s for s, n in zip(subject_ids, counts, strict=True) if n > limit_each]
+    whole = max(limit_each, WHOLE_FILE)
+    short = [s for s, n in zip(subject_ids, counts, strict=True) if 0 < n <= whole]
+    long = [s for s, n in zip(subject_ids, counts, strict=True) if n > whole]
     by_subject: dict[str, list[Record]] = {}
     if short:
-        pages = await files_of_subjects(db, subject_ids=short, spec=spec, limit_each=limit_each)
-        by_subject.update(zip(short, pages, strict=True))
+        files = await files_of_subjects(db, subject_ids=short, spec=spec, limit_each=whole)
+        by_subject.update((s, file[:limit_each]) for s, file in zip(short, files, strict=True))
     if long:
         pipeline: list[Document] = [
-            {"$match": _query(spec) | {"subject_id": {"$in": long}}},
+            {"$match": _query(spec) | {"subject_id": one_of(long)}},
             {"$sort": {"subject_id": 1, "order_key": -1}},
             {
                 "$group": {
@@ -197,7 +260,7 @@ async def files_of_subjects(
     """
     if not subject_ids:
         return []
-    query = _query(spec) | {"subject_id": {"$in": list(subject_ids)}}
+    query = _query(spec) | {"subject_id": one_of(subject_ids)}
     limit = limit_each * len(subject_ids)
     documents = await db[RECORDS].find(query, limit=limit, batch_size=limit).to_list(None)
     documents.sort(key=lambda d: d["order_key"], reverse=True)
@@ -213,7 +276,7 @@ async def count_records_of_subjects(
     """How many records each subject has under `spec`, in one round trip."""
     if not subject_ids:
         return []
-    match = _query(spec) | {"subject_id": {"$in": list(subject_ids)}}
+    match = _query(spec) | {"subject_id": one_of(subject_ids)}
     pipeline: list[Document] = [
         {"$match": match},
         {"$group": {"_id": "$subject_id", "n": {"$sum": 1}}},

@@ -44,6 +44,8 @@ class CommandLog(monitoring.CommandListener):
     """Every command any client sends, so tests can count a request's round trips."""
 
     names: list[str] = field(default_factory=list)
+    # The commands themselves, for tests of the query shapes the store sends.
+    documents: list[dict[str, Any]] = field(default_factory=list)
     recording: bool = False
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
@@ -54,6 +56,7 @@ class CommandLog(monitoring.CommandListener):
             "endSessions",
         ):
             self.names.append(event.command_name)
+            self.documents.append(dict(event.command))
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
@@ -63,6 +66,7 @@ class CommandLog(monitoring.CommandListener):
 
     def start(self) -> None:
         self.names.clear()
+        self.documents.clear()
         self.recording = True
 
     def stop(self) -> list[str]:

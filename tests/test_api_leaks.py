@@ -37,7 +37,7 @@ query Broad {
   everyone: subjects(first: 100) { totalCount edges { cursor node { ...S
     records(first: 20) { totalCount edges { node { ...R subject { ...S } } } } } } }
   persons: subjects(first: 100, kind: NATURAL_PERSON) { edges { node { ...S } } }
-  latest: records(first: 100) { totalCount edges { node { ...R subject { ...S
+  latest: records(first: 100) { edges { node { ...R subject { ...S
     records(first: 5) { edges { node { ...R } } } } } } }
   good: records(first: 100, filter: {category: GOOD}) { edges { node { ...R } } }
 }

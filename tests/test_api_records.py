@@ -17,7 +17,6 @@ from tests.helpers import data_of, error_codes, graphql
 RECORDS = """
 query ($filter: RecordFilter, $first: Int, $after: String) {
   records(filter: $filter, first: $first, after: $after) {
-    totalCount
     pageInfo { hasNextPage endCursor }
     edges { node { id category severity decisionDate item { code clause }
       dataItems { key label value masked attribute }
@@ -53,7 +52,6 @@ async def test_records_filtered_by_category_and_dates_are_exact(
 
     records = data_of(body)["records"]
     assert [e["node"]["id"] for e in records["edges"]] == [penalty.id]
-    assert records["totalCount"] == 1
 
 
 async def test_record_shows_disclosure_period_and_catalogue_labels(
@@ -137,3 +135,34 @@ async def test_records_with_unknown_category_fail_validation(api: httpx.AsyncCli
 
     assert body.get("data") is None
     assert "NICE" in body["errors"][0]["message"]
+
+
+COUNTS = """
+query ($s: ID!) {
+  all: records(first: 1) { totalCount edges { node { id } } }
+  own: records(first: 1, filter: {subject: $s}) { totalCount }
+  subject(id: $s) { records(first: 1) { totalCount } }
+}
+"""
+
+
+async def test_public_records_total_count_is_not_offered_a_subjects_is_counted(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue
+) -> None:
+    # Issue 9: counting everything on display would scan; a subject's list is an index range.
+    firm = factories.firm()
+    records = [
+        factories.record(catalogue, firm, item_code="DISHONEST_2", decided=date(2020, 3, d))
+        for d in (1, 2)
+    ]
+    await insert_new_subjects(db, subjects=[firm])
+    await insert_new_records(db, records=records)
+
+    body = await graphql(api, COUNTS, {"s": firm.id})
+
+    assert error_codes(body) == ["COUNT_NOT_OFFERED"]
+    assert body["errors"][0]["path"] == ["all", "totalCount"]
+    assert body["data"]["all"]["totalCount"] is None
+    assert len(body["data"]["all"]["edges"]) == 1
+    assert body["data"]["own"]["totalCount"] == 2
+    assert body["data"]["subject"]["records"]["totalCount"] == 2

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import _lru_cache_wrapper
 from pathlib import Path
+from typing import Any, cast
 
 import httpx
+from strawberry.extensions.validation_cache import _get_validate_cache
 
 from schema import sdl
 from server.settings import Settings
@@ -38,6 +41,20 @@ async def test_query_with_too_many_aliases_is_refused(api: httpx.AsyncClient) ->
     assert body.get("data") is None
     assert "aliases" in body["errors"][0]["message"]
     assert error_codes(body) == ["QUERY_TOO_COMPLEX"]
+
+
+async def test_same_query_twice_is_validated_once(api: httpx.AsyncClient) -> None:
+    # Issue 9: the limiters' rules are made once, so the validation cache hits.
+    # strawberry's cache for the size schema/ gives it: an lru_cache of validate_document.
+    cache = cast("_lru_cache_wrapper[Any]", _get_validate_cache(256))
+    query = "{ catalogue { version items { code } } }"
+    await graphql(api, query)
+    before = cache.cache_info()
+
+    await graphql(api, query)
+
+    after = cache.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
 
 
 async def test_query_with_too_many_tokens_is_refused(api: httpx.AsyncClient) -> None:

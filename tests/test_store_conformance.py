@@ -11,25 +11,33 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import random
+import re
 import warnings
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pymongo import AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
 from domain.audit import AuditAction, AuditEvent
-from domain.catalogue import Catalogue, Category
+from domain.catalogue import Catalogue, CatalogueItem, Category
 from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
 from domain.records import ChangeKind, Record, RecordChange, RecordStatus, publicly_visible
 from domain.subjects import Subject
 from store import audit as audit_store
-from store.catalogue import insert_catalogue_if_missing, list_catalogues
+from store import blacklist as blacklist_store
+from store import records as record_store
+from store.blacklist import EntryFilter
+from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
 from store.database import (
     AUDIT_EVENTS,
+    BLACKLIST_ENTRIES,
     CATALOGUE_VERSIONS,
     INDEXES,
     RECORDS,
@@ -41,10 +49,11 @@ from store.database import (
     ensure_indexes,
     ping,
 )
-from store.documents import from_document, to_document
+from store.documents import day_number, fill_derived, from_document, one_of, to_document
 from store.errors import StoreUnavailable
 from store.records import (
     RecordFilter,
+    add_day_numbers,
     count_records,
     count_records_of_subjects,
     find_records,
@@ -52,6 +61,7 @@ from store.records import (
     get_records,
     insert_new_records,
     order_key,
+    record_document,
 )
 from store.subjects import (
     count_subjects,
@@ -67,6 +77,7 @@ DUPLICATE_KEY = 11000  # MongoDB's documented code for a unique index violation
 UNREACHABLE = "mongodb://user:secret@127.0.0.1:9/"  # port 9 (discard) is closed on loopback
 CHINA = timezone(timedelta(hours=8))
 EVERYTHING = 1000  # a limit above any test's data
+DEFAULT_CATALOGUE = read_default_catalogue()
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -1086,27 +1097,27 @@ async def seed_uneven(db: Database, catalogue: Catalogue) -> dict[str, list[Reco
 
 
 async def test_find_records_of_subjects_sends_count_find_and_pipeline_for_long_files(
-    db: Database, catalogue: Catalogue, commands: CommandLog
+    db: Database, catalogue: Catalogue, commands: CommandLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     by_subject = await seed_uneven(db, catalogue)
-    longest = max(len(records) for records in by_subject.values())
+    everyone = [FIRM_A.id, FIRM_B.id, PERSON_P.id]
 
     commands.start()
-    await find_records_of_subjects(
-        db, subject_ids=[FIRM_A.id, FIRM_B.id, PERSON_P.id], spec=RecordFilter(), limit_each=3
-    )
-    mixed = commands.stop()
-    commands.start()
-    await find_records_of_subjects(
-        db,
-        subject_ids=[FIRM_A.id, FIRM_B.id, PERSON_P.id],
-        spec=RecordFilter(),
-        limit_each=longest,
+    whole = await find_records_of_subjects(
+        db, subject_ids=everyone, spec=RecordFilter(), limit_each=3
     )
     short_only = commands.stop()
+    # FIRM_A's 10 records are over 3 but within WHOLE_FILE: read whole by the find, then cut.
+    monkeypatch.setattr(record_store, "WHOLE_FILE", 3)
+    commands.start()
+    piped = await find_records_of_subjects(
+        db, subject_ids=everyone, spec=RecordFilter(), limit_each=3
+    )
+    mixed = commands.stop()
 
-    assert mixed == ["aggregate", "find", "aggregate"]
     assert short_only == ["aggregate", "find"]
+    assert mixed == ["aggregate", "find", "aggregate"]
+    assert whole == piped == [by_subject[i][:3] for i in everyone]
 
 
 async def test_find_records_of_subjects_limit_each_bounds_every_subject_newest_first(
@@ -1383,3 +1394,276 @@ def test_audit_events_have_no_expiry_shorter_than_five_years() -> None:
     ]
 
     assert all(seconds >= 5 * 366 * 24 * 3600 for seconds in expiring)
+
+
+# --- query shapes both engines serve natively (issue 9, DESIGN.md §2.1 "Measured since") ------
+
+# What nx-27017 takes for a date (neosqlite's datetime_utils patterns): any comparison on such a
+# string goes to its Python tier, which decodes every document of the collection.
+DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}|\d{4}/\d{2}/\d{2}|\d{2}-\d{2}-\d{4}")
+COMPARISONS = ("$lt", "$lte", "$gt", "$gte")
+
+
+def date_like_comparisons(value: Any, path: str = "") -> list[str]:
+    """The paths inside a filter where a range operator compares a date, datetime or a string
+    that nx-27017 takes for one."""
+    found = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            here = f"{path}.{key}"
+            if key in COMPARISONS and (
+                isinstance(inner, date) or (isinstance(inner, str) and DATE_LIKE.match(inner))
+            ):
+                found.append(here)
+            found += date_like_comparisons(inner, here)
+    elif isinstance(value, list | tuple):
+        for k, inner in enumerate(value):
+            found += date_like_comparisons(inner, f"{path}[{k}]")
+    return found
+
+
+def filters_sent(commands: CommandLog) -> list[Any]:
+    """The filters, `$match` stages, count queries and update filters of every command."""
+    sent: list[Any] = []
+    for command in commands.documents:
+        sent += [command.get("filter"), command.get("query")]
+        sent += [stage.get("$match") for stage in command.get("pipeline", [])]
+        sent += [change.get("q") for change in command.get("updates", [])]
+    return [f for f in sent if f is not None]
+
+
+LIST_SPECS = [spec for _, spec, _ in FILTER_CASES] + [
+    RecordFilter(disclosed_on=date(2020, 9, 1)),
+    RecordFilter(disclosed_on=date(2020, 9, 1), hide_opted_out=True, category=Category.GOOD),
+    RecordFilter(disclosed_on=date(2020, 9, 1), decided_from=date(2020, 1, 1)),
+    RecordFilter(subject_id=FIRM_A.id, disclosed_on=date(2020, 9, 1), status=RecordStatus.ACTIVE),
+]
+
+
+async def test_record_lists_compare_no_date_like_strings_in_any_command(
+    db: Database, catalogue: Catalogue, commands: CommandLog
+) -> None:
+    records = await seed(db, catalogue)
+    subject_ids = [FIRM_A.id, FIRM_B.id, PERSON_P.id]
+
+    commands.start()
+    for spec in LIST_SPECS:
+        await find_records(db, spec=spec, limit=EVERYTHING)
+        await find_records(db, spec=spec, after=order_key(records[0]), limit=2)
+        await count_records(db, spec=spec)
+        await find_records_of_subjects(db, subject_ids=subject_ids, spec=spec, limit_each=1)
+        await count_records_of_subjects(db, subject_ids=subject_ids, spec=spec)
+    sent = filters_sent(commands)
+    commands.stop()
+
+    assert len(sent) >= 5 * len(LIST_SPECS)
+    assert [p for f in sent for p in date_like_comparisons(f)] == []
+
+
+def test_date_like_comparisons_finds_iso_days_and_datetimes_only() -> None:
+    # The probe itself: the shapes the store used before issue 9 are caught.
+    assert date_like_comparisons({"disclosure.end": {"$gt": "2020-09-01"}}) == [
+        ".disclosure.end.$gt"
+    ]
+    assert date_like_comparisons({"$or": [{"t": {"$lt": datetime(2020, 1, 1, tzinfo=UTC)}}]})
+    assert not date_like_comparisons(
+        {"order_key": {"$lt": "20200901|r-1"}, "d": {"$gte": 20200901}}
+    )
+    assert not date_like_comparisons({"decision_date": "2020-09-01"})  # equality is SQL-tier
+
+
+@pytest.mark.parametrize("spec", LIST_SPECS, ids=repr)
+def test_record_list_equality_and_order_have_a_compound_index(spec: RecordFilter) -> None:
+    # Every list is sorted on `order_key`; an index led by one of its equality fields (or by
+    # `order_key` alone) serves the sort, so a page reads about as many keys as it returns.
+    declared = {tuple(model.document["key"]) for model in INDEXES[RECORDS]}
+    equalities = [
+        name
+        for name in ("subject_id", "category", "item_code", "status")
+        if getattr(spec, name) is not None
+    ]
+    served = [(name, "order_key") in declared for name in equalities] or [
+        ("order_key",) in declared
+    ]
+    assert any(served), spec
+
+
+def test_day_number_orders_like_the_days() -> None:
+    days = [date(2019, 12, 31), date(2020, 1, 1), date(2020, 2, 29), date(2020, 10, 1)]
+    assert [day_number(d) for d in days] == [20191231, 20200101, 20200229, 20201001]
+    assert sorted(days, key=day_number) == days
+
+
+@pytest.mark.parametrize("seed_value", [1, 2, 3])
+async def test_find_records_disclosed_on_mixed_records_equals_publicly_visible(
+    db: Database, catalogue: Catalogue, seed_value: int
+) -> None:
+    # Broad: items with periods of 3 months to 3 years, every status, hidden and opted-out
+    # records, asked on every boundary day of every record and in pages of three.
+    rng = random.Random(seed_value)
+    items = ["DISHONEST_1", "DISHONEST_2", "GOOD_1", "GOOD_3", "COMMITMENT"]
+    records = []
+    for k in range(30):
+        made = factories.record(
+            catalogue,
+            (FIRM_A, FIRM_B, PERSON_P)[k % 3],
+            item_code=rng.choice(items),
+            decided=date(2020, 1, 24) + timedelta(days=rng.randrange(700)),
+            status=rng.choice(list(RecordStatus)),
+            severity=rng.choice(list(Severity)),
+            record_id=f"m-{k:02d}",
+        )
+        records.append(
+            made.model_copy(update={"hidden": rng.random() < 0.15, "opted_out": rng.random() < 0.1})
+        )
+    await insert_new_subjects(db, subjects=[FIRM_A, FIRM_B, PERSON_P])
+    await insert_new_records(db, records=records)
+
+    for day in boundary_days(records):
+        spec = RecordFilter(disclosed_on=day)
+        expected = [r.id for r in list_order(records) if publicly_visible(r, day)]
+        seen: list[Record] = []
+        after = None
+        while page := await find_records(db, spec=spec, after=after, limit=3):
+            seen += page
+            after = order_key(page[-1])
+        assert ids(seen) == expected, day
+        assert await count_records(db, spec=spec) == len(expected), day
+
+
+def without_day_numbers(record: Record) -> Document:
+    """A record as stored before issue 9: no integer days beside the ISO strings, no source key."""
+    document = record_document(record)
+    del document["disclosure_start_day"], document["disclosure_end_day"], document["source_key"]
+    return document
+
+
+async def test_add_day_numbers_old_documents_become_listed_and_a_second_run_changes_nothing(
+    db: Database, catalogue: Catalogue
+) -> None:
+    records = await seed_disclosure(db, catalogue)
+    old = [r for r in records if r.id.startswith("d-")]
+    await db[RECORDS].delete_many({"_id": {"$in": ids(old)}})
+    await db[RECORDS].insert_many([without_day_numbers(r) for r in old])
+    day = date(2020, 7, 31)
+    assert ids(await find_records(db, spec=RecordFilter(disclosed_on=day), limit=99)) == [
+        "g-active"
+    ]
+
+    assert await add_day_numbers(db) == len(old)
+    assert await add_day_numbers(db) == 0
+
+    raw = await stored(db, RECORDS)
+    for record in records:
+        written = record_document(record)
+        for name in ("disclosure_start_day", "disclosure_end_day", "source_key"):
+            assert raw[record.id][name] == written[name], (record.id, name)
+    for day in boundary_days(records):
+        found = await find_records(db, spec=RecordFilter(disclosed_on=day), limit=EVERYTHING)
+        assert ids(found) == [r.id for r in list_order(records) if publicly_visible(r, day)]
+
+
+async def test_add_day_numbers_more_than_a_batch_fills_every_document(
+    db: Database, catalogue: Catalogue
+) -> None:
+    records = [
+        factories.record(
+            catalogue, FIRM_A, item_code="GOOD_1", decided=date(2020, 3, 1), record_id=f"b-{k:03d}"
+        )
+        for k in range(25)
+    ]
+    await db[RECORDS].insert_many([without_day_numbers(r) for r in records])
+
+    filled = await fill_derived(
+        db, RECORDS, missing="source_key", derive=lambda d: {"source_key": "k"}, batch=10
+    )
+
+    assert filled == 25
+    assert await db[RECORDS].count_documents({"source_key": "k"}) == 25
+
+
+async def test_find_records_decided_range_after_a_cursor_pages_within_the_range(
+    db: Database, catalogue: Catalogue
+) -> None:
+    by_id = {r.id: r for r in await seed(db, catalogue)}
+    spec = RecordFilter(decided_from=date(2020, 3, 1), decided_to=date(2020, 6, 30))
+
+    first = await find_records(db, spec=spec, after=order_key(by_id["r-b2"]), limit=2)
+    rest = await find_records(db, spec=spec, after=order_key(by_id["r-a3"]), limit=EVERYTHING)
+
+    assert ids(first) == ["r-b1", "r-p2"]
+    assert ids(rest) == ["r-a2", "r-a1"]
+
+
+async def test_blacklist_lists_compare_no_date_like_strings_in_any_command(
+    db: Database, catalogue: Catalogue, commands: CommandLog
+) -> None:
+    basis = [factories.record(catalogue, FIRM_A, item_code="DISHONEST_2", decided=date(2020, 6, 1))]
+    entry = factories.blacklist_entry(
+        FIRM_A, basis, listed=date(2020, 7, 1), until=date(2021, 1, 31)
+    )
+    await blacklist_store.insert_entry(db, entry=entry)
+    day = date(2020, 9, 1)
+
+    commands.start()
+    for in_force in (True, False, None):
+        spec = EntryFilter(subject_id=FIRM_A.id, in_force=in_force, day=day)
+        await blacklist_store.find_entries(db, spec=spec, limit=EVERYTHING)
+        await blacklist_store.count_entries(db, spec=spec)
+    await blacklist_store.entries_of_subjects(db, subject_ids=[FIRM_A.id], in_force_on=day)
+    await blacklist_store.rejudge_entries_citing(db, record=basis[0], day=day)
+    sent = filters_sent(commands)
+    commands.stop()
+
+    assert len(sent) == 8
+    assert [p for f in sent for p in date_like_comparisons(f)] == []
+
+
+async def test_blacklist_add_day_numbers_old_entries_judged_in_force_again_once(
+    db: Database, catalogue: Catalogue
+) -> None:
+    basis = [factories.record(catalogue, FIRM_A, item_code="DISHONEST_2", decided=date(2020, 6, 1))]
+    entry = factories.blacklist_entry(
+        FIRM_A, basis, listed=date(2020, 7, 1), until=date(2021, 1, 31)
+    )
+    old = blacklist_store.ENTRY_LIST.document(entry)
+    del old["listed_day"], old["until_day"]
+    await db[BLACKLIST_ENTRIES].insert_one(old)
+    in_force = EntryFilter(in_force=True, day=date(2020, 9, 1))
+    assert await blacklist_store.find_entries(db, spec=in_force, limit=EVERYTHING) == []
+
+    assert await blacklist_store.add_day_numbers(db) == 1
+    assert await blacklist_store.add_day_numbers(db) == 0
+
+    assert await blacklist_store.find_entries(db, spec=in_force, limit=EVERYTHING) == [entry]
+
+
+async def test_one_of_matches_exactly_the_values_like_in(db: Database) -> None:
+    # MongoDB intersects the `$in` points with the range; nx-27017 scans the range by index.
+    await db["keys"].insert_many([{"_id": k, "k": k} for k in ("a", "b", "c", "d", "e")])
+
+    for values in (["b"], ["b", "d"], ["d", "a"], ["z"]):
+        found = await db["keys"].find({"k": one_of(values)}, limit=EVERYTHING).to_list(None)
+        assert sorted(d["_id"] for d in found) == sorted(set(values) - {"z"}), values
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    item=st.sampled_from([i for i in DEFAULT_CATALOGUE.items if i.category is not Category.BASIC]),
+    decided=st.dates(min_value=date(2020, 1, 24), max_value=date(2030, 12, 31)),
+    severity=st.sampled_from(Severity),
+    epidemic_related=st.booleans(),
+)
+def test_disclosure_never_starts_before_the_decision(
+    item: CatalogueItem, decided: date, severity: Severity, epidemic_related: bool
+) -> None:
+    # store/records.py bounds the disclosed-on scan by the decision day on this invariant.
+    record = factories.record(
+        DEFAULT_CATALOGUE,
+        FIRM_A,
+        item_code=item.code,
+        decided=decided,
+        severity=severity,
+        epidemic_related=epidemic_related,
+    )
+    assert record.disclosure.start >= record.decision_date
