@@ -27,8 +27,9 @@
     ├── ProgrammeUnknown     PROGRAMME_UNKNOWN: no incentive programme has this code
     ├── GrantRequired        GRANT_REQUIRED: no live grant from the subject to the viewer's org
     ├── Forbidden            FORBIDDEN: the token lacks a scope (named in the message)
-    └── ForbiddenFilter      FORBIDDEN_FILTER: a lookup or filter by a value the viewer may
-                             not see, refused so that answers cannot act as an oracle
+    ├── ForbiddenFilter      FORBIDDEN_FILTER: a lookup or filter by a value the viewer may
+    │                        not see, refused so that answers cannot act as an oracle
+    └── RateLimited          RATE_LIMITED: too many in this window; `retryAfter` says when
 
 graphql-core copies an original error's `extensions` onto the GraphQL error, and the schema's
 error masking lets `ApiError` messages through while hiding everything else.
@@ -158,6 +159,14 @@ class Forbidden(ApiError):
 
 class ForbiddenFilter(ApiError):
     code = "FORBIDDEN_FILTER"
+
+
+class RateLimited(ApiError):
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.extensions["retryAfter"] = retry_after
 
 
 def invalid_argument(exc: ValidationError, names: dict[str, str]) -> InvalidArgument:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 
 from prometheus_client import CollectorRegistry
 from starlette.applications import Starlette
@@ -16,10 +17,12 @@ from auth.keys import load_verification_keys
 from auth.tokens import TokenVerifier
 from domain.catalogue_versions import CatalogueVersions
 from schema import Limits, create_schema
+from server.admission import Admission, AdmitToStore
 from server.authentication import Authenticate
 from server.graphql import GraphQLEndpoint
+from server.guards import RequestGuards, StoreFailureErrors
 from server.health import healthz, metrics, readyz
-from server.middleware import BodyLimit, Metrics, RequestId
+from server.middleware import BodyLimit, Metrics, RequestId, StoreFailures
 from server.reports import report_download, report_issuer
 from server.settings import Settings
 from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
@@ -81,8 +84,28 @@ def create_app(
             max_tokens=settings.max_query_tokens,
         ),
         suggestions=not settings.production,
+        guards=[
+            partial(
+                RequestGuards,
+                max_cost=settings.max_query_cost,
+                creations_per_minute=settings.creations_per_minute,
+            ),
+            StoreFailureErrors,
+        ],
     )
-    graphql = GraphQLEndpoint(schema, clock=clock, graphiql=settings.graphiql)
+    graphql = GraphQLEndpoint(
+        schema,
+        clock=clock,
+        graphiql=settings.graphiql,
+        max_json_depth=settings.max_json_depth,
+        retry_after=settings.retry_after_seconds,
+        rejected_identifiers_per_hour=settings.rejected_identifiers_per_hour,
+    )
+    admission = Admission(
+        concurrency=settings.store_concurrency,
+        queue_limit=settings.store_queue_limit,
+        wait_seconds=settings.store_queue_wait_ms / 1000,
+    )
     registry = CollectorRegistry()
     app = Starlette(
         routes=[
@@ -96,11 +119,14 @@ def create_app(
             Middleware(RequestId),
             Middleware(Metrics, registry=registry),
             Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
+            Middleware(AdmitToStore, admission=admission, retry_after=settings.retry_after_seconds),
+            Middleware(StoreFailures, retry_after=settings.retry_after_seconds),
             Middleware(Authenticate, clock=clock),
         ],
         lifespan=lifespan,
     )
     app.state.registry = registry
+    app.state.admission = admission
     app.state.verifier = token_verifier(settings)
     app.state.reports = report_issuer(settings)
     if not app.state.reports.font.embedded:

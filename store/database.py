@@ -8,7 +8,7 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import PyMongoError
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError
 from pymongo.uri_parser import parse_uri
 
 from store.errors import StoreUnavailable
@@ -33,6 +33,7 @@ SOURCE_UNITS = "source_units"
 CASES = "typical_cases"
 COMMITMENTS = "commitments"
 BLACKLIST_ENTRIES = "blacklist_entries"
+RATE_LIMITS = "rate_limits"
 
 # No index may include `_id`: nx-27017 fails every write to such a collection.
 INDEXES: dict[str, list[IndexModel]] = {
@@ -101,6 +102,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     # Entries expire once the token they revoke could no longer be used anyway.
     REVOKED_TOKENS: [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry")],
+    # A window's counter is useless once the window has passed.
+    RATE_LIMITS: [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry")],
 }
 
 
@@ -121,6 +124,9 @@ async def connect(uri: str, *, timeout_ms: int) -> Client:
             tz_aware=True,
             serverSelectionTimeoutMS=timeout_ms,
             connectTimeoutMS=timeout_ms,
+            # Every operation ends within the timeout (client-side operation timeout), so a
+            # stalled store is an error the caller can answer, never a request hanging forever.
+            timeoutMS=timeout_ms,
         )
     except (PyMongoError, ValueError) as exc:
         raise StoreUnavailable(f"cannot use MongoDB URI for {describe_host(uri)}: {exc}") from None
@@ -142,6 +148,17 @@ async def opened(uri: str, *, database: str, timeout_ms: int) -> AsyncIterator[D
         yield client[database]
     finally:
         await client.close()
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether `error` says the store is down, unreachable or too slow, rather than a bug.
+
+    Such errors are answered 503 STORE_UNAVAILABLE (retry later), never INTERNAL_ERROR; driver
+    types stay inside `store/`, so callers ask here.
+    """
+    if isinstance(error, StoreUnavailable | ConnectionFailure | ExecutionTimeout):
+        return True
+    return isinstance(error, PyMongoError) and error.timeout
 
 
 async def ping(db: Database) -> bool:
