@@ -16,18 +16,20 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import strawberry
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError, parse
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from auth.viewer import Viewer
 from resolvers.context import Context, Loaders
 from schema.errors import code_for
+from server.cost import operation_of
 from server.refusals import MALFORMED_REQUEST, STATUS_OF_CODE, Refused, refusal
 
 # Disclosure is counted in the city's calendar days.
@@ -68,6 +70,23 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             code = _HTTP_CODES.get(error.status_code, MALFORMED_REQUEST)
             response = refusal(code, error.reason, status=error.status_code)
         await response(scope, receive, send)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """The request's data; a document of several operations must name the one to run."""
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and data.operation_name is None and data.query:
+            try:
+                document = parse(data.query)
+            except GraphQLError:
+                return data  # answered as a parse error by the execution that follows
+            if operation_of(document, None) is None and document.definitions:
+                raise Refused(
+                    MALFORMED_REQUEST,
+                    "the document has several operations; name the one to run in operationName",
+                )
+        return data
 
     def decode_json(self, data: str | bytes) -> object:
         """Strict UTF-8 JSON, an object or a list, nested at most `max_json_depth` deep."""

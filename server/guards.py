@@ -1,10 +1,10 @@
 """Checks that run on a parsed, valid document before execution, and store failures after it.
 
-`RequestGuards` refuses, before any resolver runs: an ambiguous document (several operations
-and no `operationName`), a request whose estimated cost (server/cost.py) is over the limit, and
-a creating mutation over its rate (per token and per subject, in windows counted in the store
-so that every worker sees the same count). `StoreFailureErrors` turns errors that say the store
-is down or too slow into STORE_UNAVAILABLE, which the endpoint answers with 503.
+`RequestGuards` refuses, before any resolver runs, a request whose estimated cost
+(server/cost.py) is over the limit, and a creating mutation over its rate (per token and per
+subject, in windows counted in the store so that every worker sees the same count).
+`StoreFailureErrors` turns errors that say the store is down or too slow into
+STORE_UNAVAILABLE, which the endpoint answers with 503.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from resolvers.context import Context
 from schema.errors import TOO_COMPLEX
 from server.cost import estimate_cost, operation_of
 from server.refusals import (
-    MALFORMED_REQUEST,
     RATE_LIMITED,
     STORE_UNAVAILABLE,
     STORE_UNAVAILABLE_MESSAGE,
@@ -72,10 +71,7 @@ class RequestGuards(SchemaExtension):
         assert document is not None, "guards run after parsing"
         operation = operation_of(document, execution.operation_name)
         if operation is None:
-            raise Refused(
-                MALFORMED_REQUEST,
-                "the document has several operations; name the one to run in operationName",
-            )
+            return  # an ambiguous document was refused by the endpoint (server/graphql.py)
         cost = estimate_cost(document, operation, execution.variables or {})
         if cost > self.max_cost:
             raise Refused(
