@@ -22,6 +22,7 @@ from server.authentication import Authenticate
 from server.graphql import GraphQLEndpoint
 from server.guards import RequestGuards, StoreFailureErrors
 from server.health import healthz, metrics, readyz
+from server.logging import configure_logging
 from server.middleware import BodyLimit, Metrics, RequestId, StoreFailures
 from server.reports import report_download, report_issuer
 from server.settings import Settings
@@ -133,3 +134,13 @@ def create_app(
         log.warning("no CJK TrueType font found; reports use %s", app.state.reports.font.note)
     app.state.epidemic_window = settings.epidemic_window
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The app of one `serve --workers N` process: settings from the environment, into which
+    `serve` put the URI of the store it started, so every worker shares that one store."""
+    settings = Settings()
+    if settings.mongodb_uri is None:
+        raise RuntimeError("CREDITGRAPH_MONGODB_URI is unset; start workers with creditgraph serve")
+    configure_logging()
+    return create_app(settings, mongodb_uri=settings.mongodb_uri)

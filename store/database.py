@@ -124,9 +124,8 @@ async def connect(uri: str, *, timeout_ms: int) -> Client:
             tz_aware=True,
             serverSelectionTimeoutMS=timeout_ms,
             connectTimeoutMS=timeout_ms,
-            # Every operation ends within the timeout (client-side operation timeout), so a
-            # stalled store is an error the caller can answer, never a request hanging forever.
-            timeoutMS=timeout_ms,
+            # A stalled store is an error the caller can answer, never a request hanging forever.
+            socketTimeoutMS=timeout_ms,
         )
     except (PyMongoError, ValueError) as exc:
         raise StoreUnavailable(f"cannot use MongoDB URI for {describe_host(uri)}: {exc}") from None

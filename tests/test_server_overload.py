@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
@@ -84,6 +86,9 @@ async def test_queued_request_runs_when_a_slot_frees_within_the_wait(
     assert "errors" not in response.json()
 
 
+# PyMongo's async pool leaves the socket of a connection the dead server reset to the garbage
+# collector; collected here (not at the session's end), its warning belongs to this test.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 async def test_store_down_is_503_store_unavailable_for_anonymous_and_authenticated(
     tmp_path: Path, settings: Settings, token: TokenFactory
 ) -> None:
@@ -101,6 +106,7 @@ async def test_store_down_is_503_store_unavailable_for_anonymous_and_authenticat
             ready = await http.get("/readyz")
     finally:
         server.stop()
+    gc.collect()
 
     for response in (anonymous, authenticated):
         error = refused(response, 503, "STORE_UNAVAILABLE")
