@@ -141,8 +141,8 @@ async def client_loop(
 
 
 def start_workers(directory: Path, uri: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDITGRAPH_")}
-    env |= {
+    # Other CREDITGRAPH_ settings pass through, so a run can try e.g. STORE_CONCURRENCY.
+    env = dict(os.environ) | {
         "CREDITGRAPH_MONGODB_URI": uri,
         "CREDITGRAPH_DATABASE": DATABASE,
         "CREDITGRAPH_DATA_DIR": str(directory),
