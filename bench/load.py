@@ -150,7 +150,7 @@ def start_workers(directory: Path, uri: str, port: int, workers: int) -> subproc
     command = [
         sys.executable, "-m", "uvicorn", "bench.load:app_on_demo_day", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--no-access-log", "--log-level", "warning",
+        "--no-access-log", "--log-level", "warning", "--timeout-worker-healthcheck", "60",
     ]  # fmt: skip
     return subprocess.Popen(command, env=env, cwd=Path(__file__).parent.parent)
 

@@ -73,7 +73,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with database(settings, mongodb_uri) as db:
+        # Requests never wait on a stalled store longer than the timeout; commands may.
+        async with opened(
+            mongodb_uri,
+            database=settings.database,
+            timeout_ms=settings.store_timeout_ms,
+            read_timeout_ms=settings.store_timeout_ms,
+        ) as db:
             app.state.catalogues = await prepare_store(db)
             app.state.db = db
             yield

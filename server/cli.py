@@ -128,6 +128,9 @@ def serve(
             "server.app:app_from_environment",
             factory=True,
             workers=workers,
+            # A worker imports the whole app before it answers the supervisor's health check;
+            # on a busy machine that takes longer than uvicorn's 5 s, and it would be killed.
+            timeout_worker_healthcheck=60,
             host=settings.host,
             port=settings.port,
             log_config=None,

@@ -44,8 +44,10 @@ class Settings(BaseSettings):
     # A batch of 1,000 records with their data items runs to a few megabytes.
     max_request_bytes: int = Field(default=4_000_000, ge=1_000, le=20_000_000)
     max_json_depth: int = Field(default=32, ge=4, le=200, description="Nesting of a JSON body")
+    # The embedded store answers one command at a time: more requests in it only lengthen
+    # everyone's wait (concurrency × a request's store time stays well under a second).
     store_concurrency: int = Field(
-        default=8, ge=1, le=1000, description="Requests of one worker using the store at once"
+        default=4, ge=1, le=1000, description="Requests of one worker using the store at once"
     )
     store_queue_wait_ms: int = Field(
         default=300, ge=0, le=60_000, description="Longest wait for the store, then 503"

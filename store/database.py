@@ -116,16 +116,19 @@ def describe_host(uri: str) -> str:
     return ",".join(f"{host}:{port}" for host, port in hosts) or "an unnamed host"
 
 
-async def connect(uri: str, *, timeout_ms: int) -> Client:
-    """Open a client and check that the server answers `ping` within `timeout_ms`."""
+async def connect(uri: str, *, timeout_ms: int, read_timeout_ms: int | None = None) -> Client:
+    """Open a client and check that the server answers `ping` within `timeout_ms`.
+
+    With `read_timeout_ms`, an operation whose answer takes longer fails (and is answered 503
+    by the API) instead of holding its request for as long as the store stalls.
+    """
     try:
         client: Client = AsyncMongoClient(
             uri,
             tz_aware=True,
             serverSelectionTimeoutMS=timeout_ms,
             connectTimeoutMS=timeout_ms,
-            # A stalled store is an error the caller can answer, never a request hanging forever.
-            socketTimeoutMS=timeout_ms,
+            socketTimeoutMS=read_timeout_ms,
         )
     except (PyMongoError, ValueError) as exc:
         raise StoreUnavailable(f"cannot use MongoDB URI for {describe_host(uri)}: {exc}") from None
@@ -140,9 +143,11 @@ async def connect(uri: str, *, timeout_ms: int) -> Client:
 
 
 @asynccontextmanager
-async def opened(uri: str, *, database: str, timeout_ms: int) -> AsyncIterator[Database]:
+async def opened(
+    uri: str, *, database: str, timeout_ms: int, read_timeout_ms: int | None = None
+) -> AsyncIterator[Database]:
     """A database for the length of a block: its server checked by `ping`, closed afterwards."""
-    client = await connect(uri, timeout_ms=timeout_ms)
+    client = await connect(uri, timeout_ms=timeout_ms, read_timeout_ms=read_timeout_ms)
     try:
         yield client[database]
     finally:
