@@ -141,6 +141,8 @@ class Context:
     request_id: str | None = None
     audit: AuditTrail = field(default_factory=AuditTrail)
     reports: ReportIssuer | None = None
+    # Issue 8.9: submissions are no oracle; a token's rejected identifiers per hour are capped.
+    rejected_identifiers_per_hour: int = 1000
 
     @property
     def gate(self) -> Gate:

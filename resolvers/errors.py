@@ -31,8 +31,9 @@
     ├── Forbidden            FORBIDDEN: the token lacks a scope (named in the message)
     ├── ForbiddenFilter      FORBIDDEN_FILTER: a lookup or filter by a value the viewer may
     │                        not see, refused so that answers cannot act as an oracle
-    └── CountNotOffered      COUNT_NOT_OFFERED: `totalCount` of a list that only a scan could
-                             count (records on public display across subjects)
+    ├── CountNotOffered      COUNT_NOT_OFFERED: `totalCount` of a list that only a scan could
+    │                        count (records on public display across subjects)
+    └── RateLimited          RATE_LIMITED: too many in this window; `retryAfter` says when
 
 graphql-core copies an original error's `extensions` onto the GraphQL error, and the schema's
 error masking lets `ApiError` messages through while hiding everything else.
@@ -174,6 +175,14 @@ class ForbiddenFilter(ApiError):
 
 class CountNotOffered(ApiError):
     code = "COUNT_NOT_OFFERED"
+
+
+class RateLimited(ApiError):
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.extensions["retryAfter"] = retry_after
 
 
 def invalid_argument(exc: ValidationError, names: dict[str, str]) -> InvalidArgument:

@@ -16,6 +16,8 @@ from resolvers.views import SubjectView, subject_view
 from store import subjects as subject_store
 
 CURSOR_TAG = "subjects"
+# A name search scans every name in the store; a long pattern stalled it for everyone (issue 9).
+MAX_SEARCH = 50
 
 
 async def view_of(ctx: Context, subject: Subject) -> SubjectView:
@@ -106,6 +108,10 @@ async def subjects(
     first: int | None,
     after: str | None,
 ) -> Page[SubjectView]:
+    if search is not None and len(search) > MAX_SEARCH:
+        raise InvalidArgument(
+            f"search is at most {MAX_SEARCH} characters, {len(search)} were given", field="search"
+        )
     size = page_size(first)
     after_id = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
     kinds = _searchable_kinds(ctx, kind) if search else (None if kind is None else [kind])

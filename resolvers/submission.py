@@ -24,7 +24,13 @@ from domain.submission_batch import (
 )
 from resolvers.access import refuse, source_unit
 from resolvers.context import Context
-from resolvers.errors import AlreadyRevoked, BatchTooLarge, InvalidArgument, NotFound
+from resolvers.errors import (
+    AlreadyRevoked,
+    BatchTooLarge,
+    InvalidArgument,
+    NotFound,
+    RateLimited,
+)
 from resolvers.records import view_of
 from resolvers.views import RecordView
 from store import record_changes as change_store
@@ -33,11 +39,13 @@ from store import source_units as unit_store
 from store import subjects as subject_store
 from store.database import Database
 from store.errors import StaleRecord
+from store.rate_limits import Window, add_to_window, count_in_window
 
 # Another request may create one of this batch's new subjects between our read and our insert;
 # the batch is then judged again against the subjects as stored. Twice more is plenty.
 SUBJECT_ATTEMPTS = 3
 REVOKE_ATTEMPTS = 3
+PROBE_WINDOW_SECONDS = 3600
 
 
 async def _source_unit(ctx: Context) -> SourceUnit:
@@ -158,6 +166,8 @@ async def submit_records(ctx: Context, submissions: Sequence[RecordSubmission]) 
             "split it and send the parts one after another",
             field="records",
         )
+    probes = _ProbeAllowance(ctx)
+    await probes.check()
     outcome = await submit_batch(
         ctx.db,
         unit=unit,
@@ -172,7 +182,38 @@ async def submit_records(ctx: Context, submissions: Sequence[RecordSubmission]) 
     # A batch that wrote nothing is audited too, on the files it named: a unit probing
     # identifiers with rejected records leaves the same trail as one that writes (art. 45).
     ctx.audit.asked_to_write(outcome.named_subject_ids)
+    await probes.spend(sum(1 for r in outcome.results if r.outcome is Outcome.REJECTED))
     return outcome.results
+
+
+class _ProbeAllowance:
+    """Issue 8.9: one token learns the fate of at most so many rejected identifiers an hour.
+
+    Rejections are counted in the store per token and hour, so the cap holds across workers;
+    a batch is refused (RATE_LIMITED) once the count has reached the allowance, so one token
+    gets at most the allowance plus one batch (`MAX_BATCH`) of rejections an hour.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.window = Window(now=ctx.now, seconds=PROBE_WINDOW_SECONDS)
+        self.counted = f"rejected:{ctx.viewer.token_id or ctx.viewer.sub}"
+
+    async def check(self) -> None:
+        used = await count_in_window(self.ctx.db, counted=self.counted, window=self.window)
+        allowance = self.ctx.rejected_identifiers_per_hour
+        if used >= allowance:
+            raise RateLimited(
+                f"this token had {used} rejected records this hour, the allowance is "
+                f"{allowance}; check the data before sending more",
+                retry_after=self.window.seconds_left,
+            )
+
+    async def spend(self, rejected: int) -> None:
+        if rejected:
+            await add_to_window(
+                self.ctx.db, counted=self.counted, window=self.window, amount=rejected
+            )
 
 
 async def _settle_races(

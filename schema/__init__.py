@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 
 import strawberry
@@ -14,6 +16,7 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -23,6 +26,7 @@ from schema.audit import WriteAuditTrail
 from schema.errors import HideUnexpectedErrors, is_unexpected
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.scalars import AwareDateTime
 
 log = logging.getLogger("creditgraph.graphql")
 
@@ -47,8 +51,17 @@ class CreditSchema(strawberry.Schema):
                 log.error("unexpected error: %s", error.message, exc_info=error.original_error)
 
 
-def create_schema(limits: Limits, *, suggestions: bool) -> strawberry.Schema:
-    """The schema; field suggestions are off in production (they map the schema for a prober)."""
+def create_schema(
+    limits: Limits,
+    *,
+    suggestions: bool,
+    guards: Sequence[Callable[[], SchemaExtension]] = (),
+) -> strawberry.Schema:
+    """The schema; field suggestions are off in production (they map the schema for a prober).
+
+    `guards` are the server's extensions; they come last, so they run after validation and
+    see errors before `HideUnexpectedErrors` masks them.
+    """
     # Extensions are factories, one instance per operation; the two caches are shared by
     # strawberry at module level whatever the instance. The limiters' rules are made once:
     # each limiter instance makes new rule classes, which would miss the validation cache
@@ -60,7 +73,10 @@ def create_schema(limits: Limits, *, suggestions: bool) -> strawberry.Schema:
     return CreditSchema(
         query=Query,
         mutation=Mutation,
-        config=StrawberryConfig(disable_field_suggestions=not suggestions),
+        config=StrawberryConfig(
+            disable_field_suggestions=not suggestions,
+            scalar_map={datetime: AwareDateTime},
+        ),
         extensions=[
             partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
             partial(ParserCache, maxsize=256),
@@ -68,6 +84,7 @@ def create_schema(limits: Limits, *, suggestions: bool) -> strawberry.Schema:
             partial(ValidationCache, maxsize=256),
             HideUnexpectedErrors,
             WriteAuditTrail,
+            *guards,
         ],
     )
 

@@ -43,6 +43,9 @@ class HideUnexpectedErrors(MaskErrors):
 
 
 def code_for(error: GraphQLError) -> str:
+    if isinstance(error.original_error, ApiError):
+        # A scalar refused a value while the document's arguments were coerced.
+        return error.original_error.code
     if any(marker in error.message for marker in _GUARD_MESSAGES):
         return TOO_COMPLEX
     if error.message.startswith("Syntax Error"):

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 
 from prometheus_client import CollectorRegistry
 from starlette.applications import Starlette
@@ -16,10 +17,13 @@ from auth.keys import load_verification_keys
 from auth.tokens import TokenVerifier
 from domain.catalogue_versions import CatalogueVersions
 from schema import Limits, create_schema
+from server.admission import Admission, AdmitToStore
 from server.authentication import Authenticate
 from server.graphql import GraphQLEndpoint
+from server.guards import RequestGuards, StoreFailureErrors
 from server.health import healthz, metrics, readyz
-from server.middleware import BodyLimit, Metrics, RequestId
+from server.logging import configure_logging
+from server.middleware import BodyLimit, Metrics, RequestId, StoreFailures
 from server.reports import report_download, report_issuer
 from server.settings import Settings
 from store import blacklist, records
@@ -77,7 +81,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with database(settings, mongodb_uri) as db:
+        # Requests never wait on a stalled store longer than the timeout; commands may.
+        async with opened(
+            mongodb_uri,
+            database=settings.database,
+            timeout_ms=settings.store_timeout_ms,
+            read_timeout_ms=settings.store_timeout_ms,
+        ) as db:
             app.state.catalogues = await prepare_store(db)
             app.state.db = db
             yield
@@ -89,8 +99,28 @@ def create_app(
             max_tokens=settings.max_query_tokens,
         ),
         suggestions=not settings.production,
+        guards=[
+            partial(
+                RequestGuards,
+                max_cost=settings.max_query_cost,
+                creations_per_minute=settings.creations_per_minute,
+            ),
+            StoreFailureErrors,
+        ],
     )
-    graphql = GraphQLEndpoint(schema, clock=clock, graphiql=settings.graphiql)
+    graphql = GraphQLEndpoint(
+        schema,
+        clock=clock,
+        graphiql=settings.graphiql,
+        max_json_depth=settings.max_json_depth,
+        retry_after=settings.retry_after_seconds,
+        rejected_identifiers_per_hour=settings.rejected_identifiers_per_hour,
+    )
+    admission = Admission(
+        concurrency=settings.store_concurrency,
+        queue_limit=settings.store_queue_limit,
+        wait_seconds=settings.store_queue_wait_ms / 1000,
+    )
     registry = CollectorRegistry()
     app = Starlette(
         routes=[
@@ -104,14 +134,27 @@ def create_app(
             Middleware(RequestId),
             Middleware(Metrics, registry=registry),
             Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
+            Middleware(AdmitToStore, admission=admission, retry_after=settings.retry_after_seconds),
+            Middleware(StoreFailures, retry_after=settings.retry_after_seconds),
             Middleware(Authenticate, clock=clock),
         ],
         lifespan=lifespan,
     )
     app.state.registry = registry
+    app.state.admission = admission
     app.state.verifier = token_verifier(settings)
     app.state.reports = report_issuer(settings)
     if not app.state.reports.font.embedded:
         log.warning("no CJK TrueType font found; reports use %s", app.state.reports.font.note)
     app.state.epidemic_window = settings.epidemic_window
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The app of one `serve --workers N` process: settings from the environment, into which
+    `serve` put the URI of the store it started, so every worker shares that one store."""
+    settings = Settings()
+    if settings.mongodb_uri is None:
+        raise RuntimeError("CREDITGRAPH_MONGODB_URI is unset; start workers with creditgraph serve")
+    configure_logging()
+    return create_app(settings, mongodb_uri=settings.mongodb_uri)

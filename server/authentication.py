@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from auth.errors import TokenError
 from auth.tokens import TokenVerifier, bearer_token
 from auth.viewer import Viewer
+from server.refusals import MALFORMED_REQUEST, refusal
 from store.database import Database
 from store.revocations import is_revoked
 
@@ -30,7 +31,13 @@ class Authenticate:
             await self.app(scope, receive, send)
             return
         state: Any = scope["app"].state
-        header = dict(scope["headers"]).get(b"authorization")
+        headers = [value for name, value in scope["headers"] if name == b"authorization"]
+        if len(headers) > 1:
+            # RFC 6750 §3.1 invalid_request: which of two credentials speaks is not ours to guess.
+            message = "send one Authorization header, not several"
+            await refusal(MALFORMED_REQUEST, message)(scope, receive, send)
+            return
+        header = headers[0] if headers else None
         try:
             viewer = await self._viewer(
                 None if header is None else header.decode("latin-1"), state.verifier, state.db

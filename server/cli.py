@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import NoReturn
 
 import typer
 import uvicorn
@@ -24,16 +20,15 @@ from reports.certificates import ReportCertificateFiles, init_report_certificate
 from reports.errors import ReportSetupError
 from schema import sdl
 from server.app import create_app, database, token_verifier
+from server.commands import fail, run_on_store, store_uri
 from server.demo import seed_demo
 from server.logging import configure_logging
-from server.record_export import ExportFileError, run_export
-from server.record_import import ImportFileError, default_rejects, run_import
+from server.record_export import run_export
+from server.record_import import default_rejects, run_import
 from server.reports import report_issuer
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
 from store.database import SUBJECTS
-from store.embedded import EmbeddedServer
-from store.errors import StoreError
 from store.revocations import revoke_token
 
 app = typer.Typer(help="creditgraph: the public credit information system's GraphQL API.")
@@ -44,36 +39,6 @@ app.add_typer(token_app, name="token")
 
 DEMO_SUBJECTS = 2000
 DEMO_SEED = 2020
-
-
-def fail(message: str) -> NoReturn:
-    """One clear line on stderr and a non-zero exit, never a traceback."""
-    typer.echo(f"creditgraph: {message}", err=True)
-    raise typer.Exit(code=1)
-
-
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    # SIGTERM's default ends the process at once, skipping `finally`: the embedded store would
-    # outlive us. uvicorn re-raises the signal it caught once it has shut down, into this.
-    raise SystemExit(0)
-
-
-@contextmanager
-def store_uri(settings: Settings) -> Iterator[str]:
-    """The configured MongoDB, or an embedded server for as long as the block runs."""
-    if settings.mongodb_uri is not None:
-        yield settings.mongodb_uri
-        return
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    server = EmbeddedServer(settings.data_dir, timeout=settings.store_timeout_ms / 1000)
-    try:
-        server.start()
-    except StoreError as exc:
-        fail(str(exc))
-    try:
-        yield server.uri
-    finally:
-        server.stop()
 
 
 async def _seed(
@@ -106,10 +71,7 @@ def _check_store(settings: Settings, uri: str) -> None:
         async with database(settings, uri):
             pass
 
-    try:
-        asyncio.run(check())
-    except StoreError as exc:
-        fail(str(exc))
+    run_on_store(check())
 
 
 @app.command()
@@ -118,8 +80,11 @@ def serve(
         False, help="Development: seed demo data on first start and print a token per role."
     ),
     demo_subjects: int = typer.Option(DEMO_SUBJECTS, min=1, help="Subjects to seed with --demo."),
+    workers: int = typer.Option(
+        1, min=1, max=64, help="Worker processes on the one port, sharing the one store."
+    ),
 ) -> None:
-    """Serve the API; without CREDITGRAPH_MONGODB_URI, start the embedded store first."""
+    """Serve the API; without CREDITGRAPH_MONGODB_URI, start (and supervise) the embedded store."""
     settings = load_settings()
     configure_logging()
     if demo and settings.production:
@@ -140,16 +105,32 @@ def serve(
         read_default_catalogue()
     except CatalogueError as exc:
         fail(str(exc))
-    with store_uri(settings) as uri:
+    with store_uri(settings, supervise=True) as uri:
         _check_store(settings, uri)
         if demo:
-            asyncio.run(
+            run_on_store(
                 _seed(settings, uri, subjects=demo_subjects, seed=DEMO_SEED, only_if_empty=True)
             )
-            asyncio.run(_print_demo_tokens(settings, uri))
+            run_on_store(_print_demo_tokens(settings, uri))
         typer.echo(f"GraphQL API: http://{settings.host}:{settings.port}/graphql")
+        if workers == 1:
+            uvicorn.run(
+                create_app(settings, mongodb_uri=uri),
+                host=settings.host,
+                port=settings.port,
+                log_config=None,
+                access_log=False,
+            )
+            return
+        # Each worker process builds its app from the environment; the store is this one.
+        os.environ["CREDITGRAPH_MONGODB_URI"] = uri
         uvicorn.run(
-            create_app(settings, mongodb_uri=uri),
+            "server.app:app_from_environment",
+            factory=True,
+            workers=workers,
+            # A worker imports the whole app before it answers the supervisor's health check;
+            # on a busy machine that takes longer than uvicorn's 5 s, and it would be killed.
+            timeout_worker_healthcheck=60,
             host=settings.host,
             port=settings.port,
             log_config=None,
@@ -165,10 +146,7 @@ def seed(
     """Write realistic, reproducible demo data (idempotent for the same seed)."""
     settings = load_settings()
     with store_uri(settings) as uri:
-        try:
-            asyncio.run(_seed(settings, uri, subjects=subjects, seed=seed, only_if_empty=False))
-        except StoreError as exc:
-            fail(str(exc))
+        run_on_store(_seed(settings, uri, subjects=subjects, seed=seed, only_if_empty=False))
 
 
 @app.command("import")
@@ -181,12 +159,7 @@ def import_records(
     settings = load_settings()
     rejects = rejects or default_rejects(file)
     with store_uri(settings) as uri:
-        try:
-            summary = asyncio.run(
-                run_import(settings, uri, file, rejects=rejects, operator=operator)
-            )
-        except (StoreError, ImportFileError) as exc:
-            fail(str(exc))
+        summary = run_on_store(run_import(settings, uri, file, rejects=rejects, operator=operator))
     typer.echo(summary.describe(rejects))
 
 
@@ -200,12 +173,9 @@ def export_changes(
     """Write the record changes after a cursor as JSONL, as a government viewer sees them."""
     settings = load_settings()
     with store_uri(settings) as uri:
-        try:
-            summary = asyncio.run(
-                run_export(settings, uri, since=since, out=out, limit=limit, operator=operator)
-            )
-        except (StoreError, ExportFileError) as exc:
-            fail(str(exc))
+        summary = run_on_store(
+            run_export(settings, uri, since=since, out=out, limit=limit, operator=operator)
+        )
     # The last line names the cursor, so that a scheduled job can resume from it.
     typer.echo(f"exported {summary.changes} changes; cursor: {summary.cursor}", err=True)
 
@@ -274,10 +244,7 @@ def token_revoke(
             await revoke_token(db, token_id=jti, expires_at=expires_at)
 
     with store_uri(settings) as uri:
-        try:
-            asyncio.run(revoke(uri))
-        except StoreError as exc:
-            fail(str(exc))
+        run_on_store(revoke(uri))
     typer.echo(f"revoked {jti} until {expires_at.isoformat(timespec='seconds')}")
 
 

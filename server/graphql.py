@@ -1,7 +1,14 @@
-"""The GraphQL endpoint: strawberry's ASGI view with our typed per-request context."""
+"""The GraphQL endpoint: strawberry's ASGI view with our typed per-request context.
+
+Every answer is GraphQL-shaped JSON with a stable `extensions.code`, refusals of malformed
+requests too (server/refusals.py): a body that is not strict UTF-8 JSON, nests deeper than
+`max_json_depth` or holds lone surrogates is refused with 400 before anything reads it.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -9,19 +16,27 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import strawberry
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError, parse
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from auth.viewer import Viewer
 from resolvers.context import Context, Loaders
 from schema.errors import code_for
+from server.cost import operation_of
+from server.refusals import MALFORMED_REQUEST, STATUS_OF_CODE, Refused, refusal
 
 # Disclosure is counted in the city's calendar days.
 CITY_TIME = ZoneInfo("Asia/Shanghai")
+# A lone surrogate (from a `\ud800` escape) is not a character; UTF-8 cannot carry it onwards.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
@@ -31,9 +46,83 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         *,
         clock: Callable[[], datetime],
         graphiql: bool,
+        max_json_depth: int = 32,
+        retry_after: int = 1,
+        rejected_identifiers_per_hour: int = 1000,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
         self.clock = clock
+        self.max_json_depth = max_json_depth
+        self.retry_after = retry_after
+        self.rejected_identifiers_per_hour = rejected_identifiers_per_hour
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's view, with its plain-text refusals turned GraphQL-shaped."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        response: Response
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except Refused as refused:
+            response = refused.response()
+        except HTTPException as error:
+            code = _HTTP_CODES.get(error.status_code, MALFORMED_REQUEST)
+            response = refusal(code, error.reason, status=error.status_code)
+        await response(scope, receive, send)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """The request's data; a document of several operations must name the one to run."""
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and data.operation_name is None and data.query:
+            try:
+                document = parse(data.query)
+            except GraphQLError:
+                return data  # answered as a parse error by the execution that follows
+            if operation_of(document, None) is None and document.definitions:
+                raise Refused(
+                    MALFORMED_REQUEST,
+                    "the document has several operations; name the one to run in operationName",
+                )
+        return data
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Strict UTF-8 JSON, an object or a list, nested at most `max_json_depth` deep."""
+        if isinstance(data, bytes):
+            try:
+                data = data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise Refused(
+                    MALFORMED_REQUEST, f"the body is not valid UTF-8 (at byte {error.start})"
+                ) from None
+        try:
+            value = json.loads(data)
+        except RecursionError:
+            raise Refused(MALFORMED_REQUEST, self._too_deep()) from None
+        if not isinstance(value, dict | list):
+            raise Refused(MALFORMED_REQUEST, "the body must be a JSON object")
+        self._check_json(value)
+        return value
+
+    def _check_json(self, value: object) -> None:
+        pending: list[tuple[object, int]] = [(value, 1)]
+        while pending:
+            item, depth = pending.pop()
+            if isinstance(item, str):
+                if _LONE_SURROGATE.search(item):
+                    raise Refused(MALFORMED_REQUEST, "a string holds a lone surrogate escape")
+                continue
+            if not isinstance(item, dict | list):
+                continue
+            if depth > self.max_json_depth:
+                raise Refused(MALFORMED_REQUEST, self._too_deep())
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            pending += [(child, depth + 1) for child in children]
+
+    def _too_deep(self) -> str:
+        return f"the JSON body nests deeper than {self.max_json_depth} levels"
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
@@ -54,6 +143,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             purpose=purpose_of(request, viewer),
             request_id=getattr(request.state, "request_id", None),
             reports=state.reports,
+            rejected_identifiers_per_hour=self.rejected_identifiers_per_hour,
         )
 
     async def process_result(
@@ -66,6 +156,30 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         ):
             if isinstance(formatted, dict):
                 formatted.setdefault("extensions", {}).setdefault("code", code_for(error))
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """The status a refusal's code calls for (429, 503, 400), with `Retry-After` if due."""
+        response = super().create_response(response_data, sub_response)
+        answers = response_data if isinstance(response_data, list) else [response_data]
+        extensions = [
+            error.get("extensions") or {}
+            for answer in answers
+            for error in answer.get("errors") or []
+            if isinstance(error, dict)
+        ]
+        statuses = [
+            STATUS_OF_CODE[e["code"]] for e in extensions if e.get("code") in STATUS_OF_CODE
+        ]
+        if statuses:
+            response.status_code = max(statuses)
+        if any(status in (429, 503) for status in statuses):
+            waits = [int(e["retryAfter"]) for e in extensions if "retryAfter" in e]
+            response.headers["Retry-After"] = str(max([self.retry_after, *waits]))
         return response
 
 

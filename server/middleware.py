@@ -1,4 +1,4 @@
-"""ASGI middleware: request ids, a request body limit, and request metrics."""
+"""ASGI middleware: request ids, a request body limit, store failures, and request metrics."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.logging import request_id
+from server.refusals import STORE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE, refusal
+from store.database import is_unavailable
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
 
@@ -88,6 +90,39 @@ class BodyLimit:
 
 class BodyTooLarge(Exception):
     """A chunked body grew past the limit while it was read."""
+
+
+class StoreFailures:
+    """Answer a store that is down or too slow with 503 STORE_UNAVAILABLE, never a 500.
+
+    Covers what runs outside GraphQL execution (the token revocation lookup, report downloads);
+    errors inside execution are mapped by `server.guards.StoreFailureErrors`.
+    """
+
+    def __init__(self, app: ASGIApp, *, retry_after: int) -> None:
+        self.app = app
+        self.retry_after = retry_after
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as error:
+            if started or not is_unavailable(error):
+                raise
+            response = refusal(
+                STORE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE, retry_after=self.retry_after
+            )
+            await response(scope, receive, send)
 
 
 class Metrics:

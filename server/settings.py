@@ -38,8 +38,30 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=2, le=50)
     max_aliases: int = Field(default=15, ge=1, le=200)
     max_query_tokens: int = Field(default=2000, ge=100, le=100_000)
+    max_query_cost: int = Field(
+        default=20_000, ge=100, le=10_000_000, description="Estimated cost a request may have"
+    )
     # A batch of 1,000 records with their data items runs to a few megabytes.
     max_request_bytes: int = Field(default=4_000_000, ge=1_000, le=20_000_000)
+    max_json_depth: int = Field(default=32, ge=4, le=200, description="Nesting of a JSON body")
+    # The embedded store answers one command at a time: more requests in it only lengthen
+    # everyone's wait (concurrency × a request's store time stays well under a second).
+    store_concurrency: int = Field(
+        default=4, ge=1, le=1000, description="Requests of one worker using the store at once"
+    )
+    store_queue_wait_ms: int = Field(
+        default=300, ge=0, le=60_000, description="Longest wait for the store, then 503"
+    )
+    store_queue_limit: int = Field(
+        default=200, ge=0, le=100_000, description="Requests of one worker waiting at most"
+    )
+    retry_after_seconds: int = Field(default=1, ge=1, le=3600)
+    creations_per_minute: int = Field(
+        default=60, ge=1, le=100_000, description="Creating mutations per token and per subject"
+    )
+    rejected_identifiers_per_hour: int = Field(
+        default=1000, ge=1, le=1_000_000, description="Rejected submissions per token and hour"
+    )
     jwt_issuer: str = "creditgraph"
     jwt_audience: str = "creditgraph"
     jwks_path: Path | None = Field(

@@ -8,7 +8,7 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import PyMongoError
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError
 from pymongo.uri_parser import parse_uri
 
 from store.errors import StoreUnavailable
@@ -35,6 +35,7 @@ COMMITMENTS = "commitments"
 BLACKLIST_ENTRIES = "blacklist_entries"
 # One note per finished backfill of a derived field (store.documents.fill_derived); by `_id`.
 MIGRATIONS = "migrations"
+RATE_LIMITS = "rate_limits"
 
 # No index may include `_id`: nx-27017 fails every write to such a collection.
 INDEXES: dict[str, list[IndexModel]] = {
@@ -108,6 +109,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     # Entries expire once the token they revoke could no longer be used anyway.
     REVOKED_TOKENS: [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry")],
+    # A window's counter is useless once the window has passed.
+    RATE_LIMITS: [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry")],
 }
 
 
@@ -120,14 +123,19 @@ def describe_host(uri: str) -> str:
     return ",".join(f"{host}:{port}" for host, port in hosts) or "an unnamed host"
 
 
-async def connect(uri: str, *, timeout_ms: int) -> Client:
-    """Open a client and check that the server answers `ping` within `timeout_ms`."""
+async def connect(uri: str, *, timeout_ms: int, read_timeout_ms: int | None = None) -> Client:
+    """Open a client and check that the server answers `ping` within `timeout_ms`.
+
+    With `read_timeout_ms`, an operation whose answer takes longer fails (and is answered 503
+    by the API) instead of holding its request for as long as the store stalls.
+    """
     try:
         client: Client = AsyncMongoClient(
             uri,
             tz_aware=True,
             serverSelectionTimeoutMS=timeout_ms,
             connectTimeoutMS=timeout_ms,
+            socketTimeoutMS=read_timeout_ms,
         )
     except (PyMongoError, ValueError) as exc:
         raise StoreUnavailable(f"cannot use MongoDB URI for {describe_host(uri)}: {exc}") from None
@@ -142,13 +150,26 @@ async def connect(uri: str, *, timeout_ms: int) -> Client:
 
 
 @asynccontextmanager
-async def opened(uri: str, *, database: str, timeout_ms: int) -> AsyncIterator[Database]:
+async def opened(
+    uri: str, *, database: str, timeout_ms: int, read_timeout_ms: int | None = None
+) -> AsyncIterator[Database]:
     """A database for the length of a block: its server checked by `ping`, closed afterwards."""
-    client = await connect(uri, timeout_ms=timeout_ms)
+    client = await connect(uri, timeout_ms=timeout_ms, read_timeout_ms=read_timeout_ms)
     try:
         yield client[database]
     finally:
         await client.close()
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether `error` says the store is down, unreachable or too slow, rather than a bug.
+
+    Such errors are answered 503 STORE_UNAVAILABLE (retry later), never INTERNAL_ERROR; driver
+    types stay inside `store/`, so callers ask here.
+    """
+    if isinstance(error, StoreUnavailable | ConnectionFailure | ExecutionTimeout):
+        return True
+    return isinstance(error, PyMongoError) and error.timeout
 
 
 async def ping(db: Database) -> bool:

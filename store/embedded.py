@@ -4,24 +4,46 @@ Used when no MongoDB URI is configured (DESIGN.md §2.1). Each instance gets its
 directory, pid file and log file because nx-27017's defaults are shared by every instance and a
 second server would refuse to start; it listens on a free loopback port and is ready when it
 answers `ping` while the child is still alive (a stale server on the same port must not fool us).
+
+One data directory has one server. Its owner holds an exclusive lock on `nx-27017.lock` for as
+long as it runs and writes the server's URI to `nx-27017.uri`; a second command on the same
+directory (`creditgraph seed` while `serve` runs) finds the lock held and uses the running
+server through that URI instead of starting another on the same files (`embedded_store`).
+The lock is the kernel's, so it is released when its owner dies however it dies.
+
+A supervised server is restarted on the same port when it dies (kill -9, a crash), so clients
+reconnect by themselves; meanwhile requests fail fast and are answered 503 by the API.
 """
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
 from store.errors import EmbeddedStoreError
+
+log = logging.getLogger("creditgraph.store")
+
+LOCK_FILE = "nx-27017.lock"
+URI_FILE = "nx-27017.uri"
+# Waits between restarts of a server that keeps dying, the last one repeated.
+RESTART_BACKOFF = (0.1, 0.5, 1.0, 2.0, 5.0)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -39,48 +61,93 @@ def _server_command() -> str:
     return found
 
 
-class EmbeddedServer:
-    """Start, await and stop one nx-27017 process; usable as a context manager."""
+class StoreInUse(EmbeddedStoreError):
+    """Another process owns the server of this data directory."""
 
-    def __init__(self, data_dir: Path, *, host: str = "127.0.0.1", timeout: float = 20.0) -> None:
+
+class EmbeddedServer:
+    """Start, await, supervise and stop one nx-27017 process; usable as a context manager."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        host: str = "127.0.0.1",
+        timeout: float = 20.0,
+        supervise: bool = False,
+    ) -> None:
         self.data_dir = data_dir
         self.host = host
         self.timeout = timeout
+        self.supervise = supervise
         self.port = 0
+        self.restarts = 0
         self._process: subprocess.Popen[bytes] | None = None
+        self._lock: IO[bytes] | None = None
+        self._stopping = threading.Event()
+        self._guard = threading.Lock()
+        self._supervisor: threading.Thread | None = None
 
     @property
     def uri(self) -> str:
         return f"mongodb://{self.host}:{self.port}/"
 
+    @property
+    def pid(self) -> int | None:
+        """The pid of the running server process, if any."""
+        process = self._process
+        return None if process is None or process.poll() is not None else process.pid
+
     def start(self) -> str:
-        """Start the server and return its URI once it answers `ping`."""
+        """Start the server and return its URI once it answers `ping`.
+
+        Raises `StoreInUse` when another process owns this data directory's server.
+        """
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = _try_lock(self.data_dir / LOCK_FILE)
+        if self._lock is None:
+            raise StoreInUse(f"another process runs the store of {self.data_dir}")
+        self._stopping.clear()
+        self.port = free_port(self.host)
+        try:
+            self._launch()
+            self._await_ping()
+        except BaseException:
+            self.stop()
+            raise
+        (self.data_dir / URI_FILE).write_text(self.uri)
+        if self.supervise:
+            self._supervisor = threading.Thread(
+                target=self._watch, name="nx-27017 supervisor", daemon=True
+            )
+            self._supervisor.start()
+        return self.uri
+
+    def _launch(self) -> None:
         store_dir = self.data_dir / "store"
         store_dir.mkdir(parents=True, exist_ok=True)
         pid_file = self.data_dir / "nx-27017.pid"
-        # A pid file left by a killed server blocks start-up if its pid was reused.
+        # We hold the directory's lock, so a pid file here is a dead server's: it would block
+        # start-up if its pid was reused.
         pid_file.unlink(missing_ok=True)
-        self.port = free_port(self.host)
-        log = (self.data_dir / "nx-27017.log").open("ab")
+        log_path = self.data_dir / "nx-27017.log"
         command = [
             _server_command(),
             "--host", self.host,
             "--port", str(self.port),
             "--data-dir", str(store_dir),
             "--pid-file", str(pid_file),
-            "--log-file", str(self.data_dir / "nx-27017.log"),
+            "--log-file", str(log_path),
         ]  # fmt: skip
-        self._process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            # Own process group: Ctrl-C in a terminal reaches us, and we stop the child ourselves.
-            start_new_session=True,
-        )
-        log.close()
-        self._await_ping()
-        return self.uri
+        with log_path.open("ab") as output:
+            self._process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=output,
+                # Own process group: Ctrl-C in a terminal reaches us, and we stop the child.
+                start_new_session=True,
+            )
 
     def _await_ping(self) -> None:
         deadline = time.monotonic() + self.timeout
@@ -98,20 +165,53 @@ class EmbeddedServer:
                     continue
                 if self._process.poll() is None:
                     return
-        self.stop()
         raise EmbeddedStoreError(f"nx-27017 did not answer ping within {self.timeout:g} s")
+
+    def _watch(self) -> None:
+        """Restart the server on its port whenever it dies, until `stop`."""
+        failures = 0
+        while not self._stopping.is_set():
+            process = self._process
+            if process is None:
+                return
+            code = process.wait()
+            if self._stopping.is_set():
+                return
+            log.error("the embedded store exited with %s; restarting it", code)
+            time.sleep(RESTART_BACKOFF[min(failures, len(RESTART_BACKOFF) - 1)])
+            with self._guard:
+                if self._stopping.is_set():
+                    return
+                try:
+                    self._launch()
+                    self._await_ping()
+                except EmbeddedStoreError as error:
+                    failures += 1
+                    log.error("the embedded store did not come back: %s", error)
+                    continue
+                failures = 0
+                self.restarts += 1
+                log.warning("the embedded store is back on port %s", self.port)
 
     def stop(self) -> None:
         """Stop the process this instance started (by its pid), waiting for it to exit."""
-        process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
+        self._stopping.set()
+        with self._guard:
+            process, self._process = self._process, None
+            if process is not None and process.poll() is None:
+                os.kill(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.kill(process.pid, signal.SIGKILL)
+                    process.wait()
+        supervisor, self._supervisor = self._supervisor, None
+        if supervisor is not None and supervisor is not threading.current_thread():
+            supervisor.join(timeout=10)
+        if self._lock is not None:
+            (self.data_dir / URI_FILE).unlink(missing_ok=True)
+            self._lock.close()  # closing the file releases the lock
+            self._lock = None
 
     def __enter__(self) -> EmbeddedServer:
         self.start()
@@ -124,3 +224,52 @@ class EmbeddedServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _try_lock(path: Path) -> IO[bytes] | None:
+    """The open lock file, locked exclusively by us; None when another process holds it."""
+    file = path.open("ab")
+    try:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        file.close()
+        return None
+    return file
+
+
+def running_store_uri(data_dir: Path, *, timeout: float) -> str:
+    """The URI of the server another process runs for `data_dir`, once it answers `ping`."""
+    deadline = time.monotonic() + timeout
+    client: MongoClient[dict[str, object]]
+    while time.monotonic() < deadline:
+        try:
+            uri = (data_dir / URI_FILE).read_text().strip()
+        except FileNotFoundError:
+            time.sleep(0.05)  # its owner is still starting it
+            continue
+        with MongoClient(uri, serverSelectionTimeoutMS=500, connectTimeoutMS=500) as client:
+            try:
+                client.admin.command("ping")
+            except PyMongoError:
+                time.sleep(0.1)
+                continue
+        return uri
+    raise EmbeddedStoreError(
+        f"the store of {data_dir} is held by another process but did not answer within "
+        f"{timeout:g} s"
+    )
+
+
+@contextmanager
+def embedded_store(data_dir: Path, *, timeout: float, supervise: bool = False) -> Iterator[str]:
+    """The URI of the data directory's server for the block: the running one, or our own."""
+    server = EmbeddedServer(data_dir, timeout=timeout, supervise=supervise)
+    try:
+        server.start()
+    except StoreInUse:
+        yield running_store_uri(data_dir, timeout=timeout)
+        return
+    try:
+        yield server.uri
+    finally:
+        server.stop()

@@ -148,13 +148,18 @@ def signing_key(keys_dir: Path) -> SigningKey:
 
 
 @pytest.fixture
-def settings(db: Database, tmp_path: Path, keys_dir: Path) -> Settings:
+def settings(
+    db: Database, tmp_path: Path, keys_dir: Path, request: pytest.FixtureRequest
+) -> Settings:
+    """The app's settings; a test marked `@pytest.mark.settings(name=value)` changes some."""
+    marker = request.node.get_closest_marker("settings")
     return Settings(
         database=db.name,
         data_dir=tmp_path,
         jwks_path=keys_dir,
         graphiql=False,
         **report_settings(keys_dir),
+        **(marker.kwargs if marker else {}),
     )
 
 

@@ -21,6 +21,9 @@ from server.demo import DemoBatch
 from tests.conftest import TokenFactory
 from tests.helpers import graphql
 
+# The broad query asks for everything a viewer can reach at once, far over the portal's cost.
+pytestmark = pytest.mark.settings(max_query_cost=500_000)
+
 FRAGMENTS = """
 fragment S on Subject { id kind name identifier accessLevel
   basicItems { key label value masked attribute } }

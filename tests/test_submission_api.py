@@ -368,9 +368,11 @@ async def test_submit_records_round_trips_do_not_grow_with_the_batch(
         assert result["accepted"] == size
 
     assert sent[50] == sent[500]
-    # Token revocation, unit, records, subjects; insert subjects; reserve sequence numbers,
-    # log intents, insert records, mark applied; the audit event.
-    expected = ["find"] * 4 + ["insert", "findAndModify", "insert", "insert", "update", "insert"]
+    # Token revocation, the token's creation rate, unit, rejections this hour, records,
+    # subjects; insert subjects; reserve sequence numbers, log intents, insert records, mark
+    # applied; the audit event.
+    expected = ["find", "findAndModify"] + ["find"] * 4
+    expected += ["insert", "findAndModify", "insert", "insert", "update", "insert"]
     assert sent[500] == expected
 
 

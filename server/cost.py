@@ -1,0 +1,113 @@
+"""The cost of a GraphQL request, estimated from its document before anything runs.
+
+The estimate counts what the store will be asked for, so that one request cannot make it do
+unbounded work (DESIGN.md §7: too costly queries are refused before execution):
+
+- every selected field costs 1, and `totalCount` costs `COUNT_COST` (a count reads every match);
+- a field's selections are multiplied by its page size (`first`, or the default page size when
+  a connection is selected without one) and by the length of each list argument (a batch of
+  subjects or records is that many lookups), so nested pages multiply down the tree;
+- a string argument costs its length (a search pattern is scanned against every name).
+
+Fragments count where they are spread; both arms of a union count (an upper bound).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    value_from_ast_untyped,
+)
+
+COUNT_COST = 20
+# The page size a connection without `first` gets (resolvers/pagination.py).
+DEFAULT_PAGE = 20
+CONNECTION_FIELDS = frozenset({"edges", "nodes"})
+
+
+def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    """The operation to run: the one named, or the only one; None when that is ambiguous."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name is not None and o.name.value == name), None)
+
+
+def estimate_cost(
+    document: DocumentNode, operation: OperationDefinitionNode, variables: Mapping[str, Any]
+) -> int:
+    """The estimated cost of running `operation` of `document` with `variables`."""
+    given = dict(variables)
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name not in given and definition.default_value is not None:
+            given[name] = value_from_ast_untyped(definition.default_value)
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    return _selection_cost(operation.selection_set, fragments, given)
+
+
+def _selection_cost(
+    selections: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+) -> int:
+    if selections is None:
+        return 0
+    total = 0
+    for selection in selections.selections:
+        if isinstance(selection, FieldNode):
+            total += _field_cost(selection, fragments, variables)
+        elif isinstance(selection, InlineFragmentNode):
+            total += _selection_cost(selection.selection_set, fragments, variables)
+        elif isinstance(selection, FragmentSpreadNode):
+            # Validation has refused unknown and cyclic fragments before the estimate runs.
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                total += _selection_cost(fragment.selection_set, fragments, variables)
+    return total
+
+
+def _field_cost(
+    field: FieldNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+) -> int:
+    own = COUNT_COST if field.name.value == "totalCount" else 1
+    page: int | None = None
+    batch = 1
+    for argument in field.arguments or ():
+        value = value_from_ast_untyped(argument.value, dict(variables))
+        if argument.name.value == "first" and isinstance(value, int):
+            page = max(value, 1)
+        elif isinstance(value, list):
+            batch *= max(len(value), 1)
+        elif isinstance(value, str):
+            own += len(value)
+    if field.selection_set is None:
+        return own
+    children = field.selection_set.selections
+    connection = any(_is_page_of_items(s) for s in children)
+    if page is None:
+        page = DEFAULT_PAGE if connection else 1
+    inner = 0
+    for child in children:
+        cost = _selection_cost(SelectionSetNode(selections=(child,)), fragments, variables)
+        # A connection's page multiplies its items, not its `totalCount` or `pageInfo`.
+        beside_items = connection and isinstance(child, FieldNode) and not _is_page_of_items(child)
+        inner += cost if beside_items else cost * page
+    return own + batch * inner
+
+
+def _is_page_of_items(selection: object) -> bool:
+    return isinstance(selection, FieldNode) and selection.name.value in CONNECTION_FIELDS
