@@ -25,6 +25,7 @@ from domain.identifiers import (
     uscc_check_character,
 )
 from domain.records import Record, RecordStatus
+from domain.reports import ReportPurpose
 from domain.subjects import Subject
 from reports.content import RepairLine, ReportContent
 from resolvers.commitments import CommitmentView
@@ -162,6 +163,7 @@ def report(
     entries: Sequence[BlacklistEntry] = (),
     commitments: Sequence[Commitment] = (),
     repairs: Sequence[RepairLine] = (),
+    purpose: ReportPurpose = ReportPurpose.COMPREHENSIVE,
 ) -> ReportContent:
     """A report's content as the resolver builds it for a viewer at `level` on 2020-09-01."""
     day = date(2020, 9, 1)
@@ -170,7 +172,7 @@ def report(
         serial="44030020200901000001",
         issued_at=datetime(2020, 9, 1, 4, 0, tzinfo=UTC),
         as_of=day,
-        purpose="贷款审查",
+        purpose=purpose,
         subject=subject_view(subject, catalogue.basic_item(subject.kind), level),
         records=[record_view(r, catalogue.by_code[r.item_code], level, day) for r in records],
         entries=entries,
