@@ -22,6 +22,7 @@ from server.health import healthz, metrics, readyz
 from server.middleware import BodyLimit, Metrics, RequestId
 from server.reports import report_download, report_issuer
 from server.settings import Settings
+from server.verify import verification_routes
 from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
 from store.database import Database, ensure_indexes, opened
 from store.source_units import insert_source_units_if_missing, read_default_source_units
@@ -91,6 +92,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/reports/{serial}.pdf", report_download(clock), methods=["GET"]),
+            *verification_routes(clock),
         ],
         middleware=[
             Middleware(RequestId),
