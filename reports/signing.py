@@ -23,13 +23,14 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, SimpleSigner
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import CertificateRegistry
 
 from reports.content import CENTRE
-from reports.errors import ReportSetupError
+from reports.errors import ReportSetupError, TimestampUnavailable
 
 FIELD = "CentreSignature"
 
@@ -98,7 +99,11 @@ def _certificate(path: Path) -> x509.Certificate:
 
 
 async def sign(pdf: bytes, signer: ReportSigner, *, reason: str) -> bytes:
-    """`pdf` with the centre's signature appended as an incremental update."""
+    """`pdf` with the centre's signature appended as an incremental update.
+
+    With a time-stamping authority configured the signature is B-T or nothing: a report is
+    never silently issued at a lower level than configured.
+    """
     metadata = PdfSignatureMetadata(
         field_name=FIELD,
         md_algorithm="sha256",
@@ -109,7 +114,10 @@ async def sign(pdf: bytes, signer: ReportSigner, *, reason: str) -> bytes:
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     pdf_signer = PdfSigner(metadata, signer.signer, timestamper=signer.timestamper)
-    output = await pdf_signer.async_sign_pdf(writer, output=BytesIO())
+    try:
+        output = await pdf_signer.async_sign_pdf(writer, output=BytesIO())
+    except TimestampRequestError as error:
+        raise TimestampUnavailable(f"the time-stamping authority did not answer: {error}") from None
     signed: bytes = output.getvalue()
     return signed
 

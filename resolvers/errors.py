@@ -26,6 +26,8 @@
     ├── NotInForce           NOT_IN_FORCE: the blacklist entry was removed or has expired
     ├── ProgrammeUnknown     PROGRAMME_UNKNOWN: no incentive programme has this code
     ├── GrantRequired        GRANT_REQUIRED: no live grant from the subject to the viewer's org
+    ├── ServiceUnavailable   SERVICE_UNAVAILABLE: a service the request needs did not answer
+    │                        (the time-stamping authority); nothing was done, retry later
     ├── Forbidden            FORBIDDEN: the token lacks a scope (named in the message)
     └── ForbiddenFilter      FORBIDDEN_FILTER: a lookup or filter by a value the viewer may
                              not see, refused so that answers cannot act as an oracle
@@ -150,6 +152,10 @@ class GrantRequired(ApiError):
 
 class NotFound(ApiError):
     code = "NOT_FOUND"
+
+
+class ServiceUnavailable(ApiError):
+    code = "SERVICE_UNAVAILABLE"
 
 
 class Forbidden(ApiError):

@@ -25,11 +25,12 @@ from domain.reports import (
 )
 from domain.subjects import Subject
 from reports.content import CENTRE
+from reports.errors import TimestampUnavailable
 from resolvers import subjects as subject_resolvers
 from resolvers.audit import record_trail
 from resolvers.audit_trail import AuditTrail
 from resolvers.context import Context
-from resolvers.errors import Forbidden, InvalidArgument, NotFound
+from resolvers.errors import Forbidden, InvalidArgument, NotFound, ServiceUnavailable
 from resolvers.report_sections import read_sections, report_content
 from resolvers.views import subject_view
 from store import reports as report_store
@@ -95,7 +96,13 @@ async def issue_credit_report(
         omitted=sections.omitted,
         unit_names=sections.unit_names,
     )
-    pdf = await ctx.reports.produce(content)
+    try:
+        pdf = await ctx.reports.produce(content)
+    except TimestampUnavailable:
+        # The serial stays unused: serials are allocated, not guaranteed gap-free.
+        raise ServiceUnavailable(
+            "the time-stamping authority did not answer; no report was issued, try again later"
+        ) from None
     report = CreditReport(
         serial=serial,
         subject_id=subject_id,
