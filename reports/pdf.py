@@ -299,8 +299,8 @@ def statement(content: ReportContent, *, base_url: str) -> list[str]:
         "登记的信用承诺及其履行状态，和信息提供单位报送的信用承诺公示信息；金额以人民币元列示。",
         f"各项信息按查询人的展示级别“{_level(content)}”展示；低于该级别的数据项已"
         "按《深圳市公共信用信息目录》去标识化或不予展示（《深圳经济特区社会信用条例》第三十八条）。",
-        f"本报告加盖{content.centre}信用报告专用章并附数字签名。扫描首页二维码或访问"
-        f" {verification_url(content, base_url)} 可核验本报告真伪及是否已撤回；"
+        f"本报告加盖{content.centre}信用报告专用章并附数字签名。扫描首页二维码，或访问"
+        f" {base_url.rstrip('/')}/verify 输入报告编号与核验码，可核验本报告真伪及是否已撤回；"
         "持电子文件者可在该页面上传文件核验。",
     ]
     if content.omitted:

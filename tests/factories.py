@@ -82,6 +82,10 @@ def firm(serial: int | None = None, *, name: str = "深圳市华鹏科技有限�
     )
 
 
+SOURCE_UNIT = "440300-TEST"
+SOURCE_UNIT_NAME = "深圳市测试信息提供单位"
+
+
 def record(
     catalogue: Catalogue,
     subject: Subject,
@@ -115,7 +119,7 @@ def record(
         catalogue_version=catalogue.version,
         category=item.category,
         severity=severity if dishonest else None,
-        source_unit="440300-TEST",
+        source_unit=SOURCE_UNIT,
         source_record_id=f"T{n}",
         document_number=f"深市监罚〔{decided.year}〕{n}号",
         decision_date=decided,
@@ -182,6 +186,7 @@ def report(
         ],
         repairs=repairs,
         omitted=omitted,
+        unit_names={SOURCE_UNIT: SOURCE_UNIT_NAME},
     )
 
 

@@ -24,6 +24,8 @@ from reports.fonts import FALLBACK, ReportFont, report_font
 from reports.pdf import NONE_ON_RECORD, SECTIONS, render
 from reports.qr import check_code, verification_url
 from reports.sections import WITHHELD
+from server.app import create_app
+from server.settings import Environment, Settings
 from tests import factories
 
 BASE = "https://credit.example.cn"
@@ -192,6 +194,26 @@ def test_report_font_without_embeddable_font_is_refused_when_required(
 
     with pytest.raises(ReportSetupError, match="no embeddable CJK TrueType font"):
         report_font(None, require_embedded=True)
+
+
+def test_production_service_without_embeddable_font_refuses_to_start(
+    settings: Settings, store_uri: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fonts, "shipped_font", lambda: None)
+    production = settings.model_copy(update={"env": Environment.PRODUCTION})
+
+    with pytest.raises(ReportSetupError, match="no embeddable CJK TrueType font"):
+        create_app(production, mongodb_uri=store_uri)
+
+
+def test_production_service_with_the_shipped_font_starts(
+    settings: Settings, store_uri: str
+) -> None:
+    production = settings.model_copy(update={"env": Environment.PRODUCTION})
+
+    app = create_app(production, mongodb_uri=store_uri)
+
+    assert app.state.reports.font.embedded
 
 
 def test_report_font_configured_is_used_before_the_shipped_one() -> None:
