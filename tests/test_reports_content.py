@@ -51,7 +51,7 @@ def lowest_text_on_first_page(pdf: bytes) -> float:
     document = pdfium.PdfDocument(pdf)
     try:
         text = document[0].get_textpage()
-        bottoms = [text.get_charbox(i)[1] for i in range(text.count_chars())]
+        bottoms: list[float] = [text.get_charbox(i)[1] for i in range(text.count_chars())]
     finally:
         document.close()
     return min(b for b in bottoms if b > 40)
