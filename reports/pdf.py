@@ -267,7 +267,10 @@ def _table(rows: Sequence[tuple[str, str]], styles: _Styles, *, width: float = 0
         [Paragraph(escape(label), styles.body), Paragraph(escape(value), styles.body)]
         for label, value in rows
     ]
-    table = Table(cells, colWidths=[LABEL_WIDTH, total - LABEL_WIDTH], hAlign="LEFT")
+    # splitInRow: a cell taller than what is left of a page runs on to the next.
+    table = Table(
+        cells, colWidths=[LABEL_WIDTH, total - LABEL_WIDTH], hAlign="LEFT", splitInRow=1
+    )
     table.setStyle(
         TableStyle(
             [
