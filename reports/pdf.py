@@ -268,9 +268,7 @@ def _table(rows: Sequence[tuple[str, str]], styles: _Styles, *, width: float = 0
         for label, value in rows
     ]
     # splitInRow: a cell taller than what is left of a page runs on to the next.
-    table = Table(
-        cells, colWidths=[LABEL_WIDTH, total - LABEL_WIDTH], hAlign="LEFT", splitInRow=1
-    )
+    table = Table(cells, colWidths=[LABEL_WIDTH, total - LABEL_WIDTH], hAlign="LEFT", splitInRow=1)
     table.setStyle(
         TableStyle(
             [
