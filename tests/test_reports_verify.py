@@ -18,6 +18,7 @@ import httpx
 import pytest
 import uvicorn
 from PIL import Image, ImageStat
+from pydantic import ValidationError
 
 from domain.catalogue import Catalogue
 from domain.reports import CreditReport
@@ -299,3 +300,21 @@ async def test_verification_page_in_a_phone_sized_headless_browser(
     green = image.getpixel((195, 110))
     assert isinstance(green, tuple)
     assert green[1] > green[0] + 40
+
+
+@pytest.mark.parametrize(
+    ("configured", "base"),
+    [
+        (None, "http://127.0.0.1:8000"),
+        ("https://credit.sz.gov.cn/", "https://credit.sz.gov.cn"),
+        ("https://www.sz.gov.cn/credit", "https://www.sz.gov.cn/credit"),
+    ],
+)
+def test_public_base_url_is_where_qr_codes_point(configured: str | None, base: str) -> None:
+    assert Settings(public_base_url=configured).base_url == base
+
+
+@pytest.mark.parametrize("configured", ["credit.sz.gov.cn", "ftp://credit", "https://a b", ""])
+def test_public_base_url_that_is_not_an_absolute_http_url_is_refused(configured: str) -> None:
+    with pytest.raises(ValidationError, match="public_base_url"):
+        Settings(public_base_url=configured)
