@@ -43,6 +43,7 @@ class Verification:
     valid: bool
     issued_at: datetime | None = None
     subject_name: str | None = None
+    withdrawn: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,12 @@ async def verify_credit_report(ctx: Context, *, serial: str, sha256: str) -> Ver
         return Verification(valid=False)
     subject = await ctx.loaders.subjects.load(report.subject_id)
     name = _public_name(ctx.catalogues, subject, today=ctx.today)
-    return Verification(valid=True, issued_at=report.issued_at, subject_name=name)
+    return Verification(
+        valid=True,
+        issued_at=report.issued_at,
+        subject_name=name,
+        withdrawn=report.withdrawn_at is not None,
+    )
 
 
 async def standing_of_copy(

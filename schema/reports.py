@@ -89,6 +89,9 @@ class ReportVerification:
     subject_name: str | None = strawberry.field(
         description="The subject's name as the public sees it (masked); null unless valid"
     )
+    withdrawn: bool | None = strawberry.field(
+        description="Whether the centre has withdrawn (撤回) the report; null unless valid"
+    )
 
     @classmethod
     def of(cls, verification: Verification) -> ReportVerification:
@@ -96,4 +99,5 @@ class ReportVerification:
             valid=verification.valid,
             issued_at=verification.issued_at,
             subject_name=verification.subject_name,
+            withdrawn=verification.withdrawn,
         )

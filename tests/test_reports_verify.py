@@ -40,6 +40,11 @@ mutation Issue($subject: ID!) {
   }
 }
 """
+VERIFY = """
+query ($serial: String!, $sha256: String!) {
+  verifyCreditReport(serial: $serial, sha256: $sha256) { valid withdrawn }
+}
+"""
 GENUINE = "真实有效"
 UNVERIFIED = "未能核验"
 WITHDRAWN = "该报告已撤回"
@@ -202,9 +207,14 @@ async def test_withdrawn_report_is_shown_as_withdrawn(
     )
 
     page = await api.post(f"/verify/{serial}", files={"file": ("r.pdf", pdf)})
+    answers = [
+        data_of(await graphql(api, VERIFY, {"serial": s, "sha256": report["sha256"]}))
+        for s in (serial, report["serial"])
+    ]
 
     assert WITHDRAWN in page.text
     assert GENUINE not in page.text
+    assert [a["verifyCreditReport"]["withdrawn"] for a in answers] == [True, False]
 
 
 @contextmanager
