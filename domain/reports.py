@@ -10,8 +10,11 @@ from __future__ import annotations
 import hmac
 import re
 from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from domain.catalogue import Category
 
 # A report is a few pages of text and vector drawings; anything near this is a fault.
 MAX_REPORT_BYTES = 8 * 1024 * 1024
@@ -37,6 +40,8 @@ class CreditReport(BaseModel):
     # What the report shows above PUBLIC: each download is audited as revealing these.
     record_ids: tuple[str, ...] = ()
     data_item_keys: tuple[str, ...] = ()
+    # Set when the centre withdraws the report (撤回): it stays verifiable, as withdrawn.
+    withdrawn_at: datetime | None = None
 
     @property
     def download_path(self) -> str:
@@ -55,3 +60,98 @@ def report_serial(region_code: str, day: date, sequence: int) -> str:
 def same_digest(stored: str, given: str) -> bool:
     """Whether a hex SHA-256 given by a verifier is the stored one (case-insensitive)."""
     return hmac.compare_digest(stored.encode(), given.strip().lower().encode())
+
+
+# The 核验码 printed on a report: the content digest's first 16 hex digits (64 bits).
+CHECK_CODE_DIGITS = 16
+
+
+def matches_content(stored: str, given: str) -> bool:
+    """Whether a printed copy's content digest, typed or scanned, is the stored one.
+
+    The whole digest (from the QR code) or its first 16 hex digits (the 核验码 typed from
+    the page, spaces and case ignored) match; anything shorter never does, so a guess
+    cannot succeed by sending a few digits.
+    """
+    digits = "".join(given.split()).lower()
+    if len(digits) not in (CHECK_CODE_DIGITS, len(stored)) or not SHA256_HEX.match(
+        digits.ljust(len(stored), "0")
+    ):
+        return False
+    return hmac.compare_digest(stored[: len(digits)].encode(), digits.encode())
+
+
+def yuan(fen: int) -> str:
+    """An amount of integer fen as printed for a reader: 元 with thousands separators.
+
+    Amounts are stored as integer fen (DESIGN §2.1, no Decimal128); 123456 prints as
+    "1,234.56 元", exactly, with no rounding.
+    """
+    if fen < 0:
+        raise ValueError(f"an amount is never negative, not {fen}")
+    whole, cents = divmod(fen, 100)
+    return f"{whole:,}.{cents:02d} 元"
+
+
+class ReportSection(StrEnum):
+    """The sections of a public credit report, in the order it prints them."""
+
+    BASIC = "BASIC"  # 基本信息
+    GOOD = "GOOD"  # 良好行为信息, notice 一(一)
+    DISHONEST = "DISHONEST"  # 行政处罚及其他违法失信信息, notice 一(二)
+    BLACKLIST = "BLACKLIST"  # 黑名单信息, notice 二(八)
+    COMMITMENTS = "COMMITMENTS"  # 信用承诺信息, notice 二(九)
+    REPAIRS = "REPAIRS"  # 信用修复记录, notice 三(十一)
+
+
+class ReportPurpose(StrEnum):
+    """What a report is for; the purpose selects the sections it shows (notice 二(六))."""
+
+    COMPREHENSIVE = "COMPREHENSIVE"
+    FINANCING = "FINANCING"
+    FUNDING = "FUNDING"
+    AWARDS = "AWARDS"
+    BIDDING = "BIDDING"
+    CREDIT_REPAIR = "CREDIT_REPAIR"
+
+    @property
+    def label(self) -> str:
+        """The purpose in the report's words."""
+        return PURPOSE_LABELS[self]
+
+    @property
+    def sections(self) -> tuple[ReportSection, ...]:
+        return PURPOSE_SECTIONS[self]
+
+    @property
+    def categories(self) -> frozenset[Category]:
+        """The record categories the report's sections list: only those are read and shown."""
+        return frozenset(c for c, s in SECTION_OF_CATEGORY.items() if s in self.sections)
+
+
+PURPOSE_LABELS = {
+    ReportPurpose.COMPREHENSIVE: "综合信用查询",
+    ReportPurpose.FINANCING: "融资信贷（信易贷、深信贷）",
+    ReportPurpose.FUNDING: "政府资金资助",
+    ReportPurpose.AWARDS: "评优评先",
+    ReportPurpose.BIDDING: "招标投标与政府采购",
+    ReportPurpose.CREDIT_REPAIR: "信用修复",
+}
+_S = ReportSection
+PURPOSE_SECTIONS: dict[ReportPurpose, tuple[ReportSection, ...]] = {
+    ReportPurpose.COMPREHENSIVE: tuple(ReportSection),
+    # 三(十三): banks weigh good behaviour and commitments as well as dishonesty and repairs.
+    ReportPurpose.FINANCING: tuple(ReportSection),
+    # 三(十二), 二(七): incentives follow good behaviour; dishonesty and the blacklist block them.
+    ReportPurpose.FUNDING: (_S.BASIC, _S.GOOD, _S.DISHONEST, _S.BLACKLIST, _S.COMMITMENTS),
+    ReportPurpose.AWARDS: (_S.BASIC, _S.GOOD, _S.DISHONEST, _S.BLACKLIST),
+    # 二(八): bidding and procurement check for dishonesty and the blacklist only.
+    ReportPurpose.BIDDING: (_S.BASIC, _S.DISHONEST, _S.BLACKLIST),
+    # 三(十一): a repaired subject shows the repair beside what is still on display.
+    ReportPurpose.CREDIT_REPAIR: (_S.BASIC, _S.DISHONEST, _S.BLACKLIST, _S.REPAIRS),
+}
+SECTION_OF_CATEGORY = {
+    Category.GOOD: ReportSection.GOOD,
+    Category.DISHONEST: ReportSection.DISHONEST,
+    Category.COMMITMENT: ReportSection.COMMITMENTS,
+}

@@ -19,6 +19,7 @@ from domain.commitments import CommitmentStatus
 from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
 from domain.repair import RepairState
+from domain.reports import ReportPurpose
 
 CENTRE = "深圳市公共信用中心"
 
@@ -30,7 +31,7 @@ class Entry:
     title: str
     document_number: str
     decision_date: date
-    source_unit: str
+    source_unit: str  # its name in the source-unit registry
     disclosed_from: date
     disclosed_until: date
     severity: Severity | None
@@ -78,7 +79,7 @@ class ReportContent:
     serial: str
     issued_at: datetime
     as_of: date
-    purpose: str
+    purpose: ReportPurpose
     subject_kind: SubjectKind
     subject_name: ShownValue
     basic: tuple[ShownValue, ...]

@@ -1,7 +1,8 @@
 """Errors raised by `reports`.
 
 ReportError                 anything `reports` refuses.
-└── ReportSetupError        a font, key or certificate file is unusable; raised at start-up.
+├── ReportSetupError        a font, key or certificate file is unusable; raised at start-up.
+└── TimestampUnavailable    the time-stamping authority did not answer; nothing was issued.
 """
 
 from __future__ import annotations
@@ -14,4 +15,8 @@ class ReportError(Exception):
 
 
 class ReportSetupError(ReportError):
+    pass
+
+
+class TimestampUnavailable(ReportError):
     pass

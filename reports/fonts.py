@@ -1,15 +1,22 @@
-"""The report's Chinese font: an embedded CJK TrueType font, or reportlab's STSong-Light.
+"""The report's Chinese font: an embedded CJK TrueType font, shipped with the project.
 
-An embedded font shows the same glyphs on every reader. STSong-Light is one of the Adobe CJK
-fonts a PDF reader is expected to supply itself: it needs no file, but it is not embedded, so
-a reader without it substitutes another font. The report says which it uses in its metadata.
+An embedded font shows the same glyphs on every reader, so the report's text never depends on
+the machine that prints or reads it. reportlab embeds TrueType (glyf) outlines only, not the
+CFF outlines of the OpenType Noto/Source Han fonts, so the default is WenQuanYi Micro Hei
+(文泉驿微米黑: TrueType outlines, the GBK repertoire, Apache 2.0 or GPLv3 with a font
+embedding exception upstream) from the PyPI package `paperang-p2-fonts-cjk`, a dependency
+of this project. A deployment may configure another TrueType font.
+
+STSong-Light is one of the Adobe CJK fonts a reader is expected to supply itself: it needs no
+file but is not embedded. It is used only in development when the shipped font is missing (a
+broken install), and production refuses to start without an embedded font.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -19,26 +26,8 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reports.errors import ReportSetupError
 
 FALLBACK = "STSong-Light"
-SYSTEM_FONT_DIRS: tuple[Path, ...] = (
-    Path("/usr/share/fonts"),
-    Path("/usr/local/share/fonts"),
-    Path("/System/Library/Fonts"),
-    Path("/Library/Fonts"),
-)
-# Best first. reportlab embeds TrueType outlines only: the OpenType/CFF Noto CJK collections
-# are tried but usually refused, so the TrueType families come before them.
-CANDIDATES: tuple[str, ...] = (
-    "wqy-zenhei.ttc",
-    "wqy-microhei.ttc",
-    "DroidSansFallbackFull.ttf",
-    "DroidSansFallback.ttf",
-    "uming.ttc",
-    "ukai.ttc",
-    "NotoSansSC-Regular.ttf",
-    "NotoSansCJK*-Regular.ttc",
-    "NotoSerifCJK*-Regular.ttc",
-    "NotoSansCJK*.ttc",
-)
+SHIPPED_PACKAGE = "paperang_p2_fonts_cjk"
+SHIPPED_FILE = "fonts/wqy-microhei.ttc"
 
 
 @dataclass(frozen=True)
@@ -57,32 +46,36 @@ class ReportFont:
         return f"font: {self.source} (not embedded)"
 
 
-def report_font(
-    configured: Path | None, *, search: Sequence[Path] = SYSTEM_FONT_DIRS
-) -> ReportFont:
-    """The configured font, else the first usable CJK font in `search`, else STSong-Light.
+def shipped_font() -> Path | None:
+    """The CJK TrueType font the project's dependencies ship, or None if it is not installed."""
+    try:
+        path = Path(str(resources.files(SHIPPED_PACKAGE) / SHIPPED_FILE))
+    except ModuleNotFoundError:
+        return None
+    return path if path.is_file() else None
 
-    A configured font that cannot be used is an error, not a reason to fall back silently.
+
+def report_font(
+    configured: Path | None, *, shipped: Path | None = None, require_embedded: bool = False
+) -> ReportFont:
+    """The configured font, else the shipped one (`shipped_font()` unless given), else STSong.
+
+    A configured font that cannot be used is an error, not a reason to fall back silently;
+    with `require_embedded` (production) a report that would not embed its font is refused.
     """
-    if configured is not None:
-        try:
-            return _embedded(configured)
-        except (OSError, TTFError) as error:
-            raise ReportSetupError(f"cannot use the report font {configured}: {error}") from None
-    for path in _candidates(search):
+    path = configured or shipped or shipped_font()
+    if path is not None:
         try:
             return _embedded(path)
-        except (OSError, TTFError):
-            continue
+        except (OSError, TTFError) as error:
+            raise ReportSetupError(f"cannot use the report font {path}: {error}") from None
+    if require_embedded:
+        raise ReportSetupError(
+            f"no embeddable CJK TrueType font: install the project's dependencies "
+            f"({SHIPPED_PACKAGE}) or set CREDITGRAPH_REPORT_FONT"
+        )
     pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK))
     return ReportFont(name=FALLBACK, embedded=False, source=FALLBACK)
-
-
-def _candidates(search: Sequence[Path]) -> Iterable[Path]:
-    for pattern in CANDIDATES:
-        for directory in search:
-            if directory.is_dir():
-                yield from sorted(directory.rglob(pattern))
 
 
 def _embedded(path: Path) -> ReportFont:

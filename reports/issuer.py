@@ -18,11 +18,13 @@ _RENDERING = threading.Lock()
 
 @dataclass(frozen=True)
 class ReportIssuer:
-    """The centre's region code (the start of every serial), the font and the signer."""
+    """The centre's region code (the start of every serial), the font, the signer, and the
+    public base URL that the QR code and the verification page live under."""
 
     region_code: str
     font: ReportFont
     signer: ReportSigner
+    base_url: str
 
     async def produce(self, content: ReportContent) -> bytes:
         """The signed PDF of `content`."""
@@ -31,4 +33,4 @@ class ReportIssuer:
 
     def _render(self, content: ReportContent) -> bytes:
         with _RENDERING:
-            return render(content, self.font)
+            return render(content, self.font, base_url=self.base_url)

@@ -2,14 +2,17 @@
 
 Sections follow the public credit reports the centres issue: basic information, good
 behaviour, administrative penalties and other dishonesty in disclosure, blacklist, credit
-commitments, credit repair, and a statement of what the report covers. A section with
-nothing to list says so (无), so an empty section cannot be mistaken for a missing page.
+commitments, credit repair, and a statement of what the report covers; the report's purpose
+selects which of them it shows. A section with nothing to list says so (无), so an empty
+section cannot be mistaken for a missing page. Every string on the page is Chinese, in the
+embedded font: the canvas starts in it too, so no page refers to an unembedded Helvetica.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from io import BytesIO
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -30,9 +33,10 @@ from reportlab.platypus import (
 
 from domain.catalogue import PublicAttribute
 from domain.identifiers import SubjectKind
+from domain.reports import ReportPurpose, ReportSection
 from reports.content import ReportContent
 from reports.fonts import ReportFont
-from reports.qr import draw_qr, payload
+from reports.qr import check_code, draw_qr, verification_url
 from reports.seal import draw_seal
 from reports.sections import (
     CITY_TIME,
@@ -48,7 +52,11 @@ from reports.sections import (
 MARGIN = 18 * mm
 WIDTH, HEIGHT = A4
 LABEL_WIDTH = 38 * mm
-NONE_ON_RECORD = "无（none on record）"
+QR_SIZE = 30 * mm
+NONE_ON_RECORD = "无"
+# An entry's first rows stay with its number (and the section's heading, for the first entry);
+# the rest may run on to the next page, so a long entry never leaves a page half empty.
+KEPT_ROWS = 3
 KINDS = {
     SubjectKind.NATURAL_PERSON: "自然人",
     SubjectKind.LEGAL_PERSON: "法人",
@@ -60,18 +68,28 @@ LEVELS = {
     PublicAttribute.GOVERNMENT: "政务共享",
     PublicAttribute.RESTRICTED: "不予公开（信用中心）",
 }
+TITLES = {
+    ReportSection.BASIC: "基本信息",
+    ReportSection.GOOD: "良好行为信息",
+    ReportSection.DISHONEST: "行政处罚及其他违法失信信息",
+    ReportSection.BLACKLIST: "黑名单信息",
+    ReportSection.COMMITMENTS: "信用承诺信息",
+    ReportSection.REPAIRS: "信用修复记录",
+}
+STATEMENT = "报告说明"
+NUMERALS = "一二三四五六七八九"
 GRID = colors.Color(0.6, 0.6, 0.6)
 SHADE = colors.Color(0.94, 0.94, 0.94)
+FOOTER = colors.Color(0.35, 0.35, 0.35)
 
-SECTIONS = (
-    "一、基本信息",
-    "二、良好行为信息",
-    "三、行政处罚及其他违法失信信息",
-    "四、黑名单信息",
-    "五、信用承诺信息",
-    "六、信用修复记录",
-    "七、报告说明",
-)
+
+def headings(purpose: ReportPurpose) -> tuple[str, ...]:
+    """The numbered headings a report for `purpose` prints, the statement last."""
+    titles = [TITLES[section] for section in purpose.sections] + [STATEMENT]
+    return tuple(f"{NUMERALS[i]}、{title}" for i, title in enumerate(titles))
+
+
+SECTIONS = headings(ReportPurpose.COMPREHENSIVE)
 
 
 class _Styles:
@@ -92,8 +110,8 @@ class _Styles:
         self.small = ParagraphStyle("small", fontName=font, fontSize=8, leading=11, wordWrap="CJK")
 
 
-def render(content: ReportContent, font: ReportFont) -> bytes:
-    """The unsigned PDF of `content`, its text in `font`."""
+def render(content: ReportContent, font: ReportFont, *, base_url: str) -> bytes:
+    """The unsigned PDF of `content`, its text in `font`, its QR code pointing under `base_url`."""
     out = BytesIO()
     styles = _Styles(font.name)
     document = SimpleDocTemplate(
@@ -111,14 +129,11 @@ def render(content: ReportContent, font: ReportFont) -> bytes:
     )
 
     def first_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        _decorate(canvas, content, font)
-        draw_qr(
-            canvas,
-            payload(content),
-            x=WIDTH - MARGIN - 30 * mm,
-            y=HEIGHT - MARGIN - 30 * mm,
-            size=30 * mm,
-        )
+        _header(canvas, content, font)
+        x, y = WIDTH - MARGIN - QR_SIZE, HEIGHT - MARGIN - QR_SIZE
+        draw_qr(canvas, verification_url(content, base_url), x=x, y=y, size=QR_SIZE)
+        canvas.setFont(font.name, 7)
+        canvas.drawCentredString(x + QR_SIZE / 2, y - 1 * mm, "扫码核验报告真伪")
         # Stamped over the issuer's line of the summary table, as on a paper report.
         draw_seal(
             canvas,
@@ -130,72 +145,120 @@ def render(content: ReportContent, font: ReportFont) -> bytes:
         )
 
     def later_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        _decorate(canvas, content, font)
+        _header(canvas, content, font)
 
-    document.build(_story(content, styles), onFirstPage=first_page, onLaterPages=later_page)
+    document.build(
+        _story(content, styles, base_url=base_url),
+        onFirstPage=first_page,
+        onLaterPages=later_page,
+        canvasmaker=_numbered_canvas(font.name, content.serial),
+    )
     return out.getvalue()
 
 
-def _decorate(canvas: Canvas, content: ReportContent, font: ReportFont) -> None:
+def _header(canvas: Canvas, content: ReportContent, font: ReportFont) -> None:
     canvas.saveState()
     canvas.setFont(font.name, 8)
-    canvas.setFillColor(colors.Color(0.35, 0.35, 0.35))
+    canvas.setFillColor(FOOTER)
     canvas.drawString(MARGIN, HEIGHT - MARGIN + 2 * mm, f"{content.centre}　公共信用报告")
-    canvas.drawString(MARGIN, MARGIN - 8 * mm, f"报告编号：{content.serial}")
-    canvas.drawRightString(WIDTH - MARGIN, MARGIN - 8 * mm, f"第 {canvas.getPageNumber()} 页")
     canvas.restoreState()
 
 
-def _story(content: ReportContent, styles: _Styles) -> list[Flowable]:
+def _numbered_canvas(font: str, serial: str) -> type[Canvas]:
+    """A canvas in `font` that holds its pages until the last, to print "第 X 页 共 Y 页"."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # The stubs type initialFontName as a float; reportlab takes the font's name.
+            kwargs["initialFontName"] = font
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._held.append(dict(self.__dict__))
+            # Starts a fresh page without writing this one out (reportlab's own recipe;
+            # the stubs leave the method out).
+            self._startPage()  # type: ignore[attr-defined]
+
+        def save(self) -> None:
+            total = len(self._held)
+            for page in self._held:
+                self.__dict__.update(page)
+                self.saveState()
+                self.setFont(font, 8)
+                self.setFillColor(FOOTER)
+                self.drawString(MARGIN, MARGIN - 8 * mm, f"报告编号：{serial}")
+                number = f"第 {self.getPageNumber()} 页 共 {total} 页"
+                self.drawRightString(WIDTH - MARGIN, MARGIN - 8 * mm, number)
+                self.restoreState()
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _story(content: ReportContent, styles: _Styles, *, base_url: str) -> list[Flowable]:
     issued = content.issued_at.astimezone(CITY_TIME)
     summary = [
         ("报告编号", content.serial),
         ("信用主体", text(content.subject_name)),
         ("主体类别", KINDS[content.subject_kind]),
         ("出具时间", f"{issued:%Y年%m月%d日 %H:%M}（北京时间）"),
-        ("查询用途", content.purpose),
+        ("报告用途", content.purpose.label),
         ("展示级别", _level(content)),
         ("出具机构", content.centre),
+        ("核验码", check_code(content)),
     ]
     story: list[Flowable] = [
         Spacer(1, 4 * mm),
         Paragraph("公共信用报告", styles.title),
         Spacer(1, 12 * mm),
-        _table([(label, value) for label, value in summary], styles, width=120 * mm),
+        _table(summary, styles, width=120 * mm),
         Spacer(1, 4 * mm),
-        Paragraph(SECTIONS[0], styles.heading),
-        _table([(v.label_zh, text(v)) for v in content.basic], styles),
     ]
-    blocks = (
-        [record_rows(e) for e in content.good],
-        [record_rows(e) for e in content.dishonest],
-        [listing_rows(e) for e in content.blacklist],
-        [commitment_rows(e) for e in content.commitments]
+    blocks = {
+        ReportSection.BASIC: [[(v.label_zh, text(v)) for v in content.basic]],
+        ReportSection.GOOD: [record_rows(e) for e in content.good],
+        ReportSection.DISHONEST: [record_rows(e) for e in content.dishonest],
+        ReportSection.BLACKLIST: [listing_rows(e) for e in content.blacklist],
+        ReportSection.COMMITMENTS: [commitment_rows(e) for e in content.commitments]
         + [commitment_record_rows(e) for e in content.commitment_records],
-        [repair_rows(e) for e in content.repairs],
+        ReportSection.REPAIRS: [repair_rows(e) for e in content.repairs],
+    }
+    numbered = headings(content.purpose)
+    for heading, section in zip(numbered, content.purpose.sections, strict=False):
+        story.extend(_section(heading, blocks[section], styles, numbered=section in LISTS))
+    story.append(Paragraph(numbered[-1], styles.heading))
+    story.extend(
+        Paragraph(escape(line), styles.body) for line in statement(content, base_url=base_url)
     )
-    for heading, rows in zip(SECTIONS[1:6], blocks, strict=True):
-        story.extend(_section(heading, rows, styles))
-    story.append(Paragraph(SECTIONS[6], styles.heading))
-    story.extend(Paragraph(escape(line), styles.body) for line in statement(content))
     return story
 
 
-def _section(heading: str, entries: Sequence[Rows], styles: _Styles) -> list[Flowable]:
-    """The heading, then each entry kept on one page; the heading stays with the first."""
+# Sections whose entries are numbered (（1）, （2）...); basic information is one table.
+LISTS = frozenset(ReportSection) - {ReportSection.BASIC}
+
+
+def _section(
+    heading: str, entries: Sequence[Rows], styles: _Styles, *, numbered: bool
+) -> list[Flowable]:
+    """The heading, then each entry; the heading never ends a page without its first entry."""
     title = Paragraph(heading, styles.heading)
     if not entries:
         return [KeepTogether([title, Paragraph(NONE_ON_RECORD, styles.body)])]
     flowables: list[Flowable] = []
     for number, rows in enumerate(entries, start=1):
-        block = [Paragraph(f"（{number}）", styles.body), _table(rows, styles)]
-        flowables.append(KeepTogether([title, *block] if number == 1 else block))
+        label = [Paragraph(f"（{number}）", styles.body)] if numbered else []
+        kept = [*label, _table(rows[:KEPT_ROWS], styles)]
+        flowables.append(KeepTogether([title, *kept] if number == 1 else kept))
+        if rows[KEPT_ROWS:]:
+            flowables.append(_table(rows[KEPT_ROWS:], styles))
         flowables.append(Spacer(1, 2 * mm))
     return flowables
 
 
 def _level(content: ReportContent) -> str:
-    return f"{LEVELS[content.level]}（{content.level.value}）"
+    return LEVELS[content.level]
 
 
 def _table(rows: Sequence[tuple[str, str]], styles: _Styles, *, width: float = 0) -> Table:
@@ -204,10 +267,14 @@ def _table(rows: Sequence[tuple[str, str]], styles: _Styles, *, width: float = 0
         [Paragraph(escape(label), styles.body), Paragraph(escape(value), styles.body)]
         for label, value in rows
     ]
-    table = Table(cells, colWidths=[LABEL_WIDTH, total - LABEL_WIDTH], hAlign="LEFT")
+    # splitInRow: a cell taller than what is left of a page runs on to the next.
+    table = Table(cells, colWidths=[LABEL_WIDTH, total - LABEL_WIDTH], hAlign="LEFT", splitInRow=1)
     table.setStyle(
         TableStyle(
             [
+                # Cells hold paragraphs in the report's font; the table's own default font
+                # (Helvetica) would otherwise be set, and listed unembedded, all the same.
+                ("FONTNAME", (0, 0), (-1, -1), styles.body.fontName),
                 ("GRID", (0, 0), (-1, -1), 0.5, GRID),
                 ("BACKGROUND", (0, 0), (0, -1), SHADE),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -217,26 +284,27 @@ def _table(rows: Sequence[tuple[str, str]], styles: _Styles, *, width: float = 0
     return table
 
 
-def statement(content: ReportContent) -> list[str]:
-    """The closing statement: the period covered, how values are shown, how to verify."""
+def statement(content: ReportContent, *, base_url: str) -> list[str]:
+    """The closing statement: the period and sections covered, how values show, how to verify."""
     as_of = f"{content.as_of:%Y年%m月%d日}"
+    shown = "、".join(TITLES[section] for section in content.purpose.sections)
     lines = [
-        f"1. 本报告由{content.centre}根据深圳市公共信用信息系统截至{as_of}归集的信息出具，"
+        f"本报告由{content.centre}根据深圳市公共信用信息系统截至{as_of}归集的信息出具，"
         f"反映信用主体截至该日的公共信用信息。",
-        "2. 良好行为、违法失信和报送的信用承诺信息仅列示截至上述日期处于公示期内的记录；"
+        f"本报告用途为“{content.purpose.label}”，按该用途列示{shown}，仅供该用途使用，请妥善保管。",
+        "良好行为、违法失信和报送的信用承诺信息仅列示截至上述日期处于公示期内的记录；"
         "公示期自决定日次日起算，至期间最后一日届满（《中华人民共和国民法典》第二百零一条至"
-        "第二百零三条），所列公示截止日当日仍在公示期内。公示期届满、已修复、已撤销、依审慎包容原则不予"
-        "记录、补报年度报告后移出、经异议处理撤下公示，或信用主体依《深圳经济特区社会信用条例》"
-        "第三十九条拒绝记录的信息不予列示。",
-        "3. 黑名单信息列示列入中的及已移出、已期满的列入记录；信用承诺信息分别列示承诺管理单位"
-        "登记的信用承诺及其履行状态，和信息提供单位报送的信用承诺公示信息；信用修复记录列示"
-        "信用修复申请及其办理状态，以及已修复的记录。",
-        f"4. 各项信息按查询人的展示级别“{_level(content)}”展示；低于该级别的数据项已"
+        "第二百零三条），所列公示截止日当日仍在公示期内。公示期届满、已修复、已撤销、依审慎包容原则"
+        "不予记录、补报年度报告后移出、经异议处理撤下公示，或信用主体依《深圳经济特区社会信用条例》"
+        "第三十九条拒绝记录的信息不予列示；已修复的记录仅在信用修复记录中列示修复结果。",
+        "黑名单信息列示列入中的及已移出、已期满的列入记录；信用承诺信息分别列示承诺管理单位"
+        "登记的信用承诺及其履行状态，和信息提供单位报送的信用承诺公示信息；金额以人民币元列示。",
+        f"各项信息按查询人的展示级别“{_level(content)}”展示；低于该级别的数据项已"
         "按《深圳市公共信用信息目录》去标识化或不予展示（《深圳经济特区社会信用条例》第三十八条）。",
-        f"5. 本报告加盖{content.centre}信用报告专用章并附数字签名（PAdES）。"
-        f"可凭报告编号与本文件的 SHA-256 摘要在线核验（verifyCreditReport）。",
-        f"6. 本报告仅供“{content.purpose}”使用，请妥善保管。",
+        f"本报告加盖{content.centre}信用报告专用章并附数字签名。扫描首页二维码，或访问"
+        f" {base_url.rstrip('/')}/verify 输入报告编号与核验码，可核验本报告真伪及是否已撤回；"
+        "持电子文件者可在该页面上传文件核验。",
     ]
     if content.omitted:
-        lines.append(f"7. 另有 {content.omitted} 条记录因篇幅所限未列示，可在线查询。")
-    return lines
+        lines.append(f"另有 {content.omitted} 条记录因篇幅所限未列示，可在线查询。")
+    return [f"{number}. {line}" for number, line in enumerate(lines, start=1)]

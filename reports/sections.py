@@ -1,22 +1,28 @@
 """The rows each section of a report lists, in Chinese, from content already masked.
 
-Dates print as ISO dates and times in Beijing time, as on the report's first page; a data item
-withheld from the requester prints as such, never as an empty cell.
+Dates print as ISO dates and times in Beijing time, as on the report's first page; amounts
+(stored as integer fen) print in 元 with thousands separators; a data item withheld from the
+requester prints as such, never as an empty cell.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from auth.masking import ShownValue
+from domain.catalogue import CatalogueItem, DataFormat
 from domain.commitments import CommitmentStatus
 from domain.disclosure import Severity
 from domain.repair import RepairState
+from domain.reports import yuan
 from reports.content import CommitmentEntry, Entry, ListingEntry, RepairLine
 
 CITY_TIME = ZoneInfo("Asia/Shanghai")
+# The catalogue labels an amount with its stored unit; the report prints 元 in the value.
+FEN_LABEL = "（分）"
 WITHHELD = "（不予展示）"
 SEVERITIES = {Severity.GENERAL: "一般失信", Severity.SERIOUS: "严重失信"}
 COMMITMENT_STATES = {
@@ -40,6 +46,24 @@ Rows = list[tuple[str, str]]
 
 def text(value: ShownValue) -> str:
     return WITHHELD if value.value is None else value.value
+
+
+def printed(item: CatalogueItem, values: Sequence[ShownValue]) -> tuple[ShownValue, ...]:
+    """`values` as a report prints them: an amount the requester sees in full, in 元.
+
+    A masked or withheld amount is left as masking made it: formatting must not undo a mask.
+    """
+    formats = {spec.key: spec.format for spec in item.data_items}
+    return tuple(
+        replace(v, label_zh=v.label_zh.removesuffix(FEN_LABEL), value=yuan(int(v.value)))
+        if formats.get(v.key) is DataFormat.AMOUNT
+        and not v.masked
+        and v.value is not None
+        and v.value.isascii()
+        and v.value.isdigit()
+        else v
+        for v in values
+    )
 
 
 def _day(at: datetime) -> str:

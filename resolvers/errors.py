@@ -28,6 +28,8 @@
     ├── RecordNotOnDisplay   RECORD_NOT_ON_DISPLAY: a case links only records on public display
     ├── ProgrammeUnknown     PROGRAMME_UNKNOWN: no incentive programme has this code
     ├── GrantRequired        GRANT_REQUIRED: no live grant from the subject to the viewer's org
+    ├── ServiceUnavailable   SERVICE_UNAVAILABLE: a service the request needs did not answer
+    │                        (the time-stamping authority); nothing was done, retry later
     ├── Forbidden            FORBIDDEN: the token lacks a scope (named in the message)
     ├── ForbiddenFilter      FORBIDDEN_FILTER: a lookup or filter by a value the viewer may
     │                        not see, refused so that answers cannot act as an oracle
@@ -163,6 +165,10 @@ class GrantRequired(ApiError):
 
 class NotFound(ApiError):
     code = "NOT_FOUND"
+
+
+class ServiceUnavailable(ApiError):
+    code = "SERVICE_UNAVAILABLE"
 
 
 class Forbidden(ApiError):

@@ -7,7 +7,7 @@ whatever the size of the subject's file, and built from the views the API return
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -15,8 +15,10 @@ from domain.blacklist import BlacklistEntry
 from domain.catalogue import Category
 from domain.records import RecordStatus
 from domain.repair import RepairState
+from domain.reports import ReportPurpose, ReportSection
 from domain.subjects import Subject
 from reports.content import CommitmentEntry, Entry, ListingEntry, RepairLine, ReportContent
+from reports.sections import printed
 from resolvers import records as record_resolvers
 from resolvers.access import disclosed_on, withheld
 from resolvers.commitments import CommitmentView, subject_commitments
@@ -25,6 +27,7 @@ from resolvers.repair_history import repaired_records
 from resolvers.views import RecordView, SubjectView
 from store import records as record_store
 from store import repair as repair_store
+from store import source_units as unit_store
 from store.records import RecordFilter
 
 # Records listed in one report; a file with more says how many it leaves out. Repairs are
@@ -34,24 +37,42 @@ MAX_LISTED = 200
 
 @dataclass(frozen=True)
 class Sections:
-    """The report's sections as the requester may see them."""
+    """The report's sections as the requester may see them; `unit_names` names the records'
+    source units as the registry does."""
 
     records: list[RecordView]
     omitted: int
     entries: list[BlacklistEntry]
     commitments: list[CommitmentView]
     repairs: list[RepairLine]
+    unit_names: dict[str, str]
 
 
-async def read_sections(ctx: Context, subject: Subject) -> Sections:
-    """Every section of the subject's report, the reads run side by side."""
+async def read_sections(ctx: Context, subject: Subject, purpose: ReportPurpose) -> Sections:
+    """The sections `purpose` shows of the subject's report, the reads run side by side.
+
+    Sections the purpose leaves out are left empty, so the report, its audit trail and its
+    download reveal nothing from them.
+    """
     (records, omitted), entries, commitments, repairs = await asyncio.gather(
         _listed_records(ctx, subject.id),
         _blacklist_entries(ctx, subject.id),
         subject_commitments(ctx, subject_id=subject.id, kind=subject.kind),
         _repairs(ctx, subject.id),
     )
-    return Sections(records, omitted, entries, commitments, repairs)
+    shown = set(purpose.sections)
+    records = [r for r in records if r.category in purpose.categories]
+    codes = sorted({r.source_unit for r in records})
+    units = await unit_store.get_source_units(ctx.db, codes=codes)
+    return Sections(
+        records=records,
+        omitted=omitted,
+        entries=entries if ReportSection.BLACKLIST in shown else [],
+        commitments=commitments if ReportSection.COMMITMENTS in shown else [],
+        repairs=repairs if ReportSection.REPAIRS in shown else [],
+        # An unregistered code (none should be) still prints, as the code.
+        unit_names={code: unit.name for code, unit in zip(codes, units, strict=True) if unit},
+    )
 
 
 async def _listed_records(ctx: Context, subject_id: str) -> tuple[list[RecordView], int]:
@@ -138,18 +159,20 @@ def report_content(
     serial: str,
     issued_at: datetime,
     as_of: date,
-    purpose: str,
+    purpose: ReportPurpose,
     subject: SubjectView,
     records: Sequence[RecordView],
     entries: Sequence[BlacklistEntry] = (),
     commitments: Sequence[CommitmentView] = (),
     repairs: Sequence[RepairLine] = (),
     omitted: int = 0,
+    unit_names: Mapping[str, str] | None = None,
 ) -> ReportContent:
     """The report of views already masked for the requester, its records by section."""
+    names = unit_names or {}
 
     def listed(category: Category) -> tuple[Entry, ...]:
-        return tuple(_entry(r) for r in records if r.category is category)
+        return tuple(_entry(r, names) for r in records if r.category is category)
 
     return ReportContent(
         serial=serial,
@@ -189,14 +212,14 @@ def report_content(
     )
 
 
-def _entry(view: RecordView) -> Entry:
+def _entry(view: RecordView, unit_names: Mapping[str, str]) -> Entry:
     return Entry(
         title=view.item.title_zh,
         document_number=view.document_number,
         decision_date=view.decision_date,
-        source_unit=view.source_unit,
+        source_unit=unit_names.get(view.source_unit, view.source_unit),
         disclosed_from=view.disclosure.start,
         disclosed_until=view.disclosure.end,
         severity=view.severity,
-        data_items=tuple(view.data_items),
+        data_items=printed(view.item, view.data_items),
     )

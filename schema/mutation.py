@@ -77,7 +77,12 @@ from schema.repair import (
     ReviewRepairResult,
     ReviewRepairSuccess,
 )
-from schema.reports import CreditReport, IssueCreditReportResult, IssueCreditReportSuccess
+from schema.reports import (
+    CreditReport,
+    IssueCreditReportResult,
+    IssueCreditReportSuccess,
+    ReportPurpose,
+)
 from schema.results import mutation_result
 from schema.submission import (
     RecordSubmissionInput,
@@ -361,11 +366,11 @@ class Mutation:
         "the credit centre (notice 二(六))"
     )
     async def issue_credit_report(
-        self, info: Info[Context, None], subject: strawberry.ID, purpose: str
+        self, info: Info[Context, None], subject: strawberry.ID, purpose: ReportPurpose
     ) -> IssueCreditReportResult:
         return await mutation_result(
             report_resolvers.issue_credit_report(
-                info.context, subject_id=str(subject), purpose=purpose
+                info.context, subject_id=str(subject), purpose=purpose.domain
             ),
             lambda report: IssueCreditReportSuccess(report=CreditReport.of(report)),
         )

@@ -3,13 +3,50 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Annotated
 
 import strawberry
 
 from domain.reports import CreditReport as IssuedReport
+from domain.reports import ReportPurpose as Purpose
 from resolvers.reports import Verification
 from schema.results import UserError
+
+
+@strawberry.enum(
+    description="What a credit report is for: it selects the sections the report shows "
+    "(notice 二(六)); basic information and the report's statement are always shown"
+)
+class ReportPurpose(Enum):
+    COMPREHENSIVE = strawberry.enum_value(
+        Purpose.COMPREHENSIVE.value, description="综合信用查询: every section"
+    )
+    FINANCING = strawberry.enum_value(
+        Purpose.FINANCING.value,
+        description="融资信贷 (信易贷, 深信贷; notice 三(十三)): every section",
+    )
+    FUNDING = strawberry.enum_value(
+        Purpose.FUNDING.value,
+        description="政府资金资助 (notice 三(十二)): good behaviour, dishonesty, blacklist, "
+        "commitments",
+    )
+    AWARDS = strawberry.enum_value(
+        Purpose.AWARDS.value,
+        description="评优评先 (notice 二(七)): good behaviour, dishonesty, blacklist",
+    )
+    BIDDING = strawberry.enum_value(
+        Purpose.BIDDING.value,
+        description="招标投标与政府采购 (notice 二(八)): dishonesty and blacklist",
+    )
+    CREDIT_REPAIR = strawberry.enum_value(
+        Purpose.CREDIT_REPAIR.value,
+        description="信用修复 (notice 三(十一)): dishonesty, blacklist and credit repairs",
+    )
+
+    @property
+    def domain(self) -> Purpose:
+        return Purpose[self.name]
 
 
 @strawberry.type(description="An issued report: a signed PDF with the centre's seal")
@@ -52,6 +89,9 @@ class ReportVerification:
     subject_name: str | None = strawberry.field(
         description="The subject's name as the public sees it (masked); null unless valid"
     )
+    withdrawn: bool | None = strawberry.field(
+        description="Whether the centre has withdrawn (撤回) the report; null unless valid"
+    )
 
     @classmethod
     def of(cls, verification: Verification) -> ReportVerification:
@@ -59,4 +99,5 @@ class ReportVerification:
             valid=verification.valid,
             issued_at=verification.issued_at,
             subject_name=verification.subject_name,
+            withdrawn=verification.withdrawn,
         )

@@ -26,6 +26,7 @@ from server.logging import configure_logging
 from server.middleware import BodyLimit, Metrics, RequestId, StoreFailures
 from server.reports import report_download, report_issuer
 from server.settings import Settings
+from server.verify import verification_routes
 from store import blacklist, records
 from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
 from store.database import Database, ensure_indexes, opened
@@ -129,6 +130,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/reports/{serial}.pdf", report_download(clock), methods=["GET"]),
+            *verification_routes(clock),
         ],
         middleware=[
             Middleware(RequestId),

@@ -19,12 +19,14 @@ from server.settings import Settings
 
 
 def report_issuer(settings: Settings) -> ReportIssuer:
-    """The font and signer from the settings; a file that cannot be used stops start-up."""
+    """The font, signer and public address from the settings; a file that cannot be used
+    stops start-up, and so does production without an embedded font."""
     files = settings.report_certificates
     return ReportIssuer(
         region_code=settings.region_code,
-        font=report_font(settings.report_font),
-        signer=load_signer(key=files.key, cert=files.cert, ca=files.ca),
+        font=report_font(settings.report_font, require_embedded=settings.production),
+        signer=load_signer(key=files.key, cert=files.cert, ca=files.ca, tsa_url=settings.tsa_url),
+        base_url=settings.base_url,
     )
 
 

@@ -74,7 +74,8 @@ class Settings(BaseSettings):
         default="440300", pattern=r"^[0-9]{6}$", description="Starts every report serial"
     )
     report_font: Path | None = Field(
-        default=None, description="CJK TrueType font for reports; unset searches the system"
+        default=None,
+        description="CJK TrueType font for reports; unset uses the shipped WenQuanYi Micro Hei",
     )
     report_signing_key: Path | None = Field(
         default=None, description="unset means DATA_DIR/keys/report-signing.key"
@@ -84,6 +85,17 @@ class Settings(BaseSettings):
     )
     report_ca: Path | None = Field(
         default=None, description="unset means DATA_DIR/keys/report-ca.pem"
+    )
+    public_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="Where the public reaches the service: reports' QR codes point under it; "
+        "unset means http://HOST:PORT",
+    )
+    tsa_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        description="RFC 3161 time-stamping authority: reports are signed PAdES B-T; unset B-B",
     )
 
     @model_validator(mode="after")
@@ -106,6 +118,10 @@ class Settings(BaseSettings):
             key=self.report_signing_key or default.key,
             cert=self.report_signing_cert or default.cert,
         )
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def verification_keys_path(self) -> Path:

@@ -25,6 +25,7 @@ from domain.identifiers import (
     uscc_check_character,
 )
 from domain.records import Record, RecordStatus
+from domain.reports import ReportPurpose
 from domain.subjects import Subject
 from reports.content import RepairLine, ReportContent
 from resolvers.commitments import CommitmentView
@@ -81,6 +82,10 @@ def firm(serial: int | None = None, *, name: str = "深圳市华鹏科技有限�
     )
 
 
+SOURCE_UNIT = "440300-TEST"
+SOURCE_UNIT_NAME = "深圳市测试信息提供单位"
+
+
 def record(
     catalogue: Catalogue,
     subject: Subject,
@@ -117,7 +122,7 @@ def record(
         catalogue_version=catalogue.version,
         category=item.category,
         severity=severity if dishonest else None,
-        source_unit="440300-TEST",
+        source_unit=SOURCE_UNIT,
         source_record_id=f"T{n}",
         document_number=f"深市监罚〔{decided.year}〕{n}号",
         decision_date=decided,
@@ -166,6 +171,7 @@ def report(
     entries: Sequence[BlacklistEntry] = (),
     commitments: Sequence[Commitment] = (),
     repairs: Sequence[RepairLine] = (),
+    purpose: ReportPurpose = ReportPurpose.COMPREHENSIVE,
 ) -> ReportContent:
     """A report's content as the resolver builds it for a viewer at `level` on 2020-09-01."""
     day = date(2020, 9, 1)
@@ -174,7 +180,7 @@ def report(
         serial="44030020200901000001",
         issued_at=datetime(2020, 9, 1, 4, 0, tzinfo=UTC),
         as_of=day,
-        purpose="贷款审查",
+        purpose=purpose,
         subject=subject_view(subject, catalogue.basic_item(subject.kind), level),
         records=[record_view(r, catalogue.by_code[r.item_code], level, day) for r in records],
         entries=entries,
@@ -184,6 +190,7 @@ def report(
         ],
         repairs=repairs,
         omitted=omitted,
+        unit_names={SOURCE_UNIT: SOURCE_UNIT_NAME},
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,14 +17,18 @@ from domain.disclosure import Severity
 from domain.records import Record
 from domain.repair import RepairState
 from domain.subjects import Subject
-from reports.content import RepairLine
+from reports import fonts
+from reports.content import RepairLine, ReportContent
 from reports.errors import ReportSetupError
 from reports.fonts import FALLBACK, ReportFont, report_font
 from reports.pdf import NONE_ON_RECORD, SECTIONS, render
-from reports.qr import payload
+from reports.qr import check_code, verification_url
 from reports.sections import WITHHELD
+from server.app import create_app
+from server.settings import Environment, Settings
 from tests import factories
 
+BASE = "https://credit.example.cn"
 VERA = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
 PENALTY = {
     "offence": "拒不执行隔离措施",
@@ -35,8 +40,12 @@ PENALTY = {
 }
 
 
-def fallback() -> ReportFont:
-    return report_font(None, search=[])
+def shipped() -> ReportFont:
+    return report_font(None)
+
+
+def rendered(content: ReportContent) -> bytes:
+    return render(content, shipped(), base_url=BASE)
 
 
 def penalty(catalogue: Catalogue) -> tuple[Subject, Record]:
@@ -78,7 +87,7 @@ def metadata_of(pdf: bytes) -> dict[str, str]:
 def test_report_text_has_every_section_title_in_chinese(catalogue: Catalogue) -> None:
     person, record = penalty(catalogue)
 
-    text = text_of(render(factories.report(catalogue, person, [record]), fallback()))
+    text = text_of(rendered(factories.report(catalogue, person, [record])))
 
     for title in (*SECTIONS, "公共信用报告", "44030020200901000001", "深圳市公共信用中心"):
         assert title in text
@@ -89,7 +98,7 @@ def test_report_text_has_every_section_title_in_chinese(catalogue: Catalogue) ->
 def test_report_at_public_level_shows_only_masked_values(catalogue: Catalogue) -> None:
     person, record = penalty(catalogue)
 
-    text = text_of(render(factories.report(catalogue, person, [record]), fallback()))
+    text = text_of(rendered(factories.report(catalogue, person, [record])))
 
     assert "王**" in text
     # Hidden from the public whole: in part they would combine into an identification.
@@ -103,74 +112,118 @@ def test_report_at_public_level_shows_only_masked_values(catalogue: Catalogue) -
     ):
         assert raw not in text
     assert WITHHELD in text
-    assert "公开公示（PUBLIC）" in text
+    assert "公开公示" in text
 
 
 def test_report_at_restricted_level_shows_raw_values(catalogue: Catalogue) -> None:
     person, record = penalty(catalogue)
     content = factories.report(catalogue, person, [record], level=PublicAttribute.RESTRICTED)
 
-    text = text_of(render(content, fallback()))
+    text = text_of(rendered(content))
 
     for raw in ("王小明", person.identifier, "13812345678", "赵警官"):
         assert raw in text
 
 
 def test_report_sections_without_entries_say_none_on_record(catalogue: Catalogue) -> None:
-    text = text_of(render(factories.report(catalogue, factories.firm()), fallback()))
+    text = text_of(rendered(factories.report(catalogue, factories.firm())))
 
-    assert text.count(NONE_ON_RECORD) == 5
+    assert [line.strip() for line in text.splitlines()].count(NONE_ON_RECORD) == 5
 
 
 def test_report_values_with_markup_characters_print_literally(catalogue: Catalogue) -> None:
     firm = factories.firm(name="深圳市<b>甲&乙</b>有限公司")
 
     text = text_of(
-        render(factories.report(catalogue, firm, level=PublicAttribute.RESTRICTED), fallback())
+        render(
+            factories.report(catalogue, firm, level=PublicAttribute.RESTRICTED),
+            shipped(),
+            base_url=BASE,
+        )
     )
 
     assert "深圳市<b>甲&乙</b>有限公司" in text
 
 
 def test_report_with_omitted_records_says_how_many(catalogue: Catalogue) -> None:
-    text = text_of(render(factories.report(catalogue, factories.firm(), omitted=7), fallback()))
+    text = text_of(rendered(factories.report(catalogue, factories.firm(), omitted=7)))
 
     assert "另有 7 条记录" in text
 
 
-def test_report_font_without_cjk_font_falls_back_and_says_so(
-    catalogue: Catalogue, tmp_path: Path
-) -> None:
-    font = report_font(None, search=[tmp_path])
+def pdffonts(pdf: bytes, tmp_path: Path) -> list[list[str]]:
+    """The rows of poppler's `pdffonts` for `pdf`: name, type, encoding, emb, sub, uni, ..."""
+    tool = shutil.which("pdffonts")
+    if tool is None:
+        pytest.skip("pdffonts (poppler-utils) is not installed; `make test` installs it")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    listing = subprocess.run([tool, str(path)], check=True, capture_output=True, text=True)
+    return [line.split() for line in listing.stdout.splitlines()[2:]]
 
-    metadata = metadata_of(render(factories.report(catalogue, factories.firm()), font))
+
+def test_report_with_shipped_font_embeds_every_font(catalogue: Catalogue, tmp_path: Path) -> None:
+    person, record = penalty(catalogue)
+    font = shipped()
+
+    pdf = render(factories.report(catalogue, person, [record]), font, base_url=BASE)
+
+    assert font.embedded
+    assert font.source.endswith("wqy-microhei.ttc")
+    assert b"/FontFile2" in pdf
+    rows = pdffonts(pdf, tmp_path)
+    assert rows
+    # Columns from the right: object id, generation, uni, sub, emb.
+    assert [row[-5] for row in rows] == ["yes"] * len(rows)
+    assert "font: wqy-microhei.ttc (embedded)" in metadata_of(pdf)["Subject"]
+
+
+def test_report_font_without_shipped_font_falls_back_and_says_so(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fonts, "shipped_font", lambda: None)
+    font = report_font(None)
+
+    metadata = metadata_of(
+        render(factories.report(catalogue, factories.firm()), font, base_url=BASE)
+    )
 
     assert (font.name, font.embedded) == (FALLBACK, False)
     assert "font: STSong-Light (not embedded)" in metadata["Subject"]
     assert "font: STSong-Light (not embedded)" in metadata["Keywords"]
 
 
-def test_report_font_found_in_search_path_is_embedded(catalogue: Catalogue, tmp_path: Path) -> None:
-    (tmp_path / "truetype" / "droid").mkdir(parents=True)
-    shutil.copy(VERA, tmp_path / "truetype" / "droid" / "DroidSansFallbackFull.ttf")
+def test_report_font_without_embeddable_font_is_refused_when_required(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fonts, "shipped_font", lambda: None)
 
-    font = report_font(None, search=[tmp_path])
-    pdf = render(factories.report(catalogue, factories.firm()), font)
-
-    assert font.embedded
-    assert font.source == str(tmp_path / "truetype" / "droid" / "DroidSansFallbackFull.ttf")
-    assert b"/FontFile2" in pdf
-    assert "font: DroidSansFallbackFull.ttf (embedded)" in metadata_of(pdf)["Subject"]
+    with pytest.raises(ReportSetupError, match="no embeddable CJK TrueType font"):
+        report_font(None, require_embedded=True)
 
 
-def test_report_font_unusable_file_in_search_path_is_skipped(tmp_path: Path) -> None:
-    (tmp_path / "wqy-zenhei.ttc").write_bytes(b"not a font")
+def test_production_service_without_embeddable_font_refuses_to_start(
+    settings: Settings, store_uri: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fonts, "shipped_font", lambda: None)
+    production = settings.model_copy(update={"env": Environment.PRODUCTION})
 
-    assert report_font(None, search=[tmp_path]).name == FALLBACK
+    with pytest.raises(ReportSetupError, match="no embeddable CJK TrueType font"):
+        create_app(production, mongodb_uri=store_uri)
 
 
-def test_report_font_configured_is_used_before_the_system_ones(tmp_path: Path) -> None:
-    font = report_font(VERA, search=[])
+def test_production_service_with_the_shipped_font_starts(
+    settings: Settings, store_uri: str
+) -> None:
+    production = settings.model_copy(update={"env": Environment.PRODUCTION})
+
+    app = create_app(production, mongodb_uri=store_uri)
+
+    assert app.state.reports.font.embedded
+
+
+def test_report_font_configured_is_used_before_the_shipped_one() -> None:
+    font = report_font(VERA)
 
     assert (font.embedded, font.source) == (True, str(VERA))
 
@@ -186,7 +239,7 @@ def test_report_font_configured_but_unusable_is_refused(tmp_path: Path, name: st
 def test_report_first_page_is_not_blank_and_carries_the_red_seal(catalogue: Catalogue) -> None:
     person, record = penalty(catalogue)
 
-    image = first_page_png(render(factories.report(catalogue, person, [record]), fallback()))
+    image = first_page_png(rendered(factories.report(catalogue, person, [record])))
 
     assert max(ImageStat.Stat(image).stddev) > 10
     pixels = image.tobytes()
@@ -198,15 +251,25 @@ def test_report_first_page_is_not_blank_and_carries_the_red_seal(catalogue: Cata
     assert red > 500
 
 
-def test_report_qr_payload_carries_serial_time_content_digest_and_where_to_verify(
+def test_report_qr_url_is_absolute_verification_page_with_content_digest(
     catalogue: Catalogue,
 ) -> None:
     content = factories.report(catalogue, factories.firm())
 
-    assert payload(content) == (
-        "CREDITREPORT:serial=44030020200901000001;issued=2020-09-01T04:00:00+00:00;"
-        f"content={content.digest()};verify=/graphql#verifyCreditReport"
+    assert verification_url(content, BASE + "/") == (
+        f"{BASE}/verify/44030020200901000001?digest={content.digest()}"
     )
+
+
+def test_report_prints_check_code_from_content_digest(catalogue: Catalogue) -> None:
+    content = factories.report(catalogue, factories.firm())
+
+    text = text_of(rendered(content))
+
+    assert check_code(content) == " ".join(
+        content.digest()[i : i + 4].upper() for i in range(0, 16, 4)
+    )
+    assert check_code(content) in text
 
 
 def test_report_content_digest_changes_with_any_value(catalogue: Catalogue) -> None:
@@ -262,7 +325,7 @@ def sections_of(catalogue: Catalogue, level: PublicAttribute) -> str:
         commitments=[commitment],
         repairs=[repair],
     )
-    return text_of(render(content, fallback()))
+    return text_of(rendered(content))
 
 
 def section(text: str, number: int) -> str:

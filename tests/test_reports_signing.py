@@ -29,7 +29,9 @@ def signer_in(directory: Path) -> ReportSigner:
 
 
 async def signed_report(catalogue: Catalogue, signer: ReportSigner) -> bytes:
-    issuer = ReportIssuer(region_code="440300", font=report_font(None, search=[]), signer=signer)
+    issuer = ReportIssuer(
+        region_code="440300", font=report_font(None), signer=signer, base_url="http://test"
+    )
     return await issuer.produce(factories.report(catalogue, factories.firm()))
 
 
@@ -97,7 +99,9 @@ async def test_verify_not_a_pdf_is_not_signed(keys_dir: Path, pdf: bytes) -> Non
 
 
 async def test_verify_unsigned_report_is_not_signed(catalogue: Catalogue, keys_dir: Path) -> None:
-    pdf = render(factories.report(catalogue, factories.firm()), report_font(None, search=[]))
+    pdf = render(
+        factories.report(catalogue, factories.firm()), report_font(None), base_url="http://test"
+    )
 
     assert await verify(pdf, [signer_in(keys_dir).ca]) == NOT_SIGNED
 
