@@ -17,6 +17,7 @@ from auth.tokens import TokenVerifier
 from domain.catalogue_versions import CatalogueVersions
 from schema import Limits, create_schema
 from server.authentication import Authenticate
+from server.graphiql import ASSETS_PATH, graphiql_asset
 from server.graphql import GraphQLEndpoint
 from server.health import healthz, metrics, readyz
 from server.middleware import BodyLimit, Metrics, RequestId
@@ -87,6 +88,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(ASSETS_PATH + "/{name}", graphiql_asset, methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),

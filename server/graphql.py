@@ -19,6 +19,7 @@ from strawberry.types import ExecutionResult
 from auth.viewer import Viewer
 from resolvers.context import Context, Loaders
 from schema.errors import code_for
+from server.graphiql import graphiql_page, graphiql_turned_off
 
 # Disclosure is counted in the city's calendar days.
 CITY_TIME = ZoneInfo("Asia/Shanghai")
@@ -32,8 +33,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         clock: Callable[[], datetime],
         graphiql: bool,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        # Strawberry renders its IDE only when one is named; ours decides in render_graphql_ide.
+        super().__init__(schema, graphql_ide="graphiql")
         self.clock = clock
+        self.graphiql = graphiql
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from the app's own files, or, when it is off, how to turn it on."""
+        return graphiql_page(request) if self.graphiql else graphiql_turned_off()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None

@@ -57,12 +57,6 @@ async def test_query_over_get_is_served(api: httpx.AsyncClient) -> None:
     assert response.json()["data"]["catalogue"]["version"]
 
 
-async def test_graphiql_is_not_served_when_disabled(api: httpx.AsyncClient) -> None:
-    response = await api.get("/graphql", headers={"accept": "text/html"})
-
-    assert "graphiql" not in response.text.lower()
-
-
 async def test_oversized_body_is_refused_before_parsing(
     api: httpx.AsyncClient, settings: Settings
 ) -> None:
