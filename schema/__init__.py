@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -21,6 +23,7 @@ from strawberry.types import ExecutionContext
 from schema.audit import WriteAuditTrail
 from schema.errors import HideUnexpectedErrors, is_unexpected
 from schema.mutation import Mutation
+from schema.operations import NameOperation
 from schema.query import Query
 
 log = logging.getLogger("creditgraph.graphql")
@@ -46,10 +49,14 @@ class CreditSchema(strawberry.Schema):
                 log.error("unexpected error: %s", error.message, exc_info=error.original_error)
 
 
-def create_schema(limits: Limits, *, suggestions: bool) -> strawberry.Schema:
-    """The schema; field suggestions are off in production (they map the schema for a prober)."""
+def create_schema(
+    limits: Limits, *, suggestions: bool, introspection: bool = True
+) -> strawberry.Schema:
+    """The schema; field suggestions and introspection are off in production by default (they
+    map the schema for a prober)."""
     # Extensions are factories, one instance per operation; the two caches are shared by
     # strawberry at module level whatever the instance.
+    guards: list[Any] = [] if introspection else [DisableIntrospection]
     return CreditSchema(
         query=Query,
         mutation=Mutation,
@@ -59,8 +66,10 @@ def create_schema(limits: Limits, *, suggestions: bool) -> strawberry.Schema:
             partial(ParserCache, maxsize=256),
             partial(QueryDepthLimiter, max_depth=limits.max_depth),
             partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
+            *guards,
             partial(ValidationCache, maxsize=256),
             HideUnexpectedErrors,
+            NameOperation,
             WriteAuditTrail,
         ],
     )

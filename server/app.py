@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from prometheus_client import CollectorRegistry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from auth.keys import load_verification_keys
@@ -20,11 +21,14 @@ from server.authentication import Authenticate
 from server.graphiql import ASSETS_PATH, graphiql_asset
 from server.graphql import GraphQLEndpoint
 from server.health import healthz, metrics, readyz
-from server.middleware import BodyLimit, Metrics, RequestId
+from server.middleware import BodyLimit, RequestId
+from server.persisted import PersistedQueries, read_trusted_documents
 from server.reports import report_download, report_issuer
 from server.settings import Settings
+from server.telemetry import RequestTelemetry, Telemetry
 from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
 from store.database import Database, ensure_indexes, opened
+from store.monitoring import CommandObserver
 from store.source_units import insert_source_units_if_missing, read_default_source_units
 
 log = logging.getLogger("creditgraph")
@@ -58,9 +62,19 @@ def token_verifier(settings: Settings) -> TokenVerifier:
     )
 
 
-def database(settings: Settings, uri: str) -> AbstractAsyncContextManager[Database]:
+def persisted_queries(settings: Settings) -> PersistedQueries:
+    """APQ, or only the trusted documents when a file of them is set; a bad file stops start."""
+    path = settings.trusted_documents
+    return PersistedQueries(None if path is None else read_trusted_documents(path))
+
+
+def database(
+    settings: Settings, uri: str, *, observer: CommandObserver | None = None
+) -> AbstractAsyncContextManager[Database]:
     """The configured database at `uri`, open for the length of a block."""
-    return opened(uri, database=settings.database, timeout_ms=settings.store_timeout_ms)
+    return opened(
+        uri, database=settings.database, timeout_ms=settings.store_timeout_ms, observer=observer
+    )
 
 
 def create_app(
@@ -70,7 +84,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with database(settings, mongodb_uri) as db:
+        observer = CommandObserver(telemetry.observe_store)
+        async with database(settings, mongodb_uri, observer=observer) as db:
             app.state.catalogues = await prepare_store(db)
             app.state.db = db
             yield
@@ -82,9 +97,13 @@ def create_app(
             max_tokens=settings.max_query_tokens,
         ),
         suggestions=not settings.production,
+        introspection=settings.introspection_on,
     )
-    graphql = GraphQLEndpoint(schema, clock=clock, graphiql=settings.graphiql)
+    graphql = GraphQLEndpoint(
+        schema, clock=clock, graphiql=settings.graphiql, persisted=persisted_queries(settings)
+    )
     registry = CollectorRegistry()
+    telemetry = Telemetry(registry)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -96,13 +115,23 @@ def create_app(
         ],
         middleware=[
             Middleware(RequestId),
-            Middleware(Metrics, registry=registry),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_credentials=settings.cors_allow_credentials,
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type", "x-purpose", "x-request-id"],
+                expose_headers=["x-request-id", "retry-after"],
+                max_age=600,
+            ),
+            Middleware(RequestTelemetry, telemetry=telemetry),
             Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
             Middleware(Authenticate, clock=clock),
         ],
         lifespan=lifespan,
     )
     app.state.registry = registry
+    app.state.metrics_token = settings.metrics_token
     app.state.verifier = token_verifier(settings)
     app.state.reports = report_issuer(settings)
     if not app.state.reports.font.embedded:

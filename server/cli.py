@@ -23,7 +23,7 @@ from domain.catalogue import Catalogue, CatalogueError
 from reports.certificates import ReportCertificateFiles, init_report_certificates
 from reports.errors import ReportSetupError
 from schema import sdl
-from server.app import create_app, database, token_verifier
+from server.app import create_app, database, persisted_queries, token_verifier
 from server.demo import seed_demo
 from server.logging import configure_logging
 from server.record_export import ExportFileError, run_export
@@ -140,6 +140,10 @@ def serve(
         read_default_catalogue()
     except CatalogueError as exc:
         fail(str(exc))
+    try:
+        persisted_queries(settings)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        fail(f"cannot read CREDITGRAPH_TRUSTED_DOCUMENTS: {exc}")
     with store_uri(settings) as uri:
         _check_store(settings, uri)
         if demo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -32,6 +33,19 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     env: Environment = Environment.DEVELOPMENT
     graphiql: bool = False
+    introspection: bool | None = Field(
+        default=None, description="schema introspection; unset means on outside production"
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="bearer token /metrics requires; unset leaves it open"
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="origins whose pages may call the API (JSON list)"
+    )
+    cors_allow_credentials: bool = False
+    trusted_documents: Path | None = Field(
+        default=None, description="JSON file of the only documents the API runs (by SHA-256)"
+    )
     store_timeout_ms: int = Field(default=5000, ge=100, le=120_000)
     epidemic_start: date = date(2020, 1, 24)
     epidemic_end: date = date(2020, 12, 31)
@@ -67,6 +81,14 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
         DateWindow(start=self.epidemic_start, end=self.epidemic_end)
+        if self.cors_allow_credentials and "*" in self.cors_origins:
+            # Fetch standard: a credentialed response may not allow every origin.
+            raise ValueError("cors_allow_credentials cannot go with cors_origins ['*']")
+        for origin in self.cors_origins:
+            if origin != "*" and ORIGIN.fullmatch(origin) is None:
+                raise ValueError(
+                    f"cors_origins: {origin!r} is not an origin (scheme://host[:port])"
+                )
         secret = self.jwt_hs256_secret
         if secret is not None and self.production and secret.get_secret_value() in PLACEHOLDERS:
             raise ValueError("jwt_hs256_secret is a placeholder; set a real secret in production")
@@ -94,8 +116,13 @@ class Settings(BaseSettings):
         return DateWindow(start=self.epidemic_start, end=self.epidemic_end)
 
     @property
+    def introspection_on(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.production
+
+    @property
     def production(self) -> bool:
         return self.env is Environment.PRODUCTION
 
 
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?")
 PLACEHOLDERS = frozenset({"changeme", "change-me", "secret", "development", "dev-secret"})

@@ -12,6 +12,7 @@ from pymongo.errors import PyMongoError
 from pymongo.uri_parser import parse_uri
 
 from store.errors import StoreUnavailable
+from store.monitoring import CommandObserver
 
 Document = dict[str, Any]
 Database = AsyncDatabase[Document]
@@ -113,7 +114,7 @@ def describe_host(uri: str) -> str:
     return ",".join(f"{host}:{port}" for host, port in hosts) or "an unnamed host"
 
 
-async def connect(uri: str, *, timeout_ms: int) -> Client:
+async def connect(uri: str, *, timeout_ms: int, observer: CommandObserver | None = None) -> Client:
     """Open a client and check that the server answers `ping` within `timeout_ms`."""
     try:
         client: Client = AsyncMongoClient(
@@ -121,6 +122,7 @@ async def connect(uri: str, *, timeout_ms: int) -> Client:
             tz_aware=True,
             serverSelectionTimeoutMS=timeout_ms,
             connectTimeoutMS=timeout_ms,
+            event_listeners=[] if observer is None else [observer],
         )
     except (PyMongoError, ValueError) as exc:
         raise StoreUnavailable(f"cannot use MongoDB URI for {describe_host(uri)}: {exc}") from None
@@ -135,9 +137,11 @@ async def connect(uri: str, *, timeout_ms: int) -> Client:
 
 
 @asynccontextmanager
-async def opened(uri: str, *, database: str, timeout_ms: int) -> AsyncIterator[Database]:
+async def opened(
+    uri: str, *, database: str, timeout_ms: int, observer: CommandObserver | None = None
+) -> AsyncIterator[Database]:
     """A database for the length of a block: its server checked by `ping`, closed afterwards."""
-    client = await connect(uri, timeout_ms=timeout_ms)
+    client = await connect(uri, timeout_ms=timeout_ms, observer=observer)
     try:
         yield client[database]
     finally:
