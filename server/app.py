@@ -25,7 +25,7 @@ from server.middleware import BodyLimit, RequestId
 from server.persisted import PersistedQueries, read_trusted_documents
 from server.reports import report_download, report_issuer
 from server.settings import Settings
-from server.telemetry import RequestTelemetry, Telemetry
+from server.telemetry import RequestTelemetry, Telemetry, tracing
 from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
 from store.database import Database, ensure_indexes, opened
 from store.monitoring import CommandObserver
@@ -89,6 +89,8 @@ def create_app(
             app.state.catalogues = await prepare_store(db)
             app.state.db = db
             yield
+        for traced in tracers:
+            traced.shutdown()  # spans still batched leave before the process does
 
     schema = create_schema(
         Limits(
@@ -104,6 +106,7 @@ def create_app(
     )
     registry = CollectorRegistry()
     telemetry = Telemetry(registry)
+    tracers = [] if settings.tracing is None else [tracing(settings.tracing)]
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -114,6 +117,7 @@ def create_app(
             Route("/reports/{serial}.pdf", report_download(clock), methods=["GET"]),
         ],
         middleware=[
+            *(traced.middleware for traced in tracers),
             Middleware(RequestId),
             Middleware(
                 CORSMiddleware,

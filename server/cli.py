@@ -30,6 +30,7 @@ from server.record_export import ExportFileError, run_export
 from server.record_import import ImportFileError, default_rejects, run_import
 from server.reports import report_issuer
 from server.settings import Settings
+from server.telemetry import TracingUnavailable, tracing
 from store.catalogue import read_default_catalogue
 from store.database import SUBJECTS
 from store.embedded import EmbeddedServer
@@ -140,6 +141,11 @@ def serve(
         read_default_catalogue()
     except CatalogueError as exc:
         fail(str(exc))
+    if settings.tracing is not None:
+        try:
+            tracing(settings.tracing)
+        except TracingUnavailable as exc:
+            fail(str(exc))
     try:
         persisted_queries(settings)
     except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = Field(
         default=None, description="bearer token /metrics requires; unset leaves it open"
     )
+    # OpenTelemetry's own variables (not prefixed): tracing is on when an exporter is named.
+    otel_traces_exporter: str | None = Field(default=None, validation_alias="OTEL_TRACES_EXPORTER")
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT"
+    )
     cors_origins: list[str] = Field(
         default_factory=list, description="origins whose pages may call the API (JSON list)"
     )
@@ -114,6 +119,15 @@ class Settings(BaseSettings):
     @property
     def epidemic_window(self) -> DateWindow:
         return DateWindow(start=self.epidemic_start, end=self.epidemic_end)
+
+    @property
+    def tracing(self) -> str | None:
+        """The span exporter asked for (`otlp` or `console`), or None when tracing is off."""
+        if self.otel_traces_exporter == "none":
+            return None
+        if self.otel_traces_exporter is not None:
+            return self.otel_traces_exporter
+        return "otlp" if self.otel_exporter_otlp_endpoint else None
 
     @property
     def introspection_on(self) -> bool:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from store.monitoring import tally_commands
@@ -150,3 +153,47 @@ class RequestTelemetry:
         if codes:
             line["error_codes"] = sorted(set(codes))
         log.info("request", extra={"fields": line})
+
+
+@dataclass(frozen=True)
+class Tracing:
+    """OpenTelemetry's ASGI middleware and the hooks that flush its spans."""
+
+    middleware: Middleware
+    flush: Callable[[], bool]
+    shutdown: Callable[[], None]
+
+
+def tracing(exporter_name: str, exporter: Any = None) -> Tracing:
+    """OpenTelemetry's ASGI middleware exporting each request's span (optional group `otel`).
+
+    The SDK reads its standard variables itself (OTEL_SERVICE_NAME, OTEL_EXPORTER_OTLP_*).
+    """
+    try:
+        from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+        from opentelemetry.sdk.resources import Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+    except ImportError:
+        raise TracingUnavailable(
+            "tracing is asked for but OpenTelemetry is not installed: uv sync --extra otel"
+        ) from None
+    if exporter is None and exporter_name == "console":
+        exporter = ConsoleSpanExporter()
+    elif exporter is None and exporter_name == "otlp":
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter()
+    elif exporter is None:
+        raise TracingUnavailable(f"OTEL_TRACES_EXPORTER={exporter_name!r}: use otlp or console")
+    provider = TracerProvider(resource=Resource.create({"service.name": "creditgraph"}))
+    provider.add_span_processor(BatchSpanProcessor(exporter))
+    return Tracing(
+        Middleware(OpenTelemetryMiddleware, tracer_provider=provider),
+        flush=provider.force_flush,
+        shutdown=provider.shutdown,
+    )
+
+
+class TracingUnavailable(Exception):
+    """Tracing was asked for by the environment but cannot be set up."""

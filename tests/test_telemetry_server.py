@@ -9,13 +9,24 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 
 from server.app import create_app
 from server.logging import JsonFormatter
 from server.settings import Settings
-from server.telemetry import MAX_OPERATION_NAMES, Telemetry
+from server.telemetry import (
+    MAX_OPERATION_NAMES,
+    Telemetry,
+    TracingUnavailable,
+    tracing,
+)
 from tests.conftest import TODAY, TokenFactory, at
 
 NAMED = "query PortalCatalogue { catalogue { version } }"
@@ -114,3 +125,40 @@ async def test_metrics_behind_a_token_refuse_without_it(
     assert wrong.status_code == 401
     assert right.status_code == 200
     assert "creditgraph_http_requests_total" in right.text
+
+
+async def ok(request: Request) -> PlainTextResponse:
+    return PlainTextResponse("ok")
+
+
+async def test_tracing_exports_a_span_per_request() -> None:
+    exporter = InMemorySpanExporter()
+    traced = tracing("memory", exporter)
+    app = Starlette(routes=[Route("/graphql", ok)], middleware=[traced.middleware])
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as http:
+        await http.get("/graphql")
+    traced.flush()
+
+    assert any(span.name.startswith("GET") for span in exporter.get_finished_spans())
+
+
+@pytest.mark.parametrize(
+    ("variable", "traced"), [(None, False), ("console", True), ("none", False)]
+)
+def test_tracing_is_on_only_when_opentelemetry_variables_ask(
+    settings: Settings, store_uri: str, variable: str | None, traced: bool
+) -> None:
+    asked = settings.model_copy(update={"otel_traces_exporter": variable})
+
+    app = create_app(asked, mongodb_uri=store_uri)
+
+    outermost: object = app.user_middleware[0].cls
+    assert (outermost == OpenTelemetryMiddleware) is traced
+
+
+def test_tracing_with_an_unknown_exporter_is_refused() -> None:
+    with pytest.raises(TracingUnavailable, match="zipkin"):
+        tracing("zipkin")
