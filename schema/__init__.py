@@ -10,6 +10,7 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -25,6 +26,7 @@ from strawberry.types import ExecutionContext
 from schema.audit import WriteAuditTrail
 from schema.errors import HideUnexpectedErrors, is_unexpected
 from schema.mutation import Mutation
+from schema.operations import NameOperation
 from schema.query import Query
 from schema.scalars import AwareDateTime
 
@@ -55,9 +57,11 @@ def create_schema(
     limits: Limits,
     *,
     suggestions: bool,
+    introspection: bool = True,
     guards: Sequence[Callable[[], SchemaExtension]] = (),
 ) -> strawberry.Schema:
-    """The schema; field suggestions are off in production (they map the schema for a prober).
+    """The schema; field suggestions and introspection are off in production by default (they
+    map the schema for a prober).
 
     `guards` are the server's extensions; they come last, so they run after validation and
     see errors before `HideUnexpectedErrors` masks them.
@@ -69,6 +73,7 @@ def create_schema(
     limit_rules = [
         *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+        *([] if introspection else [NoSchemaIntrospectionCustomRule]),
     ]
     return CreditSchema(
         query=Query,
@@ -83,6 +88,7 @@ def create_schema(
             partial(AddValidationRules, limit_rules),
             partial(ValidationCache, maxsize=256),
             HideUnexpectedErrors,
+            NameOperation,
             WriteAuditTrail,
             *guards,
         ],

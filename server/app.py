@@ -11,6 +11,7 @@ from functools import partial
 from prometheus_client import CollectorRegistry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from auth.keys import load_verification_keys
@@ -19,17 +20,21 @@ from domain.catalogue_versions import CatalogueVersions
 from schema import Limits, create_schema
 from server.admission import Admission, AdmitToStore
 from server.authentication import Authenticate
+from server.graphiql import ASSETS_PATH, graphiql_asset
 from server.graphql import GraphQLEndpoint
 from server.guards import RequestGuards, StoreFailureErrors
 from server.health import healthz, metrics, readyz
 from server.logging import configure_logging
-from server.middleware import BodyLimit, Metrics, RequestId, StoreFailures
+from server.middleware import BodyLimit, RequestId, StoreFailures
+from server.persisted import PersistedQueries, read_trusted_documents
 from server.reports import report_download, report_issuer
 from server.settings import Settings
+from server.telemetry import RequestTelemetry, Telemetry, tracing
 from server.verify import verification_routes
 from store import blacklist, records
 from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
 from store.database import Database, ensure_indexes, opened
+from store.monitoring import CommandObserver
 from store.source_units import insert_source_units_if_missing, read_default_source_units
 from store.subjects import fill_name_keys
 
@@ -70,6 +75,12 @@ def token_verifier(settings: Settings) -> TokenVerifier:
     )
 
 
+def persisted_queries(settings: Settings) -> PersistedQueries:
+    """APQ, or only the trusted documents when a file of them is set; a bad file stops start."""
+    path = settings.trusted_documents
+    return PersistedQueries(None if path is None else read_trusted_documents(path))
+
+
 def database(settings: Settings, uri: str) -> AbstractAsyncContextManager[Database]:
     """The configured database at `uri`, open for the length of a block."""
     return opened(uri, database=settings.database, timeout_ms=settings.store_timeout_ms)
@@ -88,10 +99,13 @@ def create_app(
             database=settings.database,
             timeout_ms=settings.store_timeout_ms,
             read_timeout_ms=settings.store_timeout_ms,
+            observer=CommandObserver(telemetry.observe_store),
         ) as db:
             app.state.catalogues = await prepare_store(db)
             app.state.db = db
             yield
+        for traced in tracers:
+            traced.shutdown()  # spans still batched leave before the process does
 
     schema = create_schema(
         Limits(
@@ -100,6 +114,7 @@ def create_app(
             max_tokens=settings.max_query_tokens,
         ),
         suggestions=not settings.production,
+        introspection=settings.introspection_on,
         guards=[
             partial(
                 RequestGuards,
@@ -116,6 +131,7 @@ def create_app(
         max_json_depth=settings.max_json_depth,
         retry_after=settings.retry_after_seconds,
         rejected_identifiers_per_hour=settings.rejected_identifiers_per_hour,
+        persisted=persisted_queries(settings),
     )
     admission = Admission(
         concurrency=settings.store_concurrency,
@@ -123,9 +139,12 @@ def create_app(
         wait_seconds=settings.store_queue_wait_ms / 1000,
     )
     registry = CollectorRegistry()
+    telemetry = Telemetry(registry)
+    tracers = [] if settings.tracing is None else [tracing(settings.tracing)]
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(ASSETS_PATH + "/{name}", graphiql_asset, methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
@@ -133,8 +152,18 @@ def create_app(
             *verification_routes(clock),
         ],
         middleware=[
+            *(traced.middleware for traced in tracers),
             Middleware(RequestId),
-            Middleware(Metrics, registry=registry),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_credentials=settings.cors_allow_credentials,
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type", "x-purpose", "x-request-id"],
+                expose_headers=["x-request-id", "retry-after"],
+                max_age=600,
+            ),
+            Middleware(RequestTelemetry, telemetry=telemetry),
             Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
             Middleware(AdmitToStore, admission=admission, retry_after=settings.retry_after_seconds),
             Middleware(StoreFailures, retry_after=settings.retry_after_seconds),
@@ -144,6 +173,7 @@ def create_app(
     )
     app.state.registry = registry
     app.state.admission = admission
+    app.state.metrics_token = settings.metrics_token
     app.state.verifier = token_verifier(settings)
     app.state.reports = report_issuer(settings)
     if not app.state.reports.font.embedded:

@@ -20,6 +20,9 @@ from server.refusals import MALFORMED_REQUEST, refusal
 from store.database import Database
 from store.revocations import is_revoked
 
+# Operational endpoints read no one's data; /metrics has its own token (server.health).
+NOT_AUTHENTICATED = frozenset({"/healthz", "/readyz", "/metrics"})
+
 
 class Authenticate:
     def __init__(self, app: ASGIApp, *, clock: Callable[[], datetime]) -> None:
@@ -27,7 +30,7 @@ class Authenticate:
         self.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"] in NOT_AUTHENTICATED:
             await self.app(scope, receive, send)
             return
         state: Any = scope["app"].state

@@ -19,7 +19,7 @@ from domain.catalogue import Catalogue, CatalogueError
 from reports.certificates import ReportCertificateFiles, init_report_certificates
 from reports.errors import ReportSetupError
 from schema import sdl
-from server.app import create_app, database, token_verifier
+from server.app import create_app, database, persisted_queries, token_verifier
 from server.commands import fail, run_on_store, store_uri
 from server.demo import seed_demo
 from server.logging import configure_logging
@@ -27,6 +27,7 @@ from server.record_export import run_export
 from server.record_import import default_rejects, run_import
 from server.reports import report_issuer
 from server.settings import Settings
+from server.telemetry import TracingUnavailable, tracing
 from store.catalogue import read_default_catalogue
 from store.database import SUBJECTS
 from store.revocations import revoke_token
@@ -105,6 +106,15 @@ def serve(
         read_default_catalogue()
     except CatalogueError as exc:
         fail(str(exc))
+    if settings.tracing is not None:
+        try:
+            tracing(settings.tracing)
+        except TracingUnavailable as exc:
+            fail(str(exc))
+    try:
+        persisted_queries(settings)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        fail(f"cannot read CREDITGRAPH_TRUSTED_DOCUMENTS: {exc}")
     with store_uri(settings, supervise=True) as uri:
         _check_store(settings, uri)
         if demo:

@@ -1,8 +1,12 @@
 """The GraphQL endpoint: strawberry's ASGI view with our typed per-request context.
 
-Every answer is GraphQL-shaped JSON with a stable `extensions.code`, refusals of malformed
-requests too (server/refusals.py): a body that is not strict UTF-8 JSON, nests deeper than
-`max_json_depth` or holds lone surrogates is refused with 400 before anything reads it.
+It speaks GraphQL over HTTP as the spec has it: `application/graphql-response+json` to a client
+that accepts it, with 4xx for request errors (a document that cannot be parsed or validated,
+variables that do not coerce, an unknown persisted query) and no `data` key on them; a mutation
+over GET is 405 with `Allow: POST`. Every answer is GraphQL-shaped JSON with a stable
+`extensions.code`, refusals of malformed requests too (server/refusals.py): a body that is not
+strict UTF-8 JSON, nests deeper than `max_json_depth` or holds lone surrogates is refused with
+400 before anything reads it.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
@@ -24,19 +29,29 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from auth.viewer import Viewer
 from resolvers.context import Context, Loaders
-from schema.errors import code_for
+from schema.errors import PARSE_FAILED, TOO_COMPLEX, VALIDATION_FAILED, code_for
 from server.cost import operation_of
-from server.refusals import MALFORMED_REQUEST, STATUS_OF_CODE, Refused, refusal
+from server.graphiql import graphiql_page, graphiql_turned_off
+from server.persisted import PersistedQueries, PersistedQueryError
+from server.refusals import (
+    MALFORMED_REQUEST,
+    METHOD_NOT_ALLOWED,
+    STATUS_OF_CODE,
+    Refused,
+    refusal,
+)
 
 # Disclosure is counted in the city's calendar days.
 CITY_TIME = ZoneInfo("Asia/Shanghai")
 # A lone surrogate (from a `\ud800` escape) is not a character; UTF-8 cannot carry it onwards.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+_HTTP_CODES = {404: "NOT_FOUND", 405: METHOD_NOT_ALLOWED}
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
@@ -49,34 +64,50 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         max_json_depth: int = 32,
         retry_after: int = 1,
         rejected_identifiers_per_hour: int = 1000,
+        persisted: PersistedQueries | None = None,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        # Strawberry renders its IDE only when one is named; ours decides in render_graphql_ide.
+        super().__init__(schema, graphql_ide="graphiql")
         self.clock = clock
+        self.graphiql = graphiql
+        self.persisted = persisted if persisted is not None else PersistedQueries()
         self.max_json_depth = max_json_depth
         self.retry_after = retry_after
         self.rejected_identifiers_per_hour = rejected_identifiers_per_hour
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Strawberry's view, with its plain-text refusals turned GraphQL-shaped."""
+        """Strawberry's view, with its plain-text refusals turned GraphQL-shaped, answered in
+        the media type the client accepts."""
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope=scope, receive=receive)
         response: Response
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            response = await self.run(request)
         except Refused as refused:
             response = refused.response()
+            # A well-formed request GraphQL cannot run (an unknown persisted query): a request
+            # error, answered 200 as legacy JSON and 4xx where the client can read it.
+            request.state.request_error = response.status_code == 200
         except HTTPException as error:
             code = _HTTP_CODES.get(error.status_code, MALFORMED_REQUEST)
             response = refusal(code, error.reason, status=error.status_code)
-        await response(scope, receive, send)
+        await negotiated(request, response)(scope, receive, send)
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        """The request's data; a document of several operations must name the one to run."""
+        """The request's data, its document resolved from a persisted query if it names one; a
+        document of several operations must name the one to run."""
         data = await super().parse_http_body(request)
-        if isinstance(data, GraphQLRequestData) and data.operation_name is None and data.query:
+        if not isinstance(data, GraphQLRequestData):
+            return data
+        try:
+            data = replace(data, query=self.persisted.document(data.query, data.extensions))
+        except PersistedQueryError as error:
+            raise Refused(error.code, error.message, status=200) from None
+        if data.operation_name is None and data.query:
             try:
                 document = parse(data.query)
             except GraphQLError:
@@ -87,6 +118,38 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                     "the document has several operations; name the one to run in operationName",
                 )
         return data
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as refused:
+            if isinstance(refused.__cause__, InvalidOperationTypeError):
+                # GraphQL over HTTP: only POST carries a mutation; GET is for queries.
+                raise Refused(METHOD_NOT_ALLOWED, "a mutation must be sent with POST") from None
+            raise
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Only a browser's page load: a GET asking for HTML with no operation in it (an APQ
+        GET names its operation in `extensions` alone)."""
+        return (
+            request.method == "GET"
+            and "text/html" in request.headers.get("accept", "")
+            and not {"query", "extensions"} & set(request.query_params)
+        )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from the app's own files, or, when it is off, how to turn it on."""
+        return graphiql_page(request) if self.graphiql else graphiql_turned_off()
 
     def decode_json(self, data: str | bytes) -> object:
         """Strict UTF-8 JSON, an object or a list, nested at most `max_json_depth` deep."""
@@ -156,6 +219,13 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         ):
             if isinstance(formatted, dict):
                 formatted.setdefault("extensions", {}).setdefault("code", code_for(error))
+        request.state.graphql_errors = [
+            e["extensions"]["code"] for e in response.get("errors") or [] if isinstance(e, dict)
+        ]
+        if is_request_error(result):
+            # A request error means execution never began: there is no `data` to speak of.
+            response.pop("data", None)
+            request.state.request_error = True
         return response
 
     def create_response(
@@ -190,3 +260,49 @@ def purpose_of(request: Request, viewer: Viewer) -> str | None:
     """
     stated = unquote(request.headers.get("x-purpose", ""), errors="replace").strip()
     return stated[:200] if stated.isprintable() and stated else viewer.purpose
+
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+REQUEST_ERROR_CODES = frozenset({PARSE_FAILED, VALIDATION_FAILED, TOO_COMPLEX})
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """The document or its variables were refused before execution began: no data, and every
+    error a parse, validation or complexity refusal (an audit that failed after execution also
+    leaves no data, but the request was fine)."""
+    codes = [
+        (error.extensions or {}).get("code") or code_for(error) for error in result.errors or []
+    ]
+    return result.data is None and bool(codes) and set(codes) <= REQUEST_ERROR_CODES
+
+
+def media_type_for(accept: str) -> str:
+    """`application/graphql-response+json` when the client accepts it at least as well as
+    `application/json`; plain JSON otherwise (legacy clients, `*/*`, no Accept header)."""
+    weights: dict[str, float] = {}
+    for part in accept.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[media.lower()] = max(weight, weights.get(media.lower(), 0.0))
+    preferred = weights.get(GRAPHQL_RESPONSE, 0.0)
+    return GRAPHQL_RESPONSE if preferred > 0 and preferred >= weights.get(JSON, 0.0) else JSON
+
+
+def negotiated(request: Request, response: Response) -> Response:
+    """The JSON answer in the media type the client asked for, with the status that goes with it."""
+    if not response.headers.get("content-type", "").startswith(JSON):
+        return response  # GraphiQL's page
+    media_type = media_type_for(request.headers.get("accept", ""))
+    if media_type == GRAPHQL_RESPONSE:
+        response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+        if getattr(request.state, "request_error", False) and response.status_code == 200:
+            response.status_code = 400
+    return response

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hmac
+
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import SecretStr
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -22,4 +25,22 @@ async def readyz(request: Request) -> Response:
 
 
 async def metrics(request: Request) -> Response:
+    """Prometheus metrics; behind a bearer token when one is set (`CREDITGRAPH_METRICS_TOKEN`)."""
+    expected: SecretStr | None = request.app.state.metrics_token
+    if expected is not None:
+        given = request.headers.get("authorization", "")
+        wanted = f"Bearer {expected.get_secret_value()}"
+        if not hmac.compare_digest(given.encode(), wanted.encode()):
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "metrics need the metrics bearer token",
+                            "extensions": {"code": "METRICS_TOKEN_REQUIRED"},
+                        }
+                    ]
+                },
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+            )
     return Response(generate_latest(request.app.state.registry), media_type=CONTENT_TYPE_LATEST)

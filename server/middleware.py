@@ -1,12 +1,10 @@
-"""ASGI middleware: request ids, a request body limit, store failures, and request metrics."""
+"""ASGI middleware: request ids, a request body limit and store failures."""
 
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -123,40 +121,3 @@ class StoreFailures:
                 STORE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE, retry_after=self.retry_after
             )
             await response(scope, receive, send)
-
-
-class Metrics:
-    """Count requests and time them by route and status."""
-
-    def __init__(self, app: ASGIApp, *, registry: CollectorRegistry) -> None:
-        self.app = app
-        self.requests = Counter(
-            "creditgraph_http_requests", "HTTP requests", ["path", "status"], registry=registry
-        )
-        self.latency = Histogram(
-            "creditgraph_http_request_seconds", "HTTP request latency", ["path"], registry=registry
-        )
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path = scope["path"] if scope["path"] in KNOWN_PATHS else "other"
-        status = 500
-        started = time.perf_counter()
-
-        async def observed(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, observed)
-        finally:
-            self.latency.labels(path).observe(time.perf_counter() - started)
-            self.requests.labels(path, str(status)).inc()
-
-
-# Label values come from this fixed set so an attacker cannot grow the metric's cardinality.
-KNOWN_PATHS = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})

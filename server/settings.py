@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -32,6 +33,24 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     env: Environment = Environment.DEVELOPMENT
     graphiql: bool = False
+    introspection: bool | None = Field(
+        default=None, description="schema introspection; unset means on outside production"
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="bearer token /metrics requires; unset leaves it open"
+    )
+    # OpenTelemetry's own variables (not prefixed): tracing is on when an exporter is named.
+    otel_traces_exporter: str | None = Field(default=None, validation_alias="OTEL_TRACES_EXPORTER")
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT"
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="origins whose pages may call the API (JSON list)"
+    )
+    cors_allow_credentials: bool = False
+    trusted_documents: Path | None = Field(
+        default=None, description="JSON file of the only documents the API runs (by SHA-256)"
+    )
     store_timeout_ms: int = Field(default=5000, ge=100, le=120_000)
     epidemic_start: date = date(2020, 1, 24)
     epidemic_end: date = date(2020, 12, 31)
@@ -101,6 +120,14 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
         DateWindow(start=self.epidemic_start, end=self.epidemic_end)
+        if self.cors_allow_credentials and "*" in self.cors_origins:
+            # Fetch standard: a credentialed response may not allow every origin.
+            raise ValueError("cors_allow_credentials cannot go with cors_origins ['*']")
+        for origin in self.cors_origins:
+            if origin != "*" and ORIGIN.fullmatch(origin) is None:
+                raise ValueError(
+                    f"cors_origins: {origin!r} is not an origin (scheme://host[:port])"
+                )
         secret = self.jwt_hs256_secret
         if secret is not None and self.production and secret.get_secret_value() in PLACEHOLDERS:
             raise ValueError("jwt_hs256_secret is a placeholder; set a real secret in production")
@@ -132,8 +159,22 @@ class Settings(BaseSettings):
         return DateWindow(start=self.epidemic_start, end=self.epidemic_end)
 
     @property
+    def tracing(self) -> str | None:
+        """The span exporter asked for (`otlp` or `console`), or None when tracing is off."""
+        if self.otel_traces_exporter == "none":
+            return None
+        if self.otel_traces_exporter is not None:
+            return self.otel_traces_exporter
+        return "otlp" if self.otel_exporter_otlp_endpoint else None
+
+    @property
+    def introspection_on(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.production
+
+    @property
     def production(self) -> bool:
         return self.env is Environment.PRODUCTION
 
 
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?")
 PLACEHOLDERS = frozenset({"changeme", "change-me", "secret", "development", "dev-secret"})

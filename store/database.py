@@ -12,6 +12,7 @@ from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError
 from pymongo.uri_parser import parse_uri
 
 from store.errors import StoreUnavailable
+from store.monitoring import CommandObserver
 
 Document = dict[str, Any]
 Database = AsyncDatabase[Document]
@@ -123,11 +124,18 @@ def describe_host(uri: str) -> str:
     return ",".join(f"{host}:{port}" for host, port in hosts) or "an unnamed host"
 
 
-async def connect(uri: str, *, timeout_ms: int, read_timeout_ms: int | None = None) -> Client:
+async def connect(
+    uri: str,
+    *,
+    timeout_ms: int,
+    read_timeout_ms: int | None = None,
+    observer: CommandObserver | None = None,
+) -> Client:
     """Open a client and check that the server answers `ping` within `timeout_ms`.
 
     With `read_timeout_ms`, an operation whose answer takes longer fails (and is answered 503
-    by the API) instead of holding its request for as long as the store stalls.
+    by the API) instead of holding its request for as long as the store stalls; `observer`
+    is told of every command (store.monitoring).
     """
     try:
         client: Client = AsyncMongoClient(
@@ -136,6 +144,7 @@ async def connect(uri: str, *, timeout_ms: int, read_timeout_ms: int | None = No
             serverSelectionTimeoutMS=timeout_ms,
             connectTimeoutMS=timeout_ms,
             socketTimeoutMS=read_timeout_ms,
+            event_listeners=[] if observer is None else [observer],
         )
     except (PyMongoError, ValueError) as exc:
         raise StoreUnavailable(f"cannot use MongoDB URI for {describe_host(uri)}: {exc}") from None
@@ -151,10 +160,17 @@ async def connect(uri: str, *, timeout_ms: int, read_timeout_ms: int | None = No
 
 @asynccontextmanager
 async def opened(
-    uri: str, *, database: str, timeout_ms: int, read_timeout_ms: int | None = None
+    uri: str,
+    *,
+    database: str,
+    timeout_ms: int,
+    read_timeout_ms: int | None = None,
+    observer: CommandObserver | None = None,
 ) -> AsyncIterator[Database]:
     """A database for the length of a block: its server checked by `ping`, closed afterwards."""
-    client = await connect(uri, timeout_ms=timeout_ms, read_timeout_ms=read_timeout_ms)
+    client = await connect(
+        uri, timeout_ms=timeout_ms, read_timeout_ms=read_timeout_ms, observer=observer
+    )
     try:
         yield client[database]
     finally:
