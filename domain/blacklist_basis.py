@@ -109,6 +109,7 @@ CHANGE_WORDS = {
     ChangeKind.OBJECTION_RESOLVED: "异议处理",
     ChangeKind.HIDDEN: "不予公示",
     ChangeKind.SHOWN: "恢复公示",
+    ChangeKind.CLEARED: "补报年度报告后移出",
 }
 
 

@@ -141,8 +141,14 @@ async def rejudge_entries_citing(db: Database, *, record: Record, day: date) -> 
     """
     changed = 0
     for _ in range(REJUDGE_ATTEMPTS):
+        # `$in` of one, not plain equality: nx-27017 answers equality on an indexed array
+        # field with nothing once the rest of the filter is served by SQL (MongoDB matches
+        # either way); tests/test_store_conformance.py pins it.
         citing = await ENTRY_LIST.find(
-            db, {"basis_record_ids": record.id, **_in_force(day)}, after=None, limit=MAX_CITING
+            db,
+            {"basis_record_ids": {"$in": [record.id]}, **_in_force(day)},
+            after=None,
+            limit=MAX_CITING,
         )
         ids = list(dict.fromkeys(i for e in citing for i in e.basis_record_ids))
         basis = [r for r in await get_records(db, ids=ids) if r is not None]

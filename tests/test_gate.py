@@ -99,6 +99,7 @@ async def test_gate_store_filter_selects_exactly_what_the_rule_admits(
             sorted(
                 [
                     "g-active",
+                    "g-cleared",
                     "g-hidden",
                     "g-refused",
                     "g-hidden-refused",
@@ -111,7 +112,17 @@ async def test_gate_store_filter_selects_exactly_what_the_rule_admits(
         ),  # fmt: skip
         (
             "government",
-            ["g-active", "g-excused", "g-expired", "g-hidden", "g-repaired", "g-revoked"],
+            sorted(
+                [
+                    "g-active",
+                    "g-cleared",
+                    "g-excused",
+                    "g-expired",
+                    "g-hidden",
+                    "g-repaired",
+                    "g-revoked",
+                ]
+            ),
         ),  # fmt: skip
     ],
 )

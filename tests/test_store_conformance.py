@@ -1667,3 +1667,18 @@ def test_disclosure_never_starts_before_the_decision(
         epidemic_related=epidemic_related,
     )
     assert record.disclosure.start >= record.decision_date
+
+
+async def test_array_field_with_an_index_matches_one_value_by_in_of_one(db: Database) -> None:
+    # MongoDB matches `{field: v}` and `{field: {$in: [v]}}` alike on an array field. nx-27017
+    # answers the plain equality with nothing once the field is indexed and the rest of the
+    # filter runs in SQL: store/blacklist.py asks with `$in` of one.
+    entries = db[BLACKLIST_ENTRIES]
+    await entries.insert_one(
+        {"_id": "bl-1", "basis_record_ids": ["r-1", "r-2"], "removed": False, "until_day": 20210131}
+    )
+    in_of_one = {"basis_record_ids": {"$in": ["r-2"]}, "removed": False, "until_day": {"$gte": 1}}
+
+    found = await entries.find(in_of_one).to_list(None)
+
+    assert [d["_id"] for d in found] == ["bl-1"]
