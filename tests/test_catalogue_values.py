@@ -20,6 +20,7 @@ from domain.subjects import Subject
 from domain.submission import RecordSubmission, judge
 from tests.submissions import (
     CATALOGUE,
+    COMMENDATION_ITEMS,
     COURT,
     HEALTH,
     PERSON,
@@ -79,7 +80,10 @@ def valid_values(item: CatalogueItem) -> dict[str, str]:
     for spec in item.data_items:
         if not spec.required:
             continue
-        if spec.format is DataFormat.ENUM:
+        if spec.key in COMMENDATION_ITEMS:
+            # The awarding unit names itself; the conduct falls in the window, before the award.
+            values[spec.key] = COMMENDATION_ITEMS[spec.key]
+        elif spec.format is DataFormat.ENUM:
             values[spec.key] = "市级" if "市级" in spec.enum_values else spec.enum_values[0]
         else:
             values[spec.key] = by_format[spec.format]
@@ -129,8 +133,12 @@ def test_judge_rent_relief_by_an_individual_landlord_is_accepted() -> None:
 # Penalty types: 行政处罚法 (2021) art. 9 from 2021-07-15, the old law's list before
 
 
-def penalty_on(item: CatalogueItem, day: date, types: str) -> RecordSubmission:
+def penalty_on(
+    item: CatalogueItem, day: date, types: str, *, authority: str | None = None
+) -> RecordSubmission:
     items = SHARED_PENALTY_ITEMS | {"penalty_type": types, "decision_date": day.isoformat()}
+    if authority is not None:
+        items |= {"deciding_authority": authority}
     if item.code == "DISHONEST_2":
         items |= {"product_name": "一次性使用医用口罩"}
     if item.code == "DISHONEST_3":
@@ -201,7 +209,9 @@ def test_judge_criminal_penalty_among_several_types_needs_the_court() -> None:
 
     assert codes(judged(submission)) == [(ProblemCode.UNIT_NOT_AUTHORIZED, "item")]
     by_court = judge(
-        submission,
+        penalty_on(
+            CATALOGUE.by_code["DISHONEST_1"], NEW_LAW, "罚款、刑事处罚", authority=COURT.name
+        ),
         catalogues=VERSIONS,
         unit=COURT,
         subject=None,
