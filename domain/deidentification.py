@@ -17,10 +17,12 @@ identify the person (the subject itself, a holder of its grant, government shari
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
+from operator import itemgetter
 
 from domain.catalogue import (
     Catalogue,
@@ -50,7 +52,8 @@ _CHECK = 17
 # GB/T 2260 has about 3,200 county-level divisions; the divisions left once the first k region
 # digits are known (8 areas, 34 provinces, ~340 prefectures, then a handful).
 REGIONS_LEFT = (3200, 400, 95, 30, 9, 3, 1)
-# A century of living residents' birthdays: the estimate needs a span, not today's date.
+# A century of living residents' birthdays, in whole years: the estimate needs a span, not
+# today's date.
 BIRTH_SPAN = (date(1920, 1, 1), date(2019, 12, 31))
 # Where the eight YYYYMMDD digits stand in an ISO date "YYYY-MM-DD".
 _ISO_DIGITS = {0: 0, 1: 1, 2: 2, 3: 3, 5: 4, 6: 5, 8: 6, 9: 7}
@@ -152,19 +155,28 @@ class Knowledge:
 
 
 @cache
+def _birthdays() -> tuple[str, ...]:
+    """Every birthday of the span (whole years) as YYYYMMDD."""
+    first, last = BIRTH_SPAN
+    return tuple(
+        f"{year:04d}{month:02d}{day:02d}"
+        for year in range(first.year, last.year + 1)
+        for month in range(1, 13)
+        for day in range(1, monthrange(year, month)[1] + 1)
+    )
+
+
+@cache
 def birthdays_left(known: frozenset[int]) -> int:
     """The fewest birthdays in the span that share the known YYYYMMDD digits with a person's.
 
     The fewest, not the mean: the promise holds for every person, and one born on the 31st is
     easier to find than one born on the 15th when only the day's tens digit shows.
     """
-    classes: Counter[str] = Counter()
-    day, last = BIRTH_SPAN
-    while day <= last:
-        digits = day.strftime("%Y%m%d")
-        classes["".join(digits[p] for p in sorted(known))] += 1
-        day += timedelta(days=1)
-    return min(classes.values())
+    days = _birthdays()
+    if not known:
+        return len(days)
+    return min(Counter(map(itemgetter(*sorted(known)), days)).values())
 
 
 def describe(mask: Mask | None) -> str:
