@@ -123,5 +123,8 @@ def _broken_record() -> dict[str, object]:
         "disclosure": {"start": "2020-03-01", "end": "2021-03-01", "rule": "r", "basis": "b"},
         "status": "ACTIVE",
         "created_at": at(TODAY),
-        "order_key": "2020-03-01|r-broken",
+        "order_key": "20200301|r-broken",
+        # The integer days store/records.py writes beside the ISO strings (issue 9).
+        "disclosure_start_day": 20200301,
+        "disclosure_end_day": 20210301,
     }
