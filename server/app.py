@@ -78,7 +78,7 @@ def create_app(
             mongodb_uri,
             database=settings.database,
             timeout_ms=settings.store_timeout_ms,
-            read_timeout_ms=settings.store_timeout_ms,
+            read_timeout_ms=settings.store_read_timeout_ms,
         ) as db:
             app.state.catalogues = await prepare_store(db)
             app.state.db = db
