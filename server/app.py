@@ -98,7 +98,7 @@ def create_app(
             mongodb_uri,
             database=settings.database,
             timeout_ms=settings.store_timeout_ms,
-            read_timeout_ms=settings.store_timeout_ms,
+            read_timeout_ms=settings.store_read_timeout_ms,
             observer=CommandObserver(telemetry.observe_store),
         ) as db:
             app.state.catalogues = await prepare_store(db)

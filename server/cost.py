@@ -28,9 +28,11 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from resolvers.pagination import DEFAULT_PAGE_SIZE
+
 COUNT_COST = 20
-# The page size a connection without `first` gets (resolvers/pagination.py).
-DEFAULT_PAGE = 20
+# The page size a connection without `first` gets.
+DEFAULT_PAGE = DEFAULT_PAGE_SIZE
 CONNECTION_FIELDS = frozenset({"edges", "nodes"})
 
 

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         default=None, description="JSON file of the only documents the API runs (by SHA-256)"
     )
     store_timeout_ms: int = Field(default=5000, ge=100, le=120_000)
+    store_read_timeout_ms: int = Field(
+        default=30_000, ge=100, le=600_000, description="Longest wait of a request for one answer"
+    )
     epidemic_start: date = date(2020, 1, 24)
     epidemic_end: date = date(2020, 12, 31)
     max_query_depth: int = Field(default=10, ge=2, le=50)

@@ -153,14 +153,14 @@ def settings(
 ) -> Settings:
     """The app's settings; a test marked `@pytest.mark.settings(name=value)` changes some."""
     marker = request.node.get_closest_marker("settings")
-    return Settings(
+    values: dict[str, Any] = dict(
         database=db.name,
         data_dir=tmp_path,
         jwks_path=keys_dir,
         graphiql=False,
         **report_settings(keys_dir),
-        **(marker.kwargs if marker else {}),
     )
+    return Settings(**values | (marker.kwargs if marker else {}))
 
 
 @pytest.fixture

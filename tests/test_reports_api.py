@@ -599,14 +599,14 @@ async def test_report_of_a_large_file_reads_a_fixed_number_of_times(
         assert result["__typename"] == "IssueCreditReportSuccess"
 
     assert sent[250] == sent[500]
-    # The token's revocation, the subject; records on display (the first 201, in two batches,
-    # and their count), blacklist entries, commitments, repaired records and applications (the
-    # records these name were read already), the source units' names; the serial; the report
-    # and the audit event.
+    # The token's revocation, the creation rate of the token and of the subject; the subject;
+    # records on display (the first 201, in two batches, and their count), blacklist entries,
+    # commitments, repaired records and applications (the records these name were read
+    # already), the source units' names; the serial; the report and the audit event.
     assert sent[500] == [
         "aggregate",
         *["find"] * 8,
-        "findAndModify",
+        *["findAndModify"] * 3,
         "getMore",
         "insert",
         "insert",

@@ -195,7 +195,7 @@ def test_command_while_serving_uses_the_running_store(tmp_path: Path) -> None:
 
 
 def test_import_whose_store_dies_ends_with_one_line_and_exit_1(tmp_path: Path) -> None:
-    source = penalty_lines(tmp_path / "records.jsonl", 3000)
+    source = penalty_lines(tmp_path / "records.jsonl", 10_000)
     serving = EmbeddedServer(tmp_path / "var")
     serving.start()
     try:
