@@ -19,7 +19,7 @@ from tests.submissions import as_input, penalty, ref
 
 ISSUE = """
 mutation Issue($subject: ID!) {
-  issueCreditReport(subject: $subject, purpose: "贷款审查") { __typename }
+  issueCreditReport(subject: $subject, purpose: FINANCING) { __typename }
 }
 """
 SUBMIT = """

@@ -1615,7 +1615,7 @@ async def test_blacklist_lists_compare_no_date_like_strings_in_any_command(
     sent = filters_sent(commands)
     commands.stop()
 
-    assert len(sent) == 8
+    assert len(sent) == 10
     assert [p for f in sent for p in date_like_comparisons(f)] == []
 
 
