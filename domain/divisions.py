@@ -62,14 +62,30 @@ def _level(code: str) -> int:
     return 1 if code.endswith("00") else 2
 
 
-def _division_at(address: str, start: int, level: int, within: str) -> tuple[str, str] | None:
-    """The longest division name of `level` inside `within` (a code prefix) at `start`."""
+def _divisions_at(address: str, start: int, level: int, within: str) -> list[tuple[str, str]]:
+    """Every division name of `level` inside `within` (a code prefix) at `start`, longest first.
+
+    A name may stand for several codes (塔城地区 is 652500 before 1999 and 654200 since): each
+    is a candidate, and the chain that reads furthest decides.
+    """
     table = _table()
-    for end in range(min(len(address), start + table.longest_name), start, -1):
-        for code in table.by_name.get(address[start:end], ()):
-            if _level(code) == level and code.startswith(within):
-                return address[start:end], code
-    return None
+    return [
+        (address[start:end], code)
+        for end in range(min(len(address), start + table.longest_name), start, -1)
+        for code in table.by_name.get(address[start:end], ())
+        if _level(code) == level and code.startswith(within)
+    ]
+
+
+def _chain_end(address: str, position: int, level: int, within: str) -> int:
+    """Where the longest chain of divisions from `level` down, starting at `position`, ends;
+    a level may be left out (a prefecture without counties, an address without its province)."""
+    if level == 3:
+        return position
+    end = _chain_end(address, position, level + 1, within)
+    for name, code in _divisions_at(address, position, level, within):
+        end = max(end, _chain_end(address, position + len(name), level + 1, code[: 2 + 2 * level]))
+    return end
 
 
 def leading_divisions(address: str) -> str:
@@ -82,13 +98,7 @@ def leading_divisions(address: str) -> str:
     is ever kept: not a 小区, 社区 or 园区, not a road or a number. The result is a prefix of
     `address`, empty when the address starts with no division.
     """
-    position, within = 0, ""
-    for level in range(3):
-        found = _division_at(address, position, level, within)
-        if found is not None:
-            name, code = found
-            position += len(name)
-            within = code[: 2 + 2 * level]
+    position = _chain_end(address, 0, 0, "")
     if position == 0:
         return ""
     town = _TOWN.match(address, position)
