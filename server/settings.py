@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     # The embedded store answers one command at a time: more requests in it only lengthen
     # everyone's wait (concurrency × a request's store time stays well under a second).
     store_concurrency: int = Field(
-        default=4, ge=1, le=1000, description="Requests of one worker using the store at once"
+        default=2, ge=1, le=1000, description="Requests of one worker using the store at once"
     )
     store_queue_wait_ms: int = Field(
         default=300, ge=0, le=60_000, description="Longest wait for the store, then 503"

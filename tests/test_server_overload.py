@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
@@ -86,24 +85,29 @@ async def test_queued_request_runs_when_a_slot_frees_within_the_wait(
     assert "errors" not in response.json()
 
 
-# PyMongo's async pool leaves the socket of a connection the dead server reset to the garbage
-# collector; collected here (not at the session's end), its warning belongs to this test.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+async def answers_while_the_store_is_down(
+    settings: Settings, server: EmbeddedServer, token: str
+) -> list[httpx.Response]:
+    async with serving(settings, server.uri) as (_, http):
+        server.stop()
+        anonymous = await http.post("/graphql", json=RECORDS)
+        authenticated = await http.post(
+            "/graphql", json=RECORDS, headers={"authorization": f"Bearer {token}"}
+        )
+        ready = await http.get("/readyz")
+    return [anonymous, authenticated, ready]
+
+
 async def test_store_down_is_503_store_unavailable_for_anonymous_and_authenticated(
     tmp_path: Path, settings: Settings, token: TokenFactory
 ) -> None:
     server = EmbeddedServer(tmp_path / "store")
-    uri = server.start()
+    server.start()
     quick = settings.model_copy(update={"store_timeout_ms": 300})
-    bank = token("bank", org="DEMO-BANK")
     try:
-        async with serving(quick, uri) as (_, http):
-            server.stop()
-            anonymous = await http.post("/graphql", json=RECORDS)
-            authenticated = await http.post(
-                "/graphql", json=RECORDS, headers={"authorization": f"Bearer {bank}"}
-            )
-            ready = await http.get("/readyz")
+        anonymous, authenticated, ready = await answers_while_the_store_is_down(
+            quick, server, token("bank", org="DEMO-BANK")
+        )
     finally:
         server.stop()
     gc.collect()

@@ -32,10 +32,6 @@ COMMAND = str(Path(sys.executable).with_name("creditgraph"))
 SAMR_FT = "440300-SAMR-FT"
 RECORDS_PAGE = {"query": "{ records(first: 5) { edges { node { id } } } }"}
 
-# PyMongo's async pool leaves the sockets of connections the killed server reset to the
-# garbage collector; each test collects them itself, so the warning is never another test's.
-pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-
 
 class KillOnInsert(monitoring.CommandListener):
     """Kill the store with SIGKILL when the `skip`+1-th insert into a collection is sent."""
