@@ -97,8 +97,9 @@ def judge(
     """The record to store, or every problem of the submission.
 
     `subject` is the one on file with the submission's identifier, None for a new subject,
-    which will get `new_subject_id`. Whether the submission matches the subject on file is
-    judged last, for an otherwise valid record only (see `subject_mismatch`).
+    which will get `new_subject_id`. What depends on the subject on file (whether the record
+    names it rightly, then whether the person refused such records) is judged last, for an
+    otherwise valid record only (see `subject_mismatch`, `opt_out_refusal`).
     """
     problems = _subject_problems(submission.subject, today)
     problems += text_problems("sourceRecordId", submission.source_record_id, MAX_SOURCE_RECORD_ID)
@@ -114,9 +115,13 @@ def judge(
     values = check_data_items(
         item, submission.data_items, problems, on=submission.decision_date, today=today
     )
-    problems += _item_problems(item, submission, unit, subject, values)
-    problems += conduct_problems(
-        item, values, decision_date=submission.decision_date, epidemic_window=epidemic_window
+    problems += _item_problems(item, submission)
+    problems += record_problems(
+        item,
+        values,
+        unit=unit,
+        decision_date=submission.decision_date,
+        epidemic_window=epidemic_window,
     )
     severity = submission.severity if item.category is Category.DISHONEST else None
     try:
@@ -141,9 +146,9 @@ def judge(
         )
     if problems:
         return problems
-    mismatch = subject_mismatch(submission.subject, subject)
-    if mismatch:
-        return mismatch
+    refusal = subject_mismatch(submission.subject, subject) or opt_out_refusal(item, subject)
+    if refusal:
+        return refusal
     excused = tolerated(
         tolerable=item.epidemic_tolerable,
         decision_date=submission.decision_date,
@@ -227,6 +232,48 @@ def subject_mismatch(ref: SubjectRef, on_file: Subject | None) -> list[Problem]:
     return problems
 
 
+def opt_out_refusal(item: CatalogueItem, on_file: Subject | None) -> list[Problem]:
+    """The refusal of a record the person on file refused (Shenzhen Social Credit Regulation
+    art. 39: commendations, volunteering and donations are then not recorded).
+
+    Submission is no oracle: whether a person opted out is told only about a record that is
+    otherwise valid and names the subject on file rightly (`judge` asks this after
+    `subject_mismatch`), so it tells a unit nothing about a person it could not already name,
+    and the words say no more than that this record is not recorded.
+    """
+    if on_file is None or not on_file.opted_out or not item.opt_out_allowed:
+        return []
+    return [
+        Problem(
+            ProblemCode.SUBJECT_OPTED_OUT,
+            "subject.identifier",
+            "this record is not recorded: the person has refused the recording of such records "
+            "(Shenzhen Social Credit Regulation art. 39)",
+        )
+    ]
+
+
+def record_problems(
+    item: CatalogueItem,
+    values: dict[str, str],
+    *,
+    unit: SourceUnit,
+    decision_date: date,
+    epidemic_window: DateWindow,
+) -> list[Problem]:
+    """Problems of the rules that weigh a record's data items together, or against its unit
+    and decision date: the unit's authority over the decision (`unit_problems`, issue 8.11)
+    and good behaviour's conduct date (`conduct_problems`, notice 一(一)).
+
+    The invariant: no stored record breaks these. They are asked on submission and again of
+    every correction (`domain.objections.resolution`), so a correction cannot give a record
+    data the submission would have refused.
+    """
+    return unit_problems(item, unit, values) + conduct_problems(
+        item, values, decision_date=decision_date, epidemic_window=epidemic_window
+    )
+
+
 def _catalogue_item(
     submission: RecordSubmission, catalogues: CatalogueVersions, problems: list[Problem]
 ) -> tuple[Catalogue, CatalogueItem] | None:
@@ -262,13 +309,7 @@ def _catalogue_item(
     return found
 
 
-def _item_problems(
-    item: CatalogueItem,
-    submission: RecordSubmission,
-    unit: SourceUnit,
-    subject: Subject | None,
-    values: dict[str, str],
-) -> list[Problem]:
+def _item_problems(item: CatalogueItem, submission: RecordSubmission) -> list[Problem]:
     problems = []
     kind = submission.subject.kind
     if kind not in item.subject_kinds:
@@ -288,17 +329,5 @@ def _item_problems(
     if not dishonest and submission.severity is not None:
         problems.append(
             Problem(ProblemCode.INVALID_FORMAT, "severity", "severity applies to dishonesty only")
-        )
-    problems += unit_problems(item, unit, values)
-    if subject is not None and subject.opted_out and item.opt_out_allowed:
-        # Shenzhen Social Credit Regulation art. 39: a person may refuse the recording of
-        # commendations, volunteering and donations; such records are then not recorded.
-        problems.append(
-            Problem(
-                ProblemCode.SUBJECT_OPTED_OUT,
-                "subject.identifier",
-                "this person has refused the recording of such records (Shenzhen Social "
-                "Credit Regulation art. 39)",
-            )
         )
     return problems
