@@ -257,7 +257,7 @@ def record_problems(
     item: CatalogueItem,
     values: dict[str, str],
     *,
-    unit: SourceUnit,
+    unit: SourceUnit | None,
     decision_date: date,
     epidemic_window: DateWindow,
 ) -> list[Problem]:
@@ -265,11 +265,12 @@ def record_problems(
     and decision date: the unit's authority over the decision (`unit_problems`, issue 8.11)
     and good behaviour's conduct date (`conduct_problems`, notice 一(一)).
 
-    The invariant: no stored record breaks these. They are asked on submission and again of
-    every correction (`domain.objections.resolution`), so a correction cannot give a record
-    data the submission would have refused.
+    The invariant: no record breaks these when stored. They are asked on submission and again
+    of every correction (`domain.objections.correction_problems`). `unit` None is a unit not
+    on the register (a correction of a record kept from before it): its data alone is judged.
     """
-    return unit_problems(item, unit, values) + conduct_problems(
+    problems = [] if unit is None else unit_problems(item, unit, values)
+    return problems + conduct_problems(
         item, values, decision_date=decision_date, epidemic_window=epidemic_window
     )
 
