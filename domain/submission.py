@@ -99,7 +99,7 @@ def judge(
     `subject` is the one on file with the submission's identifier, None for a new subject,
     which will get `new_subject_id`. What depends on the subject on file (whether the record
     names it rightly, then whether the person refused such records) is judged last, for an
-    otherwise valid record only (see `subject_mismatch`, `opt_out_refusal`).
+    otherwise valid record only (see `on_file_problems`).
     """
     problems = _subject_problems(submission.subject, today)
     problems += text_problems("sourceRecordId", submission.source_record_id, MAX_SOURCE_RECORD_ID)
@@ -146,7 +146,7 @@ def judge(
         )
     if problems:
         return problems
-    refusal = subject_mismatch(submission.subject, subject) or opt_out_refusal(item, subject)
+    refusal = on_file_problems(submission.subject, item, subject)
     if refusal:
         return refusal
     excused = tolerated(
@@ -204,16 +204,23 @@ def _subject_problems(ref: SubjectRef, today: date) -> list[Problem]:
     return problems
 
 
-def subject_mismatch(ref: SubjectRef, on_file: Subject | None) -> list[Problem]:
-    """How the subject a unit names differs from the one on file with its identifier.
+def on_file_problems(
+    ref: SubjectRef, item: CatalogueItem, on_file: Subject | None
+) -> list[Problem]:
+    """What the subject on file says against the record: a kind or name that differs from the
+    one on file, else the person's refusal of such records (Shenzhen Social Credit Regulation
+    art. 39: commendations, volunteering and donations are then not recorded).
 
-    Submission is no oracle (PIPL art. 51; Shenzhen regulation art. 38): this is asked only
-    of a record that is otherwise valid, so probing with made-up records teaches nothing, and
-    the answer names the field that differs, never the value on file. Names are compared as
-    `domain.names.same_name` does (NFKC, whitespace folded).
+    Submission is no oracle (PIPL art. 51; Shenzhen regulation art. 38): `judge` asks this of
+    an otherwise valid record only, so probing with made-up records teaches nothing; a
+    difference names the field, never the value on file; and an opt-out is told only to a
+    unit that names the person rightly, in words that say no more than that this record is not
+    recorded. Names are compared as `domain.names.same_name` does (NFKC, whitespace folded).
     """
+    if on_file is None:
+        return []
     problems = []
-    if on_file is not None and on_file.kind is not ref.kind:
+    if on_file.kind is not ref.kind:
         problems.append(
             Problem(
                 ProblemCode.SUBJECT_MISMATCH,
@@ -221,7 +228,7 @@ def subject_mismatch(ref: SubjectRef, on_file: Subject | None) -> list[Problem]:
                 "the subject on file with this identifier is of another kind",
             )
         )
-    if on_file is not None and not same_name(on_file.name, ref.name):
+    if not same_name(on_file.name, ref.name):
         problems.append(
             Problem(
                 ProblemCode.SUBJECT_MISMATCH,
@@ -229,28 +236,16 @@ def subject_mismatch(ref: SubjectRef, on_file: Subject | None) -> list[Problem]:
                 "the name differs from the name on file for this identifier",
             )
         )
-    return problems
-
-
-def opt_out_refusal(item: CatalogueItem, on_file: Subject | None) -> list[Problem]:
-    """The refusal of a record the person on file refused (Shenzhen Social Credit Regulation
-    art. 39: commendations, volunteering and donations are then not recorded).
-
-    Submission is no oracle: whether a person opted out is told only about a record that is
-    otherwise valid and names the subject on file rightly (`judge` asks this after
-    `subject_mismatch`), so it tells a unit nothing about a person it could not already name,
-    and the words say no more than that this record is not recorded.
-    """
-    if on_file is None or not on_file.opted_out or not item.opt_out_allowed:
-        return []
-    return [
-        Problem(
-            ProblemCode.SUBJECT_OPTED_OUT,
-            "subject.identifier",
-            "this record is not recorded: the person has refused the recording of such records "
-            "(Shenzhen Social Credit Regulation art. 39)",
+    if not problems and on_file.opted_out and item.opt_out_allowed:
+        problems.append(
+            Problem(
+                ProblemCode.SUBJECT_OPTED_OUT,
+                "subject.identifier",
+                "this record is not recorded: the person has refused the recording of such "
+                "records (Shenzhen Social Credit Regulation art. 39)",
+            )
         )
-    ]
+    return problems
 
 
 def record_problems(
