@@ -14,8 +14,10 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from domain.calendar import DateWindow
 from domain.catalogue import CatalogueItem
 from domain.data_items import check_value
+from domain.problems import Problem
 from domain.records import (
     ChangeKind,
     ObjectionGrounds,
@@ -25,6 +27,8 @@ from domain.records import (
     Record,
     next_version,
 )
+from domain.source_units import SourceUnit
+from domain.submission import record_problems
 from domain.working_days import WorkingDayCalendar, add_working_days, extend_deadline
 
 CENTRE_CHECK_DAYS = 1
@@ -102,6 +106,15 @@ class UnknownDataItem(InvalidCorrection):
     """A correction names a data item the record's catalogue item does not have."""
 
 
+class CorrectionBreaksRule(InvalidCorrection):
+    """A correction that gives the record data its submission would have refused; `problem`
+    is the submission's own problem, with its code."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(f"{problem.field.removeprefix('dataItems.')}: {problem.message}")
+        self.problem = problem
+
+
 def deadlines(filed_on: date, calendar: WorkingDayCalendar) -> tuple[date, date]:
     """The centre's check-by day and the source unit's decide-by day for a filing day."""
     check_by = add_working_days(filed_on, CENTRE_CHECK_DAYS, calendar)
@@ -158,19 +171,39 @@ def resolved(
     )
 
 
-def resolution(record: Record, objection: Objection, item: CatalogueItem) -> Record:
-    """The record after the resolved objection: corrected, hidden or upheld, and annotated."""
+def resolution(
+    record: Record,
+    objection: Objection,
+    item: CatalogueItem,
+    *,
+    unit: SourceUnit | None,
+    today: date,
+    epidemic_window: DateWindow,
+) -> Record:
+    """The record after the resolved objection: corrected, hidden or upheld, and annotated.
+
+    A correction is judged as a submission would be (`corrected_items`, `correction_problems`):
+    `today` is the city's day, which bounds the birth dates an identifier may encode, and
+    `unit` the record's source unit as registered.
+    """
     outcome = ObjectionOutcome(objection.state.value)
     changes: dict[str, object] = {"objection": objection.note()}
     assert objection.resolved_at is not None, "a resolved objection has its time"
     if outcome is ObjectionOutcome.CORRECTED:
-        changes["data_items"] = corrected_items(
+        values = corrected_items(
+            item, record.data_items, objection.corrections, on=record.decision_date, today=today
+        )
+        broken = correction_problems(
             item,
             record.data_items,
-            objection.corrections,
-            on=record.decision_date,
-            today=objection.resolved_at.date(),
+            values,
+            unit=unit,
+            decision_date=record.decision_date,
+            epidemic_window=epidemic_window,
         )
+        if broken:
+            raise CorrectionBreaksRule(broken[0])
+        changes["data_items"] = values
     elif outcome is ObjectionOutcome.REMOVED_FROM_DISPLAY:
         changes["hidden"] = True
     assert objection.resolved_by is not None, "a resolved objection has its resolver"
@@ -210,3 +243,34 @@ def corrected_items(
             raise InvalidCorrection(f"{key}: {problems[0].message}")
         values[key] = canonical
     return values
+
+
+def correction_problems(
+    item: CatalogueItem,
+    before: Mapping[str, str],
+    after: Mapping[str, str],
+    *,
+    unit: SourceUnit | None,
+    decision_date: date,
+    epidemic_window: DateWindow,
+) -> list[Problem]:
+    """The problems a correction brings to the rules that weigh several data items together.
+
+    The invariant: a correction cannot give a record data its submission would have refused,
+    judged by the submission's own function (`domain.submission.record_problems`: the conduct
+    date of good behaviour against the window and the decision, the authority the record
+    names against its unit). A problem the record had before is not the correction's: a record
+    judged under older rules stays correctable.
+    """
+
+    def judged(values: Mapping[str, str]) -> list[Problem]:
+        return record_problems(
+            item,
+            dict(values),
+            unit=unit,
+            decision_date=decision_date,
+            epidemic_window=epidemic_window,
+        )
+
+    had = {(p.code, p.field) for p in judged(before)}
+    return [p for p in judged(after) if (p.code, p.field) not in had]

@@ -97,8 +97,9 @@ def judge(
     """The record to store, or every problem of the submission.
 
     `subject` is the one on file with the submission's identifier, None for a new subject,
-    which will get `new_subject_id`. Whether the submission matches the subject on file is
-    judged last, for an otherwise valid record only (see `subject_mismatch`).
+    which will get `new_subject_id`. What depends on the subject on file (whether the record
+    names it rightly, then whether the person refused such records) is judged last, for an
+    otherwise valid record only (see `on_file_problems`).
     """
     problems = _subject_problems(submission.subject, today)
     problems += text_problems("sourceRecordId", submission.source_record_id, MAX_SOURCE_RECORD_ID)
@@ -114,9 +115,13 @@ def judge(
     values = check_data_items(
         item, submission.data_items, problems, on=submission.decision_date, today=today
     )
-    problems += _item_problems(item, submission, unit, subject, values)
-    problems += conduct_problems(
-        item, values, decision_date=submission.decision_date, epidemic_window=epidemic_window
+    problems += _item_problems(item, submission)
+    problems += record_problems(
+        item,
+        values,
+        unit=unit,
+        decision_date=submission.decision_date,
+        epidemic_window=epidemic_window,
     )
     severity = submission.severity if item.category is Category.DISHONEST else None
     try:
@@ -141,9 +146,9 @@ def judge(
         )
     if problems:
         return problems
-    mismatch = subject_mismatch(submission.subject, subject)
-    if mismatch:
-        return mismatch
+    refusal = on_file_problems(submission.subject, item, subject)
+    if refusal:
+        return refusal
     excused = tolerated(
         tolerable=item.epidemic_tolerable,
         decision_date=submission.decision_date,
@@ -199,16 +204,23 @@ def _subject_problems(ref: SubjectRef, today: date) -> list[Problem]:
     return problems
 
 
-def subject_mismatch(ref: SubjectRef, on_file: Subject | None) -> list[Problem]:
-    """How the subject a unit names differs from the one on file with its identifier.
+def on_file_problems(
+    ref: SubjectRef, item: CatalogueItem, on_file: Subject | None
+) -> list[Problem]:
+    """What the subject on file says against the record: a kind or name that differs from the
+    one on file, else the person's refusal of such records (Shenzhen Social Credit Regulation
+    art. 39: commendations, volunteering and donations are then not recorded).
 
-    Submission is no oracle (PIPL art. 51; Shenzhen regulation art. 38): this is asked only
-    of a record that is otherwise valid, so probing with made-up records teaches nothing, and
-    the answer names the field that differs, never the value on file. Names are compared as
-    `domain.names.same_name` does (NFKC, whitespace folded).
+    Submission is no oracle (PIPL art. 51; Shenzhen regulation art. 38): `judge` asks this of
+    an otherwise valid record only, so probing with made-up records teaches nothing; a
+    difference names the field, never the value on file; and an opt-out is told only to a
+    unit that names the person rightly, in words that say no more than that this record is not
+    recorded. Names are compared as `domain.names.same_name` does (NFKC, whitespace folded).
     """
+    if on_file is None:
+        return []
     problems = []
-    if on_file is not None and on_file.kind is not ref.kind:
+    if on_file.kind is not ref.kind:
         problems.append(
             Problem(
                 ProblemCode.SUBJECT_MISMATCH,
@@ -216,7 +228,7 @@ def subject_mismatch(ref: SubjectRef, on_file: Subject | None) -> list[Problem]:
                 "the subject on file with this identifier is of another kind",
             )
         )
-    if on_file is not None and not same_name(on_file.name, ref.name):
+    if not same_name(on_file.name, ref.name):
         problems.append(
             Problem(
                 ProblemCode.SUBJECT_MISMATCH,
@@ -224,7 +236,38 @@ def subject_mismatch(ref: SubjectRef, on_file: Subject | None) -> list[Problem]:
                 "the name differs from the name on file for this identifier",
             )
         )
+    if not problems and on_file.opted_out and item.opt_out_allowed:
+        problems.append(
+            Problem(
+                ProblemCode.SUBJECT_OPTED_OUT,
+                "subject.identifier",
+                "this record is not recorded: the person has refused the recording of such "
+                "records (Shenzhen Social Credit Regulation art. 39)",
+            )
+        )
     return problems
+
+
+def record_problems(
+    item: CatalogueItem,
+    values: dict[str, str],
+    *,
+    unit: SourceUnit | None,
+    decision_date: date,
+    epidemic_window: DateWindow,
+) -> list[Problem]:
+    """Problems of the rules that weigh a record's data items together, or against its unit
+    and decision date: the unit's authority over the decision (`unit_problems`, issue 8.11)
+    and good behaviour's conduct date (`conduct_problems`, notice 一(一)).
+
+    The invariant: no record breaks these when stored. They are asked on submission and again
+    of every correction (`domain.objections.correction_problems`). `unit` None is a unit not
+    on the register (a correction of a record kept from before it): its data alone is judged.
+    """
+    problems = [] if unit is None else unit_problems(item, unit, values)
+    return problems + conduct_problems(
+        item, values, decision_date=decision_date, epidemic_window=epidemic_window
+    )
 
 
 def _catalogue_item(
@@ -262,13 +305,7 @@ def _catalogue_item(
     return found
 
 
-def _item_problems(
-    item: CatalogueItem,
-    submission: RecordSubmission,
-    unit: SourceUnit,
-    subject: Subject | None,
-    values: dict[str, str],
-) -> list[Problem]:
+def _item_problems(item: CatalogueItem, submission: RecordSubmission) -> list[Problem]:
     problems = []
     kind = submission.subject.kind
     if kind not in item.subject_kinds:
@@ -288,17 +325,5 @@ def _item_problems(
     if not dishonest and submission.severity is not None:
         problems.append(
             Problem(ProblemCode.INVALID_FORMAT, "severity", "severity applies to dishonesty only")
-        )
-    problems += unit_problems(item, unit, values)
-    if subject is not None and subject.opted_out and item.opt_out_allowed:
-        # Shenzhen Social Credit Regulation art. 39: a person may refuse the recording of
-        # commendations, volunteering and donations; such records are then not recorded.
-        problems.append(
-            Problem(
-                ProblemCode.SUBJECT_OPTED_OUT,
-                "subject.identifier",
-                "this person has refused the recording of such records (Shenzhen Social "
-                "Credit Regulation art. 39)",
-            )
         )
     return problems

@@ -23,12 +23,12 @@ from domain.commitments import (
 from domain.identifiers import SubjectKind
 from domain.source_units import SourceUnit
 from resolvers import errors
-from resolvers.access import access_for, refuse, source_unit
+from resolvers.access import access_for, refuse
 from resolvers.context import Context, forget
 from resolvers.errors import ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.submission import registered_source_unit
 from store import commitments as commitment_store
-from store import source_units as unit_store
 from store.commitments import CommitmentFilter
 from store.errors import ChangedMeanwhile
 
@@ -61,14 +61,11 @@ class CommitmentGiven:
 
 async def managing_unit(ctx: Context) -> SourceUnit:
     """Notice 一(三): the unit that manages commitments, registered as such."""
-    code = source_unit(ctx)
-    [unit] = await unit_store.get_source_units(ctx.db, codes=[code])
-    if unit is None:
-        refuse(f"unit {code} is not a registered source unit")
+    unit = await registered_source_unit(ctx)
     if not unit.acts_as(MANAGING):
         raise errors.UnitNotAuthorized(
-            f"unit {code} is not registered as a {MANAGING.value}: commitments are managed and "
-            "breaches reported by the unit managing the commitment (notice 一(三))"
+            f"unit {unit.code} is not registered as a {MANAGING.value}: commitments are managed "
+            "and breaches reported by the unit managing the commitment (notice 一(三))"
         )
     return unit
 

@@ -6,7 +6,11 @@
     │   ├── InvalidCursor     INVALID_CURSOR: `after` is not a cursor this API issued
     │   ├── PageTooLarge      PAGE_SIZE: `first` is outside 0..100
     │   ├── BatchTooLarge     BATCH_TOO_LARGE: more items in one batch than allowed
-    │   └── NotInCatalogue    NOT_IN_CATALOGUE: a data item the catalogue item does not have
+    │   ├── NotInCatalogue    NOT_IN_CATALOGUE: a data item the catalogue item does not have
+    │   ├── ConductOutsideEpidemic CONDUCT_OUTSIDE_EPIDEMIC: good behaviour's conduct date
+    │   │                     is outside the epidemic window (notice 一(一))
+    │   ├── ConductAfterDecision CONDUCT_AFTER_DECISION: conduct after the commendation
+    │   └── LevelAboveAuthority LEVEL_ABOVE_AUTHORITY: a commendation above its awarding level
     ├── NotFound             NOT_FOUND: what a mutation names does not exist for this viewer
     ├── AlreadyRevoked       ALREADY_REVOKED: the record was revoked before
     ├── NotClearable         NOT_CLEARABLE: a filing clears no such record (三(十), not ACTIVE)
@@ -85,6 +89,18 @@ class AlreadyRevoked(ApiError):
 
 class NotInCatalogue(InvalidArgument):
     code = "NOT_IN_CATALOGUE"
+
+
+class ConductOutsideEpidemic(InvalidArgument):
+    code = "CONDUCT_OUTSIDE_EPIDEMIC"
+
+
+class ConductAfterDecision(InvalidArgument):
+    code = "CONDUCT_AFTER_DECISION"
+
+
+class LevelAboveAuthority(InvalidArgument):
+    code = "LEVEL_ABOVE_AUTHORITY"
 
 
 class NotClearable(ApiError):

@@ -11,14 +11,14 @@ from resolvers.errors import InvalidArgument, NotFound, UnitNotAuthorized
 from resolvers.errors import NotClearable as NotClearableError
 from resolvers.record_writes import change_record
 from resolvers.records import view_of
-from resolvers.submission import _source_unit
+from resolvers.submission import registered_source_unit
 from resolvers.views import RecordView
 from store import records as record_store
 
 
 async def record_annual_report_filed(ctx: Context, *, record_id: str, filed_on: date) -> RecordView:
     """Clear the record whose lapse the reported filing cures, through the record write path."""
-    unit = await _source_unit(ctx)
+    unit = await registered_source_unit(ctx)
     [record] = await record_store.get_records(ctx.db, ids=[record_id])
     if record is None:
         raise NotFound("there is no record with this id", field="id")

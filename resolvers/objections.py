@@ -9,6 +9,7 @@ record's side (resolving again with the same outcome is accepted for that reason
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from pydantic import ValidationError
 
@@ -16,6 +17,7 @@ from auth.viewer import Scope
 from domain import objections
 from domain.holidays import PRC_CALENDAR
 from domain.objections import Objection
+from domain.problems import ProblemCode
 from domain.records import ObjectionGrounds, ObjectionOutcome, ObjectionState, Record
 from domain.working_days import AlreadyExtended, DeadlinePassed
 from resolvers import errors
@@ -25,6 +27,7 @@ from resolvers.errors import InvalidArgument, NotFound, invalid_argument
 from resolvers.pagination import Page, keyset_page
 from resolvers.record_writes import change_record, current_record
 from store import objections as objection_store
+from store import source_units as unit_store
 from store.errors import AlreadyOpen, ChangedMeanwhile
 
 CURSOR_TAG = "objections"
@@ -122,13 +125,15 @@ async def resolve_objection(
                 reason=(reason or "").strip(),
             )
             record = await current_record(ctx, objection.record_id)
-            item = ctx.catalogues.item(record.catalogue_version, record.item_code)
             # Checked before anything is written: a bad correction changes nothing.
-            objections.resolution(record, after, item)
+            resolve = await _resolver(ctx, after)
+            resolve(record)
         except objections.NotOpen as exc:
             raise errors.NotOpen(str(exc), field="id") from None
         except objections.UnknownDataItem as exc:
             raise errors.NotInCatalogue(str(exc), field="correctedDataItems") from None
+        except objections.CorrectionBreaksRule as exc:
+            raise _broken_rule(exc) from None
         except objections.InvalidCorrection as exc:
             raise InvalidArgument(str(exc), field="correctedDataItems") from None
         except ValidationError as exc:
@@ -166,13 +171,44 @@ async def extend_objection(ctx: Context, *, objection_id: str, reason: str | Non
     raise ChangedMeanwhile(f"objection {objection_id} kept changing while it was extended")
 
 
+def _broken_rule(exc: objections.CorrectionBreaksRule) -> errors.ApiError:
+    """The submission's own code for a rule the correction would break (issue 8.4)."""
+    refusal = {
+        ProblemCode.CONDUCT_OUTSIDE_EPIDEMIC: errors.ConductOutsideEpidemic,
+        ProblemCode.CONDUCT_AFTER_DECISION: errors.ConductAfterDecision,
+        ProblemCode.LEVEL_ABOVE_AUTHORITY: errors.LevelAboveAuthority,
+        ProblemCode.UNIT_NOT_AUTHORIZED: errors.UnitNotAuthorized,
+    }.get(exc.problem.code, InvalidArgument)
+    return refusal(str(exc), field="correctedDataItems")
+
+
+async def _resolver(ctx: Context, objection: Objection) -> Callable[[Record], Record]:
+    """`domain.objections.resolution` of this objection on the city's day (ctx.today, not the
+    UTC day of `resolved_at`), with the record's source unit as registered."""
+    [unit] = await unit_store.get_source_units(ctx.db, codes=[objection.source_unit])
+
+    def resolve(record: Record) -> Record:
+        item = ctx.catalogues.item(record.catalogue_version, record.item_code)
+        return objections.resolution(
+            record,
+            objection,
+            item,
+            unit=unit,
+            today=ctx.today,
+            epidemic_window=ctx.epidemic_window,
+        )
+
+    return resolve
+
+
 async def _apply_outcome(ctx: Context, objection: Objection) -> None:
+    resolve = await _resolver(ctx, objection)
+
     def change(record: Record) -> Record | None:
         note = record.objection
         if note is not None and note == objection.note():
             return None  # applied already
-        item = ctx.catalogues.item(record.catalogue_version, record.item_code)
-        return objections.resolution(record, objection, item)
+        return resolve(record)
 
     await change_record(ctx, objection.record_id, change, doing="the objection was written")
 

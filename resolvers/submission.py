@@ -48,11 +48,14 @@ REVOKE_ATTEMPTS = 3
 PROBE_WINDOW_SECONDS = 3600
 
 
-async def _source_unit(ctx: Context) -> SourceUnit:
-    """The registered unit the token speaks for.
+async def registered_source_unit(ctx: Context) -> SourceUnit:
+    """The registered source unit the token speaks for, or FORBIDDEN: the one authority check
+    for every write a unit makes (submission, revocation, filings, commitments; issue 11.3).
 
-    An unknown unit is refused for the whole request (FORBIDDEN), not item by item: it is about
-    who is asking, and every item would fail alike.
+    A token without a unit claim, or whose unit the credit centre has not registered, is refused
+    for the whole request, not item by item: it is about who is asking, and every item would
+    fail alike. What the unit may do once known (its types, authorities, level) is judged by the
+    operation.
     """
     code = source_unit(ctx)
     [unit] = await unit_store.get_source_units(ctx.db, codes=[code])
@@ -159,7 +162,7 @@ async def submit_batch(
 
 async def submit_records(ctx: Context, submissions: Sequence[RecordSubmission]) -> list[ItemResult]:
     """A source unit's batch, checked for its token and size, stored and audited."""
-    unit = await _source_unit(ctx)
+    unit = await registered_source_unit(ctx)
     if len(submissions) > MAX_BATCH:
         raise BatchTooLarge(
             f"a batch holds at most {MAX_BATCH} records, {len(submissions)} were sent; "
@@ -235,7 +238,7 @@ async def _settle_races(
 
 async def revoke_record(ctx: Context, *, record_id: str, reason: str) -> RecordView:
     """The unit that submitted a record revokes it (the decision was overturned)."""
-    unit = await _source_unit(ctx)
+    unit = await registered_source_unit(ctx)
     problems = text_problems("reason", reason, MAX_REASON)
     if problems:
         raise InvalidArgument(f"reason: {problems[0].message}", field="reason")

@@ -11,9 +11,11 @@ from domain.records import ChangeKind, RecordStatus
 from store.database import Database
 from store.record_changes import count_changes
 from store.records import get_records
+from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import data_of, graphql
 from tests.submissions import as_input, late_report, penalty
+from tests.test_api_commitments import REGISTER, registration
 
 SUBMIT = """
 mutation Submit($records: [RecordSubmissionInput!]!) {
@@ -128,3 +130,20 @@ async def test_record_annual_report_filed_missing_record_or_no_unit_is_refused(
 
     assert (missing["code"], missing["field"]) == ("NOT_FOUND", "id")
     assert data_of(body)["recordAnnualReportFiled"]["code"] == "FORBIDDEN"
+
+
+async def test_every_unit_write_refuses_an_unregistered_unit_by_the_one_authority_check(
+    api: httpx.AsyncClient, token: TokenFactory
+) -> None:
+    # Issue 11.3: submission, commitments and filings ask the same question the same way.
+    bearer = token("source_unit", unit="999999-NONE")
+
+    filing = await filed(api, bearer, "r-nothing")
+    commitment = data_of(
+        await graphql(api, REGISTER, {"input": registration(factories.firm())}, token=bearer)
+    )["registerCommitment"]
+    submission = await graphql(api, SUBMIT, {"records": [as_input(penalty())]}, token=bearer)
+
+    assert filing["code"] == commitment["code"] == "FORBIDDEN"
+    assert filing["message"] == commitment["message"] == submission["errors"][0]["message"]
+    assert "999999-NONE is not a registered source unit" in filing["message"]

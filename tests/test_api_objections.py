@@ -19,6 +19,8 @@ from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import data_of, error_codes, graphql
+from tests.submissions import HEALTH, commendation
+from tests.test_submission_api import submit
 
 UNIT = "440300-TEST"  # the source unit of factory records
 
@@ -377,3 +379,35 @@ async def test_objections_listed_for_centre_unit_and_subject_with_overdue(
     assert await ids(token("source_unit", unit="440300-OTHER")) == []
     assert await ids(token("subject", subject=late.subject_id)) == [("ob-late", True)]
     assert error_codes(await graphql(api, OBJECTIONS, {})) == ["FORBIDDEN"]
+
+
+async def test_resolve_objection_correction_breaking_the_conduct_rule_is_refused_with_its_code(
+    api: httpx.AsyncClient, db: Database, token: TokenFactory
+) -> None:
+    health = token("source_unit", unit=HEALTH.code)
+    [result] = (await submit(api, health, commendation()))["results"]
+    [record] = await get_records(db, ids=[result["recordId"]])
+    assert record is not None
+    objection_id = (await file(api, token, record))["objection"]["id"]
+
+    def correcting(conduct: str) -> list[dict[str, str]]:
+        return [{"key": "conduct_date", "value": conduct}]
+
+    after_window = await resolve(api, health, objection_id, "CORRECTED", correcting("2021-01-05"))
+    after_award = await resolve(api, health, objection_id, "CORRECTED", correcting("2020-04-02"))
+    [unchanged] = await get_records(db, ids=[record.id])
+    fixed = await resolve(api, health, objection_id, "CORRECTED", correcting("2020-03-01"))
+
+    assert (after_window["code"], after_window["field"]) == (
+        "CONDUCT_OUTSIDE_EPIDEMIC",
+        "correctedDataItems",
+    )
+    assert after_window["message"].startswith("conduct_date: ")
+    assert (after_award["code"], after_award["field"]) == (
+        "CONDUCT_AFTER_DECISION",
+        "correctedDataItems",
+    )
+    assert unchanged is not None
+    assert unchanged.data_items == record.data_items
+    shown = {i["key"]: i["value"] for i in fixed["objection"]["record"]["dataItems"]}
+    assert (fixed["objection"]["state"], shown["conduct_date"]) == ("CORRECTED", "2020-03-01")

@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from domain.catalogue import Catalogue
+from domain.calendar import DateWindow
+from domain.catalogue import Catalogue, CatalogueItem
+from domain.conduct import CONDUCT_DATE
 from domain.holidays import PRC_CALENDAR
 from domain.objections import (
+    CorrectionBreaksRule,
     InvalidCorrection,
     NotOpen,
     Objection,
@@ -21,6 +26,7 @@ from domain.objections import (
     resolution,
     resolved,
 )
+from domain.problems import ProblemCode
 from domain.records import (
     ChangeKind,
     ObjectionGrounds,
@@ -29,12 +35,16 @@ from domain.records import (
     Record,
     publicly_visible,
 )
+from domain.source_units import SourceUnit
 from domain.working_days import AlreadyExtended, DeadlinePassed
+from store.catalogue import read_default_catalogue
 from tests import factories
+from tests.submissions import COMMENDATION_ITEMS, HEALTH
 
 FILED = datetime(2020, 9, 1, 4, tzinfo=UTC)
 LATER = datetime(2020, 9, 2, 4, tzinfo=UTC)
 TODAY = date(2020, 9, 1)
+WINDOW: DateWindow = factories.EPIDEMIC
 
 
 def disputed(catalogue: Catalogue) -> Record:
@@ -64,6 +74,18 @@ def resolve(
     return resolved(
         found, outcome=outcome, corrections=corrections or {}, at=LATER, by="unit", reason="查实"
     )
+
+
+def settle(
+    record: Record,
+    done: Objection,
+    item: CatalogueItem,
+    *,
+    unit: SourceUnit | None = None,
+    today: date = TODAY,
+) -> Record:
+    """The record after `done`, judged as the service does on `today`."""
+    return resolution(record, done, item, unit=unit, today=today, epidemic_window=WINDOW)
 
 
 def test_deadlines_filed_on_friday_checked_monday_decided_wednesday() -> None:
@@ -134,7 +156,7 @@ def test_resolution_corrected_replaces_the_data_items_and_notes_the_outcome(
     done = resolve(
         objection(record), ObjectionOutcome.CORRECTED, {"product_name": "一次性医用口罩"}
     )
-    after = resolution(record, done, catalogue.by_code["DISHONEST_2"])
+    after = settle(record, done, catalogue.by_code["DISHONEST_2"])
     assert after.data_items == record.data_items | {"product_name": "一次性医用口罩"}
     assert after.history[-1].kind is ChangeKind.CORRECTED
     assert after.objection is not None
@@ -145,7 +167,7 @@ def test_resolution_corrected_replaces_the_data_items_and_notes_the_outcome(
 def test_resolution_removed_from_display_hides_it_from_the_public(catalogue: Catalogue) -> None:
     record = disputed(catalogue)
     done = resolve(objection(record), ObjectionOutcome.REMOVED_FROM_DISPLAY)
-    after = resolution(record, done, catalogue.by_code["DISHONEST_2"])
+    after = settle(record, done, catalogue.by_code["DISHONEST_2"])
     assert (after.hidden, after.history[-1].kind) == (True, ChangeKind.HIDDEN)
     assert publicly_visible(after, TODAY) is False
 
@@ -153,7 +175,7 @@ def test_resolution_removed_from_display_hides_it_from_the_public(catalogue: Cat
 def test_resolution_upheld_keeps_the_record_and_closes_the_note(catalogue: Catalogue) -> None:
     record = disputed(catalogue)
     done = resolve(objection(record), ObjectionOutcome.UPHELD)
-    after = resolution(record, done, catalogue.by_code["DISHONEST_2"])
+    after = settle(record, done, catalogue.by_code["DISHONEST_2"])
     assert after.data_items == record.data_items
     assert after.history[-1].kind is ChangeKind.OBJECTION_RESOLVED
     assert after.history[-1].reason == "objection ob-1 UPHELD: 查实"
@@ -186,3 +208,104 @@ def test_corrected_items_value_breaking_its_format_is_refused(catalogue: Catalog
 def test_corrected_items_blank_value_is_refused(catalogue: Catalogue) -> None:
     with pytest.raises(InvalidCorrection, match="empty"):
         corrected_items(catalogue.by_code["DISHONEST_2"], {}, {"product_name": "  "}, today=TODAY)
+
+
+# A correction is judged as a submission would be (issue 8.4)
+
+COMMENDED = date(2020, 4, 1)
+
+
+def commended(catalogue: Catalogue, **changes: str) -> Record:
+    """A GOOD_1 record as HEALTH submitted it: conduct 2020-02-10, commended 2020-04-01."""
+    return factories.record(
+        catalogue,
+        factories.person(),
+        item_code="GOOD_1",
+        decided=COMMENDED,
+        data_items=COMMENDATION_ITEMS | changes,
+    )
+
+
+@given(conduct=st.dates(min_value=date(2019, 10, 1), max_value=date(2021, 3, 31)))
+def test_resolution_correcting_the_conduct_date_is_refused_as_the_submission_would(
+    conduct: date,
+) -> None:
+    catalogue = read_default_catalogue()
+    record = commended(catalogue)
+    done = resolve(objection(record), ObjectionOutcome.CORRECTED, {CONDUCT_DATE: str(conduct)})
+
+    if conduct not in WINDOW:
+        expected: ProblemCode | None = ProblemCode.CONDUCT_OUTSIDE_EPIDEMIC
+    elif conduct > COMMENDED:
+        expected = ProblemCode.CONDUCT_AFTER_DECISION
+    else:
+        expected = None
+    if expected is None:
+        after = settle(record, done, catalogue.by_code["GOOD_1"], unit=HEALTH)
+        assert after.data_items[CONDUCT_DATE] == str(conduct)
+    else:
+        with pytest.raises(CorrectionBreaksRule) as refused:
+            settle(record, done, catalogue.by_code["GOOD_1"], unit=HEALTH)
+        assert (refused.value.problem.code, refused.value.problem.field) == (
+            expected,
+            "dataItems.conduct_date",
+        )
+        assert str(refused.value).startswith("conduct_date: ")
+
+
+def test_resolution_correcting_a_commendation_above_its_awarding_level_is_refused(
+    catalogue: Catalogue,
+) -> None:
+    record = commended(catalogue)
+    done = resolve(objection(record), ObjectionOutcome.CORRECTED, {"commendation_level": "国家级"})
+
+    with pytest.raises(CorrectionBreaksRule) as refused:
+        settle(record, done, catalogue.by_code["GOOD_1"], unit=HEALTH)
+
+    assert refused.value.problem.code is ProblemCode.LEVEL_ABOVE_AUTHORITY
+
+
+def test_resolution_correction_is_not_blamed_for_a_problem_the_record_had(
+    catalogue: Catalogue,
+) -> None:
+    # Stored before the authority rule (issue 8.11): the record stays correctable.
+    record = commended(catalogue, awarding_department="深圳市民政局")
+    done = resolve(objection(record), ObjectionOutcome.CORRECTED, {"aid_destination": "湖北省"})
+
+    after = settle(record, done, catalogue.by_code["GOOD_1"], unit=HEALTH)
+
+    assert after.data_items["aid_destination"] == "湖北省"
+
+
+def test_resolution_judges_a_correction_on_the_city_day_passed_in(catalogue: Catalogue) -> None:
+    # 2020-09-01T17:00Z is 2020-09-02 01:00 in Shenzhen: a child born that day has a valid
+    # number there, though the UTC day of the resolution is still the day before.
+    base = catalogue.by_code["DISHONEST_2"]
+    agent = {
+        "key": "agent_identifier",
+        "label_zh": "代理人身份号码",
+        "label_en": "Agent's identity number",
+        "format": "identifier",
+        "max_length": 18,
+        "public_attribute": "AUTHORIZED",
+    }
+    item = CatalogueItem.model_validate(
+        base.model_dump() | {"data_items": [*base.model_dump()["data_items"], agent]}
+    )
+    record = disputed(catalogue)
+    number = factories.resident_id(1, born="20200902")
+    found = objection(record)
+    done = resolved(
+        found,
+        outcome=ObjectionOutcome.CORRECTED,
+        corrections={"agent_identifier": number},
+        at=datetime(2020, 9, 1, 17, tzinfo=UTC),
+        by="unit",
+        reason="查实",
+    )
+
+    after = settle(record, done, item, today=date(2020, 9, 2))
+
+    assert after.data_items["agent_identifier"] == number
+    with pytest.raises(InvalidCorrection, match="agent_identifier"):
+        settle(record, done, item, today=date(2020, 9, 1))

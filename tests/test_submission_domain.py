@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.calendar import DateWindow
 from domain.catalogue import Catalogue, DataFormat, DataItemSpec, PublicAttribute
@@ -496,6 +499,33 @@ def test_judge_commendation_of_a_person_who_opted_out_is_refused() -> None:
     assert problems(commendation(), unit=HEALTH, subject=opted_out) == [
         (ProblemCode.SUBJECT_OPTED_OUT, "subject.identifier")
     ]
+
+
+# Issue 8.9: each way a commendation can be wrong other than the opt-out itself.
+BREAKAGES: dict[str, dict[str, Any]] = {
+    "name on file differs": {"subject": replace(ref(PERSON), name="王某某")},
+    "future decision": {"decision_date": date(2020, 9, 2)},
+    "blank document number": {"document_number": " "},
+    "data item outside the catalogue": {"items": COMMENDATION_ITEMS | {"mobile": "1"}},
+    "conduct after the window": {"items": COMMENDATION_ITEMS | {"conduct_date": "2021-01-05"}},
+    "item not in the catalogue": {"item_code": "GOOD_99"},
+    "severity on good behaviour": {"severity": Severity.GENERAL},
+}
+
+
+@given(breakages=st.lists(st.sampled_from(sorted(BREAKAGES)), min_size=1, max_size=3, unique=True))
+def test_judge_opt_out_is_never_told_about_a_record_with_another_problem(
+    breakages: list[str],
+) -> None:
+    opted_out = PERSON.model_copy(update={"opted_out": True})
+    changes: dict[str, Any] = {}
+    for breakage in breakages:
+        changes |= BREAKAGES[breakage]
+
+    found = problems(commendation(**changes), unit=HEALTH, subject=opted_out)
+
+    assert found
+    assert ProblemCode.SUBJECT_OPTED_OUT not in {code for code, _ in found}
 
 
 def test_judge_commendation_of_a_person_who_did_not_opt_out_is_accepted() -> None:

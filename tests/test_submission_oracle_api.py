@@ -14,6 +14,7 @@ from tests.submissions import (
     COMMENDATION_ITEMS,
     FIRM,
     PENALTY_ITEMS,
+    PERSON,
     commendation,
     penalty,
     ref,
@@ -123,3 +124,24 @@ async def test_submit_records_national_commendation_through_its_competent_depart
     result = await submit(api, token("source_unit", unit=HEALTH), commendation(items=items))
 
     assert outcomes(result) == ["ACCEPTED"]
+
+
+async def test_submit_records_opt_out_is_told_only_for_an_otherwise_valid_line(
+    api: httpx.AsyncClient, db: Database, token: TokenFactory
+) -> None:
+    await insert_new_subjects(db, subjects=[PERSON.model_copy(update={"opted_out": True})])
+    after_window = COMMENDATION_ITEMS | {"conduct_date": "2021-01-05"}
+    lines = [
+        commendation(source_record_id="c-1", subject=replace(ref(PERSON), name="王某某")),
+        commendation(source_record_id="c-2", items=COMMENDATION_ITEMS | {"mobile": "1"}),
+        commendation(source_record_id="c-3", items=after_window),
+        commendation(source_record_id="c-4", document_number=" "),
+        commendation(source_record_id="c-5"),
+    ]
+
+    result = await submit(api, token("source_unit", unit=HEALTH), *lines)
+
+    told = [[code for code, _ in codes(result, i)] for i in range(len(lines))]
+    assert outcomes(result) == ["REJECTED"] * len(lines)
+    assert all(problems and "SUBJECT_OPTED_OUT" not in problems for problems in told[:-1])
+    assert codes(result, len(lines) - 1) == [("SUBJECT_OPTED_OUT", "subject.identifier")]
