@@ -8,8 +8,16 @@ import strawberry
 
 from domain.audit import AuditAction
 from domain.audit import AuditEvent as AuditEventModel
+from schema.enums import described
 
-strawberry.enum(AuditAction)
+described(
+    AuditAction,
+    "Whether an audited operation read or changed data",
+    {
+        AuditAction.READ: "A query that read personal or non-public data",
+        AuditAction.WRITE: "A mutation that changed data",
+    },
+)
 
 
 @strawberry.type(description="Who read or changed which data, when and why")

@@ -11,7 +11,7 @@ from strawberry.types import Info
 from domain import blacklist as model
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
-from schema.enums import ChangeKind, Severity
+from schema.enums import ChangeKind, Severity, described
 from schema.results import UserError
 
 if TYPE_CHECKING:
@@ -57,7 +57,16 @@ class BlacklistNotice:
         )
 
 
-strawberry.enum(model.EntryEvent, description="What happened to a blacklist entry")
+described(
+    model.EntryEvent,
+    "What happened to a blacklist entry",
+    {
+        model.EntryEvent.LISTED: "列入黑名单: the subject was listed",
+        model.EntryEvent.SHORTENED: "A basis record changed: until now follows the serious basis "
+        "records still on display",
+        model.EntryEvent.REMOVED: "移出黑名单: the subject was removed before until",
+    },
+)
 
 
 @strawberry.type(description="One line of an entry's history: what happened, when and why")

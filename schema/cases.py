@@ -9,11 +9,19 @@ import strawberry
 
 from domain.cases import CaseKind
 from resolvers.cases import CaseView
+from schema.enums import described
 from schema.records import Record
 from schema.results import UserError
 from schema.subjects import Subject
 
-strawberry.enum(CaseKind, description="诚信良好 (GOOD) or 失信违法 (BAD)")
+described(
+    CaseKind,
+    "诚信良好 (GOOD) or 失信违法 (BAD) (notice 二(五))",
+    {
+        CaseKind.GOOD: "诚信良好: a case of good faith",
+        CaseKind.BAD: "失信违法: a case of dishonesty or breach of law",
+    },
+)
 
 
 @strawberry.type(description="典型案例: a published case, its subject and records masked")

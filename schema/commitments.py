@@ -14,15 +14,33 @@ from resolvers import subjects as subject_resolvers
 from resolvers.commitments import CommitmentGiven, CommitmentView
 from resolvers.context import Context
 from schema.data_items import DataItem
-from schema.enums import PublicAttribute
+from schema.enums import PublicAttribute, described
 from schema.records import Record
 from schema.results import UserError
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
 
-strawberry.enum(CommitmentKind, description="承诺类型: licensing, epidemic, resumption, repair")
-strawberry.enum(CommitmentStatus, description="承诺状态")
+described(
+    CommitmentKind,
+    "承诺类型: where the commitment was made (notice 二(九))",
+    {
+        CommitmentKind.LICENSING: "行政许可: made to obtain an administrative licence",
+        CommitmentKind.EPIDEMIC_PREVENTION: "疫情防控: made in epidemic prevention",
+        CommitmentKind.RESUMPTION_OF_WORK: "复工复产: made to resume work and production",
+        CommitmentKind.CREDIT_REPAIR: "信用修复: made in a credit repair application",
+    },
+)
+described(
+    CommitmentStatus,
+    "承诺状态",
+    {
+        CommitmentStatus.ACTIVE: "In force: neither fulfilled nor violated yet",
+        CommitmentStatus.FULFILLED: "Kept to the end",
+        CommitmentStatus.VIOLATED: "Broken: the violation became a dishonesty record "
+        "(notice 一(二)5)",
+    },
+)
 
 
 @strawberry.type(description="信用承诺: data items masked as the COMMITMENT catalogue item says")

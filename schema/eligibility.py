@@ -12,12 +12,25 @@ from domain import eligibility, programmes
 from domain.programmes import BlockerKind
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
-from schema.enums import Category, SubjectKind
+from schema.enums import Category, SubjectKind, described
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
 
-strawberry.enum(BlockerKind, description="What may block a programme (notice 二(七)-二(九))")
+described(
+    BlockerKind,
+    "What may block a programme (notice 二(七)-二(九))",
+    {
+        BlockerKind.BLACKLISTED: "On the blacklist (黑名单): every incentive is lost "
+        "(notice 二(八))",
+        BlockerKind.SERIOUS_DISHONESTY_ACTIVE: "A serious dishonesty record (严重失信) on display "
+        "(notice 二(八))",
+        BlockerKind.DISHONESTY_ACTIVE: "Any dishonesty record on display, even general, where the "
+        "programme says so (notice 二(七))",
+        BlockerKind.COMMITMENT_VIOLATED: "A broken credit commitment (违反信用承诺) weighs against "
+        "(notice 二(九))",
+    },
+)
 
 
 @strawberry.type(description="Which decision dates count; both ends included")

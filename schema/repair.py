@@ -19,18 +19,60 @@ from domain.repair import (
 from resolvers import records as record_resolvers
 from resolvers.context import Context
 from resolvers.repair import EvidenceGiven
+from schema.enums import described
 from schema.records import Record
 from schema.results import UserError
 
-strawberry.enum(RepairMeasure, description="What a subject did to repair its credit")
-strawberry.enum(RepairState, description="SUBMITTED → ACCEPTED → APPROVED | REJECTED")
-strawberry.enum(RepairDecision, description="The credit centre's decision, or its one extension")
-strawberry.enum(
-    FastTrackReason,
-    description="Why notice 三(十一) fast-tracks an application (never one about an 一(二) "
-    "epidemic offence): decided within 1 working day, first in the credit centre's queue",
+described(
+    RepairMeasure,
+    "What a subject did to repair its credit",
+    {
+        RepairMeasure.COMMITMENT: "信用修复承诺书: a signed credit repair commitment",
+        RepairMeasure.CORRECTION: "纠正失信行为: the dishonest act was corrected",
+        RepairMeasure.PENALTY_FULFILLED: "履行行政处罚决定: the penalty decision (or the "
+        "judgment) was carried out (notice 三(十一))",
+        RepairMeasure.TRAINING: "信用修复专题培训: credit repair training attended",
+        RepairMeasure.CREDIT_REPORT: "信用报告 by a comprehensive credit service agency",
+    },
 )
-strawberry.enum(MissingKind)
+described(
+    RepairState,
+    "SUBMITTED → ACCEPTED → APPROVED | REJECTED",
+    {
+        RepairState.SUBMITTED: "Applied for, not yet accepted by the credit centre",
+        RepairState.ACCEPTED: "Accepted for review (受理); the decision deadline runs",
+        RepairState.NEEDS_MATERIALS: "The credit centre asked for missing materials",
+        RepairState.APPROVED: "Repaired (信用修复): the record's display ended early",
+        RepairState.REJECTED: "Refused, with reasons",
+    },
+)
+described(
+    RepairDecision,
+    "The credit centre's decision, or its one extension",
+    {
+        RepairDecision.APPROVE: "Approve: the record's display ends early",
+        RepairDecision.REJECT: "Reject, with a reason",
+        RepairDecision.EXTEND: "Extend the decision deadline, once",
+    },
+)
+described(
+    FastTrackReason,
+    "Why notice 三(十一) fast-tracks an application (never one about an 一(二) epidemic "
+    "offence): decided within 1 working day, first in the credit centre's queue",
+    {
+        FastTrackReason.EPIDEMIC_CAUSE: "The dishonest act was caused by the epidemic",
+        FastTrackReason.EPIDEMIC_SUPPORT_SUBJECT: "The subject does front-line, medical or "
+        "supply work in the epidemic",
+    },
+)
+described(
+    MissingKind,
+    "What an application lacks",
+    {
+        MissingKind.MEASURE: "The measure was not declared as taken",
+        MissingKind.EVIDENCE: "The measure was declared, but no evidence shows it",
+    },
+)
 
 
 @strawberry.type

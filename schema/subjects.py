@@ -11,7 +11,7 @@ from resolvers import records as record_resolvers
 from resolvers.context import Context
 from resolvers.views import SubjectView
 from schema.commitments import Commitment
-from schema.connections import Connection, connection
+from schema.connections import After, Connection, First, connection
 from schema.data_items import DataItem
 from schema.enums import PublicAttribute, SubjectKind
 from schema.records import Record, RecordFilter, record_query
@@ -49,8 +49,8 @@ class Subject:
         self,
         info: Info[Context, None],
         filter: RecordFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Record]:
         page = await record_resolvers.subject_records(
             info.context,

@@ -11,11 +11,22 @@ from domain import submission as domain
 from domain.problems import Problem as DomainProblem
 from domain.submission_batch import ItemResult, Outcome
 from domain.submitted import submission_of
-from schema.enums import Severity, SubjectKind
+from schema.enums import Severity, SubjectKind, described
 from schema.records import Record
 from schema.results import UserError
 
-strawberry.enum(Outcome, name="SubmissionOutcome", description="What became of one submission")
+described(
+    Outcome,
+    "What became of one submission",
+    {
+        Outcome.ACCEPTED: "Stored as a new record",
+        Outcome.DUPLICATE: "Sent before with the same content: the stored record, unchanged",
+        Outcome.CONFLICT: "Sent before with this sourceRecordId but other content; the problem "
+        "names the fields that differ; nothing stored",
+        Outcome.REJECTED: "Refused; the problems say why; nothing stored",
+    },
+    name="SubmissionOutcome",
+)
 
 
 @strawberry.input(description="The subject a record is about; created with its first record")
