@@ -139,12 +139,25 @@ class ReportCommitmentViolationSuccess:
 
 
 RegisterCommitmentResult = Annotated[
-    RegisterCommitmentSuccess | UserError, strawberry.union("RegisterCommitmentResult")
+    RegisterCommitmentSuccess | UserError,
+    strawberry.union(
+        "RegisterCommitmentResult",
+        description="RegisterCommitmentSuccess when done, or a UserError saying "
+        "why nothing changed",
+    ),
 ]
 FulfilCommitmentResult = Annotated[
-    FulfilCommitmentSuccess | UserError, strawberry.union("FulfilCommitmentResult")
+    FulfilCommitmentSuccess | UserError,
+    strawberry.union(
+        "FulfilCommitmentResult",
+        description="FulfilCommitmentSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]
 ReportCommitmentViolationResult = Annotated[
     ReportCommitmentViolationSuccess | UserError,
-    strawberry.union("ReportCommitmentViolationResult"),
+    strawberry.union(
+        "ReportCommitmentViolationResult",
+        description="ReportCommitmentViolationSuccess when done, or a UserError "
+        "saying why nothing changed",
+    ),
 ]

@@ -16,5 +16,10 @@ class RecordAnnualReportFiledSuccess:
 
 
 RecordAnnualReportFiledResult = Annotated[
-    RecordAnnualReportFiledSuccess | UserError, strawberry.union("RecordAnnualReportFiledResult")
+    RecordAnnualReportFiledSuccess | UserError,
+    strawberry.union(
+        "RecordAnnualReportFiledResult",
+        description="RecordAnnualReportFiledSuccess when done, or a UserError "
+        "saying why nothing changed",
+    ),
 ]

@@ -61,8 +61,18 @@ class RevokeAuthorizationSuccess:
 
 
 GrantAuthorizationResult = Annotated[
-    GrantAuthorizationSuccess | UserError, strawberry.union("GrantAuthorizationResult")
+    GrantAuthorizationSuccess | UserError,
+    strawberry.union(
+        "GrantAuthorizationResult",
+        description="GrantAuthorizationSuccess when done, or a UserError saying "
+        "why nothing changed",
+    ),
 ]
 RevokeAuthorizationResult = Annotated[
-    RevokeAuthorizationSuccess | UserError, strawberry.union("RevokeAuthorizationResult")
+    RevokeAuthorizationSuccess | UserError,
+    strawberry.union(
+        "RevokeAuthorizationResult",
+        description="RevokeAuthorizationSuccess when done, or a UserError saying "
+        "why nothing changed",
+    ),
 ]

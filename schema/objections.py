@@ -84,11 +84,23 @@ class ExtendObjectionSuccess:
 
 
 FileObjectionResult = Annotated[
-    FileObjectionSuccess | UserError, strawberry.union("FileObjectionResult")
+    FileObjectionSuccess | UserError,
+    strawberry.union(
+        "FileObjectionResult",
+        description="FileObjectionSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]
 ResolveObjectionResult = Annotated[
-    ResolveObjectionSuccess | UserError, strawberry.union("ResolveObjectionResult")
+    ResolveObjectionSuccess | UserError,
+    strawberry.union(
+        "ResolveObjectionResult",
+        description="ResolveObjectionSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]
 ExtendObjectionResult = Annotated[
-    ExtendObjectionSuccess | UserError, strawberry.union("ExtendObjectionResult")
+    ExtendObjectionSuccess | UserError,
+    strawberry.union(
+        "ExtendObjectionResult",
+        description="ExtendObjectionSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]

@@ -22,5 +22,10 @@ class SetRecordingPreferenceSuccess:
 
 
 SetRecordingPreferenceResult = Annotated[
-    SetRecordingPreferenceSuccess | UserError, strawberry.union("SetRecordingPreferenceResult")
+    SetRecordingPreferenceSuccess | UserError,
+    strawberry.union(
+        "SetRecordingPreferenceResult",
+        description="SetRecordingPreferenceSuccess when done, or a UserError "
+        "saying why nothing changed",
+    ),
 ]

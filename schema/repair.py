@@ -187,8 +187,16 @@ class ReviewRepairSuccess:
 
 
 ApplyForRepairResult = Annotated[
-    ApplyForRepairSuccess | UserError, strawberry.union("ApplyForRepairResult")
+    ApplyForRepairSuccess | UserError,
+    strawberry.union(
+        "ApplyForRepairResult",
+        description="ApplyForRepairSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]
 ReviewRepairResult = Annotated[
-    ReviewRepairSuccess | UserError, strawberry.union("ReviewRepairResult")
+    ReviewRepairSuccess | UserError,
+    strawberry.union(
+        "ReviewRepairResult",
+        description="ReviewRepairSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]

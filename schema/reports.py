@@ -78,7 +78,11 @@ class IssueCreditReportSuccess:
 
 
 IssueCreditReportResult = Annotated[
-    IssueCreditReportSuccess | UserError, strawberry.union("IssueCreditReportResult")
+    IssueCreditReportSuccess | UserError,
+    strawberry.union(
+        "IssueCreditReportResult",
+        description="IssueCreditReportSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]
 
 

@@ -129,5 +129,9 @@ class RevokeRecordSuccess:
 
 
 RevokeRecordResult = Annotated[
-    RevokeRecordSuccess | UserError, strawberry.union("RevokeRecordResult")
+    RevokeRecordSuccess | UserError,
+    strawberry.union(
+        "RevokeRecordResult",
+        description="RevokeRecordSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]
