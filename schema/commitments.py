@@ -45,17 +45,26 @@ described(
 
 @strawberry.type(description="信用承诺: data items masked as the COMMITMENT catalogue item says")
 class Commitment:
-    id: strawberry.ID
-    kind: CommitmentKind
-    status: CommitmentStatus
+    id: strawberry.ID = strawberry.field(description="The commitment's id")
+    kind: CommitmentKind = strawberry.field(description="承诺类型")
+    status: CommitmentStatus = strawberry.field(
+        description="承诺状态: active, fulfilled or violated"
+    )
     managing_unit: str = strawberry.field(description="The managing unit's code")
-    signed_on: date
-    valid_from: date
-    valid_until: date
-    fulfilled_on: date | None
+    signed_on: date = strawberry.field(description="The day it was signed")
+    valid_from: date = strawberry.field(description="The first day it binds")
+    valid_until: date = strawberry.field(description="The last day it binds (inclusive)")
+    fulfilled_on: date | None = strawberry.field(
+        description="The day the managing unit confirmed it was kept; null unless FULFILLED"
+    )
     violated_on: date | None = strawberry.field(description="The day the breach was found")
-    data_items: list[DataItem]
-    access_level: PublicAttribute
+    data_items: list[DataItem] = strawberry.field(
+        description="Its data items (数据项), masked for the viewer as the "
+        "COMMITMENT catalogue item says"
+    )
+    access_level: PublicAttribute = strawberry.field(
+        description="The viewer's access level (公开属性) for this subject, which set the masks"
+    )
     view: strawberry.Private[CommitmentView]
 
     @strawberry.field(description="The dishonesty record the breach became (一(二)5), if shown")
@@ -66,7 +75,7 @@ class Commitment:
         found = await record_resolvers.record(info.context, record_id)
         return None if found is None else Record.of(found)
 
-    @strawberry.field
+    @strawberry.field(description="The subject who committed, masked for the viewer")
     async def subject(
         self, info: Info[Context, None]
     ) -> Annotated[Subject, strawberry.lazy("schema.subjects")] | None:
@@ -96,16 +105,18 @@ class Commitment:
 
 @strawberry.input(description="A commitment as the managing unit registers it")
 class RegisterCommitmentInput:
-    subject: strawberry.ID
-    kind: CommitmentKind
+    subject: strawberry.ID = strawberry.field(description="The subject who committed")
+    kind: CommitmentKind = strawberry.field(description="Where the commitment was made")
     number: str = strawberry.field(description="承诺书编号, unique within the managing unit")
-    content: str
+    content: str = strawberry.field(description="承诺内容: what the subject committed to")
     benefits: str | None = strawberry.field(
         default=None, description="享受的便利措施, e.g. 容缺受理 (notice 二(九))"
     )
-    signatory: str | None = None
-    signed_on: date
-    valid_from: date
+    signatory: str | None = strawberry.field(
+        default=None, description="Who signed for the subject, if not the subject itself"
+    )
+    signed_on: date = strawberry.field(description="The day it was signed")
+    valid_from: date = strawberry.field(description="The first day it binds")
     valid_until: date = strawberry.field(description="Inclusive; at most 36 months on")
 
     def to_given(self) -> CommitmentGiven:
@@ -122,19 +133,19 @@ class RegisterCommitmentInput:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The commitment was registered")
 class RegisterCommitmentSuccess:
-    commitment: Commitment
+    commitment: Commitment = strawberry.field(description="The new commitment, ACTIVE")
 
 
-@strawberry.type
+@strawberry.type(description="The commitment was confirmed as kept")
 class FulfilCommitmentSuccess:
-    commitment: Commitment
+    commitment: Commitment = strawberry.field(description="The commitment, FULFILLED")
 
 
-@strawberry.type
+@strawberry.type(description="The breach was recorded as dishonesty (notice 一(二)5)")
 class ReportCommitmentViolationSuccess:
-    commitment: Commitment
+    commitment: Commitment = strawberry.field(description="The commitment, VIOLATED")
     record: Record = strawberry.field(description="The DISHONEST_5 record the breach became")
 
 

@@ -10,9 +10,11 @@ from schema.records import Record
 from schema.results import UserError
 
 
-@strawberry.type
+@strawberry.type(description="The lapse was cleared (notice 三(十))")
 class RecordAnnualReportFiledSuccess:
-    record: Record
+    record: Record = strawberry.field(
+        description="The record, CLEARED: off display, no repair needed"
+    )
 
 
 RecordAnnualReportFiledResult = Annotated[
