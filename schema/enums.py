@@ -80,8 +80,10 @@ described(
         MaskKind.HIDDEN: "Not shown: the value is null",
         MaskKind.KEEP: "Only the first `front` and last `back` characters are shown, the rest "
         "replaced by *",
-        MaskKind.NAME: "A person's name cut to the surname (compound surnames kept whole)",
-        MaskKind.ADDRESS: "An address cut to its district; null when no district is found",
+        MaskKind.NAME: "A person's name cut to the surname, the rest starred: 张三丰 → 张** "
+        "(compound surnames kept whole)",
+        MaskKind.ADDRESS: "An address cut to its administrative divisions, down to the street "
+        "or town; null when none is recognised",
         MaskKind.DATE_MONTH: "A date or date-time cut to its month: 2020-03-15 → 2020-03",
     },
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -19,8 +21,8 @@ from schema.records import Record, RecordFilter, record_query
 
 @strawberry.type(description="信用主体")
 class Subject:
-    id: strawberry.ID
-    kind: SubjectKind
+    id: strawberry.ID = strawberry.field(description="The subject's id")
+    kind: SubjectKind = strawberry.field(description="信用主体类别")
     name: str | None = strawberry.field(description="Masked for viewers below its attribute")
     identifier: str | None = strawberry.field(
         description="统一社会信用代码 or 公民身份号码, masked for viewers below its attribute"
@@ -48,7 +50,12 @@ class Subject:
     async def records(
         self,
         info: Info[Context, None],
-        filter: RecordFilter | None = None,
+        filter: Annotated[
+            RecordFilter | None,
+            strawberry.argument(
+                description="Which of its records; all the viewer may see when omitted"
+            ),
+        ] = None,
         first: First = None,
         after: After = None,
     ) -> Connection[Record]:

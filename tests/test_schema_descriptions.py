@@ -57,6 +57,8 @@ def test_every_schema_element_is_described() -> None:
 
 
 def test_the_count_sees_an_undescribed_element() -> None:
-    schema = build_schema('"""A described type"""\ntype Query { "Described" a: Int, b(x: Int): Int }')
+    schema = build_schema(
+        '"""A described type"""\ntype Query { "Described" a: Int, b(x: Int): Int }'
+    )
 
     assert undocumented(schema) == ["Query.b", "Query.b(x:)"]
