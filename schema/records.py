@@ -99,7 +99,7 @@ class Record:
         description="The day of the decision (penalty, judgment, commendation)"
     )
     epidemic_related: bool = strawberry.field(
-        description="Whether the act concerns epidemic prevention (notice 一(一), 一(二))"
+        description="As submitted: the epidemic caused the lapse (notice 三(十), 三(十一))"
     )
     catalogue_version: str = strawberry.field(
         description="The catalogue version it was submitted under"
