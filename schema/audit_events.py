@@ -8,26 +8,51 @@ import strawberry
 
 from domain.audit import AuditAction
 from domain.audit import AuditEvent as AuditEventModel
+from schema.enums import described
 
-strawberry.enum(AuditAction)
+described(
+    AuditAction,
+    "Whether an audited operation read or changed data",
+    {
+        AuditAction.READ: "A query that read personal or non-public data",
+        AuditAction.WRITE: "A mutation that changed data",
+    },
+)
 
 
 @strawberry.type(description="Who read or changed which data, when and why")
 class AuditEvent:
-    id: strawberry.ID
-    at: datetime
-    action: AuditAction
-    operation: str
-    viewer_sub: str | None
-    viewer_org: str | None
-    viewer_role: str | None
-    scopes: list[str]
-    subject_ids: list[strawberry.ID]
-    record_ids: list[strawberry.ID]
-    data_item_keys: list[str]
-    grant_ids: list[strawberry.ID]
-    purpose: str | None
-    request_id: str | None
+    id: strawberry.ID = strawberry.field(description="The event's id")
+    at: datetime = strawberry.field(description="When the operation ran")
+    action: AuditAction = strawberry.field(description="Whether it read or changed data")
+    operation: str = strawberry.field(
+        description='The GraphQL operation name; "anonymous operation" when unnamed'
+    )
+    viewer_sub: str | None = strawberry.field(
+        description="The token subject (sub) of who asked; null when not signed in"
+    )
+    viewer_org: str | None = strawberry.field(
+        description="The organisation of who asked; null when none"
+    )
+    viewer_role: str | None = strawberry.field(
+        description="The role of who asked; null when not signed in"
+    )
+    scopes: list[str] = strawberry.field(description="The scopes the token carried")
+    subject_ids: list[strawberry.ID] = strawberry.field(
+        description="The subjects whose data was read or changed"
+    )
+    record_ids: list[strawberry.ID] = strawberry.field(description="The records read or changed")
+    data_item_keys: list[str] = strawberry.field(description="The data items (数据项) read, by key")
+    grant_ids: list[strawberry.ID] = strawberry.field(
+        description="The authorization grants the access rested on"
+    )
+    purpose: str | None = strawberry.field(
+        description="The purpose stated for the access: the X-Purpose header, "
+        "else the token's purpose claim; null when none"
+    )
+    request_id: str | None = strawberry.field(
+        description="The request id (X-Request-Id), to match the request log; null when none"
+    )
 
     @classmethod
     def of(cls, event: AuditEventModel) -> AuditEvent:

@@ -11,7 +11,7 @@ from strawberry.types import Info
 from domain import blacklist as model
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
-from schema.enums import ChangeKind, Severity
+from schema.enums import ChangeKind, Severity, described
 from schema.results import UserError
 
 if TYPE_CHECKING:
@@ -20,17 +20,19 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="A record a listing rests on, as the notice names it")
 class BlacklistBasis:
-    record_id: strawberry.ID
-    item_title: str
-    document_number: str
-    decision_date: date
-    severity: Severity | None
+    record_id: strawberry.ID = strawberry.field(description="The basis record's id")
+    item_title: str = strawberry.field(description="Its catalogue item's title (目录事项)")
+    document_number: str = strawberry.field(description="Its decision's document number (文号)")
+    decision_date: date = strawberry.field(description="The day of its decision")
+    severity: Severity | None = strawberry.field(
+        description="Its severity; null for a record that has none"
+    )
 
 
 @strawberry.type(description="列入黑名单告知: what the subject was told, as issued")
 class BlacklistNotice:
-    basis: list[BlacklistBasis]
-    reason: str
+    basis: list[BlacklistBasis] = strawberry.field(description="The records the listing rests on")
+    reason: str = strawberry.field(description="认定理由: why the subject was listed")
     measures: list[str] = strawberry.field(description="惩戒措施 (notice 二(八))")
     removal_conditions: list[str] = strawberry.field(description="移出条件")
     remedies: list[str] = strawberry.field(description="救济途径: objection, repair, appeal")
@@ -57,14 +59,23 @@ class BlacklistNotice:
         )
 
 
-strawberry.enum(model.EntryEvent, description="What happened to a blacklist entry")
+described(
+    model.EntryEvent,
+    "What happened to a blacklist entry",
+    {
+        model.EntryEvent.LISTED: "列入黑名单: the subject was listed",
+        model.EntryEvent.SHORTENED: "A basis record changed: until now follows the serious basis "
+        "records still on display",
+        model.EntryEvent.REMOVED: "移出黑名单: the subject was removed before until",
+    },
+)
 
 
 @strawberry.type(description="One line of an entry's history: what happened, when and why")
 class BlacklistEntryChange:
-    event: model.EntryEvent
-    on: date
-    reason: str
+    event: model.EntryEvent = strawberry.field(description="What happened")
+    on: date = strawberry.field(description="The day it happened")
+    reason: str = strawberry.field(description="Why")
     until: date = strawberry.field(description="The entry's last day in force after the change")
     record_id: strawberry.ID | None = strawberry.field(
         description="The basis record whose change caused this one, if any"
@@ -85,18 +96,28 @@ class BlacklistEntryChange:
 
 @strawberry.type(description="黑名单: an entry, in force from listedOn through until")
 class BlacklistEntry:
-    id: strawberry.ID
-    basis_record_ids: list[strawberry.ID]
-    reason: str
-    listed_on: date
+    id: strawberry.ID = strawberry.field(description="The entry's id")
+    basis_record_ids: list[strawberry.ID] = strawberry.field(
+        description="The serious dishonesty records the listing rests on (notice 二(八))"
+    )
+    reason: str = strawberry.field(description="Why the subject was listed")
+    listed_on: date = strawberry.field(description="The first day in force")
     until: date = strawberry.field(
         description="The last day in force, never past the display of its serious basis records; "
         "it ends by itself then"
     )
-    in_force: bool
-    removed_on: date | None
-    removal_reason: str | None
-    notice: BlacklistNotice
+    in_force: bool = strawberry.field(
+        description="Whether the entry is in force today: listed, not removed, until not passed"
+    )
+    removed_on: date | None = strawberry.field(
+        description="The day it was removed early; null unless removed"
+    )
+    removal_reason: str | None = strawberry.field(
+        description="Why it was removed; null unless removed"
+    )
+    notice: BlacklistNotice = strawberry.field(
+        description="列入黑名单告知: the notice to the subject, as issued"
+    )
     history: list[BlacklistEntryChange] = strawberry.field(
         description="Listed, shortened or removed, and why: a change of a basis record names it"
     )
@@ -128,19 +149,28 @@ class BlacklistEntry:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The subject was listed")
 class ListOnBlacklistSuccess:
-    entry: BlacklistEntry
+    entry: BlacklistEntry = strawberry.field(description="The new entry, in force")
 
 
-@strawberry.type
+@strawberry.type(description="The entry was removed")
 class RemoveFromBlacklistSuccess:
-    entry: BlacklistEntry
+    entry: BlacklistEntry = strawberry.field(description="The entry, removed")
 
 
 ListOnBlacklistResult = Annotated[
-    ListOnBlacklistSuccess | UserError, strawberry.union("ListOnBlacklistResult")
+    ListOnBlacklistSuccess | UserError,
+    strawberry.union(
+        "ListOnBlacklistResult",
+        description="ListOnBlacklistSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]
 RemoveFromBlacklistResult = Annotated[
-    RemoveFromBlacklistSuccess | UserError, strawberry.union("RemoveFromBlacklistResult")
+    RemoveFromBlacklistSuccess | UserError,
+    strawberry.union(
+        "RemoveFromBlacklistResult",
+        description="RemoveFromBlacklistSuccess when done, or a UserError saying "
+        "why nothing changed",
+    ),
 ]

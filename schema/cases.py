@@ -9,21 +9,32 @@ import strawberry
 
 from domain.cases import CaseKind
 from resolvers.cases import CaseView
+from schema.enums import described
 from schema.records import Record
 from schema.results import UserError
 from schema.subjects import Subject
 
-strawberry.enum(CaseKind, description="诚信良好 (GOOD) or 失信违法 (BAD)")
+described(
+    CaseKind,
+    "诚信良好 (GOOD) or 失信违法 (BAD) (notice 二(五))",
+    {
+        CaseKind.GOOD: "诚信良好: a case of good faith",
+        CaseKind.BAD: "失信违法: a case of dishonesty or breach of law",
+    },
+)
 
 
 @strawberry.type(description="典型案例: a published case, its subject and records masked")
 class TypicalCase:
-    id: strawberry.ID
-    kind: CaseKind
-    title: str
-    summary: str
-    published_at: datetime
-    subject: Subject | None
+    id: strawberry.ID = strawberry.field(description="The case's id")
+    kind: CaseKind = strawberry.field(description="诚信良好 or 失信违法")
+    title: str = strawberry.field(description="The headline, as published")
+    summary: str = strawberry.field(description="The case as told to the public")
+    published_at: datetime = strawberry.field(description="When it was published")
+    subject: Subject | None = strawberry.field(
+        description="The subject the case is about, masked for the viewer; null "
+        "when none is named or the case is withdrawn"
+    )
     records: list[Record] = strawberry.field(
         description="The linked records still on public display, as the viewer may see them"
     )
@@ -46,18 +57,29 @@ class TypicalCase:
         )
 
 
-@strawberry.input
+@strawberry.input(description="A typical case (典型案例) to publish (notice 二(五))")
 class PublishCaseInput:
-    kind: CaseKind
-    title: str
-    summary: str
-    subject: strawberry.ID | None = None
-    records: list[strawberry.ID] = strawberry.field(default_factory=list)
+    kind: CaseKind = strawberry.field(description="诚信良好 or 失信违法")
+    title: str = strawberry.field(description="The headline")
+    summary: str = strawberry.field(description="The case as told to the public")
+    subject: strawberry.ID | None = strawberry.field(
+        default=None, description="The subject the case is about, if it names one"
+    )
+    records: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Records on public display that the case rests on; none by default",
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The case was published")
 class PublishCaseSuccess:
-    case: TypicalCase
+    case: TypicalCase = strawberry.field(description="The published case")
 
 
-PublishCaseResult = Annotated[PublishCaseSuccess | UserError, strawberry.union("PublishCaseResult")]
+PublishCaseResult = Annotated[
+    PublishCaseSuccess | UserError,
+    strawberry.union(
+        "PublishCaseResult",
+        description="PublishCaseSuccess when done, or a UserError saying why nothing changed",
+    ),
+]

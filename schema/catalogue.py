@@ -18,11 +18,11 @@ from schema.enums import (
 )
 
 
-@strawberry.type
+@strawberry.type(description="How a value is masked; front and back apply to KEEP only")
 class Mask:
-    kind: MaskKind
-    front: int
-    back: int
+    kind: MaskKind = strawberry.field(description="How the value is cut")
+    front: int = strawberry.field(description="KEEP: characters kept at the start")
+    back: int = strawberry.field(description="KEEP: characters kept at the end")
 
     @classmethod
     def of(cls, mask: model.Mask) -> Mask:
@@ -31,31 +31,41 @@ class Mask:
 
 @strawberry.type(description="The mask a viewer at one access level sees a data item through")
 class LevelMask:
-    level: PublicAttribute
-    mask: Mask
+    level: PublicAttribute = strawberry.field(description="The viewer's access level")
+    mask: Mask = strawberry.field(description="The mask at that level")
 
 
 @strawberry.type(description="An enum value valid only for decisions in a span of days")
 class DatedEnumValue:
-    value: str
-    effective_from: date | None
-    effective_until: date | None
-    basis: str
+    value: str = strawberry.field(description="The enum value")
+    effective_from: date | None = strawberry.field(
+        description="The first decision day it is valid for; null: since always"
+    )
+    effective_until: date | None = strawberry.field(
+        description="The last decision day it is valid for; null: still valid"
+    )
+    basis: str = strawberry.field(description="The rule that dates it")
 
 
 @strawberry.type(description="数据项定义")
 class DataItemSpec:
-    key: str
-    label: str
-    label_en: str
-    format: DataFormat
-    required: bool
-    max_length: int
-    public_attribute: PublicAttribute
+    key: str = strawberry.field(description="The key a value is submitted and shown under")
+    label: str = strawberry.field(description="The data item's name in Chinese (数据项名称)")
+    label_en: str = strawberry.field(description="The data item's name in English, for developers")
+    format: DataFormat = strawberry.field(description="数据格式: how the value is written")
+    required: bool = strawberry.field(description="Whether every record of the item must give it")
+    max_length: int = strawberry.field(description="The longest value accepted, in characters")
+    public_attribute: PublicAttribute = strawberry.field(
+        description="公开属性: the narrowest audience that sees the value unmasked"
+    )
     mask: Mask = strawberry.field(description="For every level below the attribute not in masks")
     masks: list[LevelMask] = strawberry.field(description="Masks for particular access levels")
-    personal: bool
-    enum_values: list[str]
+    personal: bool = strawberry.field(
+        description="Personal information of a natural person; never PUBLIC (PIPL art. 73)"
+    )
+    enum_values: list[str] = strawberry.field(
+        description="The values accepted when format is ENUM; empty otherwise"
+    )
     multiple: bool = strawberry.field(
         description="Several enum values in one value, joined by 、 in the order of enumValues"
     )
@@ -92,18 +102,31 @@ class DataItemSpec:
 
 @strawberry.type(description="目录事项")
 class CatalogueItem:
-    code: str
-    title: str
-    title_en: str
-    category: Category
+    code: str = strawberry.field(description="The item's stable code, e.g. DISHONEST_5")
+    title: str = strawberry.field(description="The item's title in Chinese (目录事项名称)")
+    title_en: str = strawberry.field(description="The item's title in English, for developers")
+    category: Category = strawberry.field(description="信息类别")
     clause: str = strawberry.field(description="The clause of the notice the item implements")
-    subject_kinds: list[SubjectKind]
-    source_unit_types: list[SourceUnitType]
-    data_items: list[DataItemSpec]
-    disclosure_rule: str
-    legal_basis: str
-    epidemic_tolerable: bool
-    opt_out_allowed: bool
+    subject_kinds: list[SubjectKind] = strawberry.field(
+        description="The kinds of subject a record of the item may be about"
+    )
+    source_unit_types: list[SourceUnitType] = strawberry.field(
+        description="信源单位: who may submit records of the item (notice 一(三))"
+    )
+    data_items: list[DataItemSpec] = strawberry.field(
+        description="数据项: the values a record of the item carries"
+    )
+    disclosure_rule: str = strawberry.field(
+        description="The family of disclosure rules (DisclosureRuleSet.family) that sets its 公示期"
+    )
+    legal_basis: str = strawberry.field(description="The law or document the item rests on")
+    epidemic_tolerable: bool = strawberry.field(
+        description="A lapse of this item in the epidemic may be excused (审慎包容, notice 三(十))"
+    )
+    opt_out_allowed: bool = strawberry.field(
+        description="A person may refuse its recording: good-behaviour items "
+        "about natural persons (Shenzhen regulation art. 39)"
+    )
 
     @classmethod
     def of(cls, item: model.CatalogueItem) -> CatalogueItem:
@@ -123,21 +146,33 @@ class CatalogueItem:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description="Disclosure period bounds in months; no minimum means repair at any time"
+)
 class PeriodBounds:
-    min_months: int | None
-    max_months: int
+    min_months: int | None = strawberry.field(
+        description="The shortest display before repair may end it, in months; null: no minimum"
+    )
+    max_months: int = strawberry.field(description="The longest display, in months")
 
 
 @strawberry.type(description="A dated set of disclosure-period rules")
 class DisclosureRuleSet:
-    family: str
-    name: str
-    basis: str
-    effective_from: date
-    effective_until: date | None
-    general: PeriodBounds
-    serious: PeriodBounds
+    family: str = strawberry.field(
+        description="The family the set belongs to, named by CatalogueItem.disclosureRule"
+    )
+    name: str = strawberry.field(description="The set's name")
+    basis: str = strawberry.field(description="The document that sets the periods")
+    effective_from: date = strawberry.field(description="The first decision day it applies to")
+    effective_until: date | None = strawberry.field(
+        description="The last decision day it applies to; null: still in force"
+    )
+    general: PeriodBounds = strawberry.field(
+        description="Periods for general dishonesty (一般失信)"
+    )
+    serious: PeriodBounds = strawberry.field(
+        description="Periods for serious dishonesty (严重失信)"
+    )
 
     @classmethod
     def of(cls, rule: disclosure.DisclosureRuleSet) -> DisclosureRuleSet:
@@ -157,11 +192,13 @@ class DisclosureRuleSet:
 
 @strawberry.type(description="公共信用信息目录: one published version")
 class Catalogue:
-    version: str
-    effective_from: date
-    published_by: str
-    items: list[CatalogueItem]
-    disclosure_rules: list[DisclosureRuleSet]
+    version: str = strawberry.field(description="The version, e.g. 2020.1")
+    effective_from: date = strawberry.field(description="The first day it is in force")
+    published_by: str = strawberry.field(description="Who published it")
+    items: list[CatalogueItem] = strawberry.field(description="目录事项: what may be recorded")
+    disclosure_rules: list[DisclosureRuleSet] = strawberry.field(
+        description="The disclosure-period rules the items refer to"
+    )
 
     @classmethod
     def of(cls, catalogue: model.Catalogue) -> Catalogue:

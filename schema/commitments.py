@@ -14,30 +14,57 @@ from resolvers import subjects as subject_resolvers
 from resolvers.commitments import CommitmentGiven, CommitmentView
 from resolvers.context import Context
 from schema.data_items import DataItem
-from schema.enums import PublicAttribute
+from schema.enums import PublicAttribute, described
 from schema.records import Record
 from schema.results import UserError
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
 
-strawberry.enum(CommitmentKind, description="承诺类型: licensing, epidemic, resumption, repair")
-strawberry.enum(CommitmentStatus, description="承诺状态")
+described(
+    CommitmentKind,
+    "承诺类型: where the commitment was made (notice 二(九))",
+    {
+        CommitmentKind.LICENSING: "行政许可: made to obtain an administrative licence",
+        CommitmentKind.EPIDEMIC_PREVENTION: "疫情防控: made in epidemic prevention",
+        CommitmentKind.RESUMPTION_OF_WORK: "复工复产: made to resume work and production",
+        CommitmentKind.CREDIT_REPAIR: "信用修复: made in a credit repair application",
+    },
+)
+described(
+    CommitmentStatus,
+    "承诺状态",
+    {
+        CommitmentStatus.ACTIVE: "In force: neither fulfilled nor violated yet",
+        CommitmentStatus.FULFILLED: "Kept to the end",
+        CommitmentStatus.VIOLATED: "Broken: the violation became a dishonesty record "
+        "(notice 一(二)5)",
+    },
+)
 
 
 @strawberry.type(description="信用承诺: data items masked as the COMMITMENT catalogue item says")
 class Commitment:
-    id: strawberry.ID
-    kind: CommitmentKind
-    status: CommitmentStatus
+    id: strawberry.ID = strawberry.field(description="The commitment's id")
+    kind: CommitmentKind = strawberry.field(description="承诺类型")
+    status: CommitmentStatus = strawberry.field(
+        description="承诺状态: active, fulfilled or violated"
+    )
     managing_unit: str = strawberry.field(description="The managing unit's code")
-    signed_on: date
-    valid_from: date
-    valid_until: date
-    fulfilled_on: date | None
+    signed_on: date = strawberry.field(description="The day it was signed")
+    valid_from: date = strawberry.field(description="The first day it binds")
+    valid_until: date = strawberry.field(description="The last day it binds (inclusive)")
+    fulfilled_on: date | None = strawberry.field(
+        description="The day the managing unit confirmed it was kept; null unless FULFILLED"
+    )
     violated_on: date | None = strawberry.field(description="The day the breach was found")
-    data_items: list[DataItem]
-    access_level: PublicAttribute
+    data_items: list[DataItem] = strawberry.field(
+        description="Its data items (数据项), masked for the viewer as the "
+        "COMMITMENT catalogue item says"
+    )
+    access_level: PublicAttribute = strawberry.field(
+        description="The viewer's access level (公开属性) for this subject, which set the masks"
+    )
     view: strawberry.Private[CommitmentView]
 
     @strawberry.field(description="The dishonesty record the breach became (一(二)5), if shown")
@@ -48,7 +75,7 @@ class Commitment:
         found = await record_resolvers.record(info.context, record_id)
         return None if found is None else Record.of(found)
 
-    @strawberry.field
+    @strawberry.field(description="The subject who committed, masked for the viewer")
     async def subject(
         self, info: Info[Context, None]
     ) -> Annotated[Subject, strawberry.lazy("schema.subjects")] | None:
@@ -78,16 +105,18 @@ class Commitment:
 
 @strawberry.input(description="A commitment as the managing unit registers it")
 class RegisterCommitmentInput:
-    subject: strawberry.ID
-    kind: CommitmentKind
+    subject: strawberry.ID = strawberry.field(description="The subject who committed")
+    kind: CommitmentKind = strawberry.field(description="Where the commitment was made")
     number: str = strawberry.field(description="承诺书编号, unique within the managing unit")
-    content: str
+    content: str = strawberry.field(description="承诺内容: what the subject committed to")
     benefits: str | None = strawberry.field(
         default=None, description="享受的便利措施, e.g. 容缺受理 (notice 二(九))"
     )
-    signatory: str | None = None
-    signed_on: date
-    valid_from: date
+    signatory: str | None = strawberry.field(
+        default=None, description="Who signed for the subject, if not the subject itself"
+    )
+    signed_on: date = strawberry.field(description="The day it was signed")
+    valid_from: date = strawberry.field(description="The first day it binds")
     valid_until: date = strawberry.field(description="Inclusive; at most 36 months on")
 
     def to_given(self) -> CommitmentGiven:
@@ -104,29 +133,42 @@ class RegisterCommitmentInput:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The commitment was registered")
 class RegisterCommitmentSuccess:
-    commitment: Commitment
+    commitment: Commitment = strawberry.field(description="The new commitment, ACTIVE")
 
 
-@strawberry.type
+@strawberry.type(description="The commitment was confirmed as kept")
 class FulfilCommitmentSuccess:
-    commitment: Commitment
+    commitment: Commitment = strawberry.field(description="The commitment, FULFILLED")
 
 
-@strawberry.type
+@strawberry.type(description="The breach was recorded as dishonesty (notice 一(二)5)")
 class ReportCommitmentViolationSuccess:
-    commitment: Commitment
+    commitment: Commitment = strawberry.field(description="The commitment, VIOLATED")
     record: Record = strawberry.field(description="The DISHONEST_5 record the breach became")
 
 
 RegisterCommitmentResult = Annotated[
-    RegisterCommitmentSuccess | UserError, strawberry.union("RegisterCommitmentResult")
+    RegisterCommitmentSuccess | UserError,
+    strawberry.union(
+        "RegisterCommitmentResult",
+        description="RegisterCommitmentSuccess when done, or a UserError saying "
+        "why nothing changed",
+    ),
 ]
 FulfilCommitmentResult = Annotated[
-    FulfilCommitmentSuccess | UserError, strawberry.union("FulfilCommitmentResult")
+    FulfilCommitmentSuccess | UserError,
+    strawberry.union(
+        "FulfilCommitmentResult",
+        description="FulfilCommitmentSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]
 ReportCommitmentViolationResult = Annotated[
     ReportCommitmentViolationSuccess | UserError,
-    strawberry.union("ReportCommitmentViolationResult"),
+    strawberry.union(
+        "ReportCommitmentViolationResult",
+        description="ReportCommitmentViolationSuccess when done, or a UserError "
+        "saying why nothing changed",
+    ),
 ]

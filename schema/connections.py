@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -12,25 +12,52 @@ from resolvers.pagination import Page
 N = TypeVar("N")
 V = TypeVar("V")
 
+# The paging arguments every list takes, described once.
+First = Annotated[
+    int | None,
+    strawberry.argument(description="Page size: 0 to 100 items; 20 when omitted"),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Continue after this cursor (a previous page's endCursor); from the start "
+        "when omitted"
+    ),
+]
 
-@strawberry.type
+
+@strawberry.type(description="Where a page sits in its list (Relay cursor connections)")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="Whether more items follow: ask again with after: endCursor"
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Whether this page was asked for after a cursor; items come before it"
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The first edge's cursor; null on an empty page"
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The last edge's cursor, to pass as after for the next page; null on an "
+        "empty page"
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page and its cursor")
 class Edge(Generic[N]):
-    cursor: str
-    node: N
+    cursor: str = strawberry.field(
+        description="Opaque; pass it as after to continue the list after this item"
+    )
+    node: N = strawberry.field(description="The item")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A page of a list, in the list's order (Relay cursor connection): ask with "
+    "first (page size) and after (a cursor from the previous page)"
+)
 class Connection(Generic[N]):
-    edges: list[Edge[N]]
-    page_info: PageInfo
+    edges: list[Edge[N]] = strawberry.field(description="The page's items, in order")
+    page_info: PageInfo = strawberry.field(description="Whether more pages follow, and cursors")
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(

@@ -10,12 +10,14 @@ from schema.enums import PublicAttribute
 
 @strawberry.type(description="数据项: a value shown raw, masked, or withheld (null)")
 class DataItem:
-    key: str
+    key: str = strawberry.field(description="The data item's key in the catalogue")
     label: str = strawberry.field(description="Label in Chinese")
-    label_en: str
+    label_en: str = strawberry.field(description="Label in English, for developers")
     value: str | None = strawberry.field(description="Null when withheld or absent")
     masked: bool = strawberry.field(description="True whenever value is not the raw value")
-    attribute: PublicAttribute
+    attribute: PublicAttribute = strawberry.field(
+        description="公开属性 of the data item: the narrowest audience that sees it unmasked"
+    )
 
     @classmethod
     def of(cls, shown: ShownValue) -> DataItem:

@@ -12,18 +12,35 @@ from domain import eligibility, programmes
 from domain.programmes import BlockerKind
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
-from schema.enums import Category, SubjectKind
+from schema.enums import Category, SubjectKind, described
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
 
-strawberry.enum(BlockerKind, description="What may block a programme (notice 二(七)-二(九))")
+described(
+    BlockerKind,
+    "What may block a programme (notice 二(七)-二(九))",
+    {
+        BlockerKind.BLACKLISTED: "On the blacklist (黑名单): every incentive is lost "
+        "(notice 二(八))",
+        BlockerKind.SERIOUS_DISHONESTY_ACTIVE: "A serious dishonesty record (严重失信) on display "
+        "(notice 二(八))",
+        BlockerKind.DISHONESTY_ACTIVE: "Any dishonesty record on display, even general, where the "
+        "programme says so (notice 二(七))",
+        BlockerKind.COMMITMENT_VIOLATED: "A broken credit commitment (违反信用承诺) weighs against "
+        "(notice 二(九))",
+    },
+)
 
 
 @strawberry.type(description="Which decision dates count; both ends included")
 class Window:
-    decided_from: date | None
-    decided_to: date | None
+    decided_from: date | None = strawberry.field(
+        description="The first decision day that counts; null: no lower bound"
+    )
+    decided_to: date | None = strawberry.field(
+        description="The last decision day that counts; null: no upper bound"
+    )
     within_months: int | None = strawberry.field(description="Before the evaluation day")
 
 
@@ -32,32 +49,45 @@ class Window:
     "capped; a record counts under the first rule that takes it"
 )
 class PointRule:
-    items: list[str]
-    categories: list[Category]
-    points: int
-    cap: int | None
-    window: Window
+    items: list[str] = strawberry.field(description="Catalogue item codes that earn points")
+    categories: list[Category] = strawberry.field(
+        description="Categories whose every item earns points"
+    )
+    points: int = strawberry.field(description="Points per record")
+    cap: int | None = strawberry.field(
+        description="The most points the rule gives in all; null: no cap"
+    )
+    window: Window = strawberry.field(description="Which decision dates count")
 
 
-@strawberry.type
+@strawberry.type(description="What blocks the programme, and for how long")
 class BlockerRule:
-    kind: BlockerKind
+    kind: BlockerKind = strawberry.field(description="What blocks")
     items: list[str] = strawberry.field(description="Only these items; empty means all")
-    within_months: int | None
+    within_months: int | None = strawberry.field(
+        description="Only records decided within this many months before the "
+        "evaluation day; null: any time"
+    )
 
 
 @strawberry.type(description="激励措施: what qualifies, what blocks, how points are counted")
 class Programme:
-    code: str
-    title: str
-    title_en: str
-    clause: str
-    basis: str
-    subject_kinds: list[SubjectKind]
-    qualifying: list[PointRule]
-    blockers: list[BlockerRule]
-    min_points: int
-    max_points: int | None
+    code: str = strawberry.field(description="The programme's stable code, passed to eligibility")
+    title: str = strawberry.field(description="Its title in Chinese")
+    title_en: str = strawberry.field(description="Its title in English, for developers")
+    clause: str = strawberry.field(description="The notice clause it implements, e.g. 二(七)")
+    basis: str = strawberry.field(description="The document it rests on")
+    subject_kinds: list[SubjectKind] = strawberry.field(
+        description="The kinds of subject it covers"
+    )
+    qualifying: list[PointRule] = strawberry.field(
+        description="How points are earned (good behaviour, notice 二(七))"
+    )
+    blockers: list[BlockerRule] = strawberry.field(
+        description="What disqualifies, whatever the points"
+    )
+    min_points: int = strawberry.field(description="Points needed to be eligible")
+    max_points: int | None = strawberry.field(description="The most points counted; null: no limit")
 
     @classmethod
     def of(cls, programme: programmes.Programme) -> Programme:
@@ -97,20 +127,28 @@ class Blocker:
         description="A BlockerKind, or SUBJECT_NOT_FOUND, SUBJECT_KIND_NOT_COVERED, "
         "INSUFFICIENT_POINTS"
     )
-    message: str
-    record_ids: list[strawberry.ID]
+    message: str = strawberry.field(description="Why, in words")
+    record_ids: list[strawberry.ID] = strawberry.field(
+        description="The records that block, when records do; empty otherwise"
+    )
 
 
 @strawberry.type(description="A subject judged against a programme")
 class Eligibility:
-    subject_id: strawberry.ID
-    programme: str
-    eligible: bool
-    points: int
-    qualifying_record_ids: list[strawberry.ID]
-    blockers: list[Blocker]
-    rules_version: str
-    evaluated_at: datetime
+    subject_id: strawberry.ID = strawberry.field(description="The subject judged")
+    programme: str = strawberry.field(description="The programme's code")
+    eligible: bool = strawberry.field(
+        description="Whether the subject qualifies today: enough points and no blocker"
+    )
+    points: int = strawberry.field(description="Points earned, after caps")
+    qualifying_record_ids: list[strawberry.ID] = strawberry.field(
+        description="The records that earned points"
+    )
+    blockers: list[Blocker] = strawberry.field(
+        description="Why it is not eligible; empty when eligible"
+    )
+    rules_version: str = strawberry.field(description="The version of the programme rules applied")
+    evaluated_at: datetime = strawberry.field(description="When it was judged")
 
     @strawberry.field(description="The subject, masked for the viewer")
     async def subject(

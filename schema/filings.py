@@ -10,11 +10,18 @@ from schema.records import Record
 from schema.results import UserError
 
 
-@strawberry.type
+@strawberry.type(description="The lapse was cleared (notice 三(十))")
 class RecordAnnualReportFiledSuccess:
-    record: Record
+    record: Record = strawberry.field(
+        description="The record, CLEARED: off display, no repair needed"
+    )
 
 
 RecordAnnualReportFiledResult = Annotated[
-    RecordAnnualReportFiledSuccess | UserError, strawberry.union("RecordAnnualReportFiledResult")
+    RecordAnnualReportFiledSuccess | UserError,
+    strawberry.union(
+        "RecordAnnualReportFiledResult",
+        description="RecordAnnualReportFiledSuccess when done, or a UserError "
+        "saying why nothing changed",
+    ),
 ]

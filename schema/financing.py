@@ -16,34 +16,44 @@ from schema.subjects import Subject
 
 @strawberry.type(description="A repaired record (信用修复): it stays in the file, off display")
 class RepairEntry:
-    record_id: strawberry.ID
-    item_code: str
-    item_title: str
-    decision_date: date
-    repaired_at: datetime | None
+    record_id: strawberry.ID = strawberry.field(description="The repaired record")
+    item_code: str = strawberry.field(description="Its catalogue item's code")
+    item_title: str = strawberry.field(description="Its catalogue item's title")
+    decision_date: date = strawberry.field(description="The day of its decision")
+    repaired_at: datetime | None = strawberry.field(
+        description="When the repair was approved; null when not recorded"
+    )
 
 
 @strawberry.type(description="The grade and the facts that gave it, by the documented rule")
 class FinancingGrade:
-    grade: str
-    label: str
-    reasons: list[str]
+    grade: str = strawberry.field(
+        description="The grade, e.g. A; grades and their order are set by the grading rule"
+    )
+    label: str = strawberry.field(description="What the grade means, in Chinese")
+    reasons: list[str] = strawberry.field(description="The conditions that gave the grade")
 
 
 @strawberry.type(description="融资信用画像: what a bank sees with the firm's live grant")
 class FinancingProfile:
-    subject: Subject
+    subject: Subject = strawberry.field(description="The subject, as the bank may see it")
     grant_id: strawberry.ID = strawberry.field(description="The grant this query relied on")
-    good_records: list[Record]
+    good_records: list[Record] = strawberry.field(
+        description="良好行为 records on public display (notice 一(一))"
+    )
     active_dishonesty: list[Record] = strawberry.field(
         description="Dishonesty records on public display"
     )
-    blacklisted: bool
+    blacklisted: bool = strawberry.field(
+        description="Whether an entry is in force today (notice 二(八))"
+    )
     blacklist_entries: list[BlacklistEntry] = strawberry.field(description="Entries in force")
-    commitments: list[Commitment]
-    repairs: list[RepairEntry]
+    commitments: list[Commitment] = strawberry.field(
+        description="Its credit commitments (信用承诺)"
+    )
+    repairs: list[RepairEntry] = strawberry.field(description="Its repaired records (信用修复)")
     eligibility: Eligibility = strawberry.field(description="The financing programme (信易贷)")
-    grade: FinancingGrade
+    grade: FinancingGrade = strawberry.field(description="The financing grade")
 
     @classmethod
     def of(cls, view: FinancingProfileView, today: date) -> FinancingProfile:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -92,11 +93,22 @@ from schema.submission import (
 )
 
 
-@strawberry.type
+@strawberry.type(
+    description="Writes. Each single-entity mutation returns its Success type or a "
+    "UserError with a stable code; refusals of access are errors with "
+    "extensions.code"
+)
 class Mutation:
     @strawberry.mutation(description="A subject applies to repair a dishonesty record (三(十一))")
     async def apply_for_repair(
-        self, info: Info[Context, None], input: ApplyForRepairInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            ApplyForRepairInput,
+            strawberry.argument(
+                description="The record to repair, the measures taken and their evidence"
+            ),
+        ],
     ) -> ApplyForRepairResult:
         return await mutation_result(
             repair_resolvers.apply_for_repair(
@@ -117,9 +129,17 @@ class Mutation:
     async def review_repair(
         self,
         info: Info[Context, None],
-        id: strawberry.ID,
-        decision: RepairDecision,
-        reason: str | None = None,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The repair application")],
+        decision: Annotated[
+            RepairDecision,
+            strawberry.argument(description="Approve, reject, or extend the deadline once"),
+        ],
+        reason: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Why; required to reject or extend, shown to the subject"
+            ),
+        ] = None,
     ) -> ReviewRepairResult:
         return await mutation_result(
             repair_resolvers.review_repair(
@@ -132,9 +152,17 @@ class Mutation:
     async def file_objection(
         self,
         info: Info[Context, None],
-        record: strawberry.ID,
-        grounds: ObjectionGrounds,
-        description: str | None = None,
+        record: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The disputed record, one of the subject's own"),
+        ],
+        grounds: Annotated[ObjectionGrounds, strawberry.argument(description="What is disputed")],
+        description: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The subject's explanation; required when grounds is OTHER"
+            ),
+        ] = None,
     ) -> FileObjectionResult:
         return await mutation_result(
             objection_resolvers.file_objection(
@@ -150,10 +178,20 @@ class Mutation:
     async def resolve_objection(
         self,
         info: Info[Context, None],
-        id: strawberry.ID,
-        outcome: ObjectionOutcome,
-        reason: str | None = None,
-        corrected_data_items: list[DataItemValueInput] | None = None,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The objection")],
+        outcome: Annotated[
+            ObjectionOutcome,
+            strawberry.argument(description="Corrected, removed from display, or upheld"),
+        ],
+        reason: Annotated[
+            str | None, strawberry.argument(description="Why, shown to the subject")
+        ] = None,
+        corrected_data_items: Annotated[
+            list[DataItemValueInput] | None,
+            strawberry.argument(
+                description="The corrected values by data item key; only with outcome CORRECTED"
+            ),
+        ] = None,
     ) -> ResolveObjectionResult:
         return await mutation_result(
             objection_resolvers.resolve_objection(
@@ -171,7 +209,12 @@ class Mutation:
         "working days, on or before its deadline"
     )
     async def extend_objection(
-        self, info: Info[Context, None], id: strawberry.ID, reason: str
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The objection")],
+        reason: Annotated[
+            str, strawberry.argument(description="Why more time is needed, shown to the subject")
+        ],
     ) -> ExtendObjectionResult:
         return await mutation_result(
             objection_resolvers.extend_objection(info.context, objection_id=str(id), reason=reason),
@@ -183,7 +226,15 @@ class Mutation:
         "commendations, volunteering and donations about them (Shenzhen regulation art. 39)"
     )
     async def set_recording_preference(
-        self, info: Info[Context, None], opt_out: bool
+        self,
+        info: Info[Context, None],
+        opt_out: Annotated[
+            bool,
+            strawberry.argument(
+                description="true refuses the recording from now on and hides such records; "
+                "false allows it again"
+            ),
+        ],
     ) -> SetRecordingPreferenceResult:
         return await mutation_result(
             preference_resolvers.set_recording_preference(info.context, opt_out=opt_out),
@@ -194,7 +245,14 @@ class Mutation:
 
     @strawberry.mutation(description="The credit centre publishes a typical case (notice 二(五))")
     async def publish_case(
-        self, info: Info[Context, None], input: PublishCaseInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            PublishCaseInput,
+            strawberry.argument(
+                description="The case: kind, title, summary, and the subject and records it names"
+            ),
+        ],
     ) -> PublishCaseResult:
         return await mutation_result(
             case_resolvers.publish_case(
@@ -210,7 +268,11 @@ class Mutation:
 
     @strawberry.mutation(description="The managing unit registers a credit commitment (二(九))")
     async def register_commitment(
-        self, info: Info[Context, None], input: RegisterCommitmentInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            RegisterCommitmentInput, strawberry.argument(description="The commitment as signed")
+        ],
     ) -> RegisterCommitmentResult:
         return await mutation_result(
             _commitment_view(
@@ -222,7 +284,9 @@ class Mutation:
 
     @strawberry.mutation(description="The managing unit confirms a commitment was kept")
     async def fulfil_commitment(
-        self, info: Info[Context, None], id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The commitment, ACTIVE")],
     ) -> FulfilCommitmentResult:
         return await mutation_result(
             _commitment_view(
@@ -239,12 +303,31 @@ class Mutation:
     async def report_commitment_violation(
         self,
         info: Info[Context, None],
-        id: strawberry.ID,
-        facts: str,
-        decision_date: date,
-        document_number: str,
-        epidemic_impact: str,
-        severity: Severity,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The commitment, ACTIVE")],
+        facts: Annotated[
+            str, strawberry.argument(description="What was done against the commitment")
+        ],
+        decision_date: Annotated[
+            date,
+            strawberry.argument(description="The day the unit decided the breach (ISO 8601 date)"),
+        ],
+        document_number: Annotated[
+            str, strawberry.argument(description="The decision's document number (文号)")
+        ],
+        epidemic_impact: Annotated[
+            str,
+            strawberry.argument(
+                description="How the breach added to the risk or cost of epidemic prevention "
+                "(notice 一(二)5)"
+            ),
+        ],
+        severity: Annotated[
+            Severity,
+            strawberry.argument(
+                description="General (一般) or serious (严重) dishonesty; sets the "
+                "disclosure period"
+            ),
+        ],
     ) -> ReportCommitmentViolationResult:
         return await mutation_result(
             _violation_views(
@@ -271,10 +354,23 @@ class Mutation:
     async def list_on_blacklist(
         self,
         info: Info[Context, None],
-        subject: strawberry.ID,
-        basis_records: list[strawberry.ID],
-        reason: str,
-        until: date,
+        subject: Annotated[strawberry.ID, strawberry.argument(description="The subject to list")],
+        basis_records: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="Its serious dishonesty records on public display that ground the "
+                "listing"
+            ),
+        ],
+        reason: Annotated[
+            str, strawberry.argument(description="Why, as told to the subject in the notice")
+        ],
+        until: Annotated[
+            date,
+            strawberry.argument(
+                description="The last day in force; not past the display of the basis records"
+            ),
+        ],
     ) -> ListOnBlacklistResult:
         return await mutation_result(
             blacklist_resolvers.list_on_blacklist(
@@ -289,7 +385,10 @@ class Mutation:
 
     @strawberry.mutation(description="The credit centre removes an entry in force at once")
     async def remove_from_blacklist(
-        self, info: Info[Context, None], id: strawberry.ID, reason: str
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The entry, in force")],
+        reason: Annotated[str, strawberry.argument(description="Why it is removed")],
     ) -> RemoveFromBlacklistResult:
         return await mutation_result(
             blacklist_resolvers.remove_from_blacklist(
@@ -300,7 +399,12 @@ class Mutation:
 
     @strawberry.mutation(description="A subject authorises an organisation to query its file")
     async def grant_authorization(
-        self, info: Info[Context, None], input: GrantAuthorizationInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            GrantAuthorizationInput,
+            strawberry.argument(description="Who may query, why, which data, until when"),
+        ],
     ) -> GrantAuthorizationResult:
         return await mutation_result(
             grant_resolvers.grant_authorization(
@@ -316,7 +420,11 @@ class Mutation:
 
     @strawberry.mutation(description="A subject withdraws one of its grants at once")
     async def revoke_authorization(
-        self, info: Info[Context, None], id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The grant, one of the subject's own")
+        ],
     ) -> RevokeAuthorizationResult:
         return await mutation_result(
             grant_resolvers.revoke_authorization(info.context, grant_id=str(id)),
@@ -328,7 +436,14 @@ class Mutation:
         "(notice 一(三), 一(四))"
     )
     async def submit_records(
-        self, info: Info[Context, None], records: list[RecordSubmissionInput]
+        self,
+        info: Info[Context, None],
+        records: Annotated[
+            list[RecordSubmissionInput],
+            strawberry.argument(
+                description="1 to 1,000 records; each is answered on its own, in order"
+            ),
+        ],
     ) -> SubmitRecordsResult:
         results = await submission_resolvers.submit_records(
             info.context, [r.to_domain() for r in records]
@@ -339,7 +454,13 @@ class Mutation:
         description="The unit that submitted a record revokes it (the decision was overturned)"
     )
     async def revoke_record(
-        self, info: Info[Context, None], id: strawberry.ID, reason: str
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The record, submitted by the viewer's unit"),
+        ],
+        reason: Annotated[str, strawberry.argument(description="Why it is revoked")],
     ) -> RevokeRecordResult:
         return await mutation_result(
             submission_resolvers.revoke_record(info.context, record_id=str(id), reason=reason),
@@ -352,7 +473,15 @@ class Mutation:
         "(notice 三(十))"
     )
     async def record_annual_report_filed(
-        self, info: Info[Context, None], id: strawberry.ID, filed_on: date
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The late-report record (经营异常名录)")
+        ],
+        filed_on: Annotated[
+            date,
+            strawberry.argument(description="The day the annual report was filed (ISO 8601 date)"),
+        ],
     ) -> RecordAnnualReportFiledResult:
         return await mutation_result(
             filing_resolvers.record_annual_report_filed(
@@ -366,7 +495,17 @@ class Mutation:
         "the credit centre (notice 二(六))"
     )
     async def issue_credit_report(
-        self, info: Info[Context, None], subject: strawberry.ID, purpose: ReportPurpose
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID, strawberry.argument(description="The subject the report is about")
+        ],
+        purpose: Annotated[
+            ReportPurpose,
+            strawberry.argument(
+                description="What the report is for; it selects the sections shown"
+            ),
+        ],
     ) -> IssueCreditReportResult:
         return await mutation_result(
             report_resolvers.issue_credit_report(

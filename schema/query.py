@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -28,7 +30,7 @@ from schema.blacklist import BlacklistEntry
 from schema.cases import TypicalCase
 from schema.catalogue import Catalogue
 from schema.commitments import Commitment
-from schema.connections import Connection, connection
+from schema.connections import After, Connection, First, connection
 from schema.eligibility import Eligibility, Programme
 from schema.enums import ObjectionState, SubjectKind
 from schema.financing import FinancingProfile
@@ -42,7 +44,11 @@ from schema.subjects import Subject
 from schema.viewer import Viewer
 
 
-@strawberry.type
+@strawberry.type(
+    description="Reads. What each field returns depends on who asks (the "
+    "bearer token's role, org and scopes); records are masked by "
+    "their public attribute (公开属性) for the viewer"
+)
 class Query:
     @strawberry.field(
         description="Repair applications: all for the credit centre in its review order (fast "
@@ -52,11 +58,22 @@ class Query:
     async def repair_applications(
         self,
         info: Info[Context, None],
-        state: RepairState | None = None,
-        overdue: bool | None = None,
-        subject: strawberry.ID | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        state: Annotated[
+            RepairState | None, strawberry.argument(description="Only applications in this state")
+        ] = None,
+        overdue: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only undecided ones past their deadline; false: only "
+                "those that are not"
+            ),
+        ] = None,
+        subject: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this subject's applications (credit centre)"),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[RepairApplication]:
         page = await repair_resolvers.repair_applications(
             info.context,
@@ -76,10 +93,18 @@ class Query:
     async def objections(
         self,
         info: Info[Context, None],
-        state: ObjectionState | None = None,
-        overdue: bool | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        state: Annotated[
+            ObjectionState | None, strawberry.argument(description="Only objections in this state")
+        ] = None,
+        overdue: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only unresolved ones past their deadline; false: only "
+                "those that are not"
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Objection]:
         page = await objection_resolvers.objections_list(
             info.context, state=state, overdue=overdue, first=first, after=after
@@ -94,10 +119,15 @@ class Query:
     async def commitments(
         self,
         info: Info[Context, None],
-        subject: strawberry.ID | None = None,
-        status: CommitmentStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        subject: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this subject's commitments")
+        ] = None,
+        status: Annotated[
+            CommitmentStatus | None,
+            strawberry.argument(description="Only commitments with this status"),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Commitment]:
         page = await commitment_resolvers.commitments(
             info.context,
@@ -115,10 +145,18 @@ class Query:
     async def blacklist(
         self,
         info: Info[Context, None],
-        subject: strawberry.ID | None = None,
-        in_force: bool | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        subject: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this subject's entries")
+        ] = None,
+        in_force: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only entries in force today; false: only those no "
+                "longer in force"
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[BlacklistEntry]:
         page = await blacklist_resolvers.blacklist(
             info.context,
@@ -136,7 +174,12 @@ class Query:
 
     @strawberry.field(description="One subject judged against a programme (eligibility:read)")
     async def eligibility(
-        self, info: Info[Context, None], subject: strawberry.ID, programme: str
+        self,
+        info: Info[Context, None],
+        subject: Annotated[strawberry.ID, strawberry.argument(description="The subject to judge")],
+        programme: Annotated[
+            str, strawberry.argument(description="The programme's code (Programme.code)")
+        ],
     ) -> Eligibility:
         [found] = await eligibility_resolvers.eligibilities(
             info.context, subject_ids=[str(subject)], programme_code=programme
@@ -148,7 +191,15 @@ class Query:
         "at the store cost of one (eligibility:read)"
     )
     async def eligibilities(
-        self, info: Info[Context, None], subjects: list[strawberry.ID], programme: str
+        self,
+        info: Info[Context, None],
+        subjects: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description="1 to 1,000 subject ids; answered in the same order"),
+        ],
+        programme: Annotated[
+            str, strawberry.argument(description="The programme's code (Programme.code)")
+        ],
     ) -> list[Eligibility]:
         found = await eligibility_resolvers.eligibilities(
             info.context, subject_ids=[str(s) for s in subjects], programme_code=programme
@@ -160,7 +211,14 @@ class Query:
         "to the bank's org (financing:read; notice 三(十三))"
     )
     async def financing_profile(
-        self, info: Info[Context, None], subject: strawberry.ID
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The subject, who granted the bank's org a live authorization"
+            ),
+        ],
     ) -> FinancingProfile:
         found = await financing_resolvers.financing_profile(info.context, subject_id=str(subject))
         return FinancingProfile.of(found, info.context.today)
@@ -170,7 +228,16 @@ class Query:
         return Viewer.of(info.context.viewer)
 
     @strawberry.field(description="A published catalogue version; the one in force when omitted")
-    def catalogue(self, info: Info[Context, None], version: str | None = None) -> Catalogue | None:
+    def catalogue(
+        self,
+        info: Info[Context, None],
+        version: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A catalogue version, e.g. 2020.1; the one in force today when omitted"
+            ),
+        ] = None,
+    ) -> Catalogue | None:
         found = catalogue_resolvers.catalogue(info.context, version=version)
         return None if found is None else Catalogue.of(found)
 
@@ -178,8 +245,15 @@ class Query:
     async def subject(
         self,
         info: Info[Context, None],
-        id: strawberry.ID | None = None,
-        identifier: str | None = None,
+        id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The subject's id")
+        ] = None,
+        identifier: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Unified social credit code, or resident identity number for a person"
+            ),
+        ] = None,
     ) -> Subject | None:
         found = await subject_resolvers.subject(
             info.context, subject_id=None if id is None else str(id), identifier=identifier
@@ -190,10 +264,14 @@ class Query:
     async def subjects(
         self,
         info: Info[Context, None],
-        search: str | None = None,
-        kind: SubjectKind | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        search: Annotated[
+            str | None, strawberry.argument(description="Matches the start of the subject's name")
+        ] = None,
+        kind: Annotated[
+            SubjectKind | None, strawberry.argument(description="Only subjects of this kind")
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Subject]:
         page = await subject_resolvers.subjects(
             info.context, search=search, kind=kind, first=first, after=after
@@ -201,7 +279,11 @@ class Query:
         return connection(page, Subject.of)
 
     @strawberry.field(description="A record by id, if the viewer may see it")
-    async def record(self, info: Info[Context, None], id: strawberry.ID) -> Record | None:
+    async def record(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The record's id")],
+    ) -> Record | None:
         found = await record_resolvers.record(info.context, str(id))
         return None if found is None else Record.of(found)
 
@@ -209,9 +291,12 @@ class Query:
     async def records(
         self,
         info: Info[Context, None],
-        filter: RecordFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        filter: Annotated[
+            RecordFilter | None,
+            strawberry.argument(description="Which records; all the viewer may see when omitted"),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Record]:
         page = await record_resolvers.records(
             info.context, query=record_query(filter), first=first, after=after
@@ -220,7 +305,11 @@ class Query:
 
     @strawberry.field(description="Authorisation grants the viewer may see")
     async def grants(
-        self, info: Info[Context, None], subject: strawberry.ID | None = None
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this subject's grants")
+        ] = None,
     ) -> list[Grant]:
         found = await grant_resolvers.grants(
             info.context, subject_id=None if subject is None else str(subject)
@@ -231,9 +320,12 @@ class Query:
     async def audit_events(
         self,
         info: Info[Context, None],
-        subject: strawberry.ID | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        subject: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only events about this subject (credit centre)"),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[AuditEvent]:
         page = await audit_resolvers.audit_events(
             info.context,
@@ -248,7 +340,7 @@ class Query:
         "the last cursor seen (provincial reporting, notice 一(三))"
     )
     async def record_changes(
-        self, info: Info[Context, None], after: str | None = None, first: int | None = None
+        self, info: Info[Context, None], after: After = None, first: First = None
     ) -> Connection[RecordChange]:
         page = await change_resolvers.record_changes(info.context, after=after, first=first)
         return connection(page, RecordChange.of)
@@ -257,9 +349,11 @@ class Query:
     async def cases(
         self,
         info: Info[Context, None],
-        kind: CaseKind | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        kind: Annotated[
+            CaseKind | None, strawberry.argument(description="Only GOOD or only BAD cases")
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[TypicalCase]:
         page = await case_resolvers.cases(info.context, kind=kind, first=first, after=after)
         return connection(page, TypicalCase.of)
@@ -268,7 +362,12 @@ class Query:
         description="Public: whether a credit report with this serial and SHA-256 was issued"
     )
     async def verify_credit_report(
-        self, info: Info[Context, None], serial: str, sha256: str
+        self,
+        info: Info[Context, None],
+        serial: Annotated[str, strawberry.argument(description="The serial printed on the report")],
+        sha256: Annotated[
+            str, strawberry.argument(description="The SHA-256 of the PDF file, 64 hex digits")
+        ],
     ) -> ReportVerification:
         found = await report_resolvers.verify_credit_report(
             info.context, serial=serial, sha256=sha256

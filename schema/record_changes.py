@@ -14,8 +14,8 @@ from schema.records import Record
 @strawberry.type(description="One change to a record, with the record as it became")
 class RecordChange:
     sequence: int = strawberry.field(description="Feed position; increasing, with gaps")
-    kind: ChangeKind
-    at: datetime
+    kind: ChangeKind = strawberry.field(description="What happened")
+    at: datetime = strawberry.field(description="When it happened")
     record: Record | None = strawberry.field(
         description="The record as it became; null where the person refused its recording"
     )

@@ -9,7 +9,7 @@ import strawberry
 from schema.results import UserError
 
 
-@strawberry.type
+@strawberry.type(description="The person's choice is recorded and applied to the records on file")
 class SetRecordingPreferenceSuccess:
     opted_out: bool = strawberry.field(
         description="Whether commendations, volunteering and donations about the person are "
@@ -22,5 +22,10 @@ class SetRecordingPreferenceSuccess:
 
 
 SetRecordingPreferenceResult = Annotated[
-    SetRecordingPreferenceSuccess | UserError, strawberry.union("SetRecordingPreferenceResult")
+    SetRecordingPreferenceSuccess | UserError,
+    strawberry.union(
+        "SetRecordingPreferenceResult",
+        description="SetRecordingPreferenceSuccess when done, or a UserError "
+        "saying why nothing changed",
+    ),
 ]

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="公示期")
 class Disclosure:
-    start: date
+    start: date = strawberry.field(description="The first day on display: the decision day")
     earliest_repair_date: date | None = strawberry.field(
         description="The first day repair may be asked for: the day after the minimum period's "
         "last day (民法典 arts. 201–203); null when there is no minimum"
@@ -43,8 +43,11 @@ class Disclosure:
     state: DisclosureState = strawberry.field(
         description="Whether the record is on public display today, and if not, why"
     )
-    rule: str
-    basis: str
+    rule: str = strawberry.field(
+        description="The name of the disclosure rule applied, with any epidemic "
+        "overlay (notice 二(八), 三(十))"
+    )
+    basis: str = strawberry.field(description="The documents the rule rests on")
 
     @classmethod
     def of(
@@ -62,11 +65,13 @@ class Disclosure:
 
 @strawberry.type(description="异议标注: the record is disputed, or was; shown to every viewer")
 class ObjectionNote:
-    objection_id: strawberry.ID
-    state: ObjectionState
-    grounds: ObjectionGrounds
-    filed_at: datetime
-    resolved_at: datetime | None
+    objection_id: strawberry.ID = strawberry.field(description="The objection")
+    state: ObjectionState = strawberry.field(description="PENDING, or its outcome")
+    grounds: ObjectionGrounds = strawberry.field(description="What is disputed")
+    filed_at: datetime = strawberry.field(description="When it was filed")
+    resolved_at: datetime | None = strawberry.field(
+        description="When it was resolved; null while PENDING"
+    )
 
     @classmethod
     def of(cls, note: records.ObjectionNote) -> ObjectionNote:
@@ -81,18 +86,34 @@ class ObjectionNote:
 
 @strawberry.type(description="信用记录")
 class Record:
-    id: strawberry.ID
-    category: Category
-    severity: Severity | None
-    source_unit: str
-    document_number: str
-    decision_date: date
-    epidemic_related: bool
-    catalogue_version: str
-    status: RecordStatus
-    disclosure: Disclosure
-    data_items: list[DataItem]
-    objection: ObjectionNote | None
+    id: strawberry.ID = strawberry.field(description="The record's id")
+    category: Category = strawberry.field(description="信息类别")
+    severity: Severity | None = strawberry.field(
+        description="失信程度 of a dishonesty record; null for other categories"
+    )
+    source_unit: str = strawberry.field(
+        description="The code of the source unit (信源单位) that submitted it"
+    )
+    document_number: str = strawberry.field(description="The decision's document number (文号)")
+    decision_date: date = strawberry.field(
+        description="The day of the decision (penalty, judgment, commendation)"
+    )
+    epidemic_related: bool = strawberry.field(
+        description="As submitted: the epidemic caused the lapse (notice 三(十), 三(十一))"
+    )
+    catalogue_version: str = strawberry.field(
+        description="The catalogue version it was submitted under"
+    )
+    status: RecordStatus = strawberry.field(description="Its standing in the file")
+    disclosure: Disclosure = strawberry.field(
+        description="公示期: its disclosure period and whether it is on display today"
+    )
+    data_items: list[DataItem] = strawberry.field(
+        description="数据项, masked for the viewer by their public attribute (公开属性)"
+    )
+    objection: ObjectionNote | None = strawberry.field(
+        description="异议标注: the latest objection about it; null when none was filed"
+    )
     view: strawberry.Private[RecordView]
 
     @strawberry.field(description="The catalogue item the record was submitted under")
@@ -103,7 +124,7 @@ class Record:
     def access_level(self) -> PublicAttribute:
         return self.view.level
 
-    @strawberry.field
+    @strawberry.field(description="The subject the record is about, masked for the viewer")
     async def subject(
         self, info: Info[Context, None]
     ) -> Annotated[Subject, strawberry.lazy("schema.subjects")] | None:
@@ -133,12 +154,20 @@ class Record:
 
 @strawberry.input(description="What to restrict a record list to")
 class RecordFilter:
-    subject: strawberry.ID | None = None
-    category: Category | None = None
+    subject: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this subject's records"
+    )
+    category: Category | None = strawberry.field(default=None, description="Only this category")
     item: str | None = strawberry.field(default=None, description="A catalogue item code")
-    status: RecordStatus | None = None
-    decided_from: date | None = None
-    decided_to: date | None = None
+    status: RecordStatus | None = strawberry.field(
+        default=None, description="Only records with this status"
+    )
+    decided_from: date | None = strawberry.field(
+        default=None, description="Only decisions on or after this day"
+    )
+    decided_to: date | None = strawberry.field(
+        default=None, description="Only decisions on or before this day"
+    )
 
     def to_query(self) -> RecordQuery:
         return RecordQuery(

@@ -19,55 +19,109 @@ from domain.repair import (
 from resolvers import records as record_resolvers
 from resolvers.context import Context
 from resolvers.repair import EvidenceGiven
+from schema.enums import described
 from schema.records import Record
 from schema.results import UserError
 
-strawberry.enum(RepairMeasure, description="What a subject did to repair its credit")
-strawberry.enum(RepairState, description="SUBMITTED → ACCEPTED → APPROVED | REJECTED")
-strawberry.enum(RepairDecision, description="The credit centre's decision, or its one extension")
-strawberry.enum(
-    FastTrackReason,
-    description="Why notice 三(十一) fast-tracks an application (never one about an 一(二) "
-    "epidemic offence): decided within 1 working day, first in the credit centre's queue",
+described(
+    RepairMeasure,
+    "What a subject did to repair its credit",
+    {
+        RepairMeasure.COMMITMENT: "信用修复承诺书: a signed credit repair commitment",
+        RepairMeasure.CORRECTION: "纠正失信行为: the dishonest act was corrected",
+        RepairMeasure.PENALTY_FULFILLED: "履行行政处罚决定: the penalty decision (or the "
+        "judgment) was carried out (notice 三(十一))",
+        RepairMeasure.TRAINING: "信用修复专题培训: credit repair training attended",
+        RepairMeasure.CREDIT_REPORT: "信用报告 by a comprehensive credit service agency",
+    },
 )
-strawberry.enum(MissingKind)
+described(
+    RepairState,
+    "SUBMITTED → ACCEPTED → APPROVED | REJECTED",
+    {
+        RepairState.SUBMITTED: "Applied for, not yet accepted by the credit centre",
+        RepairState.ACCEPTED: "Accepted for review (受理); the decision deadline runs",
+        RepairState.NEEDS_MATERIALS: "The credit centre asked for missing materials",
+        RepairState.APPROVED: "Repaired (信用修复): the record's display ended early",
+        RepairState.REJECTED: "Refused, with reasons",
+    },
+)
+described(
+    RepairDecision,
+    "The credit centre's decision, or its one extension",
+    {
+        RepairDecision.APPROVE: "Approve: the record's display ends early",
+        RepairDecision.REJECT: "Reject, with a reason",
+        RepairDecision.EXTEND: "Extend the decision deadline, once",
+    },
+)
+described(
+    FastTrackReason,
+    "Why notice 三(十一) fast-tracks an application (never one about an 一(二) epidemic "
+    "offence): decided within 1 working day, first in the credit centre's queue",
+    {
+        FastTrackReason.EPIDEMIC_CAUSE: "The dishonest act was caused by the epidemic",
+        FastTrackReason.EPIDEMIC_SUPPORT_SUBJECT: "The subject does front-line, medical or "
+        "supply work in the epidemic",
+    },
+)
+described(
+    MissingKind,
+    "What an application lacks",
+    {
+        MissingKind.MEASURE: "The measure was not declared as taken",
+        MissingKind.EVIDENCE: "The measure was declared, but no evidence shows it",
+    },
+)
 
 
-@strawberry.type
+@strawberry.type(description="Evidence of one measure, as the subject gave it")
 class RepairEvidence:
     kind: RepairMeasure = strawberry.field(description="The measure the evidence shows")
-    description: str
-    document_number: str | None
+    description: str = strawberry.field(description="What the evidence is")
+    document_number: str | None = strawberry.field(
+        description="The document's number, if it has one"
+    )
 
 
 @strawberry.type(description="What an incomplete application lacks (一次性告知: all at once)")
 class MissingMaterial:
-    measure: RepairMeasure
-    kind: MissingKind
+    measure: RepairMeasure = strawberry.field(description="The measure concerned")
+    kind: MissingKind = strawberry.field(
+        description="Whether the measure or its evidence is missing"
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One step of an application's history")
 class RepairStep:
-    state: RepairState
-    at: datetime
-    by: str
-    reason: str
+    state: RepairState = strawberry.field(description="The state entered")
+    at: datetime = strawberry.field(description="When")
+    by: str = strawberry.field(
+        description="Who: the applicant's or reviewer's token subject, or \"system\""
+    )
+    reason: str = strawberry.field(description="Why; empty when none was given")
 
 
 @strawberry.type(description="信用修复申请: deadlines in working days (Shenzhen regulation)")
 class RepairApplication:
-    id: strawberry.ID
-    record_id: strawberry.ID
-    subject_id: strawberry.ID
-    state: RepairState
-    measures: list[RepairMeasure]
-    evidence: list[RepairEvidence]
+    id: strawberry.ID = strawberry.field(description="The application's id")
+    record_id: strawberry.ID = strawberry.field(description="The record to repair")
+    subject_id: strawberry.ID = strawberry.field(description="The applicant subject")
+    state: RepairState = strawberry.field(description="Where the application stands")
+    measures: list[RepairMeasure] = strawberry.field(
+        description="The measures the subject declared as taken"
+    )
+    evidence: list[RepairEvidence] = strawberry.field(description="The evidence given for them")
     missing: list[MissingMaterial] = strawberry.field(
         description="Empty unless the state is NEEDS_MATERIALS"
     )
-    fast_track: bool
-    fast_track_reasons: list[FastTrackReason]
-    submitted_at: datetime
+    fast_track: bool = strawberry.field(
+        description="Handled fast (从快从简, notice 三(十一)): decided within 1 working day"
+    )
+    fast_track_reasons: list[FastTrackReason] = strawberry.field(
+        description="Why it is fast-tracked; empty when it is not"
+    )
+    submitted_at: datetime = strawberry.field(description="When it was filed")
     accept_by: date | None = strawberry.field(
         description="Accepted on the spot when complete; on the next working day if filed "
         "on a day off"
@@ -76,9 +130,15 @@ class RepairApplication:
     extended_to: date | None = strawberry.field(description="The one extension, 3 working days")
     due_on: date | None = strawberry.field(description="The deadline in force")
     overdue: bool = strawberry.field(description="Still undecided after the deadline in force")
-    decided_at: datetime | None
-    reason: str
-    history: list[RepairStep]
+    decided_at: datetime | None = strawberry.field(
+        description="When it was approved or rejected; null until then"
+    )
+    reason: str = strawberry.field(
+        description="The decision's reason, shown to the subject; empty until decided"
+    )
+    history: list[RepairStep] = strawberry.field(
+        description="Every state it passed through, oldest first"
+    )
 
     @strawberry.field(description="The record to repair, if the viewer may see it")
     async def record(self, info: Info[Context, None]) -> Record | None:
@@ -117,36 +177,54 @@ class RepairApplication:
         )
 
 
-@strawberry.input
+@strawberry.input(description="Evidence of one measure")
 class EvidenceInput:
     kind: RepairMeasure = strawberry.field(description="The measure the evidence shows")
-    description: str
-    document_number: str | None = None
+    description: str = strawberry.field(description="What the evidence is, e.g. 缴款凭证")
+    document_number: str | None = strawberry.field(
+        default=None, description="The document's number, if it has one"
+    )
 
     def given(self) -> EvidenceGiven:
         return EvidenceGiven(self.kind, self.description, self.document_number)
 
 
-@strawberry.input
+@strawberry.input(description="A credit repair (信用修复) application (notice 三(十一))")
 class ApplyForRepairInput:
-    record: strawberry.ID
+    record: strawberry.ID = strawberry.field(
+        description="The dishonesty record to repair, one of the subject's own"
+    )
     measures: list[RepairMeasure] = strawberry.field(description="The measures taken")
-    evidence: list[EvidenceInput] = strawberry.field(default_factory=list)
+    evidence: list[EvidenceInput] = strawberry.field(
+        default_factory=list, description="Evidence of the measures; none by default"
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The application was filed")
 class ApplyForRepairSuccess:
-    application: RepairApplication
+    application: RepairApplication = strawberry.field(
+        description="The new application; NEEDS_MATERIALS lists what is missing"
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The decision was recorded")
 class ReviewRepairSuccess:
-    application: RepairApplication
+    application: RepairApplication = strawberry.field(
+        description="The application as decided or extended"
+    )
 
 
 ApplyForRepairResult = Annotated[
-    ApplyForRepairSuccess | UserError, strawberry.union("ApplyForRepairResult")
+    ApplyForRepairSuccess | UserError,
+    strawberry.union(
+        "ApplyForRepairResult",
+        description="ApplyForRepairSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]
 ReviewRepairResult = Annotated[
-    ReviewRepairSuccess | UserError, strawberry.union("ReviewRepairResult")
+    ReviewRepairSuccess | UserError,
+    strawberry.union(
+        "ReviewRepairResult",
+        description="ReviewRepairSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]

@@ -52,10 +52,12 @@ class ReportPurpose(Enum):
 @strawberry.type(description="An issued report: a signed PDF with the centre's seal")
 class CreditReport:
     serial: str = strawberry.field(description="Region code, issue date and daily sequence")
-    subject_id: strawberry.ID
-    purpose: str
+    subject_id: strawberry.ID = strawberry.field(description="The subject the report is about")
+    purpose: str = strawberry.field(
+        description="The purpose it was issued for (a ReportPurpose name)"
+    )
     sha256: str = strawberry.field(description="SHA-256 of the signed PDF, lowercase hex")
-    issued_at: datetime
+    issued_at: datetime = strawberry.field(description="When it was issued")
     download_path: str = strawberry.field(
         description="GET it with the same token: only the subject and the centre may"
     )
@@ -72,19 +74,25 @@ class CreditReport:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The report was issued")
 class IssueCreditReportSuccess:
-    report: CreditReport
+    report: CreditReport = strawberry.field(description="The issued report")
 
 
 IssueCreditReportResult = Annotated[
-    IssueCreditReportSuccess | UserError, strawberry.union("IssueCreditReportResult")
+    IssueCreditReportSuccess | UserError,
+    strawberry.union(
+        "IssueCreditReportResult",
+        description="IssueCreditReportSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]
 
 
 @strawberry.type(description="Whether a report with this serial and SHA-256 was issued")
 class ReportVerification:
-    valid: bool
+    valid: bool = strawberry.field(
+        description="Whether the centre issued a report with this serial and SHA-256"
+    )
     issued_at: datetime | None = strawberry.field(description="Null unless valid")
     subject_name: str | None = strawberry.field(
         description="The subject's name as the public sees it (masked); null unless valid"

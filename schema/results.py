@@ -15,9 +15,11 @@ S = TypeVar("S")
 
 @strawberry.type(description="An expected failure: a stable code, a message, the field at fault")
 class UserError:
-    code: str
-    message: str
-    field: str | None
+    code: str = strawberry.field(description="A stable code to branch on, e.g. NOT_FOUND")
+    message: str = strawberry.field(description="What went wrong, for a developer")
+    field: str | None = strawberry.field(
+        description="The input field at fault; null when no single field is"
+    )
 
     @classmethod
     def of(cls, error: ApiError) -> UserError:

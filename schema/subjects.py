@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -11,7 +13,7 @@ from resolvers import records as record_resolvers
 from resolvers.context import Context
 from resolvers.views import SubjectView
 from schema.commitments import Commitment
-from schema.connections import Connection, connection
+from schema.connections import After, Connection, First, connection
 from schema.data_items import DataItem
 from schema.enums import PublicAttribute, SubjectKind
 from schema.records import Record, RecordFilter, record_query
@@ -19,8 +21,8 @@ from schema.records import Record, RecordFilter, record_query
 
 @strawberry.type(description="信用主体")
 class Subject:
-    id: strawberry.ID
-    kind: SubjectKind
+    id: strawberry.ID = strawberry.field(description="The subject's id")
+    kind: SubjectKind = strawberry.field(description="信用主体类别")
     name: str | None = strawberry.field(description="Masked for viewers below its attribute")
     identifier: str | None = strawberry.field(
         description="统一社会信用代码 or 公民身份号码, masked for viewers below its attribute"
@@ -48,9 +50,14 @@ class Subject:
     async def records(
         self,
         info: Info[Context, None],
-        filter: RecordFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        filter: Annotated[
+            RecordFilter | None,
+            strawberry.argument(
+                description="Which of its records; all the viewer may see when omitted"
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Record]:
         page = await record_resolvers.subject_records(
             info.context,

@@ -11,26 +11,37 @@ from domain import submission as domain
 from domain.problems import Problem as DomainProblem
 from domain.submission_batch import ItemResult, Outcome
 from domain.submitted import submission_of
-from schema.enums import Severity, SubjectKind
+from schema.enums import Severity, SubjectKind, described
 from schema.records import Record
 from schema.results import UserError
 
-strawberry.enum(Outcome, name="SubmissionOutcome", description="What became of one submission")
+described(
+    Outcome,
+    "What became of one submission",
+    {
+        Outcome.ACCEPTED: "Stored as a new record",
+        Outcome.DUPLICATE: "Sent before with the same content: the stored record, unchanged",
+        Outcome.CONFLICT: "Sent before with this sourceRecordId but other content; the problem "
+        "names the fields that differ; nothing stored",
+        Outcome.REJECTED: "Refused; the problems say why; nothing stored",
+    },
+    name="SubmissionOutcome",
+)
 
 
 @strawberry.input(description="The subject a record is about; created with its first record")
 class SubjectInput:
-    kind: SubjectKind
+    kind: SubjectKind = strawberry.field(description="What kind of subject")
     identifier: str = strawberry.field(
         description="Unified social credit code, or resident identity number for a person"
     )
-    name: str
+    name: str = strawberry.field(description="The registered name, or the person's name")
 
 
 @strawberry.input(description="One data item (数据项) of the catalogue item, by key")
 class DataItemInput:
-    key: str
-    value: str
+    key: str = strawberry.field(description="The data item's key in the catalogue")
+    value: str = strawberry.field(description="The value, written as the data item's format says")
 
 
 @strawberry.input(description="One record as its source unit submits it (notice 一(三))")
@@ -38,10 +49,12 @@ class RecordSubmissionInput:
     source_record_id: str = strawberry.field(
         description="The unit's own id of the record; a batch sent again changes nothing"
     )
-    subject: SubjectInput
+    subject: SubjectInput = strawberry.field(description="The subject the record is about")
     item: str = strawberry.field(description="The catalogue item code")
-    decision_date: date
-    document_number: str
+    decision_date: date = strawberry.field(
+        description="The day of the decision (ISO 8601 date); it starts the disclosure period"
+    )
+    document_number: str = strawberry.field(description="The decision's document number (文号)")
     severity: Severity | None = strawberry.field(
         default=None, description="Required for dishonesty items, refused for others"
     )
@@ -50,7 +63,9 @@ class RecordSubmissionInput:
         description="The epidemic caused the lapse (notice 三(十), 三(十一)); a 一(二) act decided "
         "in the epidemic window takes the serious period (二(八)) whatever this says",
     )
-    data_items: list[DataItemInput] = strawberry.field(default_factory=list)
+    data_items: list[DataItemInput] = strawberry.field(
+        default_factory=list, description="The item's data items (数据项), by key; none by default"
+    )
     correction: bool = strawberry.field(
         default=False,
         description="Supersede the stored version of this record, keeping its history",
@@ -62,24 +77,30 @@ class RecordSubmissionInput:
 
 @strawberry.type(description="One problem with a submission: a stable code and the field at fault")
 class Problem:
-    code: str
-    field: str
-    message: str
+    code: str = strawberry.field(description="A stable code, e.g. REQUIRED_MISSING")
+    field: str = strawberry.field(
+        description="The field at fault, e.g. decisionDate or dataItems.amount"
+    )
+    message: str = strawberry.field(description="What is wrong, for a developer")
 
     @classmethod
     def of(cls, problem: DomainProblem) -> Problem:
         return cls(code=problem.code.value, field=problem.field, message=problem.message)
 
 
-@strawberry.type
+@strawberry.type(description="What became of one submission of the batch")
 class SubmissionResult:
     index: int = strawberry.field(description="Position of the submission in the batch")
-    source_record_id: str
-    outcome: Outcome
+    source_record_id: str = strawberry.field(
+        description="The unit's own id of the record, as submitted"
+    )
+    outcome: Outcome = strawberry.field(description="What became of it")
     record_id: strawberry.ID | None = strawberry.field(
         description="The stored record, unless the submission was rejected"
     )
-    problems: list[Problem]
+    problems: list[Problem] = strawberry.field(
+        description="Why it was rejected or conflicts; empty when accepted"
+    )
 
     @classmethod
     def of(cls, result: ItemResult) -> SubmissionResult:
@@ -92,13 +113,17 @@ class SubmissionResult:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description="A batch's answer: counts by outcome, and one result per submission in order"
+)
 class SubmitRecordsResult:
-    accepted: int
-    duplicates: int
-    conflicts: int
-    rejected: int
-    results: list[SubmissionResult]
+    accepted: int = strawberry.field(description="Submissions stored as new records")
+    duplicates: int = strawberry.field(description="Submissions sent before with the same content")
+    conflicts: int = strawberry.field(description="Submissions sent before with other content")
+    rejected: int = strawberry.field(description="Submissions refused")
+    results: list[SubmissionResult] = strawberry.field(
+        description="One result per submission, in the order sent"
+    )
 
     @classmethod
     def of(cls, results: list[ItemResult]) -> SubmitRecordsResult:
@@ -112,11 +137,15 @@ class SubmitRecordsResult:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The record was revoked")
 class RevokeRecordSuccess:
-    record: Record
+    record: Record = strawberry.field(description="The record, REVOKED")
 
 
 RevokeRecordResult = Annotated[
-    RevokeRecordSuccess | UserError, strawberry.union("RevokeRecordResult")
+    RevokeRecordSuccess | UserError,
+    strawberry.union(
+        "RevokeRecordResult",
+        description="RevokeRecordSuccess when done, or a UserError saying why nothing changed",
+    ),
 ]

@@ -10,13 +10,19 @@ from schema.enums import PublicAttribute
 
 @strawberry.type(description="The holder of the request's token, or the anonymous portal")
 class Viewer:
-    authenticated: bool
-    sub: str | None
-    role: str | None
-    org: str | None
-    unit: str | None
-    subject_id: strawberry.ID | None
-    scopes: list[str]
+    authenticated: bool = strawberry.field(description="Whether a valid token was sent")
+    sub: str | None = strawberry.field(description="The token's subject; null when anonymous")
+    role: str | None = strawberry.field(description="The token's role; null when anonymous")
+    org: str | None = strawberry.field(
+        description="The organisation the token belongs to; null when none"
+    )
+    unit: str | None = strawberry.field(
+        description="The source unit (信源单位) code the token submits for; null when none"
+    )
+    subject_id: strawberry.ID | None = strawberry.field(
+        description="The credit subject the token belongs to (self-access); null when none"
+    )
+    scopes: list[str] = strawberry.field(description="What the token may do, sorted")
     base_level: PublicAttribute = strawberry.field(
         description="The level held for every subject, before grants and self-access"
     )
