@@ -7,7 +7,8 @@ looks like that clone (`.venv`, data under `var/`), against a `serve --demo` the
 - `make TARGET` lines are only checked (`make -n TARGET` must succeed), never run;
 - `curl` reaches the test's server where the README says `127.0.0.1:8000`, and an answer of
   `/graphql` must be JSON without `errors`;
-- every other line runs as written, `.venv/bin/creditgraph` against the test's store.
+- every other line runs as written, `.venv/bin/creditgraph` against the test's store;
+- no line serves (`make run` does) and none holds a placeholder.
 """
 
 from __future__ import annotations
@@ -142,6 +143,8 @@ def test_readme_keeps_to_runnable_commands() -> None:
     assert "Asking it something" in sections
     assert any(line.startswith("make run") for line in lines)
     for line in lines:
+        # `make run` serves on port 8000 already; a second `serve` would find the port taken.
+        assert "creditgraph serve" not in line, line
         # A placeholder can't run verbatim: such examples go in `text` blocks.
         assert "…" not in line, line
         assert "<" not in line, line
