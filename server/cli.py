@@ -22,6 +22,7 @@ from schema import sdl
 from server.app import create_app, database, persisted_queries, token_verifier
 from server.commands import fail, run_on_store, store_uri
 from server.demo import seed_demo
+from server.demo_tokens import print_demo_tokens
 from server.logging import configure_logging
 from server.record_export import run_export
 from server.record_import import default_rejects, run_import
@@ -121,7 +122,7 @@ def serve(
             run_on_store(
                 _seed(settings, uri, subjects=demo_subjects, seed=DEMO_SEED, only_if_empty=True)
             )
-            run_on_store(_print_demo_tokens(settings, uri))
+            run_on_store(print_demo_tokens(settings, uri))
         typer.echo(f"GraphQL API: http://{settings.host}:{settings.port}/graphql")
         if workers == 1:
             uvicorn.run(
@@ -256,40 +257,6 @@ def token_revoke(
     with store_uri(settings) as uri:
         run_on_store(revoke(uri))
     typer.echo(f"revoked {jti} until {expires_at.isoformat(timespec='seconds')}")
-
-
-DEMO_CLAIMS: dict[Role, dict[str, str]] = {
-    Role.BANK: {"org": "DEMO-BANK"},
-    Role.FUNDING: {"org": "440300-FUNDING"},
-    Role.GOVERNMENT: {},
-    Role.SOURCE_UNIT: {"unit": "440300-SAMR"},
-    Role.CREDIT_CENTRE: {},
-}
-
-
-async def _print_demo_tokens(settings: Settings, uri: str) -> None:
-    """One ready token per role; the subject token is a demo firm's own."""
-    async with database(settings, uri) as db:
-        firm = await db[SUBJECTS].find_one({"kind": "LEGAL_PERSON"}, {"_id": 1}, sort=[("_id", 1)])
-    key = load_signing_key(settings.keys_dir / SIGNING_FILE)
-    claims = dict(DEMO_CLAIMS)
-    if firm is not None:
-        claims[Role.SUBJECT] = {"subject": firm["_id"]}
-    typer.echo("Development tokens (send as `Authorization: Bearer <token>`):")
-    for role, extra in claims.items():
-        token = issue_token(
-            key,
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            role=role,
-            sub=f"demo-{role.value}",
-            org=extra.get("org"),
-            unit=extra.get("unit"),
-            subject=extra.get("subject"),
-            now=datetime.now(UTC),
-            max_lifetimes=settings.jwt_max_lifetimes,
-        )
-        typer.echo(f"  {role.value}: {token}")
 
 
 @app.command("schema")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -15,6 +17,12 @@ import jwt
 import pytest
 
 from auth.keys import load_verification_keys
+from domain.identifiers import SubjectKind
+from domain.subjects import Subject
+from server.cli import DEMO_SEED
+from server.demo import generate_demo
+from server.settings import Settings
+from store.catalogue import read_default_catalogue
 from store.embedded import free_port
 
 COMMAND = str(Path(sys.executable).with_name("creditgraph"))
@@ -74,6 +82,38 @@ SUBJECTS_WITH_RECORDS = (
 )
 
 
+DEMO_TOKEN_LINE = re.compile(r"^  (\w+) +(ey[\w.-]+)  \((.+)\)$", re.MULTILINE)
+
+
+def demo_token_holders(output: str) -> dict[str, str]:
+    """Role to the holder printed beside its token, checked against the token's own claims."""
+    holders = {}
+    for role, token, holder in DEMO_TOKEN_LINE.findall(output):
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert claims["role"] == role
+        kind, _, value = holder.partition(" ")
+        if kind.startswith("s-"):
+            assert claims["subject"] == kind
+        else:
+            assert claims[kind] == value
+        holders[role] = holder
+    return holders
+
+
+def first_demo_firm(subjects: int) -> Subject:
+    """The demo firm whose token `serve --demo` prints: the legal person of lowest id."""
+    settings = Settings()
+    batches = generate_demo(
+        read_default_catalogue(),
+        subjects=subjects,
+        seed=DEMO_SEED,
+        epidemic_window=settings.epidemic_window,
+        created_at=datetime(2021, 7, 1, tzinfo=UTC),
+    )
+    firms = [s for b in batches for s in b.subjects if s.kind is SubjectKind.LEGAL_PERSON]
+    return min(firms, key=lambda s: s.id)
+
+
 def test_serve_demo_seeds_once_prints_tokens_and_stops_store_on_ctrl_c(tmp_path: Path) -> None:
     env = environment(tmp_path / "var")
     port = free_port()
@@ -89,11 +129,18 @@ def test_serve_demo_seeds_once_prints_tokens_and_stops_store_on_ctrl_c(tmp_path:
     # Anonymous: every organisation, and the persons with a record on display only.
     nodes = [e["node"] for e in answer["data"]["subjects"]["edges"]]
     assert 0 < len(nodes) <= 30
+    firm = first_demo_firm(30)
     assert all(n["records"]["totalCount"] > 0 for n in nodes if n["kind"] == "NATURAL_PERSON")
     assert "seeded 30 new subjects" in output
     assert f"GraphQL API: http://127.0.0.1:{port}/graphql" in output
-    for role in ("subject", "bank", "funding", "government", "source_unit", "credit_centre"):
-        assert f"  {role}: ey" in output
+    assert demo_token_holders(output) == {
+        "subject": f"{firm.id} {firm.name}",
+        "bank": "org DEMO-BANK",
+        "funding": "org 440300-FUNDING",
+        "government": "sub demo-government",
+        "source_unit": "unit 440300-SAMR",
+        "credit_centre": "sub demo-credit_centre",
+    }
     assert processes_using(tmp_path / "var") == []
 
     second = serve_until_ready(env, port)
