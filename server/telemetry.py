@@ -176,7 +176,8 @@ def tracing(exporter_name: str, exporter: Any = None) -> Tracing:
         from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
     except ImportError:
         raise TracingUnavailable(
-            "tracing is asked for but OpenTelemetry is not installed: uv sync --extra otel"
+            "tracing is asked for but OpenTelemetry is not installed: "
+            ".tools/uv/bin/uv sync --locked --extra otel"
         ) from None
     if exporter is None and exporter_name == "console":
         exporter = ConsoleSpanExporter()
