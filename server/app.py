@@ -27,6 +27,7 @@ from server.health import healthz, metrics, readyz
 from server.logging import configure_logging
 from server.middleware import BodyLimit, RequestId, StoreFailures
 from server.persisted import PersistedQueries, read_trusted_documents
+from server.refusals import http_refusal
 from server.reports import report_download, report_issuer
 from server.settings import Settings
 from server.telemetry import RequestTelemetry, Telemetry, tracing
@@ -170,6 +171,7 @@ def create_app(
             Middleware(Authenticate, clock=clock),
         ],
         lifespan=lifespan,
+        exception_handlers={404: http_refusal, 405: http_refusal},
     )
     app.state.registry = registry
     app.state.admission = admission

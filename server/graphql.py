@@ -40,6 +40,7 @@ from server.cost import operation_of
 from server.graphiql import graphiql_page, graphiql_turned_off
 from server.persisted import PersistedQueries, PersistedQueryError
 from server.refusals import (
+    HTTP_CODES,
     MALFORMED_REQUEST,
     METHOD_NOT_ALLOWED,
     STATUS_OF_CODE,
@@ -51,7 +52,6 @@ from server.refusals import (
 CITY_TIME = ZoneInfo("Asia/Shanghai")
 # A lone surrogate (from a `\ud800` escape) is not a character; UTF-8 cannot carry it onwards.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_HTTP_CODES = {404: "NOT_FOUND", 405: METHOD_NOT_ALLOWED}
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
@@ -91,7 +91,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             # error, answered 200 as legacy JSON and 4xx where the client can read it.
             request.state.request_error = response.status_code == 200
         except HTTPException as error:
-            code = _HTTP_CODES.get(error.status_code, MALFORMED_REQUEST)
+            code = HTTP_CODES.get(error.status_code, MALFORMED_REQUEST)
             response = refusal(code, error.reason, status=error.status_code)
         await negotiated(request, response)(scope, receive, send)
 

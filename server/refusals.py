@@ -2,7 +2,9 @@
 
     MALFORMED_REQUEST  400  the body is not one GraphQL request (bad UTF-8 or JSON, too deep,
                             several operations and no `operationName`, two `Authorization`s)
-    METHOD_NOT_ALLOWED 405  a mutation sent with GET (`Allow: POST`)
+    METHOD_NOT_ALLOWED 405  a mutation sent with GET (`Allow: POST`), or a method the path does
+                            not take (`Allow` names those it does)
+    NOT_FOUND          404  no such path
     RATE_LIMITED       429  too many creating mutations or rejected submissions in a window
     OVERLOADED         503  the worker's store slots and its queue are full (back-pressure)
     STORE_UNAVAILABLE  503  the store is down, restarting or did not answer in time
@@ -12,6 +14,8 @@ Clients read one error format whatever refused them; a 429 or 503 carries `Retry
 
 from __future__ import annotations
 
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 MALFORMED_REQUEST = "MALFORMED_REQUEST"
@@ -27,6 +31,9 @@ STATUS_OF_CODE: dict[str, int] = {
     OVERLOADED: 503,
     STORE_UNAVAILABLE: 503,
 }
+
+# Codes for the refusals of routing, by HTTP status.
+HTTP_CODES = {404: "NOT_FOUND", 405: METHOD_NOT_ALLOWED}
 
 STORE_UNAVAILABLE_MESSAGE = "the store is unavailable for a moment; retry later"
 
@@ -50,6 +57,17 @@ class Refused(Exception):
 
     def response(self) -> JSONResponse:
         return refusal(self.code, self.message, retry_after=self.retry_after, status=self.status)
+
+
+async def http_refusal(request: Request, error: Exception) -> JSONResponse:
+    """Starlette's own 4xx (no such path, a method the path does not take) as a JSON body with
+    a code, like every other refusal, instead of its plain text."""
+    assert isinstance(error, HTTPException)
+    code = HTTP_CODES.get(error.status_code, MALFORMED_REQUEST)
+    response = refusal(code, str(error.detail), status=error.status_code)
+    if error.headers:
+        response.headers.update(error.headers)
+    return response
 
 
 def refusal(

@@ -261,3 +261,18 @@ def test_cors_credentials_are_never_allowed_with_every_origin() -> None:
 def test_cors_origin_must_be_an_origin() -> None:
     with pytest.raises(ValueError, match="not an origin"):
         Settings(cors_origins=["portal.example.gov.cn/path"])
+
+
+async def test_unknown_path_is_a_json_404_with_a_code(api: httpx.AsyncClient) -> None:
+    response = await api.get("/no-such-page")
+
+    assert response.status_code == 404
+    assert code_of(response) == "NOT_FOUND"
+
+
+async def test_method_a_path_does_not_take_is_a_json_405_with_allow(api: httpx.AsyncClient) -> None:
+    response = await api.put("/graphql", json={"query": CATALOGUE})
+
+    assert response.status_code == 405
+    assert code_of(response) == "METHOD_NOT_ALLOWED"
+    assert "POST" in response.headers["allow"]
