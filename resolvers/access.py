@@ -10,10 +10,12 @@ from auth.viewer import Scope
 from domain.catalogue import CatalogueItem, Category, PublicAttribute
 from domain.identifiers import SubjectKind
 from domain.records import Record
+from domain.source_units import SourceUnit
 from domain.subjects import Subject
 from resolvers.context import Context
 from resolvers.errors import Forbidden
 from store.records import RecordFilter
+from store.source_units import get_source_units
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,22 @@ def source_unit(ctx: Context) -> str:
             f"this needs a source unit's token with scope {Scope.RECORDS_SUBMIT} and a unit claim"
         )
     return code
+
+
+async def registered_source_unit(ctx: Context) -> SourceUnit:
+    """The registered source unit the token speaks for, or FORBIDDEN: the one authority check
+    for every write a unit makes (submission, revocation, filings, commitments; issue 11.3).
+
+    A token without a unit claim, or whose unit the credit centre has not registered, is refused
+    for the whole request, not item by item: it is about who is asking, and every item would
+    fail alike. What the unit may do once known (its types, authorities, level) is judged by the
+    operation.
+    """
+    code = source_unit(ctx)
+    [unit] = await get_source_units(ctx.db, codes=[code])
+    if unit is None:
+        refuse(f"unit {code} is not a registered source unit; the credit centre registers units")
+    return unit
 
 
 def refuse(refusal: str, *, field: str | None = None) -> NoReturn:

@@ -23,11 +23,10 @@ from domain.commitments import (
 from domain.identifiers import SubjectKind
 from domain.source_units import SourceUnit
 from resolvers import errors
-from resolvers.access import access_for, refuse
+from resolvers.access import access_for, refuse, registered_source_unit
 from resolvers.context import Context, forget
 from resolvers.errors import ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
-from resolvers.submission import registered_source_unit
 from store import commitments as commitment_store
 from store.commitments import CommitmentFilter
 from store.errors import ChangedMeanwhile

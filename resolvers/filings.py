@@ -6,12 +6,12 @@ from datetime import date
 
 from domain.filings import FilingDateInvalid, NotClearable, NotReporter, cleared
 from domain.records import Record
+from resolvers.access import registered_source_unit
 from resolvers.context import Context
 from resolvers.errors import InvalidArgument, NotFound, UnitNotAuthorized
 from resolvers.errors import NotClearable as NotClearableError
 from resolvers.record_writes import change_record
 from resolvers.records import view_of
-from resolvers.submission import registered_source_unit
 from resolvers.views import RecordView
 from store import records as record_store
 

@@ -22,7 +22,7 @@ from domain.submission_batch import (
     plan_batch,
     revoked,
 )
-from resolvers.access import refuse, source_unit
+from resolvers.access import registered_source_unit
 from resolvers.context import Context
 from resolvers.errors import (
     AlreadyRevoked,
@@ -35,7 +35,6 @@ from resolvers.records import view_of
 from resolvers.views import RecordView
 from store import record_changes as change_store
 from store import records as record_store
-from store import source_units as unit_store
 from store import subjects as subject_store
 from store.database import Database
 from store.errors import StaleRecord
@@ -46,22 +45,6 @@ from store.rate_limits import Window, add_to_window, count_in_window
 SUBJECT_ATTEMPTS = 3
 REVOKE_ATTEMPTS = 3
 PROBE_WINDOW_SECONDS = 3600
-
-
-async def registered_source_unit(ctx: Context) -> SourceUnit:
-    """The registered source unit the token speaks for, or FORBIDDEN: the one authority check
-    for every write a unit makes (submission, revocation, filings, commitments; issue 11.3).
-
-    A token without a unit claim, or whose unit the credit centre has not registered, is refused
-    for the whole request, not item by item: it is about who is asking, and every item would
-    fail alike. What the unit may do once known (its types, authorities, level) is judged by the
-    operation.
-    """
-    code = source_unit(ctx)
-    [unit] = await unit_store.get_source_units(ctx.db, codes=[code])
-    if unit is None:
-        refuse(f"unit {code} is not a registered source unit; the credit centre registers units")
-    return unit
 
 
 def _mint_subject_id() -> str:

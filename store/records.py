@@ -107,7 +107,7 @@ async def add_day_numbers(db: Database) -> int:
     )
 
 
-def _query(spec: RecordFilter, *, after: str | None = None) -> Document:
+def record_query(spec: RecordFilter, *, after: str | None = None) -> Document:
     """The filter of `spec`, and of the list after the order key `after`."""
     query: Document = {}
     if spec.subject_id is not None:
@@ -185,7 +185,7 @@ async def find_records(
     db: Database, *, spec: RecordFilter, after: str | None = None, limit: int
 ) -> list[Record]:
     """Records in list order after the order key `after`, at most `limit`."""
-    query = _query(spec, after=after)
+    query = record_query(spec, after=after)
     documents = await db[RECORDS].find(query, sort=ORDER, limit=limit).to_list(None)
     return [record_from_document(doc) for doc in documents]
 
@@ -200,7 +200,7 @@ async def find_records_of_items(
 
 
 async def count_records(db: Database, *, spec: RecordFilter) -> int:
-    return await db[RECORDS].count_documents(_query(spec))
+    return await db[RECORDS].count_documents(record_query(spec))
 
 
 async def find_records_of_subjects(
@@ -233,7 +233,7 @@ async def find_records_of_subjects(
         by_subject.update((s, file[:limit_each]) for s, file in zip(short, files, strict=True))
     if long:
         pipeline: list[Document] = [
-            {"$match": _query(spec) | {"subject_id": one_of(long)}},
+            {"$match": record_query(spec) | {"subject_id": one_of(long)}},
             {"$sort": {"subject_id": 1, "order_key": -1}},
             {
                 "$group": {
@@ -260,7 +260,7 @@ async def files_of_subjects(
     """
     if not subject_ids:
         return []
-    query = _query(spec) | {"subject_id": one_of(subject_ids)}
+    query = record_query(spec) | {"subject_id": one_of(subject_ids)}
     limit = limit_each * len(subject_ids)
     documents = await db[RECORDS].find(query, limit=limit, batch_size=limit).to_list(None)
     documents.sort(key=lambda d: d["order_key"], reverse=True)
@@ -276,7 +276,7 @@ async def count_records_of_subjects(
     """How many records each subject has under `spec`, in one round trip."""
     if not subject_ids:
         return []
-    match = _query(spec) | {"subject_id": one_of(subject_ids)}
+    match = record_query(spec) | {"subject_id": one_of(subject_ids)}
     pipeline: list[Document] = [
         {"$match": match},
         {"$group": {"_id": "$subject_id", "n": {"$sum": 1}}},

@@ -14,8 +14,8 @@ from domain.subjects import Subject
 from store.database import RECORDS, SUBJECTS, Database, Document
 from store.documents import from_document, insert_new, to_document
 
-# Store-internal: persons are listed through the records that put them on public display.
-from store.records import RecordFilter, _query
+# Persons are listed through the records that put them on public display.
+from store.records import RecordFilter, record_query
 
 # Each subject is stored with its name as names are compared (domain.names: NFKC, whitespace
 # folded), so a search for （有限合伙） finds (有限合伙); the name itself is kept as given.
@@ -141,7 +141,7 @@ async def _find(db: Database, query: Document, after: str | None, limit: int) ->
 def _on_display(day: date) -> Document:
     """Records of natural persons on public display on `day`."""
     spec = RecordFilter(disclosed_on=day)
-    return _query(spec) | {"subject_kind": SubjectKind.NATURAL_PERSON.value}
+    return record_query(spec) | {"subject_kind": SubjectKind.NATURAL_PERSON.value}
 
 
 async def _persons_on_display(
