@@ -12,7 +12,7 @@ from datetime import date
 from domain.calendar import DateWindow
 from domain.catalogue import CatalogueItem
 from domain.disclosure import good_behaviour
-from domain.problems import Problem, ProblemCode
+from domain.errors import Problem, ProblemCode
 
 CONDUCT_DATE = "conduct_date"
 FIELD = f"dataItems.{CONDUCT_DATE}"

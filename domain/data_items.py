@@ -17,8 +17,8 @@ from datetime import date, datetime
 
 from domain import enum_values
 from domain.catalogue import CatalogueItem, DataFormat, DataItemSpec
+from domain.errors import Problem, ProblemCode
 from domain.identifiers import InvalidIdentifier, SubjectKind, validate_identifier
-from domain.problems import Problem, ProblemCode
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DATETIME = re.compile(

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from domain.calendar import DateWindow
 from domain.catalogue import CatalogueItem
 from domain.data_items import check_value
-from domain.problems import Problem
+from domain.errors import Problem
 from domain.records import (
     ChangeKind,
     ObjectionGrounds,

@@ -17,9 +17,9 @@ from domain.catalogue_versions import CatalogueVersions
 from domain.conduct import conduct_problems
 from domain.data_items import check_data_items, has_control_characters
 from domain.disclosure import NoRuleInForce, Severity, disclosure_period, tolerated
+from domain.errors import Problem, ProblemCode
 from domain.identifiers import InvalidIdentifier, SubjectKind, validate_identifier
 from domain.names import same_name
-from domain.problems import Problem, ProblemCode
 from domain.records import Record, RecordStatus
 from domain.source_units import SourceUnit, unit_problems
 from domain.subjects import Subject

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from domain.calendar import DateWindow
 from domain.catalogue_versions import CatalogueVersions
-from domain.problems import Problem, ProblemCode
+from domain.errors import Problem, ProblemCode
 from domain.records import ChangeKind, Record, RecordStatus, next_version
 from domain.source_units import SourceUnit
 from domain.subjects import Subject

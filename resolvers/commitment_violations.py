@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from domain import commitments as rules
 from domain.commitments import ITEM_ARGUMENTS, VIOLATION_ITEM, Commitment, Violation
 from domain.disclosure import Severity
-from domain.problems import Problem, ProblemCode
+from domain.errors import Problem, ProblemCode
 from domain.records import Record
 from domain.source_units import SourceUnit
 from domain.submission import RecordSubmission, SubjectRef, judge

@@ -15,9 +15,9 @@ from pydantic import ValidationError
 
 from auth.viewer import Scope
 from domain import objections
+from domain.errors import ProblemCode
 from domain.holidays import PRC_CALENDAR
 from domain.objections import Objection
-from domain.problems import ProblemCode
 from domain.records import ObjectionGrounds, ObjectionOutcome, ObjectionState, Record
 from domain.working_days import AlreadyExtended, DeadlinePassed
 from resolvers import errors

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from domain import submission as domain
-from domain.problems import Problem as DomainProblem
+from domain.errors import Problem as DomainProblem
 from domain.submission_batch import ItemResult, Outcome
 from domain.submitted import submission_of
 from schema.enums import Severity, SubjectKind, described

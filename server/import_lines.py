@@ -19,8 +19,8 @@ from pydantic_core import ErrorDetails
 
 from domain import submission as domain
 from domain.disclosure import Severity
+from domain.errors import Problem, ProblemCode
 from domain.identifiers import SubjectKind
-from domain.problems import Problem, ProblemCode
 from domain.submitted import submission_of
 
 # The field a problem of the whole line names (not JSON, not an object).

@@ -22,7 +22,7 @@ from rich.progress import Progress
 from auth.viewer import Viewer
 from domain.calendar import DateWindow
 from domain.catalogue_versions import CatalogueVersions
-from domain.problems import Problem, ProblemCode
+from domain.errors import Problem, ProblemCode
 from domain.source_units import SourceUnit
 from domain.submission import MAX_BATCH
 from domain.submission_batch import ItemResult, Outcome

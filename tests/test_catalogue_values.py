@@ -12,9 +12,9 @@ from domain import enum_values
 from domain.catalogue import CatalogueItem, Category, DataFormat, DataItemSpec, PublicAttribute
 from domain.data_items import check_value
 from domain.enum_values import SEPARATOR, DatedValue, enum_problems
+from domain.errors import Problem, ProblemCode
 from domain.identifiers import SubjectKind
 from domain.objections import InvalidCorrection, corrected_items
-from domain.problems import Problem, ProblemCode
 from domain.records import Record
 from domain.subjects import Subject
 from domain.submission import RecordSubmission, judge

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from domain.catalogue import CatalogueItem
 from domain.conduct import CONDUCT_DATE, conduct_problems
 from domain.disclosure import good_behaviour
-from domain.problems import ProblemCode
+from domain.errors import ProblemCode
 from domain.records import Record
 from domain.submission import RecordSubmission, judge
 from tests.submissions import (

@@ -16,7 +16,7 @@ from typer.testing import CliRunner, Result
 
 from domain.audit import AuditAction
 from domain.catalogue import Catalogue
-from domain.problems import ProblemCode
+from domain.errors import ProblemCode
 from domain.submission import RecordSubmission
 from server.cli import app
 from server.import_lines import MalformedLine, ParsedLine, parse_line

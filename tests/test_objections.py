@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from domain.calendar import DateWindow
 from domain.catalogue import Catalogue, CatalogueItem
 from domain.conduct import CONDUCT_DATE
+from domain.errors import ProblemCode
 from domain.holidays import PRC_CALENDAR
 from domain.objections import (
     CorrectionBreaksRule,
@@ -26,7 +27,6 @@ from domain.objections import (
     resolution,
     resolved,
 )
-from domain.problems import ProblemCode
 from domain.records import (
     ChangeKind,
     ObjectionGrounds,

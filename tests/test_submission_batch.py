@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from domain.problems import ProblemCode
+from domain.errors import ProblemCode
 from domain.records import ChangeKind, Record, RecordStatus, first_version
 from domain.subjects import Subject
 from domain.submission import RecordSubmission, SubjectRef

@@ -15,8 +15,8 @@ from domain.catalogue import Catalogue, DataFormat, DataItemSpec, PublicAttribut
 from domain.catalogue_versions import CatalogueVersions
 from domain.data_items import check_value
 from domain.disclosure import Severity, disclosure_period
+from domain.errors import Problem, ProblemCode
 from domain.identifiers import SubjectKind
-from domain.problems import Problem, ProblemCode
 from domain.records import Record, RecordStatus, publicly_visible
 from domain.source_units import Authority, SourceUnit, UnitLevel
 from domain.subjects import Subject

@@ -1,7 +1,9 @@
-"""Problems with one field of a submission: a stable code, the field at fault, a message.
+"""Errors of the domain: a problem with one field of a submission, as a value, not raised.
 
-The codes are part of the API (README, error table); a message names the rule broken and may
-repeat what the submitter sent, never a value stored about someone.
+A `Problem` carries a stable code, the field at fault and a message. The codes are part of the
+API (README, error table); a message names the rule broken and may repeat what the submitter
+sent, never a value stored about someone. The exceptions a rule raises stay beside the rule
+(`InvalidIdentifier` in `domain.identifiers`, `NoRuleInForce` in `domain.disclosure`, ...).
 """
 
 from __future__ import annotations
