@@ -17,7 +17,7 @@ off the one the notice will give.
 
 from __future__ import annotations
 
-from domain.working_days import HolidaySchedule, WorkingDayCalendar
+from domain.calendar import HolidaySchedule, WorkingDayCalendar
 
 _TABLE: list[dict[str, object]] = [
     {

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from domain.calendar import DateWindow
+from domain.calendar import DateWindow, WorkingDayCalendar, add_working_days, extend_deadline
 from domain.catalogue import CatalogueItem
 from domain.data_items import check_value
 from domain.errors import Problem
@@ -29,7 +29,6 @@ from domain.records import (
 )
 from domain.source_units import SourceUnit
 from domain.submission import record_problems
-from domain.working_days import WorkingDayCalendar, add_working_days, extend_deadline
 
 CENTRE_CHECK_DAYS = 1
 UNIT_DECISION_DAYS = 2

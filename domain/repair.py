@@ -22,16 +22,16 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.catalogue import Category
-from domain.disclosure import Severity
-from domain.fast_track import FastTrackReason, decision_days
-from domain.records import Record, publicly_visible
-from domain.working_days import (
+from domain.calendar import (
     WorkingDayCalendar,
     add_working_days,
     extend_deadline,
     first_working_day_from,
 )
+from domain.catalogue import Category
+from domain.disclosure import Severity
+from domain.fast_track import FastTrackReason, decision_days
+from domain.records import Record, publicly_visible
 
 EXTENSION_DAYS = 3
 MAX_EVIDENCE = 20

@@ -15,11 +15,11 @@ from pydantic import ValidationError
 
 from auth.viewer import Scope
 from domain import objections
+from domain.calendar import AlreadyExtended, DeadlinePassed
 from domain.errors import ProblemCode
 from domain.holidays import PRC_CALENDAR
 from domain.objections import Objection
 from domain.records import ObjectionGrounds, ObjectionOutcome, ObjectionState, Record
-from domain.working_days import AlreadyExtended, DeadlinePassed
 from resolvers import errors
 from resolvers.access import own_subject, refuse
 from resolvers.context import Context

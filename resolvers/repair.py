@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from auth.viewer import Scope
 from domain import fast_track, repair
+from domain.calendar import AlreadyExtended, DeadlinePassed
 from domain.holidays import PRC_CALENDAR
 from domain.records import ChangeKind, Record, RecordStatus, next_version
 from domain.repair import (
@@ -23,7 +24,6 @@ from domain.repair import (
     RepairMeasure,
     RepairState,
 )
-from domain.working_days import AlreadyExtended, DeadlinePassed
 from resolvers import errors
 from resolvers.access import own_subject, refuse, require
 from resolvers.context import Context

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from domain.calendar import DateWindow
+from domain.calendar import AlreadyExtended, DateWindow, DeadlinePassed
 from domain.catalogue import Catalogue, CatalogueItem
 from domain.conduct import CONDUCT_DATE
 from domain.errors import ProblemCode
@@ -36,7 +36,6 @@ from domain.records import (
     publicly_visible,
 )
 from domain.source_units import SourceUnit
-from domain.working_days import AlreadyExtended, DeadlinePassed
 from store.catalogue import read_default_catalogue
 from tests import factories
 from tests.submissions import COMMENDATION_ITEMS, HEALTH

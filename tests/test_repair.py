@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from domain.calendar import AlreadyExtended, DeadlinePassed
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
 from domain.fast_track import carries_penalty
@@ -29,7 +30,6 @@ from domain.repair import (
     reviewed,
     submitted,
 )
-from domain.working_days import AlreadyExtended, DeadlinePassed
 from tests import factories
 
 M = RepairMeasure

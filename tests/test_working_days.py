@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from domain.holidays import PRC_CALENDAR, SCHEDULES
-from domain.working_days import (
+from domain.calendar import (
     AlreadyExtended,
     CalendarNotCovered,
     DeadlinePassed,
@@ -19,6 +18,7 @@ from domain.working_days import (
     first_working_day_from,
     is_working_day,
 )
+from domain.holidays import PRC_CALENDAR, SCHEDULES
 
 
 def working(*days: date) -> list[bool]:
