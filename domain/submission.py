@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.calendar import DateWindow
-from domain.catalogue import Catalogue, CatalogueItem, Category
-from domain.catalogue_versions import CatalogueVersions
+from domain.catalogue import Catalogue, CatalogueItem, CatalogueVersions, Category
 from domain.conduct import conduct_problems
 from domain.data_items import check_data_items, has_control_characters
 from domain.disclosure import NoRuleInForce, Severity, disclosure_period, tolerated

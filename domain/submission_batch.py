@@ -14,7 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from domain.calendar import DateWindow
-from domain.catalogue_versions import CatalogueVersions
+from domain.catalogue import CatalogueVersions
 from domain.errors import Problem, ProblemCode
 from domain.records import ChangeKind, Record, RecordStatus, next_version
 from domain.source_units import SourceUnit

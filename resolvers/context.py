@@ -15,7 +15,7 @@ from auth.masking import Gate
 from auth.viewer import Viewer
 from domain.blacklist import BlacklistEntry
 from domain.calendar import DateWindow
-from domain.catalogue_versions import CatalogueVersions
+from domain.catalogue import CatalogueVersions
 from domain.commitments import Commitment
 from domain.grants import AuthorizationGrant
 from domain.records import Record

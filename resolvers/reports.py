@@ -13,8 +13,7 @@ from datetime import date, datetime
 
 from auth.masking import revealed_keys
 from auth.viewer import Scope, Viewer
-from domain.catalogue import PublicAttribute
-from domain.catalogue_versions import CatalogueVersions
+from domain.catalogue import CatalogueVersions, PublicAttribute
 from domain.reports import (
     SERIAL,
     SHA256_HEX,

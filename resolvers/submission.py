@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.calendar import DateWindow
-from domain.catalogue_versions import CatalogueVersions
+from domain.catalogue import CatalogueVersions
 from domain.records import RecordStatus
 from domain.source_units import SourceUnit
 from domain.submission import MAX_BATCH, RecordSubmission, subject_identifier, text_problems

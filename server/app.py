@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from auth.keys import load_verification_keys
 from auth.tokens import TokenVerifier
-from domain.catalogue_versions import CatalogueVersions
+from domain.catalogue import CatalogueVersions
 from schema import Limits, create_schema
 from server.admission import Admission, AdmitToStore
 from server.authentication import Authenticate

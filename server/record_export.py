@@ -23,8 +23,7 @@ from rich.progress import Progress
 
 from auth.masking import ShownValue
 from auth.viewer import Scope, Viewer
-from domain.catalogue import PublicAttribute
-from domain.catalogue_versions import CatalogueVersions
+from domain.catalogue import CatalogueVersions, PublicAttribute
 from domain.records import record_scope
 from domain.subjects import Subject
 from resolvers.audit import record_trail

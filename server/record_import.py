@@ -21,7 +21,7 @@ from rich.progress import Progress
 
 from auth.viewer import Viewer
 from domain.calendar import DateWindow
-from domain.catalogue_versions import CatalogueVersions
+from domain.catalogue import CatalogueVersions
 from domain.errors import Problem, ProblemCode
 from domain.source_units import SourceUnit
 from domain.submission import MAX_BATCH

@@ -6,8 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from domain.calendar import DateWindow
-from domain.catalogue import Catalogue, SourceUnitType
-from domain.catalogue_versions import CatalogueVersions
+from domain.catalogue import Catalogue, CatalogueVersions, SourceUnitType
 from domain.disclosure import Severity
 from domain.source_units import SourceUnit, UnitLevel
 from domain.subjects import Subject

@@ -18,7 +18,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from pymongo import monitoring
 
-from domain.catalogue_versions import CatalogueVersions
+from domain.catalogue import CatalogueVersions
 from server.app import create_app, prepare_store
 from server.record_import import import_file
 from server.settings import Settings

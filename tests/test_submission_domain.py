@@ -11,8 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.calendar import DateWindow
-from domain.catalogue import Catalogue, DataFormat, DataItemSpec, PublicAttribute
-from domain.catalogue_versions import CatalogueVersions
+from domain.catalogue import Catalogue, CatalogueVersions, DataFormat, DataItemSpec, PublicAttribute
 from domain.data_items import check_value
 from domain.disclosure import Severity, disclosure_period
 from domain.errors import Problem, ProblemCode
