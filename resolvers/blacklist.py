@@ -9,7 +9,6 @@ from pydantic import ValidationError
 
 from auth.viewer import Scope
 from domain import blacklist as rules
-from domain import blacklist_basis as basis_rules
 from domain.blacklist import BlacklistEntry
 from domain.records import Record
 from resolvers import errors
@@ -61,16 +60,16 @@ async def list_on_blacklist(
     requested = list(dict.fromkeys(i.strip() for i in basis_record_ids))
     basis = await _basis(ctx, requested)
     try:
-        basis_rules.check_listing(
+        rules.check_listing(
             subject_id=subject.id,
             requested_ids=requested,
             basis=basis,
             until=until,
             today=ctx.today,
         )
-    except basis_rules.BasisInvalid as exc:
+    except rules.BasisInvalid as exc:
         raise errors.BlacklistBasisInvalid(str(exc), field="basisRecords") from None
-    except basis_rules.UntilInvalid as exc:
+    except rules.UntilInvalid as exc:
         raise InvalidArgument(f"until: {exc}", field="until") from None
     current = [
         e for e in await ctx.loaders.blacklist_entries.load(subject.id) if e.in_force(ctx.today)

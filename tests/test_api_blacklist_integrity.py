@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 from asgi_lifespan import LifespanManager
 
-from domain.blacklist_basis import last_display_day
+from domain.blacklist import last_display_day
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
 from domain.records import Record

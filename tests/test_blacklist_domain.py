@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from domain import blacklist as rules
-from domain import blacklist_basis as basis_rules
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
 from domain.records import Record, RecordStatus
@@ -28,7 +27,7 @@ def serious(catalogue: Catalogue, subject: Subject, **changes: object) -> Record
 
 
 def check(subject: Subject, basis: list[Record], *, until: date = date(2021, 6, 1)) -> None:
-    basis_rules.check_listing(
+    rules.check_listing(
         subject_id=subject.id,
         requested_ids=[r.id for r in basis],
         basis=basis,
@@ -47,7 +46,7 @@ def test_listing_on_a_general_record_alone_is_refused(catalogue: Catalogue) -> N
     firm = factories.firm()
     general = serious(catalogue, firm, severity=Severity.GENERAL)
 
-    with pytest.raises(basis_rules.BasisInvalid, match="serious") as caught:
+    with pytest.raises(rules.BasisInvalid, match="serious") as caught:
         check(firm, [general])
 
     assert caught.value.record_id == general.id
@@ -68,7 +67,7 @@ def test_listing_on_a_record_no_longer_active_is_refused(
     firm = factories.firm()
     record = serious(catalogue, firm, status=status)
 
-    with pytest.raises(basis_rules.BasisInvalid, match=status.value) as caught:
+    with pytest.raises(rules.BasisInvalid, match=status.value) as caught:
         check(firm, [record])
 
     assert caught.value.record_id == record.id
@@ -85,7 +84,7 @@ def test_listing_on_a_record_shown_one_more_day_lasts_that_day(catalogue: Catalo
     record = displayed_until(serious(catalogue, firm), date(2020, 9, 2))
 
     check(firm, [record], until=date(2020, 9, 2))
-    with pytest.raises(basis_rules.UntilInvalid, match="2020-09-02 at the latest"):
+    with pytest.raises(rules.UntilInvalid, match="2020-09-02 at the latest"):
         check(firm, [record], until=date(2020, 9, 3))
 
 
@@ -93,9 +92,9 @@ def test_listing_on_a_record_in_its_last_display_day_cannot_last(catalogue: Cata
     firm = factories.firm()
     record = displayed_until(serious(catalogue, firm), TODAY)
 
-    with pytest.raises(basis_rules.UntilInvalid, match="after today"):
+    with pytest.raises(rules.UntilInvalid, match="after today"):
         check(firm, [record], until=TODAY)
-    with pytest.raises(basis_rules.UntilInvalid, match="2020-09-01 at the latest"):
+    with pytest.raises(rules.UntilInvalid, match="2020-09-01 at the latest"):
         check(firm, [record], until=date(2020, 9, 2))
 
 
@@ -105,14 +104,14 @@ def test_listing_on_a_record_whose_display_ended_yesterday_is_refused(
     firm = factories.firm()
     ended = displayed_until(serious(catalogue, firm), date(2020, 8, 31))
 
-    with pytest.raises(basis_rules.BasisInvalid, match="public display"):
+    with pytest.raises(rules.BasisInvalid, match="public display"):
         check(firm, [ended])
 
 
 def test_listing_on_a_record_withdrawn_from_display_is_refused(catalogue: Catalogue) -> None:
     firm = factories.firm()
 
-    with pytest.raises(basis_rules.BasisInvalid, match="public display"):
+    with pytest.raises(rules.BasisInvalid, match="public display"):
         check(firm, [serious(catalogue, firm, hidden=True)])
 
 
@@ -120,7 +119,7 @@ def test_listing_on_another_subjects_record_names_it(catalogue: Catalogue) -> No
     firm, other = factories.firm(), factories.firm()
     theirs = serious(catalogue, other)
 
-    with pytest.raises(basis_rules.BasisInvalid, match="another subject") as caught:
+    with pytest.raises(rules.BasisInvalid, match="another subject") as caught:
         check(firm, [serious(catalogue, firm), theirs])
 
     assert caught.value.record_id == theirs.id
@@ -130,7 +129,7 @@ def test_listing_on_a_good_behaviour_record_is_refused(catalogue: Catalogue) -> 
     firm = factories.firm()
     good = factories.record(catalogue, firm, item_code="GOOD_5", decided=DECIDED)
 
-    with pytest.raises(basis_rules.BasisInvalid, match="not a dishonesty record"):
+    with pytest.raises(rules.BasisInvalid, match="not a dishonesty record"):
         check(firm, [serious(catalogue, firm), good])
 
 
@@ -138,8 +137,8 @@ def test_listing_on_a_missing_record_names_it(catalogue: Catalogue) -> None:
     firm = factories.firm()
     record = serious(catalogue, firm)
 
-    with pytest.raises(basis_rules.BasisInvalid, match="r-missing does not exist") as caught:
-        basis_rules.check_listing(
+    with pytest.raises(rules.BasisInvalid, match="r-missing does not exist") as caught:
+        rules.check_listing(
             subject_id=firm.id,
             requested_ids=[record.id, "r-missing"],
             basis=[record],
@@ -154,7 +153,7 @@ def test_until_on_the_last_display_day_is_accepted(catalogue: Catalogue) -> None
     firm = factories.firm()
     record = serious(catalogue, firm)
 
-    assert basis_rules.latest_until([record], subject_id=firm.id, today=TODAY) == LAST_DISPLAY_DAY
+    assert rules.latest_until([record], subject_id=firm.id, today=TODAY) == LAST_DISPLAY_DAY
     check(firm, [record], until=LAST_DISPLAY_DAY)
 
 
@@ -162,7 +161,7 @@ def test_until_on_the_last_display_day_is_accepted(catalogue: Catalogue) -> None
 def test_until_after_the_display_end_is_refused(catalogue: Catalogue, until: date) -> None:
     firm = factories.firm()
 
-    with pytest.raises(basis_rules.UntilInvalid, match="2023-06-01"):
+    with pytest.raises(rules.UntilInvalid, match="2023-06-01"):
         check(firm, [serious(catalogue, firm)], until=until)
 
 
@@ -177,9 +176,7 @@ def test_until_follows_the_longest_serious_basis(catalogue: Catalogue) -> None:
     )
 
     assert (
-        basis_rules.latest_until(
-            [earlier, serious(catalogue, firm)], subject_id=firm.id, today=TODAY
-        )
+        rules.latest_until([earlier, serious(catalogue, firm)], subject_id=firm.id, today=TODAY)
         == LAST_DISPLAY_DAY
     )
 
@@ -188,7 +185,7 @@ def test_until_follows_the_longest_serious_basis(catalogue: Catalogue) -> None:
 def test_until_today_or_before_is_refused(catalogue: Catalogue, until: date) -> None:
     firm = factories.firm()
 
-    with pytest.raises(basis_rules.UntilInvalid, match="after today"):
+    with pytest.raises(rules.UntilInvalid, match="after today"):
         check(firm, [serious(catalogue, firm)], until=until)
 
 

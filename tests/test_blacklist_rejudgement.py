@@ -9,8 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain import blacklist as rules
-from domain.blacklist import BlacklistEntry, EntryEvent
-from domain.blacklist_basis import CHANGE_WORDS, last_display_day, latest_until, supports
+from domain.blacklist import (
+    CHANGE_WORDS,
+    BlacklistEntry,
+    EntryEvent,
+    last_display_day,
+    latest_until,
+    supports,
+)
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
 from domain.records import ChangeKind, Record, RecordStatus, next_version
