@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from domain.catalogue import CatalogueItem, Category, SourceUnitType
 from domain.enum_values import SEPARATOR
 from domain.errors import Problem, ProblemCode
-from domain.names import same_name
+from domain.subjects import same_name
 
 
 class UnitLevel(StrEnum):

@@ -1,13 +1,23 @@
-"""Credit subjects (信用主体): the people and organisations a file is kept about."""
+"""Credit subjects (信用主体): the people and organisations a file is kept about.
+
+A submission names its subject by kind, identifier and name (`SubjectRef`); the subject on file
+with the same identifier is the one it is about, and one is created by the first record
+accepted about it. Names (of subjects and of units) are compared in one form, `name_key`: a
+name typed with full-width brackets or spaces (（有限合伙）, 　) and the same name with half-width
+ones ((有限合伙)) are one name; so are names differing only in runs of whitespace.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.catalogue import PublicAttribute
-from domain.identifiers import SubjectKind
+from domain.catalogue import CatalogueItem, PublicAttribute
+from domain.errors import Problem, ProblemCode
+from domain.identifiers import InvalidIdentifier, SubjectKind, validate_identifier
 
 
 class Subject(BaseModel):
@@ -38,3 +48,89 @@ def met(kind: SubjectKind, level: PublicAttribute, *, on_display: bool) -> bool:
     if kind is not SubjectKind.NATURAL_PERSON:
         return True
     return on_display or level.allows(PublicAttribute.AUTHORIZED)
+
+
+def name_key(name: str) -> str:
+    """The form names are compared in: NFKC, whitespace runs folded to one space, stripped.
+
+    Two names are the same name exactly when their keys are equal; nothing else (case,
+    traditional and simplified characters) is folded.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).split())
+
+
+def same_name(a: str, b: str) -> bool:
+    return name_key(a) == name_key(b)
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    """The subject a submission is about, as the unit names it."""
+
+    kind: SubjectKind
+    identifier: str
+    name: str
+
+
+def subject_identifier(ref: SubjectRef, *, today: date) -> str | None:
+    """The identifier in canonical form, or None when it is no valid identifier today."""
+    try:
+        return validate_identifier(ref.kind, ref.identifier, today=today)
+    except InvalidIdentifier:
+        return None
+
+
+def new_subject(ref: SubjectRef, *, subject_id: str, created_at: datetime, today: date) -> Subject:
+    """A subject created by its first record; its id is generated, not derived from anything."""
+    return Subject(
+        id=subject_id,
+        kind=ref.kind,
+        identifier=validate_identifier(ref.kind, ref.identifier, today=today),
+        name=ref.name.strip(),
+        created_at=created_at,
+    )
+
+
+def on_file_problems(
+    ref: SubjectRef, item: CatalogueItem, on_file: Subject | None
+) -> list[Problem]:
+    """What the subject on file says against the record: a kind or name that differs from the
+    one on file, else the person's refusal of such records (Shenzhen Social Credit Regulation
+    art. 39: commendations, volunteering and donations are then not recorded).
+
+    Submission is no oracle (PIPL art. 51; Shenzhen regulation art. 38):
+    `domain.submission.judge` asks this of an otherwise valid record only, so probing with
+    made-up records teaches nothing; a difference names the field, never the value on file; and
+    an opt-out is told only to a unit that names the person rightly, in words that say no more
+    than that this record is not recorded. Names are compared as `same_name` does (NFKC,
+    whitespace folded).
+    """
+    if on_file is None:
+        return []
+    problems = []
+    if on_file.kind is not ref.kind:
+        problems.append(
+            Problem(
+                ProblemCode.SUBJECT_MISMATCH,
+                "subject.kind",
+                "the subject on file with this identifier is of another kind",
+            )
+        )
+    if not same_name(on_file.name, ref.name):
+        problems.append(
+            Problem(
+                ProblemCode.SUBJECT_MISMATCH,
+                "subject.name",
+                "the name differs from the name on file for this identifier",
+            )
+        )
+    if not problems and on_file.opted_out and item.opt_out_allowed:
+        problems.append(
+            Problem(
+                ProblemCode.SUBJECT_OPTED_OUT,
+                "subject.identifier",
+                "this record is not recorded: the person has refused the recording of such "
+                "records (Shenzhen Social Credit Regulation art. 39)",
+            )
+        )
+    return problems

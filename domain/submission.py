@@ -1,15 +1,18 @@
 """Record submission (notice 一(三), 一(四)): what a source unit sends, checked before it is stored.
 
-Pure: the catalogue versions, the unit, the subject on file, the day and the epidemic window
-are passed in. Every problem of a submission is reported at once, each naming its field as the
-API does (`subject.identifier`, `dataItems.fine_amount`).
+A submission arrives over GraphQL or in an import line (`SubmittedFields`) and is made a domain
+submission (`submission_of`). Pure: the catalogue versions, the unit, the subject on file, the
+day and the epidemic window are passed in. Every problem of a submission is reported at once,
+each naming its field as the API does (`subject.identifier`, `dataItems.fine_amount`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from domain.calendar import DateWindow
 from domain.catalogue import Catalogue, CatalogueItem, CatalogueVersions, Category
@@ -18,24 +21,56 @@ from domain.data_items import check_data_items, has_control_characters
 from domain.disclosure import NoRuleInForce, Severity, disclosure_period, tolerated
 from domain.errors import Problem, ProblemCode
 from domain.identifiers import InvalidIdentifier, SubjectKind, validate_identifier
-from domain.names import same_name
-from domain.records import Record, RecordStatus
+from domain.records import ChangeKind, Record, RecordStatus, next_version
 from domain.source_units import SourceUnit, unit_problems
-from domain.subjects import Subject
+from domain.subjects import Subject, SubjectRef, on_file_problems
 
 MAX_BATCH = 1000
 MAX_SOURCE_RECORD_ID = 64
 MAX_DOCUMENT_NUMBER = 64
 MAX_NAME = 200
+MAX_REASON = 500
 
 
-@dataclass(frozen=True)
-class SubjectRef:
-    """The subject a submission is about, as the unit names it."""
+class SubmittedSubject(Protocol):
+    @property
+    def kind(self) -> SubjectKind: ...
+    @property
+    def identifier(self) -> str: ...
+    @property
+    def name(self) -> str: ...
 
-    kind: SubjectKind
-    identifier: str
-    name: str
+
+class SubmittedDataItem(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+
+
+class SubmittedFields(Protocol):
+    """A submission as it arrives, over GraphQL or in an import line."""
+
+    @property
+    def source_record_id(self) -> str: ...
+    @property
+    def item(self) -> str: ...
+    @property
+    def decision_date(self) -> date: ...
+    @property
+    def document_number(self) -> str: ...
+    @property
+    def severity(self) -> Severity | None: ...
+    @property
+    def epidemic_related(self) -> bool: ...
+    @property
+    def correction(self) -> bool: ...
+
+    @property
+    def subject(self) -> SubmittedSubject: ...
+
+    @property
+    def data_items(self) -> Sequence[SubmittedDataItem]: ...
 
 
 @dataclass(frozen=True)
@@ -53,6 +88,23 @@ class RecordSubmission:
     correction: bool = False
 
 
+def submission_of(fields: SubmittedFields) -> RecordSubmission:
+    """The domain submission of fields however they arrived."""
+    return RecordSubmission(
+        source_record_id=fields.source_record_id,
+        subject=SubjectRef(
+            kind=fields.subject.kind, identifier=fields.subject.identifier, name=fields.subject.name
+        ),
+        item_code=fields.item,
+        decision_date=fields.decision_date,
+        document_number=fields.document_number,
+        severity=fields.severity,
+        epidemic_related=fields.epidemic_related,
+        data_items=tuple((d.key, d.value) for d in fields.data_items),
+        correction=fields.correction,
+    )
+
+
 def record_id(unit_code: str, source_record_id: str) -> str:
     """The id of a unit's record: a digest of (unit, source record id).
 
@@ -61,25 +113,6 @@ def record_id(unit_code: str, source_record_id: str) -> str:
     """
     digest = hashlib.sha256(f"{unit_code}\n{source_record_id}".encode()).hexdigest()
     return f"r-{digest[:24]}"
-
-
-def subject_identifier(ref: SubjectRef, *, today: date) -> str | None:
-    """The identifier in canonical form, or None when it is no valid identifier today."""
-    try:
-        return validate_identifier(ref.kind, ref.identifier, today=today)
-    except InvalidIdentifier:
-        return None
-
-
-def new_subject(ref: SubjectRef, *, subject_id: str, created_at: datetime, today: date) -> Subject:
-    """A subject created by its first record; its id is generated, not derived from anything."""
-    return Subject(
-        id=subject_id,
-        kind=ref.kind,
-        identifier=validate_identifier(ref.kind, ref.identifier, today=today),
-        name=ref.name.strip(),
-        created_at=created_at,
-    )
 
 
 def judge(
@@ -203,50 +236,6 @@ def _subject_problems(ref: SubjectRef, today: date) -> list[Problem]:
     return problems
 
 
-def on_file_problems(
-    ref: SubjectRef, item: CatalogueItem, on_file: Subject | None
-) -> list[Problem]:
-    """What the subject on file says against the record: a kind or name that differs from the
-    one on file, else the person's refusal of such records (Shenzhen Social Credit Regulation
-    art. 39: commendations, volunteering and donations are then not recorded).
-
-    Submission is no oracle (PIPL art. 51; Shenzhen regulation art. 38): `judge` asks this of
-    an otherwise valid record only, so probing with made-up records teaches nothing; a
-    difference names the field, never the value on file; and an opt-out is told only to a
-    unit that names the person rightly, in words that say no more than that this record is not
-    recorded. Names are compared as `domain.names.same_name` does (NFKC, whitespace folded).
-    """
-    if on_file is None:
-        return []
-    problems = []
-    if on_file.kind is not ref.kind:
-        problems.append(
-            Problem(
-                ProblemCode.SUBJECT_MISMATCH,
-                "subject.kind",
-                "the subject on file with this identifier is of another kind",
-            )
-        )
-    if not same_name(on_file.name, ref.name):
-        problems.append(
-            Problem(
-                ProblemCode.SUBJECT_MISMATCH,
-                "subject.name",
-                "the name differs from the name on file for this identifier",
-            )
-        )
-    if not problems and on_file.opted_out and item.opt_out_allowed:
-        problems.append(
-            Problem(
-                ProblemCode.SUBJECT_OPTED_OUT,
-                "subject.identifier",
-                "this record is not recorded: the person has refused the recording of such "
-                "records (Shenzhen Social Credit Regulation art. 39)",
-            )
-        )
-    return problems
-
-
 def record_problems(
     item: CatalogueItem,
     values: dict[str, str],
@@ -326,3 +315,10 @@ def _item_problems(item: CatalogueItem, submission: RecordSubmission) -> list[Pr
             Problem(ProblemCode.INVALID_FORMAT, "severity", "severity applies to dishonesty only")
         )
     return problems
+
+
+def revoked(record: Record, *, at: datetime, by: str, reason: str) -> Record:
+    """The record revoked by its unit (the decision was overturned); its history is kept."""
+    return next_version(
+        record, kind=ChangeKind.REVOKED, at=at, by=by, reason=reason, status=RecordStatus.REVOKED
+    )

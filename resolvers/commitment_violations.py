@@ -16,7 +16,8 @@ from domain.disclosure import Severity
 from domain.errors import Problem, ProblemCode
 from domain.records import Record
 from domain.source_units import SourceUnit
-from domain.submission import RecordSubmission, SubjectRef, judge
+from domain.subjects import SubjectRef
+from domain.submission import RecordSubmission, judge
 from resolvers import errors
 from resolvers.commitments import ATTEMPTS, managed, managing_unit, refused
 from resolvers.context import Context, forget

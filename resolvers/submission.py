@@ -9,19 +9,11 @@ from datetime import date, datetime
 
 from domain.calendar import DateWindow
 from domain.catalogue import CatalogueVersions
+from domain.outcomes import BatchPlan, ItemResult, Outcome, changed_meanwhile, lost_race, plan_batch
 from domain.records import RecordStatus
 from domain.source_units import SourceUnit
-from domain.submission import MAX_BATCH, RecordSubmission, subject_identifier, text_problems
-from domain.submission_batch import (
-    MAX_REASON,
-    BatchPlan,
-    ItemResult,
-    Outcome,
-    changed_meanwhile,
-    lost_race,
-    plan_batch,
-    revoked,
-)
+from domain.subjects import subject_identifier
+from domain.submission import MAX_BATCH, MAX_REASON, RecordSubmission, revoked, text_problems
 from resolvers.access import registered_source_unit
 from resolvers.context import Context
 from resolvers.errors import (

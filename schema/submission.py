@@ -9,8 +9,8 @@ import strawberry
 
 from domain import submission as domain
 from domain.errors import Problem as DomainProblem
-from domain.submission_batch import ItemResult, Outcome
-from domain.submitted import submission_of
+from domain.outcomes import ItemResult, Outcome
+from domain.submission import submission_of
 from schema.enums import Severity, SubjectKind, described
 from schema.records import Record
 from schema.results import UserError

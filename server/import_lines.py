@@ -21,7 +21,7 @@ from domain import submission as domain
 from domain.disclosure import Severity
 from domain.errors import Problem, ProblemCode
 from domain.identifiers import SubjectKind
-from domain.submitted import submission_of
+from domain.submission import submission_of
 
 # The field a problem of the whole line names (not JSON, not an object).
 WHOLE_LINE = "line"

@@ -23,9 +23,9 @@ from auth.viewer import Viewer
 from domain.calendar import DateWindow
 from domain.catalogue import CatalogueVersions
 from domain.errors import Problem, ProblemCode
+from domain.outcomes import ItemResult, Outcome
 from domain.source_units import SourceUnit
 from domain.submission import MAX_BATCH
-from domain.submission_batch import ItemResult, Outcome
 from resolvers.audit import record_trail
 from resolvers.audit_trail import AuditTrail
 from resolvers.submission import BatchOutcome, submit_batch

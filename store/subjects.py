@@ -9,16 +9,16 @@ from datetime import date
 from pymongo import ReturnDocument, UpdateOne
 
 from domain.identifiers import SubjectKind
-from domain.names import name_key
-from domain.subjects import Subject
+from domain.subjects import Subject, name_key
 from store.database import RECORDS, SUBJECTS, Database, Document
 from store.documents import from_document, insert_new, to_document
 
 # Persons are listed through the records that put them on public display.
 from store.records import RecordFilter, record_query
 
-# Each subject is stored with its name as names are compared (domain.names: NFKC, whitespace
-# folded), so a search for （有限合伙） finds (有限合伙); the name itself is kept as given.
+# Each subject is stored with its name as names are compared (domain.subjects.name_key: NFKC,
+# whitespace folded), so a search for （有限合伙） finds (有限合伙); the name itself is kept as
+# given.
 NAME_KEY = "name_key"
 
 

@@ -9,8 +9,8 @@ from domain.calendar import DateWindow
 from domain.catalogue import Catalogue, CatalogueVersions, SourceUnitType
 from domain.disclosure import Severity
 from domain.source_units import SourceUnit, UnitLevel
-from domain.subjects import Subject
-from domain.submission import RecordSubmission, SubjectRef
+from domain.subjects import Subject, SubjectRef
+from domain.submission import RecordSubmission
 from store.catalogue import read_default_catalogue
 from tests import factories
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.names import name_key, same_name
+from domain.subjects import name_key, same_name
 
 FULL_TO_HALF = {"（": "(", "）": ")", "　": " ", "Ａ": "A", "１": "1"}
 

@@ -7,10 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from domain.errors import ProblemCode
-from domain.records import ChangeKind, Record, RecordStatus, first_version
-from domain.subjects import Subject
-from domain.submission import RecordSubmission, SubjectRef
-from domain.submission_batch import (
+from domain.outcomes import (
     BatchPlan,
     ItemResult,
     Outcome,
@@ -18,8 +15,10 @@ from domain.submission_batch import (
     differences,
     lost_race,
     plan_batch,
-    revoked,
 )
+from domain.records import ChangeKind, Record, RecordStatus, first_version
+from domain.subjects import Subject, SubjectRef
+from domain.submission import RecordSubmission, revoked
 from tests import factories
 from tests.submissions import (
     FIRM,

@@ -18,8 +18,8 @@ from domain.errors import Problem, ProblemCode
 from domain.identifiers import SubjectKind
 from domain.records import Record, RecordStatus, publicly_visible
 from domain.source_units import Authority, SourceUnit, UnitLevel
-from domain.subjects import Subject
-from domain.submission import RecordSubmission, SubjectRef, judge, record_id
+from domain.subjects import Subject, SubjectRef
+from domain.submission import RecordSubmission, judge, record_id
 from tests.submissions import (
     CATALOGUE,
     COMMENDATION_ITEMS,

@@ -1,9 +1,10 @@
-"""A batch of submissions against what is stored: accepted, duplicate, conflict or rejected.
+"""The outcome of each submitted record against what is stored: accepted, duplicate, conflict
+or rejected (DESIGN.md §7).
 
 A unit's record is known by (unit, source record id). The same content again changes nothing;
 different content is a conflict unless sent as a correction, which supersedes the stored
-version and keeps its history. Items are judged one by one: one bad item never holds back the
-others.
+version and keeps its history. Items are judged one by one (`domain.submission.judge`): one bad
+item never holds back the others.
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ from domain.catalogue import CatalogueVersions
 from domain.errors import Problem, ProblemCode
 from domain.records import ChangeKind, Record, RecordStatus, next_version
 from domain.source_units import SourceUnit
-from domain.subjects import Subject
-from domain.submission import RecordSubmission, judge, new_subject, subject_identifier
-
-MAX_REASON = 500
+from domain.subjects import Subject, new_subject, subject_identifier
+from domain.submission import RecordSubmission, judge
 
 
 class Outcome(StrEnum):
@@ -195,13 +194,6 @@ def lost_race(result: ItemResult, ours: Record, theirs: Record | None) -> ItemRe
         return result
     return conflict(
         result.index, theirs, changed, "another request stored a different version first"
-    )
-
-
-def revoked(record: Record, *, at: datetime, by: str, reason: str) -> Record:
-    """The record revoked by its unit (the decision was overturned); its history is kept."""
-    return next_version(
-        record, kind=ChangeKind.REVOKED, at=at, by=by, reason=reason, status=RecordStatus.REVOKED
     )
 
 
