@@ -22,8 +22,8 @@ from resolvers import errors
 from resolvers.commitments import ATTEMPTS, managed, managing_unit, refused
 from resolvers.context import Context, forget
 from resolvers.errors import InvalidArgument
+from store import changes as change_store
 from store import commitments as commitment_store
-from store import record_changes as change_store
 from store.errors import ChangedMeanwhile
 
 

@@ -13,7 +13,7 @@ from resolvers.errors import InvalidCursor
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
 from resolvers.records import view_of
 from resolvers.views import RecordView
-from store import record_changes as change_store
+from store import changes as change_store
 
 CURSOR_TAG = "changes"
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from domain.records import Record
 from resolvers.context import Context
 from store import blacklist as blacklist_store
-from store import record_changes as change_store
+from store import changes as change_store
 from store import records as record_store
 from store.errors import StaleRecord
 

@@ -10,7 +10,7 @@ from domain.records import Record
 from resolvers.access import own_subject
 from resolvers.context import Context
 from resolvers.errors import NotApplicable, NotFound
-from store import record_changes as change_store
+from store import changes as change_store
 from store import records as record_store
 from store import subjects as subject_store
 from store.errors import StaleRecord

@@ -197,7 +197,7 @@ async def _repair_record(ctx: Context, application: RepairApplication) -> None:
     """The record leaves public disclosure and stays in the file with its history."""
 
     # DESIGN.md §4: the change re-judges the blacklist entries citing the record
-    # (store.record_changes.write_change): they leave unless a serious basis still stands.
+    # (store.changes.write_change): they leave unless a serious basis still stands.
     def repaired(record: Record) -> Record | None:
         if record.status is not RecordStatus.ACTIVE:
             return None  # repaired already, or revoked meanwhile: disclosure has ended either way

@@ -25,7 +25,7 @@ from resolvers.errors import (
 )
 from resolvers.records import view_of
 from resolvers.views import RecordView
-from store import record_changes as change_store
+from store import changes as change_store
 from store import records as record_store
 from store import subjects as subject_store
 from store.database import Database

@@ -22,8 +22,8 @@ from domain.subjects import Subject
 from server.demo_records import Case, commitment_type_for, record_values, theme_of
 from server.demo_subjects import Profile, SubjectFactory, basic_values
 from server.demo_units import Document, Unit, document_kind, document_number, source_unit
+from store.changes import write_new_records
 from store.database import Database
-from store.record_changes import write_new_records
 from store.subjects import insert_new_subjects
 
 BATCH_SIZE = 500  # subjects per batch, with their records

@@ -32,10 +32,10 @@ from resolvers.views import RecordView, SubjectView, record_view, subject_view
 from server.app import database, prepare_store, utc_now
 from server.graphql import CITY_TIME
 from server.settings import Settings
-from store import record_changes as change_store
+from store import changes as change_store
 from store import subjects as subject_store
+from store.changes import LoggedChange
 from store.database import Database
-from store.record_changes import LoggedChange
 
 OPERATION = "export"
 LEVEL = PublicAttribute.GOVERNMENT

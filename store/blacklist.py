@@ -7,7 +7,7 @@ and `until_day` (`store.documents.day_number`) stored beside the ISO strings: nx
 comparison on a date-like string to its slow Python tier (DESIGN.md §2.1). Lists are newest
 listing first, keyset-paged on `order_key` (`store.documents.position` of the listing day and
 id). Every change to a record re-judges the entries citing it (`rejudge_entries_citing`, called
-by `store.record_changes.write_change`), so an entry's dates stay true without a job.
+by `store.changes.write_change`), so an entry's dates stay true without a job.
 """
 
 from __future__ import annotations

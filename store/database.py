@@ -71,7 +71,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     RECORD_CHANGES: [
         IndexModel([("seq", ASCENDING)], unique=True, name="seq_unique"),
-        # One writer per version: the optimistic lock of store/record_changes.py.
+        # One writer per version: the optimistic lock of store/changes.py.
         IndexModel(
             [("record_id", ASCENDING), ("version", ASCENDING)], unique=True, name="version_unique"
         ),

@@ -22,8 +22,8 @@ from domain.records import Record
 from domain.subjects import Subject
 from server.app import create_app
 from server.settings import Settings
+from store.changes import write_new_records
 from store.database import Database
-from store.record_changes import write_new_records
 from store.records import get_records
 from store.subjects import insert_new_subjects
 from tests import factories

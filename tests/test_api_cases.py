@@ -10,8 +10,8 @@ import pytest
 from domain.catalogue import Catalogue
 from domain.records import Record, RecordStatus
 from domain.subjects import Subject
+from store.changes import write_new_records
 from store.database import Database
-from store.record_changes import write_new_records
 from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories

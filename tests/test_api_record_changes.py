@@ -8,8 +8,8 @@ import httpx
 
 from domain.catalogue import Catalogue
 from domain.records import ChangeKind, RecordStatus, next_version
+from store.changes import write_change, write_new_records
 from store.database import Database
-from store.record_changes import write_change, write_new_records
 from store.records import get_records
 from store.subjects import insert_new_subjects
 from tests import factories

@@ -13,8 +13,8 @@ from domain.holidays import PRC_CALENDAR
 from domain.records import ChangeKind, Record, RecordStatus, next_version
 from domain.repair import Evidence, RepairMeasure, submitted
 from domain.subjects import Subject
+from store.changes import write_change
 from store.database import AUDIT_EVENTS, Database
-from store.record_changes import write_change
 from store.records import get_records, insert_new_records
 from store.repair import insert_application
 from store.subjects import insert_new_subjects

@@ -13,8 +13,8 @@ from domain.records import ChangeKind, Record, RecordStatus, next_version
 from domain.subjects import Subject
 from store import blacklist as store
 from store.blacklist import EntryFilter
+from store.changes import write_change, write_new_records
 from store.database import BLACKLIST_ENTRIES, Database
-from store.record_changes import write_change, write_new_records
 from tests import factories
 
 LISTED = date(2020, 7, 1)

@@ -21,8 +21,8 @@ from domain.submission import RecordSubmission
 from server.cli import app
 from server.import_lines import MalformedLine, ParsedLine, parse_line
 from store.audit import find_events
+from store.changes import count_changes, last_sequence, write_new_records
 from store.database import RECORDS, SUBJECTS, Database
-from store.record_changes import count_changes, last_sequence, write_new_records
 from store.records import get_records_by_source
 from store.subjects import insert_new_subjects
 from tests import factories

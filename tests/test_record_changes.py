@@ -8,9 +8,9 @@ import pytest
 
 from domain.catalogue import Catalogue
 from domain.records import ChangeKind, RecordStatus, next_version
+from store.changes import _allocate, _intent, find_changes, write_change, write_new_records
 from store.database import RECORD_CHANGES, Database
 from store.errors import StaleRecord
-from store.record_changes import _allocate, _intent, find_changes, write_change, write_new_records
 from store.records import get_records
 from tests import factories
 

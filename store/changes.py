@@ -1,4 +1,5 @@
-"""Every change to a record, exactly once, in a stable order that survives restarts.
+"""The change feed (`recordChanges`): every change to a record, exactly once, in a stable order
+that survives restarts. Every write of a record goes through it.
 
 Write-ahead, without transactions (DESIGN.md §2.1): a change is first logged as an intent with
 the next sequence number and the whole record as it will be, then applied to the record
@@ -25,7 +26,7 @@ from store.documents import insert_new
 from store.errors import StaleRecord
 from store.records import record_document, record_from_document
 
-FEED = "record_changes"
+FEED = "record_changes"  # the counter's stored name: kept as it was
 
 
 @dataclass(frozen=True)
