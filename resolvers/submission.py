@@ -28,9 +28,9 @@ from resolvers.views import RecordView
 from store import changes as change_store
 from store import records as record_store
 from store import subjects as subject_store
+from store.counters import Window, add_to_window, count_in_window
 from store.database import Database
 from store.errors import StaleRecord
-from store.rate_limits import Window, add_to_window, count_in_window
 
 # Another request may create one of this batch's new subjects between our read and our insert;
 # the batch is then judged again against the subjects as stored. Twice more is plenty.

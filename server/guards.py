@@ -25,8 +25,8 @@ from server.refusals import (
     STORE_UNAVAILABLE_MESSAGE,
     Refused,
 )
+from store.counters import Window, add_to_window
 from store.database import is_unavailable
-from store.rate_limits import Window, add_to_window
 
 # Mutations that create documents; each is limited per token and per subject or record named.
 CREATING_MUTATIONS = frozenset(

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from store.counters import Window, add_to_window, count_in_window
 from store.database import Database
-from store.rate_limits import Window, add_to_window, count_in_window
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import error_codes, graphql
