@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from auth.masking import ShownValue
-from domain.blacklist import BasisLine
 from domain.catalogue import PublicAttribute
 from domain.commitments import CommitmentStatus
 from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
+from domain.listing_notice import BasisLine
 from domain.repair import RepairState
 from domain.reports import ReportPurpose
 

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from auth.viewer import Scope
 from domain import blacklist as rules
+from domain import listing_notice
 from domain.blacklist import BlacklistEntry
 from domain.records import Record
 from resolvers import errors
@@ -85,7 +86,7 @@ async def list_on_blacklist(
             listed_on=ctx.today,
             until=until,
             listed_by=listed_by,
-            notice=rules.build_notice(
+            notice=listing_notice.build_notice(
                 basis=basis, titles=_titles(ctx, basis), reason=reason.strip(), until=until
             ),
             created_at=ctx.now,

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import blacklist as model
+from domain import listing_notice
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
 from schema.enums import ChangeKind, Severity, described
@@ -39,7 +40,7 @@ class BlacklistNotice:
     text: str = strawberry.field(description="The whole notice as one text")
 
     @classmethod
-    def of(cls, notice: model.BlacklistNotice) -> BlacklistNotice:
+    def of(cls, notice: listing_notice.BlacklistNotice) -> BlacklistNotice:
         return cls(
             basis=[
                 BlacklistBasis(

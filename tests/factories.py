@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from auth.masking import show_items
-from domain.blacklist import BlacklistEntry, build_notice
+from domain.blacklist import BlacklistEntry
 from domain.calendar import DateWindow
 from domain.catalogue import Catalogue, Category, PublicAttribute
 from domain.commitments import (
@@ -24,6 +24,7 @@ from domain.identifiers import (
     resident_check_character,
     uscc_check_character,
 )
+from domain.listing_notice import build_notice
 from domain.records import Record, RecordStatus
 from domain.reports import ReportPurpose
 from domain.subjects import Subject

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from domain import blacklist as rules
+from domain import listing_notice
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
 from domain.records import Record, RecordStatus
@@ -243,7 +244,7 @@ def test_notice_names_basis_reason_measures_removal_and_remedies(catalogue: Cata
     firm = factories.firm()
     record = serious(catalogue, firm)
 
-    notice = rules.build_notice(
+    notice = listing_notice.build_notice(
         basis=[record],
         titles={"DISHONEST_2": "生产、销售伪劣口罩"},
         reason="销售伪劣口罩，情节严重",
