@@ -7,7 +7,7 @@ from datetime import date
 
 from domain.catalogue import Category
 from domain.records import Record, RecordStatus
-from resolvers.access import access_for, record_filter
+from resolvers.access import access_for, note_shown, record_filter
 from resolvers.context import Context, SubjectSlice
 from resolvers.errors import CountNotOffered, InvalidArgument
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
@@ -57,6 +57,7 @@ async def view_of(ctx: Context, record: Record) -> RecordView:
     access = await access_for(ctx, record.subject_id, record.category)
     item = ctx.catalogues.item(record.catalogue_version, record.item_code)
     view = record_view(record, item, access.level, ctx.today)
+    note_shown(ctx, record)
     ctx.audit.saw(record.subject_id, view.data_items, record_id=record.id, grant_id=access.grant_id)
     return view
 
