@@ -172,17 +172,31 @@ class Query:
     def programmes(self) -> list[Programme]:
         return [Programme.of(p) for p in eligibility_resolvers.programmes()]
 
-    @strawberry.field(description="One subject judged against a programme (eligibility:read)")
+    @strawberry.field(
+        description="One subject, by id or by identifier, judged against a programme "
+        "(eligibility:read)"
+    )
     async def eligibility(
         self,
         info: Info[Context, None],
-        subject: Annotated[strawberry.ID, strawberry.argument(description="The subject to judge")],
         programme: Annotated[
             str, strawberry.argument(description="The programme's code (Programme.code)")
         ],
+        subject: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The subject to judge")
+        ] = None,
+        identifier: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Or its identifier: a USCC or a resident identity number"
+            ),
+        ] = None,
     ) -> Eligibility:
         [found] = await eligibility_resolvers.eligibilities(
-            info.context, subject_ids=[str(subject)], programme_code=programme
+            info.context,
+            subject_ids=None if subject is None else [str(subject)],
+            identifiers=None if identifier is None else [identifier],
+            programme_code=programme,
         )
         return Eligibility.of(found)
 
@@ -193,16 +207,26 @@ class Query:
     async def eligibilities(
         self,
         info: Info[Context, None],
-        subjects: Annotated[
-            list[strawberry.ID],
-            strawberry.argument(description="1 to 1,000 subject ids; answered in the same order"),
-        ],
         programme: Annotated[
             str, strawberry.argument(description="The programme's code (Programme.code)")
         ],
+        subjects: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(description="Up to 1,000 subject ids; answered in the same order"),
+        ] = None,
+        identifiers: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Or up to 1,000 USCCs and resident identity numbers, in any mix; "
+                "answered in the same order"
+            ),
+        ] = None,
     ) -> list[Eligibility]:
         found = await eligibility_resolvers.eligibilities(
-            info.context, subject_ids=[str(s) for s in subjects], programme_code=programme
+            info.context,
+            subject_ids=None if subjects is None else [str(s) for s in subjects],
+            identifiers=identifiers,
+            programme_code=programme,
         )
         return [Eligibility.of(e) for e in found]
 
