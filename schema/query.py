@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import strawberry
@@ -25,9 +26,10 @@ from resolvers import repair as repair_resolvers
 from resolvers import reports as report_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
+from resolvers.records import RecordQuery
 from schema.audit_events import AuditEvent
 from schema.blacklist import BlacklistEntry
-from schema.cases import TypicalCase
+from schema.cases import EpidemicColumn, TypicalCase
 from schema.catalogue import Catalogue
 from schema.commitments import Commitment
 from schema.connections import After, Connection, First, connection
@@ -326,6 +328,46 @@ class Query:
             info.context, query=record_query(filter), first=first, after=after
         )
         return connection(page, Record.of)
+
+    @strawberry.field(
+        description="守信激励名单 (red list): records of good behaviour in the epidemic (notice "
+        "一(一)) on public display today, newest decision first, the same for every viewer; "
+        "a person's refusal of recording (art. 39) is respected"
+    )
+    async def red_list(
+        self,
+        info: Info[Context, None],
+        item: Annotated[
+            str | None, strawberry.argument(description="Only this catalogue item (GOOD_1…GOOD_9)")
+        ] = None,
+        district: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only records decided by units of this district, e.g. 福田区"
+            ),
+        ] = None,
+        decided_from: Annotated[
+            date | None, strawberry.argument(description="Only decisions on or after this day")
+        ] = None,
+        decided_to: Annotated[
+            date | None, strawberry.argument(description="Only decisions on or before this day")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Record]:
+        page = await record_resolvers.public_list(
+            info.context,
+            record_resolvers.RED_LIST,
+            query=RecordQuery(item=item, decided_from=decided_from, decided_to=decided_to),
+            district=district,
+            first=first,
+            after=after,
+        )
+        return connection(page, Record.of)
+
+    @strawberry.field(description="关注新型冠状病毒疫情专栏: the portal's epidemic column (二(五))")
+    def epidemic_column(self) -> EpidemicColumn:
+        return EpidemicColumn()
 
     @strawberry.field(description="Authorisation grants the viewer may see")
     async def grants(
