@@ -230,6 +230,11 @@ class CatalogueItem(BaseModel):
         """Whether the item is one of the epidemic offences of notice 一(二) (1-5)."""
         return self.clause.startswith("一(二)")
 
+    @property
+    def epidemic_good_behaviour(self) -> bool:
+        """Whether the item is one of the good behaviours of notice 一(一) (1-9): the red list."""
+        return self.clause.startswith("一(一)") and self.category is Category.GOOD
+
 
 class Catalogue(BaseModel):
     """One published version of the catalogue, in force from `effective_from`."""

@@ -11,7 +11,6 @@ without control characters.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -28,9 +27,13 @@ _DATETIME = re.compile(
 _AMOUNT = re.compile(r"0|[1-9]\d*", re.ASCII)
 
 
+# Unicode category Cc is exactly these 65 code points (C0, DEL and C1).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def has_control_characters(value: str) -> bool:
     """Whether `value` holds a control character (Unicode category Cc, line breaks included)."""
-    return any(unicodedata.category(c) == "Cc" for c in value)
+    return _CONTROL.search(value) is not None
 
 
 def check_data_items(

@@ -26,6 +26,7 @@ class Outcome(StrEnum):
     """Reasons for ineligibility that are not blockers of the data: reported the same way."""
 
     SUBJECT_NOT_FOUND = "SUBJECT_NOT_FOUND"
+    IDENTIFIER_INVALID = "IDENTIFIER_INVALID"
     SUBJECT_KIND_NOT_COVERED = "SUBJECT_KIND_NOT_COVERED"
     INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS"
 
@@ -41,7 +42,8 @@ class Blocker(BaseModel):
 class Evaluation(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    subject_id: str
+    # None when asked by an identifier no subject has; `identifier` is what was asked then.
+    subject_id: str | None
     programme: str
     eligible: bool
     points: int
@@ -49,6 +51,7 @@ class Evaluation(BaseModel):
     blockers: tuple[Blocker, ...]
     rules_version: str
     evaluated_at: datetime
+    identifier: str | None = None
 
 
 def _points(programme: Programme, records: Sequence[Record], today: date) -> tuple[int, list[str]]:
@@ -206,16 +209,35 @@ def evaluate(
 
 
 def not_found(
-    programme: Programme, subject_id: str, *, at: datetime, rules_version: str
+    programme: Programme,
+    *,
+    subject_id: str | None = None,
+    identifier: str | None = None,
+    invalid: str | None = None,
+    at: datetime,
+    rules_version: str,
 ) -> Evaluation:
-    """The answer for an id no subject has: not eligible, and why."""
+    """The answer for an id or identifier no subject has: not eligible, and why.
+
+    The same answer whether or not a subject ever had it (三(十二): a check is no oracle of
+    who is on file); an identifier of the wrong form says which rule it breaks (`invalid`),
+    which tells nothing of the file.
+    """
+    if invalid is not None:
+        blocker = Blocker(code=Outcome.IDENTIFIER_INVALID.value, message=invalid)
+    else:
+        asked = "id" if identifier is None else "identifier"
+        blocker = Blocker(
+            code=Outcome.SUBJECT_NOT_FOUND.value, message=f"no subject has this {asked}"
+        )
     return Evaluation(
         subject_id=subject_id,
+        identifier=identifier,
         programme=programme.code,
         eligible=False,
         points=0,
         qualifying_record_ids=(),
-        blockers=(Blocker(code=Outcome.SUBJECT_NOT_FOUND.value, message="no subject has this id"),),
+        blockers=(blocker,),
         rules_version=rules_version,
         evaluated_at=at,
     )

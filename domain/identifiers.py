@@ -109,3 +109,21 @@ def validate_identifier(kind: SubjectKind, identifier: str, *, today: date) -> s
     if kind is SubjectKind.NATURAL_PERSON:
         return validate_resident_id(identifier, today=today)
     return validate_uscc(identifier)
+
+
+def identify(identifier: str, *, today: date) -> tuple[SubjectKind, str]:
+    """Either kind of identifier, canonicalised, with the kind its shape tells.
+
+    Raises `InvalidIdentifier` naming both rules when it is neither a valid resident identity
+    number nor a valid social credit code.
+    """
+    reasons = []
+    for kind in (SubjectKind.NATURAL_PERSON, SubjectKind.LEGAL_PERSON):
+        try:
+            return kind, validate_identifier(kind, identifier, today=today)
+        except InvalidIdentifier as exc:
+            reasons.append(str(exc))
+    raise InvalidIdentifier(
+        f"identifier is neither a valid resident identity number ({reasons[0]}) nor a valid "
+        f"social credit code ({reasons[1]})"
+    )

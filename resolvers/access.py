@@ -96,7 +96,9 @@ async def meets(ctx: Context, subject: Subject) -> bool:
     """Whether the viewer may be shown `subject` at all (domain.subjects.met, by the gate).
 
     The same answer for a person with nothing on display as for no person, so a lookup by id
-    is no oracle; the display check is one batched count per request (DataLoader).
+    is no oracle; the display check is one batched count per request (DataLoader), and none
+    for a subject met through a record on display that the request has already read
+    (`note_shown`).
     """
     if ctx.gate.meets(subject.kind, PublicAttribute.PUBLIC, on_display=False):
         return True  # met by anyone (an organisation): no grant or record to look up
@@ -104,8 +106,17 @@ async def meets(ctx: Context, subject: Subject) -> bool:
     if ctx.gate.meets(subject.kind, access.level, on_display=False):
         return True
     key = (subject.id, RecordFilter.of_scope(ctx.gate.record_scope(None)))
-    shown = await ctx.loaders.subject_record_counts.load(key)
-    return ctx.gate.meets(subject.kind, access.level, on_display=shown > 0)
+    shown = await ctx.loaders.subjects_shown.load(key)
+    return ctx.gate.meets(subject.kind, access.level, on_display=shown)
+
+
+def note_shown(ctx: Context, record: Record) -> None:
+    """Remember that the request read `record`: if it is on display to the viewer's base
+    level, its subject is met without asking the store (invariant: only a record the display
+    scope admits is evidence, the same rule the store's count filter is built from)."""
+    scope = ctx.gate.record_scope(None)
+    if scope.admits(record):
+        ctx.loaders.shown(record, RecordFilter.of_scope(scope))
 
 
 def record_filter(ctx: Context, subject_id: str | None, **narrower: Any) -> RecordFilter:

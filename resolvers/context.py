@@ -53,6 +53,7 @@ class Loaders:
     records: DataLoader[str, Record | None] = field(init=False)
     subject_records: DataLoader[SubjectSlice, list[Record]] = field(init=False)
     subject_record_counts: DataLoader[tuple[str, RecordFilter], int] = field(init=False)
+    subjects_shown: DataLoader[tuple[str, RecordFilter], bool] = field(init=False)
     grants: DataLoader[str, list[AuthorizationGrant]] = field(init=False)
     blacklist_entries: DataLoader[str, list[BlacklistEntry]] = field(init=False)
     commitments: DataLoader[str, list[Commitment]] = field(init=False)
@@ -62,6 +63,7 @@ class Loaders:
         self.records = DataLoader(self._load_records)
         self.subject_records = DataLoader(self._load_subject_records)
         self.subject_record_counts = DataLoader(self._load_subject_record_counts)
+        self.subjects_shown = DataLoader(self._load_subjects_shown)
         self.grants = DataLoader(self._load_grants)
         self.blacklist_entries = DataLoader(self._load_blacklist_entries)
         self.commitments = DataLoader(self._load_commitments)
@@ -104,6 +106,14 @@ class Loaders:
             )
             found.update(zip(((s, spec) for s in subject_ids), counts, strict=True))
         return [found[k] for k in keys]
+
+    async def _load_subjects_shown(self, keys: list[tuple[str, RecordFilter]]) -> list[bool]:
+        return [count > 0 for count in await self.subject_record_counts.load_many(keys)]
+
+    def shown(self, record: Record, spec: RecordFilter) -> None:
+        """Note that `record`, which `spec` admits, was read: its subject has a record `spec`
+        selects, with no count to ask the store for (a records page meets its subjects so)."""
+        self.subjects_shown.prime((record.subject_id, spec), True)
 
     async def _load_grants(self, subject_ids: list[str]) -> list[list[AuthorizationGrant]]:
         if self.grantee_org is None:

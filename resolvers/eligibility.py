@@ -15,6 +15,7 @@ from domain.blacklist import BlacklistEntry
 from domain.commitments import Commitment
 from domain.eligibility import Evaluation, evaluate, not_found
 from domain.grading import IncentiveRules
+from domain.identifiers import InvalidIdentifier, identify
 from domain.programmes import Programme
 from domain.records import Record, RecordStatus
 from domain.subjects import Subject
@@ -106,25 +107,66 @@ def judge(ctx: Context, chosen: Programme, file: SubjectFile) -> Evaluation:
 
 
 async def eligibilities(
-    ctx: Context, *, subject_ids: Sequence[str], programme_code: str
+    ctx: Context,
+    *,
+    subject_ids: Sequence[str] | None = None,
+    identifiers: Sequence[str] | None = None,
+    programme_code: str,
 ) -> list[Evaluation]:
-    """Each subject's evaluation, in the order asked; an unknown id is answered as such."""
+    """Each subject's evaluation, in the order asked, by ids or by identifiers (USCCs and
+    resident identity numbers, 三(十二): what a funding department holds); an unknown one is
+    answered as such, the same way whether or not it was ever on file."""
     require(ctx, Scope.ELIGIBILITY_READ, f"eligibility checks need scope {Scope.ELIGIBILITY_READ}")
-    chosen = programme(programme_code)
-    if len(subject_ids) > MAX_SUBJECTS:
-        raise errors.BatchTooLarge(
-            f"at most {MAX_SUBJECTS} subjects at once, {len(subject_ids)} were given",
-            field="subjects",
+    if (subject_ids is None) == (identifiers is None):
+        raise errors.InvalidArgument(
+            "give exactly one of subjects and identifiers", field="subjects"
         )
-    ids = list(dict.fromkeys(subject_ids))
-    files = await read_files(ctx, ids, records=STANDING)
+    chosen = programme(programme_code)
+    asked = list(subject_ids if subject_ids is not None else identifiers or [])
+    if len(asked) > MAX_SUBJECTS:
+        raise errors.BatchTooLarge(
+            f"at most {MAX_SUBJECTS} subjects at once, {len(asked)} were given",
+            field="subjects" if identifiers is None else "identifiers",
+        )
     version = incentive_rules().programmes.version
+    if identifiers is None:
+        files = await _judged_files(ctx, asked)
+        return [
+            judge(ctx, chosen, files[i])
+            if i in files
+            else not_found(chosen, subject_id=i, at=ctx.now, rules_version=version)
+            for i in asked
+        ]
+    canonical: dict[str, str | InvalidIdentifier] = {}
+    for given in asked:
+        try:
+            canonical[given] = identify(given, today=ctx.today)[1]
+        except InvalidIdentifier as exc:
+            canonical[given] = exc
+    wanted = [c for c in dict.fromkeys(canonical.values()) if isinstance(c, str)]
+    found = await subject_store.get_subjects_by_identifiers(ctx.db, identifiers=wanted)
+    ids = {c: s.id for c, s in zip(wanted, found, strict=True) if s is not None}
+    files = await _judged_files(ctx, list(dict.fromkeys(ids.values())))
+    answers = []
+    for given in asked:
+        c = canonical[given]
+        if isinstance(c, InvalidIdentifier):
+            answers.append(
+                not_found(
+                    chosen, identifier=given, invalid=str(c), at=ctx.now, rules_version=version
+                )
+            )
+        elif c in ids:
+            answers.append(judge(ctx, chosen, files[ids[c]]).model_copy(update={"identifier": c}))
+        else:
+            answers.append(not_found(chosen, identifier=c, at=ctx.now, rules_version=version))
+    return answers
+
+
+async def _judged_files(ctx: Context, subject_ids: Sequence[str]) -> dict[str, SubjectFile]:
+    """The files of the subjects that exist, each check audited as a query of its credit."""
+    files = await read_files(ctx, list(dict.fromkeys(subject_ids)), records=STANDING)
     for subject_id in files:
         # Notice 三(十二): a funding department's check is a query of the subject's credit.
         ctx.audit.consulted(subject_id)
-    return [
-        judge(ctx, chosen, files[i])
-        if i in files
-        else not_found(chosen, i, at=ctx.now, rules_version=version)
-        for i in subject_ids
-    ]
+    return files

@@ -6,7 +6,7 @@ from datetime import date
 
 from domain.catalogue import Category
 from domain.identifiers import InvalidIdentifier as BadIdentifier
-from domain.identifiers import SubjectKind, validate_identifier
+from domain.identifiers import SubjectKind, identify
 from domain.subjects import Subject
 from resolvers.access import access_for, basic_item, meets, meets_persons_only_on_display
 from resolvers.context import Context
@@ -38,17 +38,10 @@ async def subject_by_id(ctx: Context, subject_id: str) -> SubjectView | None:
 
 def _canonical_identifier(identifier: str, *, today: date) -> tuple[SubjectKind, str]:
     """Either kind of identifier, canonicalised, with the kind its shape tells."""
-    errors = []
-    for kind in (SubjectKind.NATURAL_PERSON, SubjectKind.LEGAL_PERSON):
-        try:
-            return kind, validate_identifier(kind, identifier, today=today)
-        except BadIdentifier as exc:
-            errors.append(str(exc))
-    raise InvalidIdentifier(
-        f"identifier is neither a valid resident identity number ({errors[0]}) nor a valid "
-        f"social credit code ({errors[1]})",
-        field="identifier",
-    )
+    try:
+        return identify(identifier, today=today)
+    except BadIdentifier as exc:
+        raise InvalidIdentifier(str(exc), field="identifier") from None
 
 
 async def _by_identifier(ctx: Context, identifier: str) -> SubjectView | None:

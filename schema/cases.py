@@ -6,9 +6,16 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
 from domain.cases import CaseKind
+from domain.catalogue import Category
+from resolvers import cases as case_resolvers
+from resolvers import records as record_resolvers
 from resolvers.cases import CaseView
+from resolvers.context import Context
+from resolvers.records import RecordQuery
+from schema.connections import After, Connection, First, connection
 from schema.enums import described
 from schema.records import Record
 from schema.results import UserError
@@ -83,3 +90,56 @@ PublishCaseResult = Annotated[
         description="PublishCaseSuccess when done, or a UserError saying why nothing changed",
     ),
 ]
+
+
+@strawberry.type(
+    description="关注新型冠状病毒疫情专栏 (notice 二(五)): the typical cases, and the records of "
+    "good behaviour (一(一)) and of epidemic offences (一(二)) on public display, the same for "
+    "every viewer"
+)
+class EpidemicColumn:
+    @strawberry.field(description="Published typical cases, newest first")
+    async def cases(
+        self,
+        info: Info[Context, None],
+        kind: Annotated[
+            CaseKind | None, strawberry.argument(description="Only GOOD or only BAD cases")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[TypicalCase]:
+        page = await case_resolvers.cases(info.context, kind=kind, first=first, after=after)
+        return connection(page, TypicalCase.of)
+
+    @strawberry.field(
+        description="Records of notice 一(一) and 一(二) on public display today, newest "
+        "decision first; a person's refusal of recording (art. 39) is respected"
+    )
+    async def records(
+        self,
+        info: Info[Context, None],
+        category: Annotated[
+            Category | None,
+            strawberry.argument(description="GOOD (一(一)) or DISHONEST (一(二)) only"),
+        ] = None,
+        item: Annotated[
+            str | None, strawberry.argument(description="Only this catalogue item's records")
+        ] = None,
+        district: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only records decided by units of this district, e.g. 福田区"
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Record]:
+        page = await record_resolvers.public_list(
+            info.context,
+            record_resolvers.EPIDEMIC_COLUMN,
+            query=RecordQuery(category=category, item=item),
+            district=district,
+            first=first,
+            after=after,
+        )
+        return connection(page, Record.of)

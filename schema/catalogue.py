@@ -113,9 +113,12 @@ class CatalogueItem:
     source_unit_types: list[SourceUnitType] = strawberry.field(
         description="信源单位: who may submit records of the item (notice 一(三))"
     )
-    data_items: list[DataItemSpec] = strawberry.field(
-        description="数据项: the values a record of the item carries"
-    )
+
+    @strawberry.field(description="数据项: the values a record of the item carries")
+    def data_items(self) -> list[DataItemSpec]:
+        # Built when asked: every record of a page names its item, few ask for its specs.
+        return [DataItemSpec.of(s) for s in self.definition.data_items]
+
     disclosure_rule: str = strawberry.field(
         description="The family of disclosure rules (DisclosureRuleSet.family) that sets its 公示期"
     )
@@ -127,6 +130,7 @@ class CatalogueItem:
         description="A person may refuse its recording: good-behaviour items "
         "about natural persons (Shenzhen regulation art. 39)"
     )
+    definition: strawberry.Private[model.CatalogueItem]
 
     @classmethod
     def of(cls, item: model.CatalogueItem) -> CatalogueItem:
@@ -138,11 +142,11 @@ class CatalogueItem:
             clause=item.clause,
             subject_kinds=list(item.subject_kinds),
             source_unit_types=list(item.source_unit_types),
-            data_items=[DataItemSpec.of(s) for s in item.data_items],
             disclosure_rule=item.disclosure_rule,
             legal_basis=item.legal_basis,
             epidemic_tolerable=item.epidemic_tolerable,
             opt_out_allowed=item.opt_out_allowed,
+            definition=item,
         )
 
 

@@ -124,8 +124,8 @@ class Programme:
 @strawberry.type(description="Why a subject is not eligible; codes are stable")
 class Blocker:
     code: str = strawberry.field(
-        description="A BlockerKind, or SUBJECT_NOT_FOUND, SUBJECT_KIND_NOT_COVERED, "
-        "INSUFFICIENT_POINTS"
+        description="A BlockerKind, or SUBJECT_NOT_FOUND, IDENTIFIER_INVALID, "
+        "SUBJECT_KIND_NOT_COVERED, INSUFFICIENT_POINTS"
     )
     message: str = strawberry.field(description="Why, in words")
     record_ids: list[strawberry.ID] = strawberry.field(
@@ -135,7 +135,12 @@ class Blocker:
 
 @strawberry.type(description="A subject judged against a programme")
 class Eligibility:
-    subject_id: strawberry.ID = strawberry.field(description="The subject judged")
+    subject_id: strawberry.ID | None = strawberry.field(
+        description="The subject judged; null when asked by an identifier no subject has"
+    )
+    identifier: str | None = strawberry.field(
+        description="The identifier asked by (canonical form), when asked by identifier"
+    )
     programme: str = strawberry.field(description="The programme's code")
     eligible: bool = strawberry.field(
         description="Whether the subject qualifies today: enough points and no blocker"
@@ -156,13 +161,18 @@ class Eligibility:
     ) -> Annotated[Subject, strawberry.lazy("schema.subjects")] | None:
         from schema.subjects import Subject
 
+        if self.subject_id is None:
+            return None
         found = await subject_resolvers.subject_by_id(info.context, str(self.subject_id))
         return None if found is None else Subject.of(found)
 
     @classmethod
     def of(cls, evaluation: eligibility.Evaluation) -> Eligibility:
         return cls(
-            subject_id=strawberry.ID(evaluation.subject_id),
+            subject_id=None
+            if evaluation.subject_id is None
+            else strawberry.ID(evaluation.subject_id),
+            identifier=evaluation.identifier,
             programme=evaluation.programme,
             eligible=evaluation.eligible,
             points=evaluation.points,

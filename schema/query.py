@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import strawberry
@@ -25,9 +26,10 @@ from resolvers import repair as repair_resolvers
 from resolvers import reports as report_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
+from resolvers.records import RecordQuery
 from schema.audit_events import AuditEvent
 from schema.blacklist import BlacklistEntry
-from schema.cases import TypicalCase
+from schema.cases import EpidemicColumn, TypicalCase
 from schema.catalogue import Catalogue
 from schema.commitments import Commitment
 from schema.connections import After, Connection, First, connection
@@ -172,17 +174,31 @@ class Query:
     def programmes(self) -> list[Programme]:
         return [Programme.of(p) for p in eligibility_resolvers.programmes()]
 
-    @strawberry.field(description="One subject judged against a programme (eligibility:read)")
+    @strawberry.field(
+        description="One subject, by id or by identifier, judged against a programme "
+        "(eligibility:read)"
+    )
     async def eligibility(
         self,
         info: Info[Context, None],
-        subject: Annotated[strawberry.ID, strawberry.argument(description="The subject to judge")],
         programme: Annotated[
             str, strawberry.argument(description="The programme's code (Programme.code)")
         ],
+        subject: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The subject to judge")
+        ] = None,
+        identifier: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Or its identifier: a USCC or a resident identity number"
+            ),
+        ] = None,
     ) -> Eligibility:
         [found] = await eligibility_resolvers.eligibilities(
-            info.context, subject_ids=[str(subject)], programme_code=programme
+            info.context,
+            subject_ids=None if subject is None else [str(subject)],
+            identifiers=None if identifier is None else [identifier],
+            programme_code=programme,
         )
         return Eligibility.of(found)
 
@@ -193,16 +209,26 @@ class Query:
     async def eligibilities(
         self,
         info: Info[Context, None],
-        subjects: Annotated[
-            list[strawberry.ID],
-            strawberry.argument(description="1 to 1,000 subject ids; answered in the same order"),
-        ],
         programme: Annotated[
             str, strawberry.argument(description="The programme's code (Programme.code)")
         ],
+        subjects: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(description="Up to 1,000 subject ids; answered in the same order"),
+        ] = None,
+        identifiers: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Or up to 1,000 USCCs and resident identity numbers, in any mix; "
+                "answered in the same order"
+            ),
+        ] = None,
     ) -> list[Eligibility]:
         found = await eligibility_resolvers.eligibilities(
-            info.context, subject_ids=[str(s) for s in subjects], programme_code=programme
+            info.context,
+            subject_ids=None if subjects is None else [str(s) for s in subjects],
+            identifiers=identifiers,
+            programme_code=programme,
         )
         return [Eligibility.of(e) for e in found]
 
@@ -302,6 +328,46 @@ class Query:
             info.context, query=record_query(filter), first=first, after=after
         )
         return connection(page, Record.of)
+
+    @strawberry.field(
+        description="守信激励名单 (red list): records of good behaviour in the epidemic (notice "
+        "一(一)) on public display today, newest decision first, the same for every viewer; "
+        "a person's refusal of recording (art. 39) is respected"
+    )
+    async def red_list(
+        self,
+        info: Info[Context, None],
+        item: Annotated[
+            str | None, strawberry.argument(description="Only this catalogue item (GOOD_1…GOOD_9)")
+        ] = None,
+        district: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only records decided by units of this district, e.g. 福田区"
+            ),
+        ] = None,
+        decided_from: Annotated[
+            date | None, strawberry.argument(description="Only decisions on or after this day")
+        ] = None,
+        decided_to: Annotated[
+            date | None, strawberry.argument(description="Only decisions on or before this day")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Record]:
+        page = await record_resolvers.public_list(
+            info.context,
+            record_resolvers.RED_LIST,
+            query=RecordQuery(item=item, decided_from=decided_from, decided_to=decided_to),
+            district=district,
+            first=first,
+            after=after,
+        )
+        return connection(page, Record.of)
+
+    @strawberry.field(description="关注新型冠状病毒疫情专栏: the portal's epidemic column (二(五))")
+    def epidemic_column(self) -> EpidemicColumn:
+        return EpidemicColumn()
 
     @strawberry.field(description="Authorisation grants the viewer may see")
     async def grants(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -104,7 +105,14 @@ def create_app(
         ) as db:
             app.state.catalogues = await prepare_store(db)
             app.state.db = db
-            yield
+            # What start-up built (schema, catalogue, division table: ~180k objects) lives as
+            # long as the app; out of the collector's generations, a full collection no longer
+            # walks it on a request (it cost ~14 ms a portal page). Unfrozen on the way out.
+            gc.freeze()
+            try:
+                yield
+            finally:
+                gc.unfreeze()
         for traced in tracers:
             traced.shutdown()  # spans still batched leave before the process does
 

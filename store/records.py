@@ -51,6 +51,9 @@ class RecordFilter:
     disclosed_on: date | None = None
     # Leaves out records whose recording the person refused (domain.records.sees_opted_out).
     hide_opted_out: bool = False
+    # Any of these items / decided by any of these units (a public list's items, a district).
+    item_codes: frozenset[str] | None = None
+    source_units: frozenset[str] | None = None
 
     @classmethod
     def of_scope(cls, scope: RecordScope, **narrower: Any) -> RecordFilter:
@@ -114,8 +117,14 @@ def record_query(spec: RecordFilter, *, after: str | None = None) -> Document:
         query["subject_id"] = one_of([spec.subject_id])
     if spec.category is not None:
         query["category"] = spec.category.value
+    items = spec.item_codes
     if spec.item_code is not None:
-        query["item_code"] = spec.item_code
+        items = frozenset({spec.item_code}) & (items or frozenset({spec.item_code}))
+    if items is not None:
+        # One item is an equality (an index prefix); several, or none left, an `$in`.
+        query["item_code"] = next(iter(items)) if len(items) == 1 else {"$in": sorted(items)}
+    if spec.source_units is not None:
+        query["source_unit"] = {"$in": sorted(spec.source_units)}
     statuses = {spec.status} if spec.status is not None else set(RecordStatus)
     decided_to = spec.decided_to
     if spec.disclosed_on is not None:

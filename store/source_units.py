@@ -32,3 +32,9 @@ async def get_source_units(db: Database, *, codes: Sequence[str]) -> list[Source
         for doc in await cursor.to_list(None)
     }
     return [found.get(code) for code in codes]
+
+
+async def units_of_district(db: Database, *, district: str) -> list[SourceUnit]:
+    """The units registered in a district (区), e.g. "福田区"; city-level units have none."""
+    found = await db[SOURCE_UNITS].find({"district": district}).to_list(None)
+    return [SourceUnit.model_validate(from_document(doc, key="code")) for doc in found]

@@ -138,6 +138,10 @@ async def _find(db: Database, query: Document, after: str | None, limit: int) ->
     return [_subject(doc) for doc in documents]
 
 
+# Records read per person wanted on a pass of `_persons_on_display`: persons have few.
+PERSON_ROWS = 4
+
+
 def _on_display(day: date) -> Document:
     """Records of natural persons on public display on `day`."""
     spec = RecordFilter(disclosed_on=day)
@@ -147,18 +151,27 @@ def _on_display(day: date) -> Document:
 async def _persons_on_display(
     db: Database, day: date, *, after: str | None, limit: int
 ) -> list[str]:
-    """Ids of persons with a record on public display on `day`, in id order, at most `limit`."""
-    match = _on_display(day)
-    if after is not None:
-        match["subject_id"] = {"$gt": after}
-    pipeline: list[Document] = [
-        {"$match": match},
-        {"$group": {"_id": "$subject_id"}},
-        {"$sort": {"_id": 1}},
-        {"$limit": limit},
-    ]
-    cursor = await db[RECORDS].aggregate(pipeline)
-    return [group["_id"] for group in await cursor.to_list(None)]
+    """Ids of persons with a record on public display on `day`, in id order, at most `limit`.
+
+    Read as the records themselves in subject order, only their subject ids, a few per person
+    at a time: a `$group` would read every record on display to return `limit` ids. A person
+    with more records than `PERSON_ROWS` costs another pass, never a longer one.
+    """
+    ids: list[str] = []
+    rows = limit * PERSON_ROWS
+    while len(ids) < limit:
+        match = _on_display(day)
+        last = ids[-1] if ids else after
+        if last is not None:
+            match["subject_id"] = {"$gt": last}
+        cursor = db[RECORDS].find(
+            match, projection={"_id": 0, "subject_id": 1}, sort=[("subject_id", 1)], limit=rows
+        )
+        found = [row["subject_id"] for row in await cursor.to_list(None)]
+        ids.extend(dict.fromkeys(found))  # each pass starts after the last id of the one before
+        if len(found) < rows:
+            break
+    return ids[:limit]
 
 
 async def count_subjects(

@@ -8,6 +8,7 @@ import httpx
 
 from domain.catalogue import Catalogue
 from store.database import Database
+from store.record_changes import write_new_records
 from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
@@ -57,3 +58,32 @@ async def test_nested_subjects_and_records_cost_the_same_commands_for_5_and_50(
     # subjects page, the persons on public display (an anonymous viewer meets persons only
     # so), the records of all of them, their counts; nested Record.subject is primed.
     assert len(counts[50]) <= 4, counts[50]
+
+
+RECORDS_WITH_SUBJECTS = """
+{ records(first: 20) { edges { node { id subject { id name } } } } }
+"""
+
+
+async def test_persons_met_through_a_records_page_cost_no_display_count(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, commands: CommandLog
+) -> None:
+    """A person reached through a record the anonymous page shows is met by that record:
+    the page costs the records and their subjects, not a count of what each has on display."""
+    persons = [factories.person(1100 + i) for i in range(5)]
+    await insert_new_subjects(db, subjects=persons)
+    await write_new_records(
+        db,
+        records=[
+            factories.record(catalogue, p, item_code="DISHONEST_2", decided=date(2020, 6, 1))
+            for p in persons
+        ],
+    )
+
+    commands.start()
+    body = await graphql(api, RECORDS_WITH_SUBJECTS)
+    sent = commands.stop()
+
+    edges = data_of(body)["records"]["edges"]
+    assert sorted(e["node"]["subject"]["id"] for e in edges) == sorted(p.id for p in persons)
+    assert [c for c in sent if c != "find"] == [], sent

@@ -406,7 +406,7 @@ def test_blocker_items_on_a_blacklist_rule_are_refused() -> None:
 
 
 def test_not_found_answers_an_unknown_subject() -> None:
-    result = not_found(POINTS, "s-none", at=AT, rules_version="v")
+    result = not_found(POINTS, subject_id="s-none", at=AT, rules_version="v")
 
     assert (result.eligible, codes(result)) == (False, ["SUBJECT_NOT_FOUND"])
 

@@ -10,8 +10,15 @@ from domain.catalogue import Catalogue
 from domain.identifiers import SubjectKind
 from store.database import SUBJECTS, Database
 from store.documents import to_document
+from store.record_changes import write_new_records
 from store.records import insert_new_records
-from store.subjects import count_subjects, fill_name_keys, find_subjects, insert_new_subjects
+from store.subjects import (
+    PERSON_ROWS,
+    count_subjects,
+    fill_name_keys,
+    find_subjects,
+    insert_new_subjects,
+)
 from tests import factories
 
 DAY = date(2020, 9, 1)
@@ -100,3 +107,33 @@ async def test_fill_name_keys_makes_older_subjects_searchable(db: Database) -> N
     assert [s.id for s in await find_subjects(db, search="深圳市华鹏合伙企业(", limit=5)] == [
         older.id
     ]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+async def test_find_subjects_persons_shown_on_pages_past_a_person_with_many_records(
+    db: Database, catalogue: Catalogue, limit: int
+) -> None:
+    """A person with more records on display than one pass reads is still listed once, and
+    the persons after it are still found (`store.subjects._persons_on_display` passes)."""
+    persons = [factories.person(8300 + n) for n in range(4)]
+    await insert_new_subjects(db, subjects=persons)
+    many, *others = sorted(persons, key=lambda p: p.id)
+    records = [
+        factories.record(catalogue, many, item_code="DISHONEST_1", decided=date(2020, 6, d))
+        for d in range(1, 1 + PERSON_ROWS * 3 + 1)
+    ]
+    records += [
+        factories.record(catalogue, p, item_code="DISHONEST_2", decided=date(2020, 7, 1))
+        for p in others
+    ]
+    await write_new_records(db, records=records)
+
+    seen: list[str] = []
+    after = None
+    while found := await find_subjects(
+        db, kinds=[SubjectKind.NATURAL_PERSON], after=after, limit=limit, persons_shown_on=DAY
+    ):
+        seen += [s.id for s in found]
+        after = found[-1].id
+
+    assert seen == sorted(p.id for p in persons)
