@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import httpx
 
 from domain.catalogue import Catalogue
+from store.changes import write_new_records
 from store.database import Database
-from store.record_changes import write_new_records
 from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories

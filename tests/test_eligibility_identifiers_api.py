@@ -9,8 +9,8 @@ from datetime import date
 import httpx
 
 from domain.catalogue import Catalogue
+from store.changes import write_new_records
 from store.database import AUDIT_EVENTS, Database
-from store.record_changes import write_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory

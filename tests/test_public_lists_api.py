@@ -13,8 +13,8 @@ import pytest
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
 from domain.records import Record, RecordStatus
+from store.changes import write_new_records
 from store.database import Database
-from store.record_changes import write_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory

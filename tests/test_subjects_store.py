@@ -8,9 +8,9 @@ import pytest
 
 from domain.catalogue import Catalogue
 from domain.identifiers import SubjectKind
+from store.changes import write_new_records
 from store.database import SUBJECTS, Database
 from store.documents import to_document
-from store.record_changes import write_new_records
 from store.records import insert_new_records
 from store.subjects import (
     PERSON_ROWS,
