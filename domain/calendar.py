@@ -3,8 +3,9 @@
 Working days (工作日): weekends and public holidays off, make-up working days (调休) on.
 Deadlines of credit repair and objections run in working days (Shenzhen Social Credit
 Regulation arts. 79–85). Which days are off is not a rule but a yearly State Council General
-Office notice, so the holiday table is data (domain/holidays.py) and the calendar refuses to
-answer for a year it does not cover rather than guess a legal deadline.
+Office notice, so the holiday table is data the credit centre publishes a year at a time
+(store/calendar.py; a new store starts with store/default_calendar.toml), and the calendar
+refuses to answer for a year it does not cover rather than guess a legal deadline.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class DateWindow(BaseModel):
 
 
 class CalendarNotCovered(LookupError):
-    """The holiday table has no schedule for the year asked about: it must be updated."""
+    """No published schedule covers the year asked about: the centre must publish it."""
 
 
 class AlreadyExtended(ValueError):
@@ -66,7 +67,7 @@ class HolidaySchedule(BaseModel):
 
     year: int = Field(ge=2000, le=2100)
     notice: str = Field(min_length=1)
-    # False while the year's notice is not out: the statutory days only, no 调休 (see holidays).
+    # False while the year's notice is not out: the statutory days only, no 调休 (provisional).
     published: bool = True
     days_off: tuple[tuple[date, date], ...]
     working_days: tuple[date, ...] = ()
@@ -117,7 +118,8 @@ class WorkingDayCalendar:
 def is_working_day(day: date, calendar: WorkingDayCalendar) -> bool:
     if day.year not in calendar.years:
         raise CalendarNotCovered(
-            f"the holiday table has no schedule for {day.year}; add the State Council notice"
+            f"the working-day calendar for {day.year} is not published yet, so no deadline "
+            f"in it can be counted; the credit centre publishes it from the State Council notice"
         )
     if day in calendar.working_days:
         return True
@@ -154,3 +156,14 @@ def extend_deadline(
     if today > due:
         raise DeadlinePassed(f"the deadline {due} has passed; it can no longer be extended")
     return add_working_days(due, days, calendar)
+
+
+# How far ahead /readyz looks for a year the calendar does not cover.
+CALENDAR_HORIZON = timedelta(days=60)
+
+
+def missing_years(calendar: WorkingDayCalendar, today: date) -> list[int]:
+    """The years from `today` to `CALENDAR_HORIZON` ahead that no schedule covers: a deadline
+    counted in them would be refused, so the operator is warned before it happens."""
+    last = (today + CALENDAR_HORIZON).year
+    return [y for y in range(today.year, last + 1) if y not in calendar.years]

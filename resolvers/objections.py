@@ -17,11 +17,11 @@ from auth.viewer import Scope
 from domain import objections
 from domain.calendar import AlreadyExtended, DeadlinePassed
 from domain.errors import ProblemCode
-from domain.holidays import PRC_CALENDAR
 from domain.objections import Objection
 from domain.records import ObjectionGrounds, ObjectionOutcome, ObjectionState, Record
 from resolvers import errors
 from resolvers.access import own_subject, refuse
+from resolvers.calendar import published_years, working_days
 from resolvers.context import Context
 from resolvers.errors import InvalidArgument, NotFound, invalid_argument
 from resolvers.pagination import Page, keyset_page
@@ -50,7 +50,8 @@ async def file_objection(
         raise NotFound("you have no record with this id", field="record")
     if await objection_store.find_open_objection(ctx.db, record_id=record.id) is not None:
         raise _already_open()
-    check_by, decide_by = objections.deadlines(ctx.today, PRC_CALENDAR)
+    with published_years():
+        check_by, decide_by = objections.deadlines(ctx.today, await working_days(ctx))
     try:
         objection = Objection(
             id=f"ob-{secrets.token_hex(10)}",
@@ -152,10 +153,12 @@ async def extend_objection(ctx: Context, *, objection_id: str, reason: str | Non
     """The one extension of the source unit's decision by 3 working days."""
     if not (reason or "").strip():
         raise InvalidArgument("an extension needs a reason for the subject", field="reason")
+    calendar = await working_days(ctx)
     for _ in range(ATTEMPTS):
         objection, _by = await _answerable(ctx, objection_id)
         try:
-            after = objections.extended(objection, today=ctx.today, calendar=PRC_CALENDAR)
+            with published_years():
+                after = objections.extended(objection, today=ctx.today, calendar=calendar)
         except objections.NotOpen as exc:
             raise errors.NotOpen(str(exc), field="id") from None
         except AlreadyExtended as exc:

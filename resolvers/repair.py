@@ -14,8 +14,7 @@ from pydantic import ValidationError
 
 from auth.viewer import Scope
 from domain import fast_track, repair
-from domain.calendar import AlreadyExtended, DeadlinePassed
-from domain.holidays import PRC_CALENDAR
+from domain.calendar import AlreadyExtended, DeadlinePassed, WorkingDayCalendar
 from domain.records import ChangeKind, Record, RecordStatus, next_version
 from domain.repair import (
     Evidence,
@@ -26,6 +25,7 @@ from domain.repair import (
 )
 from resolvers import errors
 from resolvers.access import own_subject, refuse, require
+from resolvers.calendar import published_years, working_days
 from resolvers.context import Context
 from resolvers.errors import ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, keyset_page
@@ -106,18 +106,20 @@ async def apply_for_repair(
         item_codes=fast_track.support_item_codes(ctx.catalogues),
         limit=FAST_TRACK_SCAN,
     )
-    application = repair.submitted(
-        application_id=f"ra-{secrets.token_hex(10)}",
-        record=record,
-        applicant=ctx.viewer.sub or subject_id,
-        measures=measures,
-        evidence=_evidence(evidence),
-        required=repair.required_measures(record, penalty=fast_track.carries_penalty(item)),
-        fast_track=fast_track.fast_track_reasons(record, item, held),
-        at=ctx.now,
-        today=ctx.today,
-        calendar=PRC_CALENDAR,
-    )
+    calendar = await working_days(ctx)
+    with published_years():
+        application = repair.submitted(
+            application_id=f"ra-{secrets.token_hex(10)}",
+            record=record,
+            applicant=ctx.viewer.sub or subject_id,
+            measures=measures,
+            evidence=_evidence(evidence),
+            required=repair.required_measures(record, penalty=fast_track.carries_penalty(item)),
+            fast_track=fast_track.fast_track_reasons(record, item, held),
+            at=ctx.now,
+            today=ctx.today,
+            calendar=calendar,
+        )
     try:
         await repair_store.insert_application(ctx.db, application=application)
     except AlreadyOpen:
@@ -136,6 +138,7 @@ async def review_repair(
     ctx: Context, *, application_id: str, decision: RepairDecision, reason: str | None
 ) -> RepairApplication:
     reviewer = _reviewer(ctx)
+    calendar = await working_days(ctx)
     for _ in range(ATTEMPTS):
         application = await repair_store.get_application(ctx.db, application_id=application_id)
         if application is None:
@@ -145,7 +148,8 @@ async def review_repair(
             return application
         if decision is RepairDecision.APPROVE:
             await _check_still_repairable(ctx, application)
-        after = _decided(ctx, application, decision, reason or "", reviewer)
+        with published_years():
+            after = _decided(ctx, application, decision, reason or "", reviewer, calendar)
         try:
             await repair_store.update_application(ctx.db, before=application, after=after)
         except ChangedMeanwhile:
@@ -163,6 +167,7 @@ def _decided(
     decision: RepairDecision,
     reason: str,
     reviewer: str,
+    calendar: WorkingDayCalendar,
 ) -> RepairApplication:
     try:
         return repair.reviewed(
@@ -172,7 +177,7 @@ def _decided(
             at=ctx.now,
             today=ctx.today,
             by=reviewer,
-            calendar=PRC_CALENDAR,
+            calendar=calendar,
         )
     except repair.NotOpen as exc:
         raise errors.NotOpen(str(exc), field="id") from None

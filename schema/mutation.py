@@ -34,6 +34,7 @@ from schema.blacklist import (
     RemoveFromBlacklistResult,
     RemoveFromBlacklistSuccess,
 )
+from schema.calendar import CalendarMutation
 from schema.cases import PublishCaseInput, PublishCaseResult, PublishCaseSuccess, TypicalCase
 from schema.commitments import (
     Commitment,
@@ -98,7 +99,7 @@ from schema.submission import (
     "UserError with a stable code; refusals of access are errors with "
     "extensions.code"
 )
-class Mutation:
+class Mutation(CalendarMutation):
     @strawberry.mutation(description="A subject applies to repair a dishonesty record (三(十一))")
     async def apply_for_repair(
         self,

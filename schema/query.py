@@ -29,6 +29,7 @@ from resolvers.context import Context
 from resolvers.records import RecordQuery
 from schema.audit_events import AuditEvent
 from schema.blacklist import BlacklistEntry
+from schema.calendar import CalendarQuery
 from schema.cases import EpidemicColumn, TypicalCase
 from schema.catalogue import Catalogue
 from schema.commitments import Commitment
@@ -51,7 +52,7 @@ from schema.viewer import Viewer
     "bearer token's role, org and scopes); records are masked by "
     "their public attribute (公开属性) for the viewer"
 )
-class Query:
+class Query(CalendarQuery):
     @strawberry.field(
         description="Repair applications: all for the credit centre in its review order (fast "
         "track first, then oldest; notice 三(十一)), its own for a subject, newest first; "

@@ -34,6 +34,7 @@ from server.settings import Settings
 from server.telemetry import RequestTelemetry, Telemetry, tracing
 from server.verify import verification_routes
 from store import blacklist, records
+from store.calendar import insert_years_if_missing, read_default_calendar
 from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
 from store.database import Database, ensure_indexes, opened
 from store.monitoring import CommandObserver
@@ -48,8 +49,8 @@ def utc_now() -> datetime:
 
 
 async def prepare_store(db: Database) -> CatalogueVersions:
-    """Indexes, the default catalogue and source units when missing, the day numbers of
-    documents stored before they existed; the published versions."""
+    """Indexes, the default catalogue, source units and calendar years when missing, the day
+    numbers of documents stored before they existed; the published versions."""
     await ensure_indexes(db)
     if await fill_name_keys(db):
         log.info("filled the name keys of subjects stored by an older version")
@@ -60,6 +61,8 @@ async def prepare_store(db: Database) -> CatalogueVersions:
         log.info("published the default catalogue")
     if await insert_source_units_if_missing(db, units=read_default_source_units()):
         log.info("registered the default source units")
+    if years := await insert_years_if_missing(db, schedules=read_default_calendar(), at=utc_now()):
+        log.info("published %d years of the default working-day calendar", years)
     return CatalogueVersions(await list_catalogues(db))
 
 
@@ -189,6 +192,7 @@ def create_app(
     if not app.state.reports.font.embedded:
         log.warning("no CJK TrueType font found; reports use %s", app.state.reports.font.note)
     app.state.epidemic_window = settings.epidemic_window
+    app.state.clock = clock
     return app
 
 

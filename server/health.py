@@ -9,6 +9,9 @@ from pydantic import SecretStr
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from domain.calendar import missing_years
+from server.graphql import CITY_TIME
+from store.calendar import working_day_calendar
 from store.database import ping
 
 
@@ -18,10 +21,25 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """The store answers `ping`; 503 otherwise, so a load balancer takes us out."""
-    if await ping(request.app.state.db):
+    """The store answers `ping`; 503 otherwise, so a load balancer takes us out.
+
+    Ready with `warnings` when a year within 60 days has no published working-day calendar:
+    repair and objection deadlines in it would be refused (CALENDAR_NOT_PUBLISHED) until the
+    centre publishes it, so the operator hears of it before a subject does.
+    """
+    db = request.app.state.db
+    if not await ping(db):
+        return JSONResponse({"status": "store unavailable"}, status_code=503)
+    today = request.app.state.clock().astimezone(CITY_TIME).date()
+    missing = missing_years(await working_day_calendar(db), today)
+    if not missing:
         return JSONResponse({"status": "ready"})
-    return JSONResponse({"status": "store unavailable"}, status_code=503)
+    warnings = [
+        f"the working-day calendar for {year} is not published: deadlines in it will be "
+        f"refused (CALENDAR_NOT_PUBLISHED) until the credit centre publishes it"
+        for year in missing
+    ]
+    return JSONResponse({"status": "ready", "warnings": warnings})
 
 
 async def metrics(request: Request) -> Response:

@@ -31,6 +31,8 @@ OBJECTIONS = "objections"
 # Read by serial (`_id`) only, so no index of its own.
 CREDIT_REPORTS = "credit_reports"
 SOURCE_UNITS = "source_units"
+# The working-day calendar, one document a year (store/calendar.py).
+CALENDAR_YEARS = "calendar_years"
 CASES = "typical_cases"
 COMMITMENTS = "commitments"
 BLACKLIST_ENTRIES = "blacklist_entries"

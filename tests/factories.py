@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from auth.masking import show_items
 from domain.blacklist import BlacklistEntry
-from domain.calendar import DateWindow
+from domain.calendar import DateWindow, WorkingDayCalendar
 from domain.catalogue import Catalogue, Category, PublicAttribute
 from domain.commitments import (
     COMMITMENT_ITEM,
@@ -32,10 +32,15 @@ from reports.content import RepairLine, ReportContent
 from resolvers.commitments import CommitmentView
 from resolvers.report_sections import report_content
 from resolvers.views import record_view, subject_view
+from store.calendar import read_default_calendar
 
 EPIDEMIC = DateWindow(start=date(2020, 1, 24), end=date(2020, 12, 31))
 CREATED = datetime(2021, 7, 1, tzinfo=UTC)
 _serial = itertools.count(1)
+
+# The shipped working-day calendar (store/default_calendar.toml), for pure deadline tests.
+SCHEDULES = read_default_calendar()
+PRC_CALENDAR = WorkingDayCalendar.of(SCHEDULES)
 
 
 def resident_id(serial: int, born: str = "19800101") -> str:

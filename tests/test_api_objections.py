@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 
 from domain.catalogue import Catalogue
-from domain.holidays import PRC_CALENDAR
 from domain.objections import Objection, deadlines
 from domain.records import ObjectionGrounds, Record
 from domain.subjects import Subject
@@ -18,6 +17,7 @@ from store.records import get_records, insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
+from tests.factories import PRC_CALENDAR
 from tests.helpers import data_of, error_codes, graphql
 from tests.submissions import HEALTH, commendation
 from tests.test_submission_api import submit

@@ -9,7 +9,6 @@ import httpx
 
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
-from domain.holidays import PRC_CALENDAR
 from domain.records import ChangeKind, Record, RecordStatus, next_version
 from domain.repair import Evidence, RepairMeasure, submitted
 from domain.subjects import Subject
@@ -20,6 +19,7 @@ from store.repair import insert_application
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TODAY, TokenFactory
+from tests.factories import PRC_CALENDAR
 from tests.helpers import data_of, error_codes, graphql
 
 APPLICATION = """

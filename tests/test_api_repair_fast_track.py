@@ -9,7 +9,6 @@ import httpx
 
 from domain.catalogue import Catalogue
 from domain.fast_track import FastTrackReason
-from domain.holidays import PRC_CALENDAR
 from domain.records import Record
 from domain.repair import Evidence, RepairMeasure, submitted
 from store.database import Database
@@ -18,6 +17,7 @@ from store.repair import insert_application
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
+from tests.factories import PRC_CALENDAR
 from tests.helpers import data_of, graphql
 
 APPLY = """

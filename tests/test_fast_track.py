@@ -16,12 +16,12 @@ from domain.fast_track import (
     fast_track_reasons,
     support_item_codes,
 )
-from domain.holidays import PRC_CALENDAR
 from domain.records import Record, RecordStatus
 from domain.repair import RepairApplication, RepairMeasure, queue_rank, submitted
 from store.catalogue import read_default_catalogue
 from store.repair import queue_key
 from tests import factories
+from tests.factories import PRC_CALENDAR
 
 AT = datetime(2020, 9, 4, 4, tzinfo=UTC)
 DECIDED = date(2020, 3, 1)

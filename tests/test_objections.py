@@ -13,7 +13,6 @@ from domain.calendar import AlreadyExtended, DateWindow, DeadlinePassed
 from domain.catalogue import Catalogue, CatalogueItem
 from domain.conduct import CONDUCT_DATE
 from domain.errors import ProblemCode
-from domain.holidays import PRC_CALENDAR
 from domain.objections import (
     CorrectionBreaksRule,
     InvalidCorrection,
@@ -38,6 +37,7 @@ from domain.records import (
 from domain.source_units import SourceUnit
 from store.catalogue import read_default_catalogue
 from tests import factories
+from tests.factories import PRC_CALENDAR
 from tests.submissions import COMMENDATION_ITEMS, HEALTH
 
 FILED = datetime(2020, 9, 1, 4, tzinfo=UTC)

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 import pytest
 
 from domain.catalogue import Catalogue
-from domain.holidays import PRC_CALENDAR
 from domain.objections import Objection, deadlines, extended, resolved
 from domain.records import ObjectionGrounds, ObjectionOutcome, ObjectionState, Record
 from store.database import Database
@@ -22,6 +21,7 @@ from store.objections import (
     update_objection,
 )
 from tests import factories
+from tests.factories import PRC_CALENDAR
 
 FIRM = factories.firm(7101)
 PERSON = factories.person(7102)

@@ -10,7 +10,6 @@ from domain.calendar import AlreadyExtended, DeadlinePassed
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
 from domain.fast_track import carries_penalty
-from domain.holidays import PRC_CALENDAR
 from domain.records import Record, RecordStatus
 from domain.repair import (
     Evidence,
@@ -31,6 +30,7 @@ from domain.repair import (
     submitted,
 )
 from tests import factories
+from tests.factories import PRC_CALENDAR
 
 M = RepairMeasure
 GENERAL = (M.CORRECTION, M.PENALTY_FULFILLED, M.COMMITMENT)

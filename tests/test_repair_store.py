@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from domain.catalogue import Catalogue
-from domain.holidays import PRC_CALENDAR
 from domain.records import Record
 from domain.repair import (
     Evidence,
@@ -31,6 +30,7 @@ from store.repair import (
     update_application,
 )
 from tests import factories
+from tests.factories import PRC_CALENDAR
 
 GENERAL = (RepairMeasure.CORRECTION, RepairMeasure.PENALTY_FULFILLED, RepairMeasure.COMMITMENT)
 FIRM = factories.firm(7001)

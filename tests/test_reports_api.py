@@ -15,7 +15,6 @@ from asgi_lifespan import LifespanManager
 
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
-from domain.holidays import PRC_CALENDAR
 from domain.records import ChangeKind, Record, RecordStatus, next_version
 from domain.repair import (
     Evidence,
@@ -40,6 +39,7 @@ from store.repair import insert_application
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import CommandLog, TokenFactory
+from tests.factories import PRC_CALENDAR
 from tests.helpers import data_of, error_codes, graphql
 
 ISSUE = """

@@ -17,8 +17,9 @@ from domain.calendar import (
     extend_deadline,
     first_working_day_from,
     is_working_day,
+    missing_years,
 )
-from domain.holidays import PRC_CALENDAR, SCHEDULES
+from tests.factories import PRC_CALENDAR, SCHEDULES
 
 
 def working(*days: date) -> list[bool]:
@@ -135,14 +136,25 @@ def test_extend_deadline_a_second_time_is_refused() -> None:
         )
 
 
-def test_holiday_table_covers_2020_to_2027_with_2027_provisional() -> None:
+def test_shipped_calendar_covers_2020_to_2027_with_2027_provisional() -> None:
     assert sorted(PRC_CALENDAR.years) == list(range(2020, 2028))
     assert [s.year for s in SCHEDULES if not s.published] == [2027]
 
 
-def test_holiday_table_covers_the_current_year_update_it_yearly() -> None:
-    # A deliberate reminder: the State Council publishes next year's schedule each autumn.
-    assert date.today().year in PRC_CALENDAR.years, "add this year's holiday schedule"
+@pytest.mark.parametrize(
+    ("today", "missing"),
+    [
+        (date(2027, 11, 1), []),  # 2028 is more than 60 days away
+        (date(2027, 11, 2), [2028]),  # 1 January 2028 is 60 days ahead
+        (date(2027, 12, 31), [2028]),
+        (date(2028, 3, 1), [2028]),
+        (date(2020, 6, 1), []),
+    ],
+)
+def test_missing_years_warns_60_days_before_the_calendar_runs_out(
+    today: date, missing: list[int]
+) -> None:
+    assert missing_years(PRC_CALENDAR, today) == missing
 
 
 def test_holiday_schedule_make_up_day_on_a_weekday_is_refused() -> None:
