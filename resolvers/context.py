@@ -27,6 +27,7 @@ from store import commitments as commitment_store
 from store import grants as grant_store
 from store import records as record_store
 from store import subjects as subject_store
+from store.catalogue import PublishedCatalogues
 from store.database import Database
 from store.records import RecordFilter
 
@@ -153,6 +154,8 @@ class Context:
     reports: ReportIssuer | None = None
     # Issue 8.9: submissions are no oracle; a token's rejected identifiers per hour are capped.
     rejected_identifiers_per_hour: int = 1000
+    # What `catalogues` was taken from, reloaded when a version is published.
+    published: PublishedCatalogues | None = None
 
     @property
     def gate(self) -> Gate:

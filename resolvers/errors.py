@@ -22,6 +22,8 @@
     ├── NotOpen              NOT_OPEN: the application or objection is not awaiting a decision
     ├── AlreadyExtended      ALREADY_EXTENDED: a deadline is extended once only
     ├── DeadlinePassed       DEADLINE_PASSED: too late to extend the deadline
+    ├── CatalogueVersionExists CATALOGUE_VERSION_EXISTS: a catalogue with this number is
+    │                        published already
     ├── CalendarNotPublished CALENDAR_NOT_PUBLISHED: a working-day deadline falls in a year
     │                        whose holiday schedule the centre has not published
     ├── UnitNotAuthorized    UNIT_NOT_AUTHORIZED: the unit is not the one that does this (一(三))
@@ -139,6 +141,10 @@ class AlreadyExtended(ApiError):
 
 class DeadlinePassed(ApiError):
     code = "DEADLINE_PASSED"
+
+
+class CatalogueVersionExists(ApiError):
+    code = "CATALOGUE_VERSION_EXISTS"
 
 
 class CalendarNotPublished(ApiError):

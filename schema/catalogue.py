@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
 from domain import catalogue as model
 from domain import disclosure
+from resolvers import catalogue as catalogue_resolvers
+from resolvers.context import Context
 from schema.enums import (
     Category,
     DataFormat,
@@ -16,6 +20,7 @@ from schema.enums import (
     SourceUnitType,
     SubjectKind,
 )
+from schema.results import UserError, mutation_result
 
 
 @strawberry.type(description="How a value is masked; front and back apply to KEEP only")
@@ -212,4 +217,39 @@ class Catalogue:
             published_by=catalogue.published_by,
             items=[CatalogueItem.of(i) for i in catalogue.items],
             disclosure_rules=[DisclosureRuleSet.of(r) for r in catalogue.disclosure_rules],
+        )
+
+
+@strawberry.type(description="The version is published: it is in force from its effective day")
+class PublishCatalogueVersionSuccess:
+    catalogue: Catalogue = strawberry.field(description="The version as published")
+
+
+PublishCatalogueVersionResult = Annotated[
+    PublishCatalogueVersionSuccess | UserError,
+    strawberry.union(
+        "PublishCatalogueVersionResult",
+        description="PublishCatalogueVersionSuccess when done, or a UserError saying why not",
+    ),
+]
+
+
+@strawberry.type
+class CatalogueMutation:
+    @strawberry.mutation(
+        description="The credit centre publishes a new catalogue version (catalogue:write), "
+        "given as TOML in the format of store/default_catalogue.toml; refused when it does not "
+        "validate, would identify persons, reuses a number, starts before today or drops an "
+        "item stored records are of. Every worker serves it without a restart"
+    )
+    async def publish_catalogue_version(
+        self,
+        info: Info[Context, None],
+        catalogue: Annotated[
+            str, strawberry.argument(description="The version as TOML (目录 as data)")
+        ],
+    ) -> PublishCatalogueVersionResult:
+        return await mutation_result(
+            catalogue_resolvers.publish_catalogue_version(info.context, text=catalogue),
+            lambda published: PublishCatalogueVersionSuccess(catalogue=Catalogue.of(published)),
         )

@@ -36,6 +36,7 @@ from schema.blacklist import (
 )
 from schema.calendar import CalendarMutation
 from schema.cases import PublishCaseInput, PublishCaseResult, PublishCaseSuccess, TypicalCase
+from schema.catalogue import CatalogueMutation
 from schema.commitments import (
     Commitment,
     FulfilCommitmentResult,
@@ -99,7 +100,7 @@ from schema.submission import (
     "UserError with a stable code; refusals of access are errors with "
     "extensions.code"
 )
-class Mutation(CalendarMutation):
+class Mutation(CalendarMutation, CatalogueMutation):
     @strawberry.mutation(description="A subject applies to repair a dishonesty record (三(十一))")
     async def apply_for_repair(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from functools import partial
 
 from prometheus_client import CollectorRegistry
+from pymongo.errors import PyMongoError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -35,7 +37,12 @@ from server.telemetry import RequestTelemetry, Telemetry, tracing
 from server.verify import verification_routes
 from store import blacklist, records
 from store.calendar import insert_years_if_missing, read_default_calendar
-from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
+from store.catalogue import (
+    PublishedCatalogues,
+    insert_catalogue_if_missing,
+    list_catalogues,
+    read_default_catalogue,
+)
 from store.database import Database, ensure_indexes, opened
 from store.monitoring import CommandObserver
 from store.source_units import insert_source_units_if_missing, read_default_source_units
@@ -64,6 +71,18 @@ async def prepare_store(db: Database) -> CatalogueVersions:
     if years := await insert_years_if_missing(db, schedules=read_default_calendar(), at=utc_now()):
         log.info("published %d years of the default working-day calendar", years)
     return CatalogueVersions(await list_catalogues(db))
+
+
+async def _watch_catalogues(published: PublishedCatalogues, db: Database, every: int) -> None:
+    """Serve a catalogue version another worker published, within `every` seconds; a store
+    that does not answer is asked again next time (requests meanwhile see it fail)."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            if await published.reload_if_changed(db):
+                log.info("serving the catalogue versions published meanwhile")
+        except PyMongoError:
+            log.warning("could not look for new catalogue versions; will look again")
 
 
 def token_verifier(settings: Settings) -> TokenVerifier:
@@ -106,8 +125,12 @@ def create_app(
             read_timeout_ms=settings.store_read_timeout_ms,
             observer=CommandObserver(telemetry.observe_store),
         ) as db:
-            app.state.catalogues = await prepare_store(db)
+            published = PublishedCatalogues(await prepare_store(db))
+            app.state.published = published
             app.state.db = db
+            poll = asyncio.create_task(
+                _watch_catalogues(published, db, settings.catalogue_poll_seconds)
+            )
             # What start-up built (schema, catalogue, division table: ~180k objects) lives as
             # long as the app; out of the collector's generations, a full collection no longer
             # walks it on a request (it cost ~14 ms a portal page). Unfrozen on the way out.
@@ -116,6 +139,7 @@ def create_app(
                 yield
             finally:
                 gc.unfreeze()
+                poll.cancel()
         for traced in tracers:
             traced.shutdown()  # spans still batched leave before the process does
 

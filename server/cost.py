@@ -7,7 +7,9 @@ unbounded work (DESIGN.md §7: too costly queries are refused before execution):
 - a field's selections are multiplied by its page size (`first`, or the default page size when
   a connection is selected without one) and by the length of each list argument (a batch of
   subjects or records is that many lookups), so nested pages multiply down the tree;
-- a string argument costs its length (a search pattern is scanned against every name).
+- a string argument of a query costs its length (a search pattern is scanned against every
+  name); a mutation's strings are data to store, bounded by the request's size instead (a
+  catalogue version published as TOML is tens of kilobytes and scans nothing).
 
 Fragments count where they are spread; both arms of a union count (an upper bound).
 """
@@ -24,6 +26,7 @@ from graphql import (
     FragmentSpreadNode,
     InlineFragmentNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     value_from_ast_untyped,
 )
@@ -56,27 +59,29 @@ def estimate_cost(
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    return _selection_cost(operation.selection_set, fragments, given)
+    strings = operation.operation is OperationType.QUERY
+    return _selection_cost(operation.selection_set, fragments, given, strings)
 
 
 def _selection_cost(
     selections: SelectionSetNode | None,
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: Mapping[str, Any],
+    strings: bool,
 ) -> int:
     if selections is None:
         return 0
     total = 0
     for selection in selections.selections:
         if isinstance(selection, FieldNode):
-            total += _field_cost(selection, fragments, variables)
+            total += _field_cost(selection, fragments, variables, strings)
         elif isinstance(selection, InlineFragmentNode):
-            total += _selection_cost(selection.selection_set, fragments, variables)
+            total += _selection_cost(selection.selection_set, fragments, variables, strings)
         elif isinstance(selection, FragmentSpreadNode):
             # Validation has refused unknown and cyclic fragments before the estimate runs.
             fragment = fragments.get(selection.name.value)
             if fragment is not None:
-                total += _selection_cost(fragment.selection_set, fragments, variables)
+                total += _selection_cost(fragment.selection_set, fragments, variables, strings)
     return total
 
 
@@ -84,6 +89,7 @@ def _field_cost(
     field: FieldNode,
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: Mapping[str, Any],
+    strings: bool,
 ) -> int:
     own = COUNT_COST if field.name.value == "totalCount" else 1
     page: int | None = None
@@ -94,7 +100,7 @@ def _field_cost(
             page = max(value, 1)
         elif isinstance(value, list):
             batch *= max(len(value), 1)
-        elif isinstance(value, str):
+        elif isinstance(value, str) and strings:
             own += len(value)
     if field.selection_set is None:
         return own
@@ -104,7 +110,7 @@ def _field_cost(
         page = DEFAULT_PAGE if connection else 1
     inner = 0
     for child in children:
-        cost = _selection_cost(SelectionSetNode(selections=(child,)), fragments, variables)
+        cost = _selection_cost(SelectionSetNode(selections=(child,)), fragments, variables, strings)
         # A connection's page multiplies its items, not its `totalCount` or `pageInfo`.
         beside_items = connection and isinstance(child, FieldNode) and not _is_page_of_items(child)
         inner += cost if beside_items else cost * page

@@ -78,6 +78,9 @@ class Settings(BaseSettings):
         default=200, ge=0, le=100_000, description="Requests of one worker waiting at most"
     )
     retry_after_seconds: int = Field(default=1, ge=1, le=3600)
+    catalogue_poll_seconds: int = Field(
+        default=10, ge=1, le=3600, description="How often a worker looks for new catalogues"
+    )
     creations_per_minute: int = Field(
         default=60, ge=1, le=100_000, description="Creating mutations per token and per subject"
     )

@@ -122,7 +122,7 @@ async def _standing(
     state: Any = request.app.state
     return await standing_of_copy(
         state.db,
-        state.catalogues,
+        state.published.versions,
         serial=serial,
         today=clock().astimezone(CITY_TIME).date(),
         content_digest=content_digest,

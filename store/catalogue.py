@@ -5,9 +5,9 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 
-from domain.catalogue import Catalogue, parse_catalogue
+from domain.catalogue import Catalogue, CatalogueVersions, parse_catalogue
 from domain.deidentification import check_deidentified
-from store.database import CATALOGUE_VERSIONS, Database
+from store.database import CATALOGUE_VERSIONS, RECORDS, Database
 from store.documents import from_document, insert_new, to_document
 
 MAX_VERSIONS = 1000
@@ -35,3 +35,31 @@ async def list_catalogues(db: Database) -> list[Catalogue]:
 async def insert_catalogue_if_missing(db: Database, *, catalogue: Catalogue) -> bool:
     """Store a version unless one with its number exists; True when it was stored."""
     return await insert_new(db, CATALOGUE_VERSIONS, [to_document(catalogue, key="version")]) == 1
+
+
+async def item_codes_in_use(db: Database) -> set[str]:
+    """The catalogue items stored records are of (one pass over the records: a publication's
+    check, not a request's)."""
+    cursor = await db[RECORDS].aggregate([{"$group": {"_id": "$item_code"}}])
+    return {group["_id"] for group in await cursor.to_list(None)}
+
+
+class PublishedCatalogues:
+    """The versions a process serves from, reloaded when the store holds others.
+
+    Invariant: a version published through any worker is served by every worker once it has
+    reloaded (the publishing worker at once, the others at their next poll): no restart.
+    """
+
+    def __init__(self, versions: CatalogueVersions) -> None:
+        self.versions = versions
+
+    async def reload_if_changed(self, db: Database) -> bool:
+        """Read the versions again if the store's set differs from the one served (a cheap
+        look at their numbers first); True when it did."""
+        cursor = db[CATALOGUE_VERSIONS].find({}, {"_id": 1}, limit=MAX_VERSIONS)
+        stored = {doc["_id"] for doc in await cursor.to_list(None)}
+        if stored == {c.version for c in self.versions}:
+            return False
+        self.versions = CatalogueVersions(await list_catalogues(db))
+        return True

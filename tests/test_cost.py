@@ -58,6 +58,17 @@ def test_cost_of_a_string_argument_counts_its_length() -> None:
     assert long - short == 8
 
 
+def test_cost_of_a_mutations_string_is_not_its_length() -> None:
+    """A mutation's strings are data to store (a catalogue as TOML), not patterns to scan."""
+    short = cost('mutation { publishCatalogueVersion(catalogue: "a") { __typename } }')
+    long = cost(
+        "mutation ($c: String!) { publishCatalogueVersion(catalogue: $c) { __typename } }",
+        {"c": "x" * 100_000},
+    )
+
+    assert long == short
+
+
 def test_cost_reads_variables_and_their_defaults() -> None:
     query = "query($n: Int = 40) { records(first: $n) { edges { cursor } } }"
 
