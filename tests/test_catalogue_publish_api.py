@@ -57,8 +57,9 @@ async def worker(day: date, settings: Settings, store_uri: str) -> AsyncIterator
 
 
 async def publish(http: httpx.AsyncClient, token: str, text: str) -> dict[str, Any]:
-    result: dict[str, Any] = data_of(await graphql(http, PUBLISH, {"catalogue": text}, token=token))
-    return result["publishCatalogueVersion"]
+    body = await graphql(http, PUBLISH, {"catalogue": text}, token=token)
+    result: dict[str, Any] = data_of(body)["publishCatalogueVersion"]
+    return result
 
 
 async def test_a_published_version_is_served_by_every_worker_without_a_restart(
