@@ -20,6 +20,17 @@ from domain.errors import Problem, ProblemCode
 from domain.identifiers import InvalidIdentifier, SubjectKind, validate_identifier
 
 
+class BasicDataChange(BaseModel):
+    """One correction of a subject's basic data by a registration authority (一(四))."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: int = Field(ge=2)
+    at: datetime
+    by: str
+    changed: tuple[str, ...]
+
+
 class Subject(BaseModel):
     """A subject with its basic data items (基础信息), keyed as in the catalogue's BASIC item."""
 
@@ -30,10 +41,53 @@ class Subject(BaseModel):
     identifier: str
     name: str = Field(min_length=1, max_length=200)
     basic: dict[str, str] = Field(default_factory=dict)
+    # Names it had before a registration authority renamed it, oldest first: records follow
+    # the subject, and a source unit naming it by a former name names it rightly.
+    former_names: tuple[str, ...] = ()
     # Shenzhen regulation art. 39: a person may refuse the recording of commendations,
     # volunteering and donations about them.
     opted_out: bool = False
     created_at: datetime
+    version: int = Field(default=1, ge=1)
+    history: tuple[BasicDataChange, ...] = ()
+
+    def known_by(self, name: str) -> bool:
+        """Whether `name` is its name or one it had (`same_name`)."""
+        return any(same_name(name, known) for known in (self.name, *self.former_names))
+
+
+def with_basic_data(subject: Subject, values: dict[str, str], *, at: datetime, by: str) -> Subject:
+    """The subject after a registration authority's basic data (一(四)): `values` are the
+    checked data items of its kind's BASIC item, `name` and `identifier` among them.
+
+    Invariant: the identifier never changes (it is who the subject is); a new name keeps the
+    old one in `former_names`; every change raises the version and says which items changed.
+    Values equal to those on file change nothing and make no version.
+    """
+    if values.get("identifier", subject.identifier) != subject.identifier:
+        raise ValueError("a subject's identifier cannot change")
+    name = values.get("name", subject.name)
+    basic = {k: v for k, v in values.items() if k not in ("name", "identifier")}
+    changed = sorted(
+        ({"name"} if name != subject.name else set())
+        | {k for k in basic.keys() | subject.basic.keys() if basic.get(k) != subject.basic.get(k)}
+    )
+    if not changed:
+        return subject
+    former = subject.former_names
+    if name != subject.name and not same_name(name, subject.name):
+        former = tuple(n for n in former if not same_name(n, name)) + (subject.name,)
+    version = subject.version + 1
+    entry = BasicDataChange(version=version, at=at, by=by, changed=tuple(changed))
+    return subject.model_copy(
+        update={
+            "name": name,
+            "basic": basic,
+            "former_names": former,
+            "version": version,
+            "history": (*subject.history, entry),
+        }
+    )
 
 
 def met(kind: SubjectKind, level: PublicAttribute, *, on_display: bool) -> bool:
@@ -116,7 +170,7 @@ def on_file_problems(
                 "the subject on file with this identifier is of another kind",
             )
         )
-    if not same_name(on_file.name, ref.name):
+    if not on_file.known_by(ref.name):
         problems.append(
             Problem(
                 ProblemCode.SUBJECT_MISMATCH,

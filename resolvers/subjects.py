@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from domain.catalogue import Category
+from domain.data_items import check_data_items
+from domain.errors import Problem
 from domain.identifiers import InvalidIdentifier as BadIdentifier
 from domain.identifiers import SubjectKind, identify
-from domain.subjects import Subject
-from resolvers.access import access_for, basic_item, meets, meets_persons_only_on_display
-from resolvers.context import Context
-from resolvers.errors import ForbiddenFilter, InvalidArgument, InvalidIdentifier
+from domain.subjects import Subject, with_basic_data
+from resolvers.access import (
+    access_for,
+    basic_item,
+    meets,
+    meets_persons_only_on_display,
+    registered_source_unit,
+)
+from resolvers.context import Context, forget
+from resolvers.errors import (
+    ForbiddenFilter,
+    InvalidArgument,
+    InvalidIdentifier,
+    UnitNotAuthorized,
+)
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
 from resolvers.views import SubjectView, subject_view
 from store import subjects as subject_store
+from store.errors import ChangedMeanwhile
 
 CURSOR_TAG = "subjects"
 # A name search scans every name in the store; a long pattern stalled it for everyone (issue 9).
@@ -133,3 +148,68 @@ async def subjects(
         has_previous_page=after is not None,
         count=count,
     )
+
+
+def new_subject_id() -> str:
+    """A subject's id: generated, never derived from its identifier (ids appear in URLs)."""
+    return f"s-{secrets.token_hex(10)}"
+
+
+# Attempts at a basic-data write before another writer's changes are reported as a conflict.
+ATTEMPTS = 5
+
+
+async def submit_basic_data(
+    ctx: Context, *, kind: SubjectKind, data_items: list[tuple[str, str]]
+) -> SubjectView:
+    """A registration authority's basic data of a subject (notice 一(四)): the data items of
+    the kind's BASIC catalogue item as its register holds them now, checked like a record's.
+
+    The subject is found by its identifier and created when new; its other items are replaced
+    by those given (an item left out is no longer on file), a new name keeps the old one as a
+    former name, and each change is a new version with its history. Records follow the subject,
+    since they name it by id.
+    """
+    unit = await registered_source_unit(ctx)
+    item = basic_item(ctx, kind)
+    if not set(unit.unit_types) & set(item.source_unit_types):
+        raise UnitNotAuthorized(
+            f"basic data of {kind.value} subjects is submitted by "
+            f"{', '.join(t.value for t in item.source_unit_types)} units (notice 一(三))",
+            field="kind",
+        )
+    problems: list[Problem] = []
+    values = check_data_items(item, tuple(data_items), problems, on=ctx.today, today=ctx.today)
+    if problems:
+        first = problems[0]
+        raise InvalidArgument(f"{first.field}: {first.message}", field=first.field)
+    _, identifier = _canonical_identifier(values["identifier"], today=ctx.today)
+    values["identifier"] = identifier
+    for _ in range(ATTEMPTS):
+        found = await subject_store.get_subject_by_identifier(ctx.db, identifier=identifier)
+        if found is None:
+            created = Subject(
+                id=new_subject_id(),
+                kind=kind,
+                identifier=identifier,
+                name=values["name"],
+                basic={k: v for k, v in values.items() if k not in ("name", "identifier")},
+                created_at=ctx.now,
+            )
+            if await subject_store.insert_new_subjects(ctx.db, subjects=[created]):
+                return await _written(ctx, created)
+            continue  # registered by another writer meanwhile: correct that one
+        if found.kind is not kind:
+            raise InvalidArgument(
+                "the subject on file with this identifier is of another kind", field="kind"
+            )
+        after = with_basic_data(found, values, at=ctx.now, by=unit.code)
+        if after is found or await subject_store.replace_subject(ctx.db, before=found, after=after):
+            return await _written(ctx, after)
+    raise ChangedMeanwhile(f"subject {identifier} kept changing while its basic data was written")
+
+
+async def _written(ctx: Context, subject: Subject) -> SubjectView:
+    forget(ctx.loaders.subjects, subject.id)
+    ctx.audit.wrote_for(subject.id)
+    return await view_of(ctx, subject)

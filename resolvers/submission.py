@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +23,7 @@ from resolvers.errors import (
     RateLimited,
 )
 from resolvers.records import view_of
+from resolvers.subjects import new_subject_id
 from resolvers.views import RecordView
 from store import changes as change_store
 from store import records as record_store
@@ -37,10 +37,6 @@ from store.errors import StaleRecord
 SUBJECT_ATTEMPTS = 3
 REVOKE_ATTEMPTS = 3
 PROBE_WINDOW_SECONDS = 3600
-
-
-def _mint_subject_id() -> str:
-    return f"s-{secrets.token_hex(10)}"
 
 
 @dataclass(frozen=True)
@@ -91,7 +87,7 @@ async def _plan(
             today=judging.today,
             now=judging.now,
             epidemic_window=judging.epidemic_window,
-            mint_subject_id=_mint_subject_id,
+            mint_subject_id=new_subject_id,
         )
         wanted = len(plan.new_subjects)
         if await subject_store.insert_new_subjects(db, subjects=plan.new_subjects) == wanted:

@@ -21,6 +21,8 @@ class SubjectView:
     identifier: ShownValue
     basic_items: list[ShownValue]
     level: PublicAttribute
+    # Shown to whoever is shown the name itself (a firm's 曾用名 is as public as its name).
+    former_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ def subject_view(subject: Subject, basic: CatalogueItem, level: PublicAttribute)
         identifier=by_key["identifier"],
         basic_items=shown,
         level=level,
+        former_names=() if by_key["name"].masked else subject.former_names,
     )
 
 

@@ -87,6 +87,7 @@ from schema.reports import (
     ReportPurpose,
 )
 from schema.results import mutation_result
+from schema.subjects import SubjectMutation
 from schema.submission import (
     RecordSubmissionInput,
     RevokeRecordResult,
@@ -100,7 +101,7 @@ from schema.submission import (
     "UserError with a stable code; refusals of access are errors with "
     "extensions.code"
 )
-class Mutation(CalendarMutation, CatalogueMutation):
+class Mutation(CalendarMutation, CatalogueMutation, SubjectMutation):
     @strawberry.mutation(description="A subject applies to repair a dishonesty record (三(十一))")
     async def apply_for_repair(
         self,

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from resolvers import blacklist as blacklist_resolvers
 from resolvers import commitments as commitment_resolvers
 from resolvers import records as record_resolvers
+from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
 from resolvers.views import SubjectView
 from schema.commitments import Commitment
@@ -17,6 +18,8 @@ from schema.connections import After, Connection, First, connection
 from schema.data_items import DataItem
 from schema.enums import PublicAttribute, SubjectKind
 from schema.records import Record, RecordFilter, record_query
+from schema.results import UserError, mutation_result
+from schema.submission import DataItemInput
 
 
 @strawberry.type(description="信用主体")
@@ -30,6 +33,10 @@ class Subject:
     basic_items: list[DataItem] = strawberry.field(description="基础信息 data items")
     access_level: PublicAttribute = strawberry.field(
         description="The viewer's level for this subject"
+    )
+    former_names: list[str] = strawberry.field(
+        description="曾用名: names it had before, oldest first; shown to whoever sees its name "
+        "unmasked"
     )
 
     @strawberry.field(
@@ -77,4 +84,52 @@ class Subject:
             identifier=view.identifier.value,
             basic_items=[DataItem.of(v) for v in view.basic_items],
             access_level=view.level,
+            former_names=list(view.former_names),
+        )
+
+
+@strawberry.input(
+    description="A subject's basic data as a registration authority's register holds it"
+)
+class BasicDataInput:
+    kind: SubjectKind = strawberry.field(description="The kind of subject")
+    data_items: list[DataItemInput] = strawberry.field(
+        description="The data items of the kind's BASIC catalogue item, name and identifier "
+        "among them; an item left out is no longer on file"
+    )
+
+
+@strawberry.type(description="The basic data is on file: a new version when anything changed")
+class SubmitBasicDataSuccess:
+    subject: Subject = strawberry.field(description="The subject as the unit now sees it")
+
+
+SubmitBasicDataResult = Annotated[
+    SubmitBasicDataSuccess | UserError,
+    strawberry.union(
+        "SubmitBasicDataResult",
+        description="SubmitBasicDataSuccess when done, or a UserError naming the field and rule",
+    ),
+]
+
+
+@strawberry.type
+class SubjectMutation:
+    @strawberry.mutation(
+        description="A registration authority submits or corrects a subject's basic data "
+        "(notice 一(四)): registered when new, a new version when changed; a renamed firm keeps "
+        "its records and its former names, by which units may still name it"
+    )
+    async def submit_basic_data(
+        self,
+        info: Info[Context, None],
+        input: Annotated[BasicDataInput, strawberry.argument(description="The basic data")],
+    ) -> SubmitBasicDataResult:
+        return await mutation_result(
+            subject_resolvers.submit_basic_data(
+                info.context,
+                kind=input.kind,
+                data_items=[(d.key, d.value) for d in input.data_items],
+            ),
+            lambda view: SubmitBasicDataSuccess(subject=Subject.of(view)),
         )

@@ -195,3 +195,14 @@ async def count_subjects(
     ]
     cursor = await db[RECORDS].aggregate(pipeline)
     return count + sum(int(g["n"]) for g in await cursor.to_list(None))
+
+
+async def replace_subject(db: Database, *, before: Subject, after: Subject) -> bool:
+    """Replace `before` by `after` unless another writer changed it first (its version); True
+    when replaced. A subject stored before versions were kept has none: it is version 1, and
+    `null` matches a missing field."""
+    expected: list[int | None] = [before.version, None] if before.version == 1 else [before.version]
+    result = await db[SUBJECTS].replace_one(
+        {"_id": before.id, "version": {"$in": expected}}, _document(after)
+    )
+    return result.matched_count == 1
