@@ -94,7 +94,8 @@ def issue_token(
         "iat": issued_at,
         "nbf": issued_at,
         "exp": issued_at + ttl,
-        "jti": secrets.token_urlsafe(16),
+        # Hex, not base64url: an id beginning with "-" is taken for an option by `token revoke`.
+        "jti": secrets.token_hex(16),
         **{name: value for name, value in optional.items() if value is not None},
     }
     headers = {"kid": signing_key.kid, "typ": TOKEN_TYPE}
