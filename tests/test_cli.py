@@ -17,10 +17,10 @@ import jwt
 import pytest
 
 from auth.keys import load_verification_keys
+from demo.seed import generate_demo
 from domain.identifiers import SubjectKind
 from domain.subjects import Subject
 from server.cli import DEMO_SEED
-from server.demo import generate_demo
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
 from store.embedded import free_port

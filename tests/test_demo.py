@@ -13,6 +13,7 @@ from functools import cache
 
 import pytest
 
+from demo.seed import BATCH_SIZE, DECIDED_FROM, DECIDED_TO, DemoBatch, generate_demo
 from domain.calendar import DateWindow
 from domain.catalogue import Catalogue, Category, DataFormat, DataItemSpec, parse_catalogue
 from domain.disclosure import Severity, disclosure_period
@@ -26,7 +27,6 @@ from domain.identifiers import (
 )
 from domain.records import Record, RecordStatus
 from domain.subjects import Subject
-from server.demo import BATCH_SIZE, DECIDED_FROM, DECIDED_TO, DemoBatch, generate_demo
 from store.catalogue import read_default_catalogue
 
 WINDOW = DateWindow(start=date(2020, 1, 24), end=date(2020, 12, 31))

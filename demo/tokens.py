@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import datetime
 
-import typer
-
-from auth.keys import SIGNING_FILE, load_signing_key
+from auth.keys import SigningKey
 from auth.roles import Role
 from auth.tokens import issue_token
-from server.app import database
-from server.settings import Settings
-from store.database import SUBJECTS
+from domain.subjects import Subject
 
 DEMO_CLAIMS: dict[Role, dict[str, str]] = {
     Role.BANK: {"org": "DEMO-BANK"},
@@ -38,31 +35,35 @@ def holder(role: Role, claims: dict[str, str], subject_name: str | None) -> str:
     return f"sub demo-{role.value}"
 
 
-async def print_demo_tokens(settings: Settings, uri: str) -> None:
-    """One ready token per role; the subject token is a demo firm's own."""
-    async with database(settings, uri) as db:
-        firm = await db[SUBJECTS].find_one(
-            {"kind": "LEGAL_PERSON"}, {"_id": 1, "name": 1}, sort=[("_id", 1)]
-        )
-    key = load_signing_key(settings.keys_dir / SIGNING_FILE)
+def demo_token_lines(
+    key: SigningKey,
+    *,
+    firm: Subject | None,
+    issuer: str,
+    audience: str,
+    now: datetime,
+    max_lifetimes: Mapping[str, int],
+) -> list[str]:
+    """One ready token per role, as printed; the subject token is the demo firm's own."""
     claims: dict[Role, dict[str, str]] = {}
     if firm is not None:
-        claims[Role.SUBJECT] = {"subject": firm["_id"]}
+        claims[Role.SUBJECT] = {"subject": firm.id}
     claims |= DEMO_CLAIMS
     width = max(len(role.value) for role in claims)
-    typer.echo("Development tokens (send as `Authorization: Bearer <token>`):")
+    lines = ["Development tokens (send as `Authorization: Bearer <token>`):"]
     for role, extra in claims.items():
         token = issue_token(
             key,
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
+            issuer=issuer,
+            audience=audience,
             role=role,
             sub=f"demo-{role.value}",
             org=extra.get("org"),
             unit=extra.get("unit"),
             subject=extra.get("subject"),
-            now=datetime.now(UTC),
-            max_lifetimes=settings.jwt_max_lifetimes,
+            now=now,
+            max_lifetimes=max_lifetimes,
         )
-        name = None if firm is None else str(firm["name"])
-        typer.echo(f"  {role.value:<{width}}  {token}  ({holder(role, extra, name)})")
+        name = None if firm is None else firm.name
+        lines.append(f"  {role.value:<{width}}  {token}  ({holder(role, extra, name)})")
+    return lines
