@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Callable
 
-from auth.keys import SigningKey
 from auth.roles import Role
-from auth.tokens import issue_token
 from domain.subjects import Subject
 
 DEMO_CLAIMS: dict[Role, dict[str, str]] = {
@@ -35,16 +32,11 @@ def holder(role: Role, claims: dict[str, str], subject_name: str | None) -> str:
     return f"sub demo-{role.value}"
 
 
-def demo_token_lines(
-    key: SigningKey,
-    *,
-    firm: Subject | None,
-    issuer: str,
-    audience: str,
-    now: datetime,
-    max_lifetimes: Mapping[str, int],
-) -> list[str]:
-    """One ready token per role, as printed; the subject token is the demo firm's own."""
+def demo_token_lines(issue: Callable[..., str], *, firm: Subject | None) -> list[str]:
+    """One ready token per role, as printed; the subject token is the demo firm's own.
+
+    `issue` is `auth.tokens.issue_token` with the deployment's key, issuer and audience bound.
+    """
     claims: dict[Role, dict[str, str]] = {}
     if firm is not None:
         claims[Role.SUBJECT] = {"subject": firm.id}
@@ -52,18 +44,7 @@ def demo_token_lines(
     width = max(len(role.value) for role in claims)
     lines = ["Development tokens (send as `Authorization: Bearer <token>`):"]
     for role, extra in claims.items():
-        token = issue_token(
-            key,
-            issuer=issuer,
-            audience=audience,
-            role=role,
-            sub=f"demo-{role.value}",
-            org=extra.get("org"),
-            unit=extra.get("unit"),
-            subject=extra.get("subject"),
-            now=now,
-            max_lifetimes=max_lifetimes,
-        )
+        token = issue(role=role, sub=f"demo-{role.value}", **extra)
         name = None if firm is None else firm.name
         lines.append(f"  {role.value:<{width}}  {token}  ({holder(role, extra, name)})")
     return lines

@@ -7,7 +7,9 @@ store, and `schema` only the schema, so a call costs what its work costs (issue 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,22 +64,29 @@ async def _seed(
 
 async def _print_demo_tokens(settings: Settings, uri: str) -> None:
     """One ready token per role; the subject token is the demo firm of lowest id."""
-    from auth.keys import SIGNING_FILE, load_signing_key
     from demo.tokens import demo_token_lines
     from domain.identifiers import SubjectKind
     from store.subjects import find_subjects
 
     async with database(settings, uri) as db:
         firms = await find_subjects(db, kinds=[SubjectKind.LEGAL_PERSON], limit=1)
-    lines = demo_token_lines(
+    lines = demo_token_lines(_token_issuer(settings), firm=firms[0] if firms else None)
+    typer.echo("\n".join(lines))
+
+
+def _token_issuer(settings: Settings) -> Callable[..., str]:
+    """`issue_token` with the configured signing key, issuer, audience and lifetimes, now."""
+    from auth.keys import SIGNING_FILE, load_signing_key
+    from auth.tokens import issue_token
+
+    return partial(
+        issue_token,
         load_signing_key(settings.keys_dir / SIGNING_FILE),
-        firm=firms[0] if firms else None,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         now=datetime.now(UTC),
         max_lifetimes=settings.jwt_max_lifetimes,
     )
-    typer.echo("\n".join(lines))
 
 
 async def _open_store(settings: Settings, uri: str) -> None:
@@ -265,24 +274,11 @@ def token_issue(
 ) -> None:
     """Print a signed token, alone on stdout."""
     from auth.errors import ConfigurationError
-    from auth.keys import SIGNING_FILE, load_signing_key
-    from auth.tokens import issue_token
 
     settings = load_settings()
     try:
-        token = issue_token(
-            load_signing_key(settings.keys_dir / SIGNING_FILE),
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            role=role,
-            sub=sub,
-            org=org,
-            unit=unit,
-            subject=subject,
-            ttl_seconds=ttl,
-            now=datetime.now(UTC),
-            max_lifetimes=settings.jwt_max_lifetimes,
-        )
+        issue = _token_issuer(settings)
+        token = issue(role=role, sub=sub, org=org, unit=unit, subject=subject, ttl_seconds=ttl)
     except (ConfigurationError, ValueError) as exc:
         fail(str(exc))
     typer.echo(token)
