@@ -18,7 +18,7 @@ def read_data(name: str) -> dict[str, Any]:
     return tomllib.loads((DATA / f"{name}.toml").read_text("utf-8"))
 
 
-def rows(table: list[list[str]]) -> tuple[tuple[str, ...], ...]:
+def _rows(table: list[list[str]]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(row) for row in table)
 
 
@@ -50,19 +50,19 @@ DISTRICTS = tuple(
     for d in _WORDS["districts"]
 )
 SHENZHEN_OLD_AREA: str = _WORDS["shenzhen_old_area"]
-OTHER_AREAS = rows(_WORDS["other_areas"])
+OTHER_AREAS = _rows(_WORDS["other_areas"])
 SURNAMES: str = _WORDS["surnames"]
 GIVEN_NAME_CHARACTERS: str = _WORDS["given_name_characters"]
 BRAND_CHARACTERS: str = _WORDS["brand_characters"]
-TRADES = rows(_WORDS["trades"])
-SHOPS = rows(_WORDS["shops"])
-PARTNERSHIP_TRADES = rows(_WORDS["partnership_trades"])
+TRADES = _rows(_WORDS["trades"])
+SHOPS = _rows(_WORDS["shops"])
+PARTNERSHIP_TRADES = _rows(_WORDS["partnership_trades"])
 COOPERATIVE_CROPS: tuple[str, ...] = tuple(_WORDS["cooperative_crops"])
-INSTITUTIONS = rows(_WORDS["institutions"])
-SOCIAL_ORGANISATIONS = rows(_WORDS["social_organisations"])
+INSTITUTIONS = _rows(_WORDS["institutions"])
+SOCIAL_ORGANISATIONS = _rows(_WORDS["social_organisations"])
 HOSPITALS: tuple[str, ...] = tuple(_WORDS["hospitals"])
 AID_DESTINATIONS: tuple[str, ...] = tuple(_WORDS["aid_destinations"])
 VOLUNTEER_ORGANISATIONS: tuple[str, ...] = tuple(_WORDS["volunteer_organisations"])
 RECIPIENTS: tuple[str, ...] = tuple(_WORDS["recipients"])
-MEDICAL_SUPPLIES = rows(_WORDS["medical_supplies"])
+MEDICAL_SUPPLIES = _rows(_WORDS["medical_supplies"])
 DAILY_SUPPLIES: tuple[str, ...] = tuple(_WORDS["daily_supplies"])
