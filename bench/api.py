@@ -36,9 +36,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from auth.keys import init_keys
+from demo.seed import seed_demo
 from reports.certificates import init_report_certificates
 from server.app import create_app, prepare_store
-from server.demo import seed_demo
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
 from store.database import Database, connect, opened

@@ -26,9 +26,9 @@ from pymongo import monitoring
 from auth.keys import init_keys, load_signing_key
 from auth.tokens import issue_token
 from bench.api import DAY, Commands
+from demo.seed import seed_demo
 from reports.certificates import init_report_certificates
 from server.app import create_app, prepare_store
-from server.demo import seed_demo
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
 from store.database import SUBJECTS, connect

@@ -37,9 +37,9 @@ from starlette.applications import Starlette
 from auth.keys import SIGNING_FILE, init_keys, load_signing_key
 from auth.roles import Role
 from auth.tokens import issue_token
+from demo.seed import seed_demo
 from reports.certificates import init_report_certificates
 from server.app import create_app
-from server.demo import seed_demo
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
 from store.database import SUBJECTS, connect

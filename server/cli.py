@@ -1,37 +1,26 @@
-"""The `creditgraph` command: serve, seed, import, export, keys, token, schema."""
+"""The `creditgraph` command: serve, seed, import, export, keys, token, schema.
+
+Each command imports what it needs inside its body: `token issue` loads neither the app nor the
+store, and `schema` only the schema, so a call costs what its work costs (issue 11.5).
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-import uvicorn
-from pydantic import ValidationError
-from rich.progress import Progress
 
-from auth.errors import ConfigurationError
-from auth.keys import SIGNING_FILE, init_keys, load_signing_key
-from auth.roles import Role, max_lifetimes
-from auth.tokens import issue_token
-from domain.catalogue import Catalogue, CatalogueError
-from reports.certificates import ReportCertificateFiles, init_report_certificates
-from reports.errors import ReportSetupError
-from schema import sdl
-from server.app import create_app, database, persisted_queries, token_verifier
-from server.commands import fail, run_on_store, store_uri
-from server.demo import seed_demo
-from server.demo_tokens import print_demo_tokens
-from server.logging import configure_logging
-from server.record_export import run_export
-from server.record_import import default_rejects, run_import
-from server.reports import report_issuer
-from server.settings import Settings
-from server.telemetry import TracingUnavailable, tracing
-from store.catalogue import read_default_catalogue
-from store.database import SUBJECTS
-from store.revocations import revoke_token
+from auth.roles import Role
+from server.commands import database, fail, load_settings, run_on_store, store_uri
+
+if TYPE_CHECKING:
+    from reports.certificates import ReportCertificateFiles
+    from server.settings import Settings
 
 app = typer.Typer(help="creditgraph: the public credit information system's GraphQL API.")
 keys_app = typer.Typer(help="Signing and verification keys.")
@@ -46,15 +35,20 @@ DEMO_SEED = 2020
 async def _seed(
     settings: Settings, uri: str, *, subjects: int, seed: int, only_if_empty: bool
 ) -> None:
+    from rich.progress import Progress
+
+    from demo.seed import seed_demo
+    from store.catalogue import read_default_catalogue
+    from store.subjects import find_subjects
+
     async with database(settings, uri) as db:
-        if only_if_empty and await db[SUBJECTS].find_one({}, {"_id": 1}) is not None:
+        if only_if_empty and await find_subjects(db, limit=1):
             return
-        catalogue: Catalogue = read_default_catalogue()
         with Progress(transient=False) as progress:
             task = progress.add_task("seeding demo subjects", total=subjects)
             summary = await seed_demo(
                 db,
-                catalogue,
+                read_default_catalogue(),
                 subjects=subjects,
                 seed=seed,
                 epidemic_window=settings.epidemic_window,
@@ -68,27 +62,50 @@ async def _seed(
         )
 
 
-def _check_store(settings: Settings, uri: str) -> None:
-    async def check() -> None:
-        async with database(settings, uri):
-            pass
+async def _print_demo_tokens(settings: Settings, uri: str) -> None:
+    """One ready token per role; the subject token is the demo firm of lowest id."""
+    from demo.tokens import demo_token_lines
+    from domain.identifiers import SubjectKind
+    from store.subjects import find_subjects
 
-    run_on_store(check())
+    async with database(settings, uri) as db:
+        firms = await find_subjects(db, kinds=[SubjectKind.LEGAL_PERSON], limit=1)
+    lines = demo_token_lines(_token_issuer(settings), firm=firms[0] if firms else None)
+    typer.echo("\n".join(lines))
 
 
-@app.command()
-def serve(
-    demo: bool = typer.Option(
-        False, help="Development: seed demo data on first start and print a token per role."
-    ),
-    demo_subjects: int = typer.Option(DEMO_SUBJECTS, min=1, help="Subjects to seed with --demo."),
-    workers: int = typer.Option(
-        1, min=1, max=64, help="Worker processes on the one port, sharing the one store."
-    ),
-) -> None:
-    """Serve the API; without CREDITGRAPH_MONGODB_URI, start (and supervise) the embedded store."""
-    settings = load_settings()
-    configure_logging()
+def _token_issuer(settings: Settings) -> Callable[..., str]:
+    """`issue_token` with the configured signing key, issuer, audience and lifetimes, now."""
+    from auth.keys import SIGNING_FILE, load_signing_key
+    from auth.tokens import issue_token
+
+    return partial(
+        issue_token,
+        load_signing_key(settings.keys_dir / SIGNING_FILE),
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        now=datetime.now(UTC),
+        max_lifetimes=settings.jwt_max_lifetimes,
+    )
+
+
+async def _open_store(settings: Settings, uri: str) -> None:
+    async with database(settings, uri):
+        pass
+
+
+def _refuse_broken_setup(settings: Settings, *, demo: bool) -> None:
+    """Stop before serving, with one line, on what would fail a request later."""
+    from auth.errors import ConfigurationError
+    from auth.keys import init_keys
+    from domain.catalogue import CatalogueError
+    from reports.certificates import ReportCertificateFiles
+    from reports.errors import ReportSetupError
+    from server.app import persisted_queries, token_verifier
+    from server.reports import report_issuer
+    from server.telemetry import TracingUnavailable, tracing
+    from store.catalogue import read_default_catalogue
+
     if demo and settings.production:
         fail("--demo is for development; CREDITGRAPH_ENV is production")
     if demo and settings.jwks_path is None:
@@ -116,37 +133,63 @@ def serve(
         persisted_queries(settings)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         fail(f"cannot read CREDITGRAPH_TRUSTED_DOCUMENTS: {exc}")
-    with store_uri(settings, supervise=True) as uri:
-        _check_store(settings, uri)
-        if demo:
-            run_on_store(
-                _seed(settings, uri, subjects=demo_subjects, seed=DEMO_SEED, only_if_empty=True)
-            )
-            run_on_store(print_demo_tokens(settings, uri))
-        typer.echo(f"GraphQL API: http://{settings.host}:{settings.port}/graphql")
-        if workers == 1:
-            uvicorn.run(
-                create_app(settings, mongodb_uri=uri),
-                host=settings.host,
-                port=settings.port,
-                log_config=None,
-                access_log=False,
-            )
-            return
-        # Each worker process builds its app from the environment; the store is this one.
-        os.environ["CREDITGRAPH_MONGODB_URI"] = uri
+
+
+def _serve_http(settings: Settings, uri: str, *, workers: int) -> None:
+    import uvicorn
+
+    from server.app import create_app
+
+    if workers == 1:
         uvicorn.run(
-            "server.app:app_from_environment",
-            factory=True,
-            workers=workers,
-            # A worker imports the whole app before it answers the supervisor's health check;
-            # on a busy machine that takes longer than uvicorn's 5 s, and it would be killed.
-            timeout_worker_healthcheck=60,
+            create_app(settings, mongodb_uri=uri),
             host=settings.host,
             port=settings.port,
             log_config=None,
             access_log=False,
         )
+        return
+    # Each worker process builds its app from the environment; the store is this one.
+    os.environ["CREDITGRAPH_MONGODB_URI"] = uri
+    uvicorn.run(
+        "server.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        # A worker imports the whole app before it answers the supervisor's health check;
+        # on a busy machine that takes longer than uvicorn's 5 s, and it would be killed.
+        timeout_worker_healthcheck=60,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+    )
+
+
+@app.command()
+def serve(
+    demo: bool = typer.Option(
+        False, help="Development: seed demo data on first start and print a token per role."
+    ),
+    demo_subjects: int = typer.Option(DEMO_SUBJECTS, min=1, help="Subjects to seed with --demo."),
+    workers: int = typer.Option(
+        1, min=1, max=64, help="Worker processes on the one port, sharing the one store."
+    ),
+) -> None:
+    """Serve the API; without CREDITGRAPH_MONGODB_URI, start (and supervise) the embedded store."""
+    from server.logging import configure_logging
+
+    settings = load_settings()
+    configure_logging()
+    _refuse_broken_setup(settings, demo=demo)
+    with store_uri(settings, supervise=True) as uri:
+        run_on_store(_open_store(settings, uri))
+        if demo:
+            run_on_store(
+                _seed(settings, uri, subjects=demo_subjects, seed=DEMO_SEED, only_if_empty=True)
+            )
+            run_on_store(_print_demo_tokens(settings, uri))
+        typer.echo(f"GraphQL API: http://{settings.host}:{settings.port}/graphql")
+        _serve_http(settings, uri, workers=workers)
 
 
 @app.command()
@@ -167,6 +210,8 @@ def import_records(
     operator: str = typer.Option("cli", help="Who imports, named in the audit trail."),
 ) -> None:
     """Submit records in bulk for their source units, as submitRecords would judge them."""
+    from server.record_import import default_rejects, run_import
+
     settings = load_settings()
     rejects = rejects or default_rejects(file)
     with store_uri(settings) as uri:
@@ -182,6 +227,8 @@ def export_changes(
     operator: str = typer.Option("cli", help="Who exports, named in the audit trail."),
 ) -> None:
     """Write the record changes after a cursor as JSONL, as a government viewer sees them."""
+    from server.record_export import run_export
+
     settings = load_settings()
     with store_uri(settings) as uri:
         summary = run_on_store(
@@ -194,6 +241,8 @@ def export_changes(
 @keys_app.command("init")
 def keys_init() -> None:
     """Write a development key set under $CREDITGRAPH_DATA_DIR/keys (kept if it exists)."""
+    from auth.keys import init_keys
+
     settings = load_settings()
     files = init_keys(settings.keys_dir)
     typer.echo(f"signing key: {files.signing}\nverification keys: {files.jwks}")
@@ -205,6 +254,9 @@ def keys_init() -> None:
 
 
 def _init_report_certificates(settings: Settings) -> ReportCertificateFiles:
+    from reports.certificates import init_report_certificates
+    from reports.errors import ReportSetupError
+
     try:
         return init_report_certificates(settings.keys_dir, now=datetime.now(UTC))
     except ReportSetupError as exc:
@@ -221,21 +273,12 @@ def token_issue(
     ttl: int | None = typer.Option(None, min=1, help="Lifetime in seconds (default: the role's)."),
 ) -> None:
     """Print a signed token, alone on stdout."""
+    from auth.errors import ConfigurationError
+
     settings = load_settings()
     try:
-        token = issue_token(
-            load_signing_key(settings.keys_dir / SIGNING_FILE),
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            role=role,
-            sub=sub,
-            org=org,
-            unit=unit,
-            subject=subject,
-            ttl_seconds=ttl,
-            now=datetime.now(UTC),
-            max_lifetimes=settings.jwt_max_lifetimes,
-        )
+        issue = _token_issuer(settings)
+        token = issue(role=role, sub=sub, org=org, unit=unit, subject=subject, ttl_seconds=ttl)
     except (ConfigurationError, ValueError) as exc:
         fail(str(exc))
     typer.echo(token)
@@ -246,6 +289,9 @@ def token_revoke(
     jti: str = typer.Argument(..., help="The token's id (its `jti` claim)."),
 ) -> None:
     """Refuse a token from now on (TOKEN_REVOKED), until it could have expired anyway."""
+    from auth.roles import max_lifetimes
+    from store.revocations import revoke_token
+
     settings = load_settings()
     longest = max(max_lifetimes(settings.jwt_max_lifetimes).values())
     expires_at = datetime.now(UTC) + timedelta(seconds=longest)
@@ -262,16 +308,6 @@ def token_revoke(
 @app.command("schema")
 def print_schema() -> None:
     """Print the GraphQL SDL (committed as schema.graphql)."""
+    from schema import sdl
+
     typer.echo(sdl(), nl=False)
-
-
-def load_settings() -> Settings:
-    """Settings from the environment; a bad one ends the command naming the variable."""
-    try:
-        return Settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"CREDITGRAPH_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
-            for err in exc.errors()
-        )
-        fail(f"invalid settings: {problems}")

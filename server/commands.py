@@ -1,29 +1,49 @@
-"""What every command shares: one-line failures, and the store it runs against."""
+"""What every command shares: settings, one-line failures, and the store it runs against.
+
+The store's modules (and the driver behind them) are imported inside the functions that open
+a store, so that `creditgraph token issue` or `keys init` never loads them (issue 11.5).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import signal
 from collections.abc import Coroutine, Iterator
-from contextlib import contextmanager
-from typing import Any, NoReturn, TypeVar
+from contextlib import AbstractAsyncContextManager, contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
+from pydantic import ValidationError
 
-from server.record_export import ExportFileError
-from server.record_import import ImportFileError
 from server.settings import Settings
-from store.database import is_unavailable
-from store.embedded import embedded_store
 from store.errors import EmbeddedStoreError, StoreError
 
+if TYPE_CHECKING:
+    from store.database import Database
+
 T = TypeVar("T")
+
+
+class CommandFileError(Exception):
+    """A file a command reads or writes cannot be used: the import, its rejects, the export."""
 
 
 def fail(message: str) -> NoReturn:
     """One clear line on stderr and a non-zero exit, never a traceback."""
     typer.echo(f"creditgraph: {message}", err=True)
     raise typer.Exit(code=1)
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; a bad one ends the command naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"CREDITGRAPH_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        )
+        fail(f"invalid settings: {problems}")
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -42,6 +62,8 @@ def store_uri(settings: Settings, *, supervise: bool = False) -> Iterator[str]:
     if settings.mongodb_uri is not None:
         yield settings.mongodb_uri
         return
+    from store.embedded import embedded_store
+
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     timeout = settings.store_timeout_ms / 1000
     try:
@@ -51,15 +73,24 @@ def store_uri(settings: Settings, *, supervise: bool = False) -> Iterator[str]:
         fail(str(exc))
 
 
+def database(settings: Settings, uri: str) -> AbstractAsyncContextManager[Database]:
+    """The configured database at `uri`, open for the length of a block."""
+    from store.database import opened
+
+    return opened(uri, database=settings.database, timeout_ms=settings.store_timeout_ms)
+
+
 def run_on_store(work: Coroutine[Any, Any, T]) -> T:
     """Run a command's work; a store that fails on the way ends it with one line and exit 1.
 
     Every write is acknowledged before the next starts and `seed` and `import` are idempotent,
     so running the command again once the store is back finishes the job.
     """
+    from store.database import is_unavailable
+
     try:
         return asyncio.run(work)
-    except (StoreError, ImportFileError, ExportFileError) as exc:
+    except (StoreError, CommandFileError) as exc:
         fail(str(exc))
     except Exception as exc:
         if not is_unavailable(exc):

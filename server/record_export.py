@@ -29,7 +29,8 @@ from domain.subjects import Subject
 from resolvers.audit import record_trail
 from resolvers.audit_trail import AuditTrail
 from resolvers.views import RecordView, SubjectView, record_view, subject_view
-from server.app import database, prepare_store, utc_now
+from server.app import prepare_store, utc_now
+from server.commands import CommandFileError, database
 from server.graphql import CITY_TIME
 from server.settings import Settings
 from store import changes as change_store
@@ -42,7 +43,7 @@ LEVEL = PublicAttribute.GOVERNMENT
 PAGE = 500  # changes read at a time: every cursor is bounded (DESIGN.md §2.1)
 
 
-class ExportFileError(Exception):
+class ExportFileError(CommandFileError):
     """The output file cannot be written."""
 
 

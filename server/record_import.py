@@ -29,7 +29,8 @@ from domain.submission import MAX_BATCH
 from resolvers.audit import record_trail
 from resolvers.audit_trail import AuditTrail
 from resolvers.submission import BatchOutcome, submit_batch
-from server.app import database, prepare_store, utc_now
+from server.app import prepare_store, utc_now
+from server.commands import CommandFileError, database
 from server.graphql import CITY_TIME
 from server.import_lines import MalformedLine, ParsedLine, parse_line, undecodable
 from server.settings import Settings
@@ -39,7 +40,7 @@ from store.database import Database
 OPERATION = "import"
 
 
-class ImportFileError(Exception):
+class ImportFileError(CommandFileError):
     """The file to import, or its rejects file, cannot be read or written."""
 
 

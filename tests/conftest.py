@@ -21,12 +21,12 @@ from pymongo import monitoring
 
 from auth.keys import SigningKey, init_keys, load_signing_key
 from auth.tokens import issue_token
+from demo.seed import DemoBatch, generate_demo
 from domain.catalogue import Catalogue
 from domain.records import Record
 from domain.subjects import Subject
 from reports.certificates import ReportCertificateFiles, init_report_certificates
 from server.app import create_app
-from server.demo import DemoBatch, generate_demo
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
 from store.database import Client, Database, connect, ensure_indexes

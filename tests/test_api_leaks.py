@@ -13,11 +13,11 @@ from datetime import date
 import httpx
 import pytest
 
+from demo.seed import DemoBatch
 from domain.catalogue import Catalogue, PublicAttribute
 from domain.identifiers import InvalidIdentifier, validate_resident_id
 from domain.records import Record
 from domain.subjects import Subject
-from server.demo import DemoBatch
 from tests.conftest import TokenFactory
 from tests.helpers import graphql
 

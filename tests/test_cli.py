@@ -17,10 +17,10 @@ import jwt
 import pytest
 
 from auth.keys import load_verification_keys
+from demo.seed import generate_demo
 from domain.identifiers import SubjectKind
 from domain.subjects import Subject
 from server.cli import DEMO_SEED
-from server.demo import generate_demo
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
 from store.embedded import free_port
@@ -228,6 +228,38 @@ def test_token_issue_refuses_ttl_over_role_maximum(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
+
+
+# What a command that opens no store must not load: the driver, the schema, the app.
+HEAVY_MODULES = ("pymongo", "strawberry", "uvicorn", "schema", "resolvers", "server.app")
+LOADED_AFTER = """
+import sys
+from typer.testing import CliRunner
+from server.cli import app
+result = CliRunner().invoke(app, sys.argv[1:])
+assert result.exit_code == 0, result.output
+print(" ".join(m for m in %r if m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(
+    "command", [["token", "issue", "--role", "government"], ["keys", "init"], ["--help"]]
+)
+def test_command_without_store_loads_neither_app_nor_store(
+    tmp_path: Path, command: list[str]
+) -> None:
+    env = environment(tmp_path)
+    subprocess.run([COMMAND, "keys", "init"], env=env, check=True, capture_output=True)
+
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED_AFTER % (HEAVY_MODULES,), *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.strip() == ""
 
 
 def test_keys_init_keeps_existing_key_set(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from functools import cache
 
 import pytest
 
+from demo.seed import BATCH_SIZE, DECIDED_FROM, DECIDED_TO, DemoBatch, generate_demo
 from domain.calendar import DateWindow
 from domain.catalogue import Catalogue, Category, DataFormat, DataItemSpec, parse_catalogue
 from domain.disclosure import Severity, disclosure_period
@@ -26,7 +27,7 @@ from domain.identifiers import (
 )
 from domain.records import Record, RecordStatus
 from domain.subjects import Subject
-from server.demo import BATCH_SIZE, DECIDED_FROM, DECIDED_TO, DemoBatch, generate_demo
+from server.cli import DEMO_SEED
 from store.catalogue import read_default_catalogue
 
 WINDOW = DateWindow(start=date(2020, 1, 24), end=date(2020, 12, 31))
@@ -48,6 +49,12 @@ DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{2,8}〔20\d\d〕\d{1,6}号|（20\
 AMOUNT = re.compile(r"0|[1-9]\d*")
 SUBJECT_ID = re.compile(r"s-[0-9a-f]{16}")
 RECORD_ID = re.compile(r"r-[0-9a-f]{16}")
+# The README's flows name these firms of the seed `serve --demo` writes (demo/data/*.toml are
+# read by position: a reordered word list would give them other ids or names).
+README_FIRMS = {
+    "s-d4412dd3291ff6f9": "深圳市远新农产品有限公司",
+    "s-e05bff6186d4d83c": "深圳市骏嘉生物科技有限公司",
+}
 
 
 @cache
@@ -112,6 +119,12 @@ def test_generate_demo_same_seed_gives_identical_output() -> None:
     first, second = generate(600, seed=7), generate(600, seed=7)
 
     assert dumped(first) == dumped(second)
+
+
+def test_generate_demo_fixed_seed_keeps_the_firms_the_readme_names() -> None:
+    firms = {s.id: s.name for s in subjects_of(20, seed=DEMO_SEED)}
+
+    assert README_FIRMS.items() <= firms.items()
 
 
 def test_generate_demo_other_seed_gives_other_output() -> None:

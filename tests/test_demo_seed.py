@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from demo.seed import seed_demo
 from domain.catalogue import Catalogue
-from server.demo import seed_demo
 from store.database import RECORDS, SUBJECTS, Database
 from tests.factories import EPIDEMIC
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent
-PACKAGES = ("server", "schema", "resolvers", "auth", "reports", "store", "domain")
+PACKAGES = ("server", "demo", "schema", "resolvers", "auth", "reports", "store", "domain")
 
-# server → schema → resolvers → (auth, reports, store) → domain
+# server → schema → resolvers → (auth, reports, store) → domain; the demo data beside the
+# schema, below the server that seeds it and above what it is made of.
 ALLOWED: dict[str, set[str]] = {
     "domain": set(),
     "store": {"domain"},
@@ -19,7 +20,8 @@ ALLOWED: dict[str, set[str]] = {
     "reports": {"domain", "auth"},
     "resolvers": {"domain", "store", "auth", "reports"},
     "schema": {"domain", "resolvers", "auth"},
-    "server": {"domain", "store", "auth", "reports", "resolvers", "schema"},
+    "demo": {"domain", "store", "auth"},
+    "server": {"domain", "store", "auth", "reports", "resolvers", "schema", "demo"},
 }
 
 
@@ -53,7 +55,7 @@ def test_store_and_auth_do_not_read_settings() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["schema", "store", "auth", "domain", "server", "resolvers", "reports"]
+    "name", ["schema", "store", "auth", "domain", "server", "resolvers", "reports", "demo"]
 )
 def test_package_loads_from_this_repository(name: str) -> None:
     module = importlib.import_module(name)

@@ -8,12 +8,12 @@ from functools import cache
 import pytest
 from pydantic import ValidationError
 
+from demo.seed import generate_demo
+from demo.tokens import DEMO_CLAIMS
 from domain.calendar import DateWindow
 from domain.catalogue import SourceUnitType
 from domain.records import Record
 from domain.source_units import SourceUnit, SourceUnitRegistry, UnitLevel, unit_problems
-from server.demo import generate_demo
-from server.demo_tokens import DEMO_CLAIMS
 from store.catalogue import read_default_catalogue
 from store.database import Database
 from store.source_units import (

@@ -6,8 +6,8 @@ import random
 from dataclasses import dataclass
 from enum import StrEnum
 
+from demo.words import District
 from domain.catalogue import SourceUnitType
-from server.demo_words import District
 
 
 @dataclass(frozen=True)

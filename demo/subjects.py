@@ -6,10 +6,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.catalogue import CatalogueItem, DataFormat
-from domain.identifiers import SubjectKind
-from server.demo_identifiers import IdentifierSource
-from server.demo_words import (
+from demo.identifiers import IdentifierSource
+from demo.words import (
     BRAND_CHARACTERS,
     COOPERATIVE_CROPS,
     DISTRICTS,
@@ -24,6 +22,8 @@ from server.demo_words import (
     TRADES,
     District,
 )
+from domain.catalogue import CatalogueItem, DataFormat
+from domain.identifiers import SubjectKind
 
 CITY_AREA = "440300"
 # Codes issued since the reform of 2015 carry MA5 (firms) or MJ (social organisations) in

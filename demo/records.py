@@ -7,12 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.calendar import DateWindow, add_months
-from domain.catalogue import CatalogueItem, Category, DataFormat, DataItemSpec
-from domain.disclosure import Severity
-from domain.identifiers import SubjectKind
-from server.demo_subjects import Profile, SubjectFactory
-from server.demo_texts import (
+from demo.subjects import Profile, SubjectFactory
+from demo.texts import (
     ADDRESS_CAUSES,
     ANNUAL_REPORT_CAUSES,
     COMMENDATIONS,
@@ -30,8 +26,12 @@ from server.demo_texts import (
     PENALTY_BASES,
     narrative_facts,
 )
-from server.demo_units import COURT, Document, Unit, document_number
-from server.demo_words import AID_DESTINATIONS, RECIPIENTS
+from demo.units import COURT, Document, Unit, document_number
+from demo.words import AID_DESTINATIONS, RECIPIENTS
+from domain.calendar import DateWindow, add_months
+from domain.catalogue import CatalogueItem, Category, DataFormat, DataItemSpec
+from domain.disclosure import Severity
+from domain.identifiers import SubjectKind
 
 OPTIONAL_SHARE = 0.8  # of optional data items that are filled in
 _CLAUSE = re.compile(r"一\(([一二])\)(\d)")

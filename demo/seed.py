@@ -13,15 +13,15 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from demo.records import Case, commitment_type_for, record_values, theme_of
+from demo.subjects import Profile, SubjectFactory, basic_values
+from demo.units import Document, Unit, document_kind, document_number, source_unit
 from domain.calendar import DateWindow
 from domain.catalogue import Catalogue, CatalogueItem, Category
 from domain.disclosure import Severity, disclosure_period, tolerated
 from domain.identifiers import SubjectKind
 from domain.records import Record, RecordStatus
 from domain.subjects import Subject
-from server.demo_records import Case, commitment_type_for, record_values, theme_of
-from server.demo_subjects import Profile, SubjectFactory, basic_values
-from server.demo_units import Document, Unit, document_kind, document_number, source_unit
 from store.changes import write_new_records
 from store.database import Database
 from store.subjects import insert_new_subjects

@@ -1,0 +1,1 @@
+"""Demo data for development: the subjects, records and tokens `creditgraph seed` writes."""
