@@ -31,7 +31,7 @@ from server.settings import Settings
 from store.catalogue import read_default_catalogue
 from store.database import Client, Database, connect, ensure_indexes
 from store.embedded import EmbeddedServer
-from store.records import insert_new_records
+from store.record_changes import write_new_records
 from store.subjects import insert_new_subjects
 from tests.factories import EPIDEMIC
 
@@ -196,7 +196,8 @@ async def api(settings: Settings, store_uri: str) -> AsyncIterator[httpx.AsyncCl
 
 @pytest.fixture
 async def demo_data(db: Database, catalogue: Catalogue) -> DemoBatch:
-    """150 demo subjects and their records, stored as a seed would store them."""
+    """150 demo subjects and their records, stored as the demo seed stores them: through the
+    change feed."""
     subjects: list[Subject] = []
     records: list[Record] = []
     for batch in generate_demo(
@@ -209,7 +210,7 @@ async def demo_data(db: Database, catalogue: Catalogue) -> DemoBatch:
         subjects += batch.subjects
         records += batch.records
     await insert_new_subjects(db, subjects=subjects)
-    await insert_new_records(db, records=records)
+    await write_new_records(db, records=records)
     return DemoBatch(subjects=subjects, records=records)
 
 

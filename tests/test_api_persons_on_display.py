@@ -10,11 +10,11 @@ from domain.catalogue import Catalogue
 from domain.records import RecordStatus
 from domain.subjects import Subject
 from store.database import Database
-from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import data_of, graphql
+from tests.seed import seed_records
 
 SUBJECTS = """
 query ($first: Int, $after: String, $kind: SubjectKind) {
@@ -38,9 +38,9 @@ async def seed(db: Database, catalogue: Catalogue) -> dict[str, Subject]:
         "firm": factories.firm(),
     }
     await insert_new_subjects(db, subjects=list(people.values()))
-    await insert_new_records(
+    await seed_records(
         db,
-        records=[
+        [
             factories.record(
                 catalogue, people["shown"], item_code="DISHONEST_1", decided=date(2020, 6, 1)
             ),

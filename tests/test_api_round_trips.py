@@ -8,11 +8,11 @@ import httpx
 
 from domain.catalogue import Catalogue
 from store.database import Database
-from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import CommandLog
 from tests.helpers import data_of, graphql
+from tests.seed import seed_records
 
 NESTED = """
 query ($first: Int!) {
@@ -36,7 +36,7 @@ async def _seed(db: Database, catalogue: Catalogue, subjects: int, each: int) ->
         for k in range(each)
     ]
     await insert_new_subjects(db, subjects=firms)
-    await insert_new_records(db, records=records)
+    await seed_records(db, records)
 
 
 async def test_nested_subjects_and_records_cost_the_same_commands_for_5_and_50(

@@ -8,10 +8,10 @@ import httpx
 
 from domain.catalogue import Catalogue
 from store.database import Database
-from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.helpers import data_of, error_codes, graphql
+from tests.seed import seed_records
 
 SUBJECTS = """
 query ($first: Int, $after: String, $kind: SubjectKind, $search: String) {
@@ -89,7 +89,7 @@ async def test_subject_records_are_newest_first(
     older = factories.record(catalogue, firm, item_code="DISHONEST_2", decided=date(2020, 3, 1))
     newer = factories.record(catalogue, firm, item_code="DISHONEST_4", decided=date(2020, 5, 1))
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=[older, newer])
+    await seed_records(db, [older, newer])
 
     body = await graphql(
         api,

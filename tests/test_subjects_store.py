@@ -10,9 +10,9 @@ from domain.catalogue import Catalogue
 from domain.identifiers import SubjectKind
 from store.database import SUBJECTS, Database
 from store.documents import to_document
-from store.records import insert_new_records
 from store.subjects import count_subjects, fill_name_keys, find_subjects, insert_new_subjects
 from tests import factories
+from tests.seed import seed_records
 
 DAY = date(2020, 9, 1)
 
@@ -35,7 +35,7 @@ async def seed(db: Database, catalogue: Catalogue) -> tuple[list[str], list[str]
     records.append(
         factories.record(catalogue, persons[1], item_code="DISHONEST_2", decided=date(2019, 8, 1))
     )
-    await insert_new_records(db, records=records)
+    await seed_records(db, records)
     return sorted(f.id for f in firms), sorted(p.id for p in shown)
 
 
