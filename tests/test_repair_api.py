@@ -199,7 +199,7 @@ async def test_apply_for_repair_of_an_epidemic_offence_is_never_fast_tracked(
     api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
 ) -> None:
     # Notice 二(八), 三(十一): fake medical supplies (一(二)2) are punished strictly, whatever
-    # the flag says or the firm did besides (tests/test_api_repair_fast_track.py: who is).
+    # the flag says or the firm did besides (tests/test_fast_track_api.py: who is).
     firm = factories.firm()
     record = await seed(db, catalogue, firm, epidemic_related=True)
     supplies = factories.record(catalogue, firm, item_code="GOOD_4", decided=date(2020, 2, 20))
