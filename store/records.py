@@ -27,7 +27,6 @@ from store.documents import (
     day_number,
     fill_derived,
     from_document,
-    insert_new,
     one_of,
     position,
     to_document,
@@ -157,11 +156,6 @@ def record_query(spec: RecordFilter, *, after: str | None = None) -> Document:
         # and < "20200511", so a decided range is a range of the key the list is sorted on.
         query["order_key"] = ordered
     return query
-
-
-async def insert_new_records(db: Database, *, records: Sequence[Record]) -> int:
-    """Insert those not stored yet (by id) in one round trip; returns how many were new."""
-    return await insert_new(db, RECORDS, [record_document(r) for r in records])
 
 
 async def get_records(db: Database, *, ids: Sequence[str]) -> list[Record | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -29,9 +30,9 @@ from reports.certificates import ReportCertificateFiles, init_report_certificate
 from server.app import create_app
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
+from store.changes import write_new_records
 from store.database import Client, Database, connect, ensure_indexes
 from store.embedded import EmbeddedServer
-from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests.factories import EPIDEMIC
 
@@ -96,14 +97,43 @@ async def client(store_uri: str) -> AsyncIterator[Client]:
     await client.close()
 
 
-@pytest.fixture
-async def db(client: Client) -> AsyncIterator[Database]:
-    """A database of its own for each test, dropped afterwards."""
+def shares_app(request: pytest.FixtureRequest) -> bool:
+    """Whether the test runs on its module's one app and database, seeded once: its module is
+    marked `read_only` (no test there writes, so none sees another's traces) and the test
+    itself asks for no settings of its own (the module's `settings` mark is the app's)."""
+    return request.node.get_closest_marker("read_only") is not None and not any(
+        mark.name == "settings" for mark in request.node.own_markers
+    )
+
+
+@asynccontextmanager
+async def new_database(client: Client) -> AsyncIterator[Database]:
     name = f"test_{uuid.uuid4().hex[:12]}"
     database = client[name]
     await ensure_indexes(database)
     yield database
     await client.drop_database(name)
+
+
+@pytest.fixture
+async def own_db(client: Client) -> AsyncIterator[Database]:
+    """A database of the test's own, dropped afterwards."""
+    async with new_database(client) as database:
+        yield database
+
+
+@pytest.fixture(scope="module")
+async def module_db(client: Client) -> AsyncIterator[Database]:
+    """The database of a `read_only` module, dropped after its last test."""
+    async with new_database(client) as database:
+        yield database
+
+
+@pytest.fixture
+def db(request: pytest.FixtureRequest) -> Database:
+    """The test's database: its own, or its module's if the module is `read_only`."""
+    database: Database = request.getfixturevalue("module_db" if shares_app(request) else "own_db")
+    return database
 
 
 @pytest.fixture(scope="session")
@@ -147,20 +177,39 @@ def signing_key(keys_dir: Path) -> SigningKey:
     return load_signing_key(keys_dir / "signing.jwks.json")
 
 
-@pytest.fixture
-def settings(
-    db: Database, tmp_path: Path, keys_dir: Path, request: pytest.FixtureRequest
-) -> Settings:
-    """The app's settings; a test marked `@pytest.mark.settings(name=value)` changes some."""
-    marker = request.node.get_closest_marker("settings")
+def app_settings(db: Database, data_dir: Path, keys_dir: Path, **changes: Any) -> Settings:
     values: dict[str, Any] = dict(
         database=db.name,
-        data_dir=tmp_path,
+        data_dir=data_dir,
         jwks_path=keys_dir,
         graphiql=False,
         **report_settings(keys_dir),
     )
-    return Settings(**values | (marker.kwargs if marker else {}))
+    return Settings(**values | changes)
+
+
+@pytest.fixture(scope="module")
+def module_settings(
+    module_db: Database,
+    keys_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Settings:
+    """The settings of a `read_only` module's app; the module's `settings` mark changes some."""
+    marker = request.node.get_closest_marker("settings")
+    changes = marker.kwargs if marker else {}
+    return app_settings(module_db, tmp_path_factory.mktemp("data"), keys_dir, **changes)
+
+
+@pytest.fixture
+def settings(db: Database, keys_dir: Path, request: pytest.FixtureRequest) -> Settings:
+    """The app's settings; a test marked `@pytest.mark.settings(name=value)` changes some."""
+    if shares_app(request):
+        shared: Settings = request.getfixturevalue("module_settings")
+        return shared
+    marker = request.node.get_closest_marker("settings")
+    changes = marker.kwargs if marker else {}
+    return app_settings(db, request.getfixturevalue("tmp_path"), keys_dir, **changes)
 
 
 @pytest.fixture
@@ -184,8 +233,8 @@ def token(signing_key: SigningKey, settings: Settings) -> TokenFactory:
 TokenFactory = Callable[..., str]
 
 
-@pytest.fixture
-async def api(settings: Settings, store_uri: str) -> AsyncIterator[httpx.AsyncClient]:
+@asynccontextmanager
+async def serving(settings: Settings, store_uri: str) -> AsyncIterator[httpx.AsyncClient]:
     """HTTP through the app with its lifespan, standing on `TODAY`."""
     app = create_app(settings, mongodb_uri=store_uri, clock=lambda: at(TODAY))
     async with LifespanManager(app) as manager:
@@ -195,8 +244,37 @@ async def api(settings: Settings, store_uri: str) -> AsyncIterator[httpx.AsyncCl
 
 
 @pytest.fixture
+async def own_api(settings: Settings, store_uri: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with serving(settings, store_uri) as http:
+        yield http
+
+
+@pytest.fixture(scope="module")
+async def module_api(module_settings: Settings, store_uri: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with serving(module_settings, store_uri) as http:
+        yield http
+
+
+@pytest.fixture
+def api(request: pytest.FixtureRequest) -> httpx.AsyncClient:
+    """HTTP through the app: the test's own, or its module's if the module is `read_only`
+    (started once, so the module's tests run faster)."""
+    http: httpx.AsyncClient = request.getfixturevalue(
+        "module_api" if shares_app(request) else "own_api"
+    )
+    return http
+
+
+# The demo data seeded in each database, so a `read_only` module seeds it once.
+_DEMO_SEEDED: dict[str, DemoBatch] = {}
+
+
+@pytest.fixture
 async def demo_data(db: Database, catalogue: Catalogue) -> DemoBatch:
-    """150 demo subjects and their records, stored as a seed would store them."""
+    """150 demo subjects and their records, stored as the demo seed stores them: through the
+    change feed."""
+    if db.name in _DEMO_SEEDED:
+        return _DEMO_SEEDED[db.name]
     subjects: list[Subject] = []
     records: list[Record] = []
     for batch in generate_demo(
@@ -209,8 +287,9 @@ async def demo_data(db: Database, catalogue: Catalogue) -> DemoBatch:
         subjects += batch.subjects
         records += batch.records
     await insert_new_subjects(db, subjects=subjects)
-    await insert_new_records(db, records=records)
-    return DemoBatch(subjects=subjects, records=records)
+    await write_new_records(db, records=records)
+    _DEMO_SEEDED[db.name] = DemoBatch(subjects=subjects, records=records)
+    return _DEMO_SEEDED[db.name]
 
 
 @pytest.fixture

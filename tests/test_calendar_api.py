@@ -15,12 +15,12 @@ from asgi_lifespan import LifespanManager
 from domain.catalogue import Catalogue
 from server.app import create_app
 from server.settings import Settings
-from store.changes import write_new_records
 from store.database import Database
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory, at
 from tests.helpers import data_of, graphql
+from tests.seed import seed_records
 
 PUBLISH = """
 mutation ($input: PublishCalendarYearInput!) {
@@ -83,7 +83,7 @@ async def test_a_deadline_in_an_unpublished_year_is_refused_until_the_centre_pub
     firm = factories.firm()
     record = factories.record(catalogue, firm, item_code="DISHONEST_2", decided=date(2028, 1, 10))
     await insert_new_subjects(db, subjects=[firm])
-    await write_new_records(db, records=[record])
+    await seed_records(db, [record])
     subject = token("subject", subject=firm.id, now=at(day))
     centre = token("credit_centre", now=at(day))
 

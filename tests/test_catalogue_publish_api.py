@@ -16,12 +16,12 @@ from asgi_lifespan import LifespanManager
 from domain.catalogue import Catalogue
 from server.app import create_app
 from server.settings import Settings
-from store.changes import write_new_records
 from store.database import Database
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TODAY, TokenFactory, at
 from tests.helpers import data_of, graphql
+from tests.seed import seed_records
 
 PUBLISH = """
 mutation ($catalogue: String!) {
@@ -92,11 +92,9 @@ async def test_a_version_that_breaks_a_rule_is_refused_and_nothing_is_stored(
 ) -> None:
     firm = factories.firm()
     await insert_new_subjects(db, subjects=[firm])
-    await write_new_records(
+    await seed_records(
         db,
-        records=[
-            factories.record(catalogue, firm, item_code="DISHONEST_3", decided=date(2020, 5, 1))
-        ],
+        [factories.record(catalogue, firm, item_code="DISHONEST_3", decided=date(2020, 5, 1))],
     )
     later = date(2020, 10, 1)
     start = SHIPPED.index('code = "DISHONEST_3"')

@@ -9,12 +9,12 @@ from datetime import date
 import httpx
 
 from domain.catalogue import Catalogue
-from store.changes import write_new_records
 from store.database import AUDIT_EVENTS, Database
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import data_of, error_codes, graphql
+from tests.seed import seed_records
 
 BY_IDENTIFIERS = """
 query ($identifiers: [String!], $subjects: [ID!]) {
@@ -37,9 +37,9 @@ async def seed(db: Database, catalogue: Catalogue) -> tuple[str, str]:
     """A person with good-behaviour records and a firm with none; their identifiers."""
     person, firm = factories.person(name="王小明"), factories.firm()
     await insert_new_subjects(db, subjects=[person, firm])
-    await write_new_records(
+    await seed_records(
         db,
-        records=[
+        [
             factories.record(catalogue, person, item_code="GOOD_2", decided=date(2020, 3, 1)),
             factories.record(catalogue, person, item_code="GOOD_5", decided=date(2020, 4, 1)),
         ],

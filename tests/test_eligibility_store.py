@@ -7,8 +7,9 @@ from datetime import date
 from domain.catalogue import Catalogue
 from domain.records import RecordStatus
 from store.database import Database
-from store.records import RecordFilter, files_of_subjects, insert_new_records
+from store.records import RecordFilter, files_of_subjects
 from tests import factories
+from tests.seed import seed_records
 
 
 async def test_files_are_per_subject_newest_first_in_key_order(
@@ -21,7 +22,7 @@ async def test_files_are_per_subject_newest_first_in_key_order(
         catalogue, a, item_code="GOOD_4", decided=date(2020, 6, 1), status=RecordStatus.REVOKED
     )
     theirs = factories.record(catalogue, b, item_code="GOOD_7", decided=date(2020, 4, 1))
-    await insert_new_records(db, records=[old, new, revoked, theirs])
+    await seed_records(db, [old, new, revoked, theirs])
 
     files = await files_of_subjects(
         db,

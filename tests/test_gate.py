@@ -17,8 +17,9 @@ from domain.catalogue import Catalogue, PublicAttribute
 from domain.identifiers import SubjectKind
 from domain.records import Record, RecordStatus
 from store.database import Database
-from store.records import RecordFilter, count_records, find_records, insert_new_records
+from store.records import RecordFilter, count_records, find_records
 from tests import factories
+from tests.seed import seed_records
 
 PERSON = factories.person(7301)
 DECIDED = date(2020, 3, 1)
@@ -77,7 +78,7 @@ async def test_gate_store_filter_selects_exactly_what_the_rule_admits(
     db: Database, catalogue: Catalogue
 ) -> None:
     records = table(catalogue)
-    await insert_new_records(db, records=records)
+    await seed_records(db, records)
 
     for day in days(records):
         for name, viewer in VIEWERS.items():

@@ -23,6 +23,9 @@ from server.graphiql import ASSETS_DIR, ASSETS_PATH, IMMUTABLE, MEDIA_TYPES
 from server.settings import Settings
 from tests.conftest import TODAY, at
 
+# No test here writes: they share one app and database (tests/conftest.py `shares_app`).
+pytestmark = pytest.mark.read_only
+
 PAGE = (ASSETS_DIR / "index.html").read_text(encoding="utf-8")
 # Every script and stylesheet the page loads, with the integrity hash it names.
 LOADED = re.findall(r'(?:src|href)="\{assets\}/([^"]+)" integrity="(sha384-[^"]+)"', PAGE)

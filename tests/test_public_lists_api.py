@@ -13,12 +13,12 @@ import pytest
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
 from domain.records import Record, RecordStatus
-from store.changes import write_new_records
 from store.database import Database
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import data_of, error_codes, graphql
+from tests.seed import seed_records
 
 RED_LIST = """
 query ($item: String, $district: String, $after: String) {
@@ -69,7 +69,7 @@ async def seed(db: Database, catalogue: Catalogue) -> dict[str, Record]:
         "offence_futian": bad("DISHONEST_4", source_unit=FUTIAN_PENALTIES),
         "late_report": bad("ANNUAL_REPORT_LATE", severity=None),
     }
-    await write_new_records(db, records=list(records.values()))
+    await seed_records(db, list(records.values()))
     return records
 
 

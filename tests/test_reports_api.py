@@ -34,13 +34,13 @@ from store import blacklist as blacklist_store
 from store import commitments as commitment_store
 from store import reports as report_store
 from store.database import AUDIT_EVENTS, Database
-from store.records import insert_new_records
 from store.repair import insert_application
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import CommandLog, TokenFactory
 from tests.factories import PRC_CALENDAR
 from tests.helpers import data_of, error_codes, graphql
+from tests.seed import seed_records
 
 ISSUE = """
 mutation Issue($subject: ID!, $purpose: ReportPurpose!) {
@@ -79,7 +79,7 @@ async def seed(db: Database, catalogue: Catalogue, subject: Subject) -> None:
     )
     ended = factories.record(catalogue, subject, item_code="DISHONEST_2", decided=date(2019, 8, 1))
     await insert_new_subjects(db, subjects=[subject])
-    await insert_new_records(db, records=[disclosed, ended])
+    await seed_records(db, [disclosed, ended])
 
 
 async def issue(
@@ -451,9 +451,9 @@ async def test_report_lists_blacklist_commitments_and_repairs_from_the_file(
     )
     approved = application(fixed, app_id="rep-approved", decision=RepairDecision.APPROVE)
     rejected = application(penalty, app_id="rep-rejected", decision=RepairDecision.REJECT)
-    await insert_new_records(
+    await seed_records(
         db,
-        records=[
+        [
             penalty,
             serious,
             repaired(fixed, approved.decided_at or NOW),
@@ -529,9 +529,9 @@ async def test_report_leaves_out_records_refused_or_removed_from_display(
         for d in (1, 2)
     )
     await insert_new_subjects(db, subjects=[person])
-    await insert_new_records(
+    await seed_records(
         db,
-        records=[
+        [
             kept,
             refused.model_copy(update={"opted_out": True}),
             shown,
@@ -571,7 +571,7 @@ async def test_report_of_a_large_file_reads_a_fixed_number_of_times(
         ]
         fixed = [repaired(r, NOW) for r in records[: size // 25]]
         await insert_new_subjects(db, subjects=[firm])
-        await insert_new_records(db, records=fixed + records[size // 25 :])
+        await seed_records(db, fixed + records[size // 25 :])
         for n, record in enumerate(records[: size // 50]):
             approved = application(
                 record, app_id=f"rep-{size}-{n}", decision=RepairDecision.APPROVE
@@ -584,7 +584,7 @@ async def test_report_of_a_large_file_reads_a_fixed_number_of_times(
             decided=date(2020, 6, 1),
             severity=Severity.SERIOUS,
         )
-        await insert_new_records(db, records=[serious])
+        await seed_records(db, [serious])
         await blacklist_store.insert_entry(
             db,
             entry=factories.blacklist_entry(

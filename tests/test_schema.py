@@ -7,11 +7,15 @@ from pathlib import Path
 from typing import Any, cast
 
 import httpx
+import pytest
 from strawberry.extensions.validation_cache import _get_validate_cache
 
 from schema import sdl
 from server.settings import Settings
 from tests.helpers import error_codes, graphql
+
+# No test here writes: they share one app and database (tests/conftest.py `shares_app`).
+pytestmark = pytest.mark.read_only
 
 SCHEMA_FILE = Path(__file__).parent.parent / "schema.graphql"
 

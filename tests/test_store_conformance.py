@@ -28,13 +28,21 @@ from domain.audit import AuditAction, AuditEvent
 from domain.catalogue import Catalogue, CatalogueItem, Category
 from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
-from domain.records import ChangeKind, Record, RecordChange, RecordStatus, publicly_visible
+from domain.records import (
+    ChangeKind,
+    Record,
+    RecordChange,
+    RecordStatus,
+    first_version,
+    publicly_visible,
+)
 from domain.subjects import Subject
 from store import audit as audit_store
 from store import blacklist as blacklist_store
 from store import records as record_store
 from store.blacklist import EntryFilter
 from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
+from store.changes import write_new_records
 from store.database import (
     AUDIT_EVENTS,
     BLACKLIST_ENTRIES,
@@ -59,7 +67,6 @@ from store.records import (
     find_records,
     find_records_of_subjects,
     get_records,
-    insert_new_records,
     order_key,
     record_document,
 )
@@ -72,6 +79,7 @@ from store.subjects import (
 )
 from tests import factories
 from tests.conftest import CommandLog
+from tests.seed import seed_records
 
 DUPLICATE_KEY = 11000  # MongoDB's documented code for a unique index violation
 UNREACHABLE = "mongodb://user:secret@127.0.0.1:9/"  # port 9 (discard) is closed on loopback
@@ -171,8 +179,9 @@ def seeded_records(catalogue: Catalogue) -> list[Record]:
 async def seed(db: Database, catalogue: Catalogue) -> list[Record]:
     records = seeded_records(catalogue)
     await insert_new_subjects(db, subjects=[FIRM_A, FIRM_B, PERSON_P])
-    assert await insert_new_records(db, records=records) == len(records)
-    return records
+    stored_records = await seed_records(db, records)
+    assert sorted(await stored(db, RECORDS)) == sorted(ids(records))
+    return stored_records
 
 
 def named_firms(names: Sequence[str]) -> list[Subject]:
@@ -256,7 +265,7 @@ async def test_record_document_stored_has_iso_dates_order_key_and_no_none(
     )
     no_minimum = record.disclosure.model_copy(update={"earliest_repair_date": None})
     record = record.model_copy(update={"disclosure": no_minimum})
-    await insert_new_records(db, records=[record])
+    await seed_records(db, [record])
 
     document = (await stored(db, RECORDS))["r-x"]
 
@@ -274,7 +283,15 @@ async def test_record_document_stored_has_iso_dates_order_key_and_no_none(
     assert document["subject_kind"] == "LEGAL_PERSON"
     assert document["severity"] == "GENERAL"
     assert document["version"] == 1
-    assert document["history"] == []
+    assert document["history"] == [
+        {
+            "version": 1,
+            "kind": "CREATED",
+            "at": record.created_at,
+            "by": "440300-TEST",
+            "reason": "",
+        }
+    ]
     assert is_utc(document["created_at"])
     assert none_paths(document) == []
 
@@ -286,7 +303,7 @@ async def test_record_document_without_severity_omits_the_key(
         catalogue, FIRM_A, item_code="GOOD_1", decided=date(2020, 5, 10), record_id="r-good"
     )
     assert record.severity is None
-    await insert_new_records(db, records=[record])
+    await seed_records(db, [record])
 
     document = (await stored(db, RECORDS))["r-good"]
 
@@ -308,7 +325,7 @@ async def test_record_history_datetimes_stored_as_utc_datetimes(
     record = factories.record(
         catalogue, FIRM_A, item_code="DISHONEST_2", decided=date(2020, 5, 10), record_id="r-h"
     ).model_copy(update={"history": (change,), "version": 2, "status": RecordStatus.REPAIRED})
-    await insert_new_records(db, records=[record])
+    [written] = await seed_records(db, [record])
 
     document = (await stored(db, RECORDS))["r-h"]
 
@@ -316,15 +333,22 @@ async def test_record_history_datetimes_stored_as_utc_datetimes(
     assert document["version"] == 2
     assert document["history"] == [
         {
+            "version": 1,
+            "kind": "CREATED",
+            "at": record.created_at,
+            "by": "440300-TEST",
+            "reason": "",
+        },
+        {
             "version": 2,
             "kind": "REPAIRED",
             "at": datetime(2020, 9, 1, 1, 30, tzinfo=UTC),
             "by": "officer-1",
             "reason": "信用修复",
-        }
+        },
     ]
-    assert is_utc(document["history"][0]["at"])
-    assert await get_records(db, ids=["r-h"]) == [record]
+    assert all(is_utc(change["at"]) for change in document["history"])
+    assert await get_records(db, ids=["r-h"]) == [written]
 
 
 async def test_get_subjects_round_trip_returns_equal_models(db: Database) -> None:
@@ -425,45 +449,47 @@ async def test_insert_new_subjects_mix_of_new_and_existing_inserts_only_new(
     assert await get_subjects(db, ids=[FIRM_B.id, PERSON_P.id]) == [FIRM_B, PERSON_P]
 
 
-async def test_insert_new_records_fresh_ids_returns_number_inserted(
+async def test_write_new_records_fresh_ids_returns_number_inserted(
     db: Database, catalogue: Catalogue
 ) -> None:
     records = seeded_records(catalogue)
 
-    assert await insert_new_records(db, records=records) == len(records)
+    assert await write_new_records(db, records=records) == len(records)
     assert sorted(await stored(db, RECORDS)) == sorted(ids(records))
 
 
-async def test_insert_new_records_empty_returns_zero(db: Database) -> None:
-    assert await insert_new_records(db, records=[]) == 0
+async def test_write_new_records_empty_returns_zero(db: Database) -> None:
+    assert await write_new_records(db, records=[]) == 0
     assert await stored(db, RECORDS) == {}
 
 
-async def test_insert_new_records_same_ids_again_returns_zero_and_changes_nothing(
+async def test_write_new_records_same_ids_again_returns_zero_and_changes_nothing(
     db: Database, catalogue: Catalogue
 ) -> None:
     records = await seed(db, catalogue)
     before = await stored(db, RECORDS)
     changed = [r.model_copy(update={"status": RecordStatus.REVOKED}) for r in records]
 
-    assert await insert_new_records(db, records=changed) == 0
+    assert await write_new_records(db, records=changed) == 0
     assert await stored(db, RECORDS) == before
 
 
-async def test_insert_new_records_mix_of_new_and_existing_inserts_only_new(
+async def test_write_new_records_mix_of_new_and_existing_inserts_only_new(
     db: Database, catalogue: Catalogue
 ) -> None:
     records = seeded_records(catalogue)
-    await insert_new_records(db, records=records[:3])
+    await write_new_records(db, records=records[:3])
     before = await stored(db, RECORDS)
     changed = [r.model_copy(update={"status": RecordStatus.REVOKED}) for r in records[:3]]
 
-    assert await insert_new_records(db, records=[*changed, *records[3:]]) == len(records) - 3
+    assert await write_new_records(db, records=[*changed, *records[3:]]) == len(records) - 3
 
     after = await stored(db, RECORDS)
     assert sorted(after) == sorted(ids(records))
     assert {k: after[k] for k in before} == before
-    assert await get_records(db, ids=ids(records)) == records
+    assert await get_records(db, ids=ids(records)) == [
+        first_version(r, at=r.created_at, by=r.source_unit) for r in records
+    ]
 
 
 # --- indexes ---------------------------------------------------------------------------------
@@ -489,7 +515,7 @@ async def test_records_same_source_unit_and_record_id_raises_duplicate_key(
     original = factories.record(
         catalogue, FIRM_A, item_code="DISHONEST_2", decided=date(2020, 5, 10), record_id="r-1"
     )
-    await insert_new_records(db, records=[original])
+    await seed_records(db, [original])
     twin_record = original.model_copy(update={"id": "r-2"})
     twin = to_document(twin_record) | {"order_key": order_key(twin_record)}
 
@@ -509,7 +535,7 @@ async def test_records_same_record_id_from_another_source_unit_is_accepted(
     other_unit = original.model_copy(update={"id": "r-2", "source_unit": "440300-OTHER"})
     other_number = original.model_copy(update={"id": "r-3", "source_record_id": "OTHER-1"})
 
-    assert await insert_new_records(db, records=[original, other_unit, other_number]) == 3
+    assert await write_new_records(db, records=[original, other_unit, other_number]) == 3
     assert sorted(await stored(db, RECORDS)) == ["r-1", "r-2", "r-3"]
 
 
@@ -761,7 +787,7 @@ async def test_find_records_two_on_the_same_day_returns_higher_id_first(
         factories.record(catalogue, FIRM_A, item_code="GOOD_1", decided=day, record_id=i)
         for i in ("r-day-a", "r-day-b")
     ]
-    await insert_new_records(db, records=records)
+    await seed_records(db, records)
 
     found = await find_records(db, spec=RecordFilter(), limit=EVERYTHING)
 
@@ -945,7 +971,7 @@ async def seed_disclosure(db: Database, catalogue: Catalogue) -> list[Record]:
         for k, (record_id, item_code, decided, status) in enumerate(DISCLOSURE_CASES)
     ]
     await insert_new_subjects(db, subjects=subjects)
-    await insert_new_records(db, records=records)
+    await seed_records(db, records)
     return records
 
 
@@ -1092,8 +1118,9 @@ async def seed_uneven(db: Database, catalogue: Catalogue) -> dict[str, list[Reco
         for k, i in ((3, "r-b-old"), (40, "r-b-new"))
     ]
     await insert_new_subjects(db, subjects=[FIRM_A, FIRM_B, PERSON_P])
-    await insert_new_records(db, records=[*a, *b])
-    return {FIRM_A.id: list_order(a), FIRM_B.id: list_order(b), PERSON_P.id: []}
+    stored_a = await seed_records(db, a)
+    stored_b = await seed_records(db, b)
+    return {FIRM_A.id: list_order(stored_a), FIRM_B.id: list_order(stored_b), PERSON_P.id: []}
 
 
 async def test_find_records_of_subjects_sends_count_find_and_pipeline_for_long_files(
@@ -1517,7 +1544,7 @@ async def test_find_records_disclosed_on_mixed_records_equals_publicly_visible(
             made.model_copy(update={"hidden": rng.random() < 0.15, "opted_out": rng.random() < 0.1})
         )
     await insert_new_subjects(db, subjects=[FIRM_A, FIRM_B, PERSON_P])
-    await insert_new_records(db, records=records)
+    await seed_records(db, records)
 
     for day in boundary_days(records):
         spec = RecordFilter(disclosed_on=day)

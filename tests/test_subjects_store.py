@@ -8,10 +8,8 @@ import pytest
 
 from domain.catalogue import Catalogue
 from domain.identifiers import SubjectKind
-from store.changes import write_new_records
 from store.database import SUBJECTS, Database
 from store.documents import to_document
-from store.records import insert_new_records
 from store.subjects import (
     PERSON_ROWS,
     count_subjects,
@@ -20,6 +18,7 @@ from store.subjects import (
     insert_new_subjects,
 )
 from tests import factories
+from tests.seed import seed_records
 
 DAY = date(2020, 9, 1)
 
@@ -42,7 +41,7 @@ async def seed(db: Database, catalogue: Catalogue) -> tuple[list[str], list[str]
     records.append(
         factories.record(catalogue, persons[1], item_code="DISHONEST_2", decided=date(2019, 8, 1))
     )
-    await insert_new_records(db, records=records)
+    await seed_records(db, records)
     return sorted(f.id for f in firms), sorted(p.id for p in shown)
 
 
@@ -126,7 +125,7 @@ async def test_find_subjects_persons_shown_on_pages_past_a_person_with_many_reco
         factories.record(catalogue, p, item_code="DISHONEST_2", decided=date(2020, 7, 1))
         for p in others
     ]
-    await write_new_records(db, records=records)
+    await seed_records(db, records)
 
     seen: list[str] = []
     after = None

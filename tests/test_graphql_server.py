@@ -21,6 +21,9 @@ from server.persisted import read_trusted_documents
 from server.settings import Environment, Settings
 from tests.conftest import TODAY, at
 
+# No test here writes: they share one app and database (tests/conftest.py `shares_app`).
+pytestmark = pytest.mark.read_only
+
 CATALOGUE = "{ catalogue { version } }"
 BROKEN = "{ catalogue { version }"
 UNKNOWN_FIELD = "{ catalogue { nothingHere } }"

@@ -13,11 +13,11 @@ from domain.disclosure import Severity
 from store import blacklist as blacklist_store
 from store import commitments as commitment_store
 from store.database import AUDIT_EVENTS, Database
-from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import CommandLog, TokenFactory
 from tests.helpers import data_of, error_codes, graphql
+from tests.seed import seed_records
 
 PROGRAMMES = """{ programmes { code title clause subjectKinds minPoints maxPoints
   qualifying { items categories points cap window { decidedFrom decidedTo withinMonths } }
@@ -71,7 +71,7 @@ async def test_funding_department_sees_points_records_and_public_data_only(
         factories.record(catalogue, person, item_code="GOOD_5", decided=date(2020, 4, 1)),
     ]
     await insert_new_subjects(db, subjects=[person])
-    await insert_new_records(db, records=records)
+    await seed_records(db, records)
 
     body = await graphql(
         api,
@@ -119,7 +119,7 @@ async def test_blocked_subject_is_told_why(
         violation_record_id=breach.id,
     )
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=[serious, breach])
+    await seed_records(db, [serious, breach])
     await blacklist_store.insert_entry(db, entry=entry)
     await commitment_store.insert_commitment(db, commitment=broken)
 
@@ -200,7 +200,7 @@ async def test_batch_of_1000_costs_the_round_trips_of_a_batch_of_10(
         factories.record(catalogue, f, item_code="GOOD_7", decided=date(2020, 4, 1)) for f in firms
     ]
     await insert_new_subjects(db, subjects=firms)
-    await insert_new_records(db, records=records)
+    await seed_records(db, records)
     funding = token("funding", org="FUND-1")
 
     counts = {}
@@ -254,7 +254,7 @@ async def test_records_refused_or_withdrawn_neither_earn_nor_block(
             breach.model_copy(update={"hidden": flags}),
         ]
         await insert_new_subjects(db, subjects=[person])
-        await insert_new_records(db, records=records)
+        await seed_records(db, records)
         await commitment_store.insert_commitment(db, commitment=broken)
         files[person.id] = records
     funding = token("funding", org="FUND-1")

@@ -12,11 +12,11 @@ from domain.catalogue import Catalogue
 from domain.records import RecordStatus
 from domain.subjects import Subject
 from store.database import AUDIT_EVENTS, Database
-from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import data_of, error_codes, graphql
+from tests.seed import seed_records
 
 SUBJECT = """
 query ($id: ID!) { subject(id: $id) {
@@ -67,7 +67,7 @@ async def seed(db: Database, catalogue: Catalogue, *subjects: Subject) -> dict[s
         ended = factories.record(
             catalogue, subject, item_code="DISHONEST_2", decided=date(2019, 8, 1)
         )
-        await insert_new_records(db, records=[disclosed, ended])
+        await seed_records(db, [disclosed, ended])
         ids[subject.id] = disclosed.id
     return ids
 
@@ -380,7 +380,7 @@ async def test_total_count_never_counts_records_the_viewer_may_not_see(
         decided=date(2020, 7, 1),
         status=RecordStatus.REVOKED,
     )
-    await insert_new_records(db, records=[revoked])
+    await seed_records(db, [revoked])
 
     body = await graphql(
         api,

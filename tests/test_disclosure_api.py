@@ -12,11 +12,11 @@ import pytest
 from domain.catalogue import Catalogue
 from domain.records import Record, RecordStatus
 from store.database import Database
-from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import data_of, graphql
+from tests.seed import seed_records
 
 RECORD = "query ($id: ID!) { record(id: $id) { id disclosure { end state } } }"
 LIST = "query { records(first: 50) { edges { node { id } } } }"
@@ -31,7 +31,7 @@ async def seeded(db: Database, catalogue: Catalogue, decided: date, **changes: o
     record = factories.record(catalogue, firm, item_code="DISHONEST_2", decided=decided)
     record = record.model_copy(update=changes)
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=[record])
+    await seed_records(db, [record])
     return record
 
 

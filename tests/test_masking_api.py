@@ -22,7 +22,8 @@ from tests.conftest import TokenFactory
 from tests.helpers import graphql
 
 # The broad query asks for everything a viewer can reach at once, far over the portal's cost.
-pytestmark = pytest.mark.settings(max_query_cost=500_000)
+# No test here writes: they share one app and the demo data (tests/conftest.py `shares_app`).
+pytestmark = [pytest.mark.settings(max_query_cost=500_000), pytest.mark.read_only]
 
 FRAGMENTS = """
 fragment S on Subject { id kind name identifier accessLevel

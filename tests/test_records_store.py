@@ -12,9 +12,9 @@ from store.records import (
     count_records,
     find_records,
     find_records_of_items,
-    insert_new_records,
 )
 from tests import factories
+from tests.seed import seed_records
 
 PERSON = factories.person(7201)
 EVERYTHING = 100
@@ -53,7 +53,7 @@ async def test_find_records_disclosed_on_equals_publicly_visible_with_hidden_and
     db: Database, catalogue: Catalogue
 ) -> None:
     records = flagged(catalogue)
-    await insert_new_records(db, records=records)
+    await seed_records(db, records)
 
     for day in days():
         expected = sorted(r.id for r in records if publicly_visible(r, day))
@@ -64,7 +64,7 @@ async def test_find_records_disclosed_on_equals_publicly_visible_with_hidden_and
 async def test_find_records_hide_opted_out_leaves_out_refused_records_only(
     db: Database, catalogue: Catalogue
 ) -> None:
-    await insert_new_records(db, records=flagged(catalogue))
+    await seed_records(db, flagged(catalogue))
 
     assert await ids(db, RecordFilter(hide_opted_out=True)) == ["v-good", "v-hidden", "v-plain"]
     assert len(await ids(db, RecordFilter())) == 5
@@ -74,7 +74,7 @@ async def test_find_records_stored_before_the_flags_existed_stay_visible(
     db: Database, catalogue: Catalogue
 ) -> None:
     records = flagged(catalogue)[:1]
-    await insert_new_records(db, records=records)
+    await seed_records(db, records)
     # A document written before `hidden` and `opted_out` were part of a record.
     await db[RECORDS].update_one({"_id": "v-plain"}, {"$unset": {"hidden": "", "opted_out": ""}})
 
@@ -87,7 +87,7 @@ async def test_find_records_of_items_returns_the_subjects_records_of_those_items
 ) -> None:
     other = factories.record(catalogue, factories.person(7202), item_code="GOOD_3",
                              decided=date(2020, 3, 1))  # fmt: skip
-    await insert_new_records(db, records=[*flagged(catalogue), other])
+    await seed_records(db, [*flagged(catalogue), other])
 
     found = await find_records_of_items(
         db, subject_id=PERSON.id, item_codes=["GOOD_3", "GOOD_5"], limit=EVERYTHING

@@ -27,11 +27,11 @@ from server.app import create_app
 from server.settings import Settings
 from store import reports as report_store
 from store.database import Database
-from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TODAY, TokenFactory, at
 from tests.helpers import data_of, graphql
+from tests.seed import seed_records
 
 ISSUE = """
 mutation Issue($subject: ID!) {
@@ -57,7 +57,7 @@ async def issued(
     person = factories.person(name="王小明")
     record = factories.record(catalogue, person, item_code="DISHONEST_1", decided=TODAY)
     await insert_new_subjects(db, subjects=[person])
-    await insert_new_records(db, records=[record])
+    await seed_records(db, [record])
     own = token("subject", subject=person.id)
     body = await graphql(api, ISSUE, {"subject": person.id}, token=own)
     report: dict[str, Any] = data_of(body)["issueCreditReport"]["report"]

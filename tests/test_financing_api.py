@@ -15,11 +15,11 @@ from domain.subjects import Subject
 from store import commitments as commitment_store
 from store.database import AUDIT_EVENTS, Database
 from store.grants import insert_grant
-from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TODAY, CommandLog, TokenFactory
 from tests.helpers import data_of, error_codes, graphql
+from tests.seed import seed_records
 
 BANK = "BANK-001"
 NOW = datetime(2020, 9, 1, 4, tzinfo=UTC)
@@ -84,7 +84,7 @@ async def test_bank_reads_the_whole_profile_with_a_grade(
     commitment = factories.commitment(firm)
     given = grant(firm)
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=[*goods, repaired])
+    await seed_records(db, [*goods, repaired])
     await commitment_store.insert_commitment(db, commitment=commitment)
     await insert_grant(db, grant=given)
 
@@ -126,9 +126,9 @@ async def test_profile_showing_only_public_values_is_audited_with_its_grant(
     firm = factories.firm()
     given = grant(firm)
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(
+    await seed_records(
         db,
-        records=[factories.record(catalogue, firm, item_code="GOOD_7", decided=date(2020, 3, 1))],
+        [factories.record(catalogue, firm, item_code="GOOD_7", decided=date(2020, 3, 1))],
     )
     await insert_grant(db, grant=given)
 
@@ -156,7 +156,7 @@ async def test_serious_dishonesty_grades_d_and_blocks_financing(
         severity=Severity.SERIOUS,
     )
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=[serious])
+    await seed_records(db, [serious])
     await insert_grant(db, grant=grant(firm))
 
     body = await graphql(api, PROFILE, {"subject": firm.id}, token=token("bank", org=BANK))
@@ -245,7 +245,7 @@ async def test_profile_leaves_out_records_removed_from_display_on_an_objection(
         withdrawn_fix.model_copy(update=hide),
     ]
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=records)
+    await seed_records(db, records)
     await insert_grant(db, grant=grant(firm))
 
     body = await graphql(api, PROFILE, {"subject": firm.id}, token=token("bank", org=BANK))
@@ -270,7 +270,7 @@ async def test_profile_of_a_person_leaves_out_records_the_person_refused(
         for d in (1, 2)
     )
     await insert_new_subjects(db, subjects=[person])
-    await insert_new_records(db, records=[kept, refused.model_copy(update={"opted_out": True})])
+    await seed_records(db, [kept, refused.model_copy(update={"opted_out": True})])
     await insert_grant(db, grant=grant(person))
 
     body = await graphql(api, PROFILE, {"subject": person.id}, token=token("bank", org=BANK))

@@ -12,11 +12,11 @@ from domain.records import Record, RecordStatus
 from domain.subjects import Subject
 from store.changes import write_new_records
 from store.database import Database
-from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import data_of, error_codes, graphql
+from tests.seed import seed_records
 
 PUBLISH = """
 mutation ($input: PublishCaseInput!) { publishCase(input: $input) {
@@ -44,7 +44,7 @@ async def test_centre_publishes_bad_case_portal_sees_it_masked(
     person = factories.person(name="王小明")
     penalty = factories.record(catalogue, person, item_code="DISHONEST_4", decided=date(2020, 3, 1))
     await insert_new_subjects(db, subjects=[person])
-    await insert_new_records(db, records=[penalty])
+    await seed_records(db, [penalty])
 
     published = await graphql(
         api,
@@ -78,7 +78,7 @@ async def test_case_linking_records_of_the_other_kind_is_refused(
     firm = factories.firm()
     good = factories.record(catalogue, firm, item_code="GOOD_4", decided=date(2020, 3, 1))
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=[good])
+    await seed_records(db, [good])
 
     body = await graphql(
         api,
@@ -98,7 +98,7 @@ async def test_case_linking_another_subjects_record_is_not_found(
     firm, other = factories.firm(), factories.firm()
     penalty = factories.record(catalogue, other, item_code="DISHONEST_2", decided=date(2020, 3, 1))
     await insert_new_subjects(db, subjects=[firm, other])
-    await insert_new_records(db, records=[penalty])
+    await seed_records(db, [penalty])
 
     body = await graphql(
         api,

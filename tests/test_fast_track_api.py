@@ -12,13 +12,13 @@ from domain.fast_track import FastTrackReason
 from domain.records import Record
 from domain.repair import Evidence, RepairMeasure, submitted
 from store.database import Database
-from store.records import insert_new_records
 from store.repair import insert_application
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.factories import PRC_CALENDAR
 from tests.helpers import data_of, graphql
+from tests.seed import seed_records
 
 APPLY = """
 mutation ($input: ApplyForRepairInput!) { applyForRepair(input: $input) {
@@ -50,7 +50,7 @@ async def seed_late_report(db: Database, catalogue: Catalogue, *, epidemic_relat
         epidemic_related=epidemic_related,
     )
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=[record])
+    await seed_records(db, [record])
     return record
 
 
@@ -94,7 +94,7 @@ async def test_apply_for_repair_by_a_subject_with_good_behaviour_is_fast_tracked
     firm = factories.firm().model_copy(update={"id": record.subject_id})
     # 一(一)9, "other support": every good-behaviour item counts, not a hand-picked few.
     support = factories.record(catalogue, firm, item_code="GOOD_9", decided=date(2020, 4, 1))
-    await insert_new_records(db, records=[support])
+    await seed_records(db, [support])
 
     app = await apply(api, token, record)
 

@@ -12,11 +12,12 @@ from domain.commitments import CommitmentStatus
 from domain.subjects import Subject
 from store import commitments as commitment_store
 from store.database import AUDIT_EVENTS, Database
-from store.records import get_records, insert_new_records
+from store.records import get_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import data_of, error_codes, graphql
+from tests.seed import seed_records
 
 UNIT = "440300-IIT"  # 深圳市工业和信息化局: manages commitments
 PENALTY_UNIT = "440300-SAMR-FT"  # decides penalties only
@@ -431,7 +432,7 @@ async def test_person_commitments_are_shown_at_authorized_only(
     _, person = await seed_commitments(db)
     # A record on public display, so that the public meets the person (domain.subjects.met).
     shown = factories.record(catalogue, person, item_code="DISHONEST_1", decided=date(2020, 6, 1))
-    await insert_new_records(db, records=[shown])
+    await seed_records(db, [shown])
 
     public = data_of(await graphql(api, SUBJECT_COMMITMENTS, {"id": person.id}))["subject"]
     own = data_of(

@@ -7,6 +7,9 @@ import pytest
 
 from tests.conftest import TokenFactory
 
+# No test here writes: they share one app and database (tests/conftest.py `shares_app`).
+pytestmark = pytest.mark.read_only
+
 TYPENAME = '{"query": "{ __typename }"}'
 GRANT = """
 mutation Grant($until: DateTime!) {

@@ -20,11 +20,11 @@ from reports.fonts import report_font
 from reports.pdf import NONE_ON_RECORD, headings, render
 from reports.qr import check_code
 from store.database import Database
-from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import data_of, graphql
+from tests.seed import seed_records
 
 BASE = "https://credit.example.cn"
 ISSUE = """
@@ -178,7 +178,7 @@ async def test_report_names_source_units_and_prints_amounts_in_yuan(
         catalogue, firm, item_code="DISHONEST_1", decided=date(2020, 6, 1), data_items=values
     ).model_copy(update={"source_unit": "440300-HC"})
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=[record])
+    await seed_records(db, [record])
 
     text = await issue_and_read(api, firm.id, token("credit_centre"))
 
@@ -213,7 +213,7 @@ async def test_repaired_record_shows_as_a_repair_without_the_penalty_details(
         status=RecordStatus.REPAIRED,
     )
     await insert_new_subjects(db, subjects=[person])
-    await insert_new_records(db, records=[fixed])
+    await seed_records(db, [fixed])
 
     text = await issue_and_read(api, person.id, token("credit_centre"))
 
@@ -233,7 +233,7 @@ async def test_purpose_leaves_out_the_records_of_sections_it_does_not_show(
     good = factories.record(catalogue, person, item_code="GOOD_3", decided=date(2020, 3, 1))
     bad = factories.record(catalogue, person, item_code="DISHONEST_2", decided=date(2020, 6, 1))
     await insert_new_subjects(db, subjects=[person])
-    await insert_new_records(db, records=[good, bad])
+    await seed_records(db, [good, bad])
     centre = token("credit_centre")
 
     bidding = await issue_and_read(api, person.id, centre, "BIDDING")

@@ -13,11 +13,11 @@ from domain.records import ChangeKind, Record
 from domain.subjects import Subject
 from store import blacklist as blacklist_store
 from store.database import AUDIT_EVENTS, Database
-from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import data_of, error_codes, graphql
+from tests.seed import seed_records
 
 LIST = """
 mutation ($subject: ID!, $basis: [ID!]!, $reason: String!, $until: Date!) {
@@ -66,7 +66,7 @@ async def seed(db: Database, catalogue: Catalogue, subject: Subject) -> dict[str
         ),
     }
     await insert_new_subjects(db, subjects=[subject])
-    await insert_new_records(db, records=list(records.values()))
+    await seed_records(db, list(records.values()))
     return records
 
 
@@ -365,7 +365,7 @@ async def test_approved_repair_lifts_the_entry_resting_on_the_record(
         severity=Severity.SERIOUS,
     )
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=[serious])
+    await seed_records(db, [serious])
     entry_id = (await list_on(api, token, firm, [serious.id]))["entry"]["id"]
     measures = ["CORRECTION", "PENALTY_FULFILLED", "COMMITMENT", "TRAINING", "CREDIT_REPORT"]
     application = {

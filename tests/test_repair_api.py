@@ -14,13 +14,14 @@ from domain.repair import Evidence, RepairMeasure, submitted
 from domain.subjects import Subject
 from store.changes import write_change
 from store.database import AUDIT_EVENTS, Database
-from store.records import get_records, insert_new_records
+from store.records import get_records
 from store.repair import insert_application
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TODAY, TokenFactory
 from tests.factories import PRC_CALENDAR
 from tests.helpers import data_of, error_codes, graphql
+from tests.seed import seed_records
 
 APPLICATION = """
 id state recordId measures fastTrack fastTrackReasons missing { measure kind }
@@ -90,7 +91,7 @@ async def seed(
         epidemic_related=epidemic_related,
     )
     await insert_new_subjects(db, subjects=[subject])
-    await insert_new_records(db, records=[record])
+    await seed_records(db, [record])
     return record
 
 
@@ -198,11 +199,11 @@ async def test_apply_for_repair_of_an_epidemic_offence_is_never_fast_tracked(
     api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
 ) -> None:
     # Notice 二(八), 三(十一): fake medical supplies (一(二)2) are punished strictly, whatever
-    # the flag says or the firm did besides (tests/test_api_repair_fast_track.py: who is).
+    # the flag says or the firm did besides (tests/test_fast_track_api.py: who is).
     firm = factories.firm()
     record = await seed(db, catalogue, firm, epidemic_related=True)
     supplies = factories.record(catalogue, firm, item_code="GOOD_4", decided=date(2020, 2, 20))
-    await insert_new_records(db, records=[supplies])
+    await seed_records(db, [supplies])
 
     app = (await apply(api, token, record))["application"]
 
@@ -328,7 +329,7 @@ async def test_review_repair_approved_ends_public_disclosure_the_record_stays_on
         assert shown == {"id": record.id, "status": "REPAIRED"}
     [stored] = await get_records(db, ids=[record.id])
     assert stored is not None
-    assert [c.kind for c in stored.history] == [ChangeKind.REPAIRED]
+    assert [c.kind for c in stored.history] == [ChangeKind.CREATED, ChangeKind.REPAIRED]
     assert stored.history[-1].reason == f"repair application {app_id} approved"
 
 

@@ -1,4 +1,7 @@
-"""Domain tests: a record's disclosure state tells the truth, and public visibility agrees."""
+"""Domain tests: which records stand (may be used for or against a subject) and which are shown.
+
+A record's disclosure state tells the truth, and public visibility agrees.
+"""
 
 from __future__ import annotations
 
@@ -14,24 +17,77 @@ from domain.records import Record, RecordStatus, disclosure_state, publicly_visi
 from store.catalogue import read_default_catalogue
 from tests import factories
 
-DECIDED = date(2019, 12, 1)  # a general penalty before the epidemic: last shown 2020-12-01
+DECIDED = date(2020, 3, 1)  # a 一(二) act in the window: shown 2020-03-01 through 2023-03-01
+
+
+@pytest.mark.parametrize(
+    ("changes", "standing"),
+    [
+        ({}, True),
+        ({"status": RecordStatus.REPAIRED}, False),
+        ({"status": RecordStatus.REVOKED}, False),
+        ({"status": RecordStatus.EXCUSED}, False),
+        ({"status": RecordStatus.EXPIRED}, False),
+        ({"hidden": True}, False),  # removed from display on an objection
+        ({"opted_out": True}, False),  # Shenzhen regulation art. 39
+    ],
+)
+def test_stands_only_while_active_and_neither_withdrawn_nor_refused(
+    catalogue: Catalogue, changes: dict[str, object], standing: bool
+) -> None:
+    record = factories.record(
+        catalogue, factories.person(), item_code="DISHONEST_2", decided=DECIDED
+    ).model_copy(update=changes)
+
+    assert stands(record) is standing
+    assert publicly_visible(record, date(2020, 9, 1)) is standing
+
+
+@pytest.mark.parametrize(
+    ("day", "shown"),
+    [
+        (date(2020, 2, 29), False),
+        (DECIDED, True),
+        (date(2023, 3, 1), True),  # notice 二(八): a 一(二) act in the window, 3 years
+        (date(2023, 3, 2), False),
+    ],
+)
+def test_standing_record_is_publicly_visible_only_within_its_period(
+    catalogue: Catalogue, day: date, shown: bool
+) -> None:
+    record = factories.record(
+        catalogue, factories.person(), item_code="DISHONEST_2", decided=DECIDED
+    )
+
+    assert stands(record)
+    assert publicly_visible(record, day) is shown
+
+
+DECIDED_BEFORE_EPIDEMIC = date(
+    2019, 12, 1
+)  # a general penalty before the epidemic: last shown 2020-12-01
 END = date(2020, 12, 1)
 ONE_DAY = timedelta(days=1)
 RECORD = factories.record(
-    read_default_catalogue(), factories.firm(), item_code="DISHONEST_2", decided=DECIDED
+    read_default_catalogue(),
+    factories.firm(),
+    item_code="DISHONEST_2",
+    decided=DECIDED_BEFORE_EPIDEMIC,
 )
 
 
 def penalty(catalogue: Catalogue, **changes: object) -> Record:
-    record = factories.record(catalogue, factories.firm(), item_code="DISHONEST_2", decided=DECIDED)
+    record = factories.record(
+        catalogue, factories.firm(), item_code="DISHONEST_2", decided=DECIDED_BEFORE_EPIDEMIC
+    )
     return record.model_copy(update=changes)
 
 
 @pytest.mark.parametrize(
     ("changes", "day", "state"),
     [
-        ({}, DECIDED - ONE_DAY, DisclosureState.PENDING),
-        ({}, DECIDED, DisclosureState.DISCLOSED),
+        ({}, DECIDED_BEFORE_EPIDEMIC - ONE_DAY, DisclosureState.PENDING),
+        ({}, DECIDED_BEFORE_EPIDEMIC, DisclosureState.DISCLOSED),
         ({}, END, DisclosureState.DISCLOSED),
         ({}, END + ONE_DAY, DisclosureState.ENDED),
         ({"status": RecordStatus.EXPIRED}, date(2020, 6, 1), DisclosureState.ENDED),
@@ -78,7 +134,7 @@ def test_disclosure_state_disclosed_exactly_when_standing_within_the_period(
     record = RECORD.model_copy(
         update={"status": status, "hidden": hidden, "opted_out": opted_out, "severity": severity}
     )
-    day = DECIDED + timedelta(days=offset)
+    day = DECIDED_BEFORE_EPIDEMIC + timedelta(days=offset)
 
     within = record.disclosure.start <= day <= record.disclosure.end
     state = disclosure_state(record, day)

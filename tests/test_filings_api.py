@@ -15,7 +15,7 @@ from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import data_of, graphql
 from tests.submissions import as_input, late_report, penalty
-from tests.test_api_commitments import REGISTER, registration
+from tests.test_commitments_api import REGISTER, registration
 
 SUBMIT = """
 mutation Submit($records: [RecordSubmissionInput!]!) {

@@ -13,12 +13,13 @@ from domain.records import ObjectionGrounds, Record
 from domain.subjects import Subject
 from store.database import Database
 from store.objections import insert_objection
-from store.records import get_records, insert_new_records
+from store.records import get_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.factories import PRC_CALENDAR
 from tests.helpers import data_of, error_codes, graphql
+from tests.seed import seed_records
 from tests.submissions import HEALTH, commendation
 from tests.test_submission_api import submit
 
@@ -78,7 +79,7 @@ async def seed(db: Database, catalogue: Catalogue, subject: Subject | None = Non
     subject = subject or factories.firm()
     record = factories.record(catalogue, subject, item_code="DISHONEST_2", decided=date(2020, 3, 1))
     await insert_new_subjects(db, subjects=[subject])
-    await insert_new_records(db, records=[record])
+    await seed_records(db, [record])
     return record
 
 
@@ -278,7 +279,11 @@ async def test_resolve_objection_a_second_time_differently_is_not_open_same_is_a
     assert (other["code"], other["field"]) == ("NOT_OPEN", "id")
     [stored] = await get_records(db, ids=[record.id])
     assert stored is not None
-    assert [c.kind.value for c in stored.history] == ["OBJECTION_FILED", "OBJECTION_RESOLVED"]
+    assert [c.kind.value for c in stored.history] == [
+        "CREATED",
+        "OBJECTION_FILED",
+        "OBJECTION_RESOLVED",
+    ]
 
 
 async def test_resolve_objection_by_another_unit_is_not_found_by_the_subject_forbidden(

@@ -10,11 +10,11 @@ from domain.catalogue import Catalogue
 from domain.records import Record
 from domain.subjects import Subject
 from store.database import Database
-from store.records import insert_new_records
 from store.subjects import get_subjects, insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
 from tests.helpers import data_of, graphql
+from tests.seed import seed_records
 
 SET = """
 mutation ($optOut: Boolean!) { setRecordingPreference(optOut: $optOut) {
@@ -39,7 +39,7 @@ async def seed(db: Database, catalogue: Catalogue, person: Subject) -> dict[str,
         for code in ("GOOD_3", "GOOD_9", "DISHONEST_2")
     }
     await insert_new_subjects(db, subjects=[person])
-    await insert_new_records(db, records=list(records.values()))
+    await seed_records(db, list(records.values()))
     return records
 
 

@@ -133,7 +133,7 @@ async def test_grant_without_subject_token_is_forbidden_naming_scope(
     assert "grants:write" in error["message"]
 
 
-# The command closes its client on its own loop; see tests/test_import_export.py (PYTHON-5867).
+# The command closes its client on its own loop; see tests/test_records_cli.py (PYTHON-5867).
 @pytest.mark.filterwarnings(
     "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
 )

@@ -9,10 +9,10 @@ import httpx
 from domain.catalogue import Catalogue, Category
 from domain.disclosure import Severity
 from store.database import Database
-from store.records import insert_new_records
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.helpers import data_of, error_codes, graphql
+from tests.seed import seed_records
 
 RECORDS = """
 query ($filter: RecordFilter, $first: Int, $after: String) {
@@ -36,7 +36,7 @@ async def test_records_filtered_by_category_and_dates_are_exact(
     later = factories.record(catalogue, firm, item_code="DISHONEST_4", decided=date(2020, 6, 1))
     good = factories.record(catalogue, firm, item_code="GOOD_4", decided=date(2020, 3, 2))
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=[penalty, later, good])
+    await seed_records(db, [penalty, later, good])
 
     body = await graphql(
         api,
@@ -66,7 +66,7 @@ async def test_record_shows_disclosure_period_and_catalogue_labels(
         severity=Severity.SERIOUS,
     )
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=[serious])
+    await seed_records(db, [serious])
 
     node = data_of(await graphql(api, RECORDS))["records"]["edges"][0]["node"]
 
@@ -89,7 +89,7 @@ async def test_records_page_through_all_with_cursors(
         for _ in range(5)
     ]
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=same_day)
+    await seed_records(db, same_day)
 
     seen: list[str] = []
     after = None
@@ -110,7 +110,7 @@ async def test_record_by_id_links_to_its_subject(
     firm = factories.firm()
     penalty = factories.record(catalogue, firm, item_code="DISHONEST_2", decided=date(2020, 3, 1))
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=[penalty])
+    await seed_records(db, [penalty])
 
     body = await graphql(api, RECORD, {"id": penalty.id})
 
@@ -156,7 +156,7 @@ async def test_public_records_total_count_is_not_offered_a_subjects_is_counted(
         for d in (1, 2)
     ]
     await insert_new_subjects(db, subjects=[firm])
-    await insert_new_records(db, records=records)
+    await seed_records(db, records)
 
     body = await graphql(api, COUNTS, {"s": firm.id})
 
