@@ -15,11 +15,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Self
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ONE_DAY = timedelta(days=1)
 SATURDAY = 5
+
+# Days are counted in the city's calendar (Shenzhen, UTC+8): "today", disclosure days, deadlines.
+CITY_TIME = ZoneInfo("Asia/Shanghai")
 
 
 def add_months(day: date, months: int) -> date:

@@ -31,6 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from domain.calendar import CITY_TIME
 from domain.catalogue import PublicAttribute
 from domain.identifiers import SubjectKind
 from domain.reports import ReportPurpose, ReportSection
@@ -39,7 +40,6 @@ from reports.fonts import ReportFont
 from reports.qr import check_code, draw_qr, verification_url
 from reports.seal import draw_seal
 from reports.sections import (
-    CITY_TIME,
     Rows,
     commitment_record_rows,
     commitment_rows,

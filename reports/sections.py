@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from auth.masking import ShownValue
+from domain.calendar import CITY_TIME
 from domain.catalogue import CatalogueItem, DataFormat
 from domain.commitments import CommitmentStatus
 from domain.disclosure import Severity
@@ -20,7 +20,6 @@ from domain.repair import RepairState
 from domain.reports import yuan
 from reports.content import CommitmentEntry, Entry, ListingEntry, RepairLine
 
-CITY_TIME = ZoneInfo("Asia/Shanghai")
 # The catalogue labels an amount with its stored unit; the report prints 元 in the value.
 FEN_LABEL = "（分）"
 WITHHELD = "（不予展示）"

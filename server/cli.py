@@ -1,4 +1,4 @@
-"""The `creditgraph` command: serve, seed, import, export, keys, token, schema.
+"""The `creditgraph` command: serve, seed, import, export, keys, token, publish, schema.
 
 Each command imports what it needs inside its body: `token issue` loads neither the app nor the
 store, and `schema` only the schema, so a call costs what its work costs (issue 11.5).
@@ -17,6 +17,7 @@ import typer
 
 from auth.roles import Role
 from server.commands import database, fail, load_settings, run_on_store, store_uri
+from server.publish import publish_app
 
 if TYPE_CHECKING:
     from reports.certificates import ReportCertificateFiles
@@ -27,6 +28,7 @@ keys_app = typer.Typer(help="Signing and verification keys.")
 token_app = typer.Typer(help="Bearer tokens.")
 app.add_typer(keys_app, name="keys")
 app.add_typer(token_app, name="token")
+app.add_typer(publish_app, name="publish")
 
 DEMO_SUBJECTS = 2000
 DEMO_SEED = 2020

@@ -18,7 +18,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
-from zoneinfo import ZoneInfo
 
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -34,6 +33,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from auth.viewer import Viewer
+from domain.calendar import CITY_TIME
 from resolvers.context import Context, Loaders
 from schema.errors import PARSE_FAILED, TOO_COMPLEX, VALIDATION_FAILED, code_for
 from server.cost import operation_of
@@ -48,8 +48,6 @@ from server.refusals import (
     refusal,
 )
 
-# Disclosure is counted in the city's calendar days.
-CITY_TIME = ZoneInfo("Asia/Shanghai")
 # A lone surrogate (from a `\ud800` escape) is not a character; UTF-8 cannot carry it onwards.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 

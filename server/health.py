@@ -9,8 +9,7 @@ from pydantic import SecretStr
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from domain.calendar import missing_years
-from server.graphql import CITY_TIME
+from domain.calendar import CITY_TIME, missing_years
 from store.calendar import working_day_calendar
 from store.database import ping
 

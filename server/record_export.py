@@ -23,6 +23,7 @@ from rich.progress import Progress
 
 from auth.masking import ShownValue
 from auth.viewer import Scope, Viewer
+from domain.calendar import CITY_TIME
 from domain.catalogue import CatalogueVersions, PublicAttribute
 from domain.records import record_scope
 from domain.subjects import Subject
@@ -31,7 +32,6 @@ from resolvers.audit_trail import AuditTrail
 from resolvers.views import RecordView, SubjectView, record_view, subject_view
 from server.app import prepare_store, utc_now
 from server.commands import CommandFileError, database
-from server.graphql import CITY_TIME
 from server.settings import Settings
 from store import changes as change_store
 from store import subjects as subject_store

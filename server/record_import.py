@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from rich.progress import Progress
 
 from auth.viewer import Viewer
-from domain.calendar import DateWindow
+from domain.calendar import CITY_TIME, DateWindow
 from domain.catalogue import CatalogueVersions
 from domain.errors import Problem, ProblemCode
 from domain.outcomes import ItemResult, Outcome
@@ -31,7 +31,6 @@ from resolvers.audit_trail import AuditTrail
 from resolvers.submission import BatchOutcome, submit_batch
 from server.app import prepare_store, utc_now
 from server.commands import CommandFileError, database
-from server.graphql import CITY_TIME
 from server.import_lines import MalformedLine, ParsedLine, parse_line, undecodable
 from server.settings import Settings
 from store import source_units as unit_store

@@ -22,8 +22,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from domain.calendar import CITY_TIME
 from domain.reports import MAX_REPORT_BYTES
-from reports.sections import CITY_TIME
 from resolvers.reports import ReportStanding, standing_of_copy
 
 CHUNK = 64 * 1024

@@ -5,7 +5,9 @@ StoreError
 ├── EmbeddedStoreError the embedded nx-27017 server could not be started
 ├── StaleRecord        another writer changed the record first
 ├── ChangedMeanwhile   another writer changed the application, objection or entry first
-└── AlreadyOpen        the record already has an open repair application or objection
+├── AlreadyOpen        the record already has an open repair application or objection
+└── PublicationRefused a catalogue version cannot be published (taken number, past day, an
+                       item in use dropped)
 """
 
 
@@ -31,3 +33,11 @@ class ChangedMeanwhile(StoreError):
 
 class AlreadyOpen(StoreError):
     """The record already has an open repair application or objection (one at a time)."""
+
+
+class PublicationRefused(StoreError):
+    """A catalogue version that cannot be published as it is; the message says why."""
+
+    def __init__(self, message: str, *, taken: bool = False) -> None:
+        super().__init__(message)
+        self.taken = taken
