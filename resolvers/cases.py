@@ -16,7 +16,8 @@ from resolvers.access import require
 from resolvers.context import Context
 from resolvers.errors import InvalidArgument, NotFound, RecordNotOnDisplay, invalid_argument
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
-from resolvers.views import RecordView, SubjectView
+from resolvers.records import RecordView
+from resolvers.subjects import SubjectView
 from store import cases as case_store
 
 CURSOR_TAG = "cases"

@@ -51,6 +51,8 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
+from domain.problems import ProblemCode
+
 
 class ApiError(Exception):
     code: ClassVar[str] = "BAD_REQUEST"
@@ -213,3 +215,20 @@ def invalid_argument(exc: ValidationError, names: dict[str, str]) -> InvalidArgu
     field = str(error["loc"][0]) if error["loc"] else ""
     argument = names.get(field, field or "input")
     return InvalidArgument(f"{argument}: {error['msg']}", field=argument)
+
+
+# The refusals with a code of their own among the rules a record must keep (domain.problems);
+# any other broken rule is BAD_USER_INPUT.
+_PROBLEM_ERRORS: dict[ProblemCode, type[ApiError]] = {
+    ProblemCode.NOT_IN_CATALOGUE: NotInCatalogue,
+    ProblemCode.UNIT_NOT_AUTHORIZED: UnitNotAuthorized,
+    ProblemCode.LEVEL_ABOVE_AUTHORITY: LevelAboveAuthority,
+    ProblemCode.CONDUCT_OUTSIDE_EPIDEMIC: ConductOutsideEpidemic,
+    ProblemCode.CONDUCT_AFTER_DECISION: ConductAfterDecision,
+}
+
+
+def problem_error(code: ProblemCode, message: str, *, field: str) -> ApiError:
+    """A rule a whole record breaks (a correction, a reported breach), refused with the code
+    a submitted record gets for it, so a client branches the same way on every write."""
+    return _PROBLEM_ERRORS.get(code, InvalidArgument)(message, field=field)

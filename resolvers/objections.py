@@ -17,7 +17,6 @@ from auth.viewer import Scope
 from domain import objections
 from domain.holidays import PRC_CALENDAR
 from domain.objections import Objection
-from domain.problems import ProblemCode
 from domain.records import ObjectionGrounds, ObjectionOutcome, ObjectionState, Record
 from domain.working_days import AlreadyExtended, DeadlinePassed
 from resolvers import errors
@@ -25,7 +24,7 @@ from resolvers.access import own_subject, refuse
 from resolvers.context import Context
 from resolvers.errors import InvalidArgument, NotFound, invalid_argument
 from resolvers.pagination import Page, keyset_page
-from resolvers.record_writes import change_record, current_record
+from resolvers.records import change_record, current_record
 from store import objections as objection_store
 from store import source_units as unit_store
 from store.errors import AlreadyOpen, ChangedMeanwhile
@@ -133,7 +132,10 @@ async def resolve_objection(
         except objections.UnknownDataItem as exc:
             raise errors.NotInCatalogue(str(exc), field="correctedDataItems") from None
         except objections.CorrectionBreaksRule as exc:
-            raise _broken_rule(exc) from None
+            # The submission's own code for a rule the correction would break (issue 8.4).
+            raise errors.problem_error(
+                exc.problem.code, str(exc), field="correctedDataItems"
+            ) from None
         except objections.InvalidCorrection as exc:
             raise InvalidArgument(str(exc), field="correctedDataItems") from None
         except ValidationError as exc:
@@ -169,17 +171,6 @@ async def extend_objection(ctx: Context, *, objection_id: str, reason: str | Non
         ctx.audit.wrote_for(objection.subject_id)
         return after
     raise ChangedMeanwhile(f"objection {objection_id} kept changing while it was extended")
-
-
-def _broken_rule(exc: objections.CorrectionBreaksRule) -> errors.ApiError:
-    """The submission's own code for a rule the correction would break (issue 8.4)."""
-    refusal = {
-        ProblemCode.CONDUCT_OUTSIDE_EPIDEMIC: errors.ConductOutsideEpidemic,
-        ProblemCode.CONDUCT_AFTER_DECISION: errors.ConductAfterDecision,
-        ProblemCode.LEVEL_ABOVE_AUTHORITY: errors.LevelAboveAuthority,
-        ProblemCode.UNIT_NOT_AUTHORIZED: errors.UnitNotAuthorized,
-    }.get(exc.problem.code, InvalidArgument)
-    return refusal(str(exc), field="correctedDataItems")
 
 
 async def _resolver(ctx: Context, objection: Objection) -> Callable[[Record], Record]:

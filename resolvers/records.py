@@ -1,21 +1,30 @@
-"""Reading records: one, a filtered list, and a subject's own list (batched)."""
+"""Records: the masked view that leaves the API, reading one, a filtered list and a subject's
+own list (batched), changing one on behalf of another use case, and the provincial change feed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
-from domain.catalogue import Category
-from domain.records import Record, RecordStatus
-from resolvers.access import access_for, record_filter
+from auth.masking import ShownValue, show_items
+from auth.viewer import Scope
+from domain.catalogue import CatalogueItem, Category, PublicAttribute
+from domain.disclosure import DisclosurePeriod, DisclosureState, Severity
+from domain.records import ChangeKind, ObjectionNote, Record, RecordStatus, disclosure_state
+from resolvers.access import access_for, hides_opted_out, record_filter, require
 from resolvers.context import Context, SubjectSlice
-from resolvers.errors import CountNotOffered, InvalidArgument
+from resolvers.errors import CountNotOffered, InvalidArgument, InvalidCursor
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
-from resolvers.views import RecordView, record_view
+from store import blacklist as blacklist_store
+from store import record_changes as change_store
 from store import records as record_store
+from store.errors import StaleRecord
 from store.records import RecordFilter, order_key
 
 CURSOR_TAG = "records"
+CHANGES_CURSOR_TAG = "changes"
+ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,49 @@ class RecordQuery:
     status: RecordStatus | None = None
     decided_from: date | None = None
     decided_to: date | None = None
+
+
+@dataclass(frozen=True)
+class RecordView:
+    id: str
+    subject_id: str
+    item: CatalogueItem
+    catalogue_version: str
+    category: Category
+    severity: Severity | None
+    source_unit: str
+    document_number: str
+    decision_date: date
+    epidemic_related: bool
+    data_items: list[ShownValue]
+    disclosure: DisclosurePeriod
+    disclosure_state: DisclosureState
+    status: RecordStatus
+    level: PublicAttribute
+    objection: ObjectionNote | None = None
+
+
+def record_view(
+    record: Record, item: CatalogueItem, level: PublicAttribute, today: date
+) -> RecordView:
+    return RecordView(
+        id=record.id,
+        subject_id=record.subject_id,
+        item=item,
+        catalogue_version=record.catalogue_version,
+        category=record.category,
+        severity=record.severity,
+        source_unit=record.source_unit,
+        document_number=record.document_number,
+        decision_date=record.decision_date,
+        epidemic_related=record.epidemic_related,
+        data_items=show_items(item, record.data_items, level),
+        disclosure=record.disclosure,
+        disclosure_state=disclosure_state(record, today),
+        status=record.status,
+        level=level,
+        objection=record.objection,
+    )
 
 
 def _cursor(record: Record) -> str:
@@ -116,6 +168,85 @@ async def _page(
 
     return Page(
         edges=[(_cursor(r), v) for r, v in zip(found[:size], views, strict=False)],
+        has_next_page=len(found) > size,
+        has_previous_page=after is not None,
+        count=count,
+    )
+
+
+async def current_record(ctx: Context, record_id: str) -> Record:
+    """The record as stored now; a case that names it guarantees it exists."""
+    [record] = await record_store.get_records(ctx.db, ids=[record_id])
+    if record is None:
+        raise LookupError(f"a repair application or objection names a missing record {record_id}")
+    return record
+
+
+async def change_record(
+    ctx: Context, record_id: str, change: Callable[[Record], Record | None], *, doing: str
+) -> None:
+    """Apply `change` to the record as it is now (None: nothing left to change), again if
+    another writer came first; `doing` names the change in the error when it never lands."""
+    for _ in range(ATTEMPTS):
+        record = await current_record(ctx, record_id)
+        after = change(record)
+        if after is None:
+            # Written already, perhaps by a request interrupted before it re-judged the
+            # blacklist entries citing the record: finish that (idempotent).
+            await blacklist_store.rejudge_entries_citing(ctx.db, record=record, day=ctx.today)
+            return
+        try:
+            await change_store.write_change(ctx.db, before=record, after=after, today=ctx.today)
+        except StaleRecord:
+            continue
+        ctx.audit.wrote_for(record.subject_id)
+        return
+    raise StaleRecord(f"record {record_id} kept changing while {doing}")
+
+
+@dataclass(frozen=True)
+class RecordChangeView:
+    seq: int
+    kind: ChangeKind
+    at: datetime
+    record: RecordView | None
+
+
+def _change_after(after: str | None) -> int:
+    if after is None:
+        return 0
+    (seq,) = decode_cursor(CHANGES_CURSOR_TAG, after, 1)
+    if not seq.isdigit():
+        raise InvalidCursor("after is not a cursor of this list", field="after")
+    return int(seq)
+
+
+async def _shown(ctx: Context, record: Record) -> RecordView | None:
+    """The record as changed, withheld where the person refused its recording (art. 39).
+
+    The change itself stays in the feed, so every consumer's cursor still moves past it.
+    """
+    if record.opted_out and hides_opted_out(ctx, record.subject_id):
+        return None
+    return await view_of(ctx, record)
+
+
+async def record_changes(
+    ctx: Context, *, after: str | None, first: int | None
+) -> Page[RecordChangeView]:
+    """Changes after the cursor in feed order; a consumer resumes from the last cursor it saw."""
+    require(ctx, Scope.RECORDS_READ, f"the change feed needs scope {Scope.RECORDS_READ}")
+    size = page_size(first)
+    found = await change_store.find_changes(ctx.db, after=_change_after(after), limit=size + 1)
+    views = [
+        RecordChangeView(c.seq, c.kind, c.at, await _shown(ctx, c.record)) for c in found[:size]
+    ]
+
+    async def count() -> int:
+        return await change_store.count_changes(ctx.db)
+
+    return Page(
+        edges=[(encode_cursor(CHANGES_CURSOR_TAG, str(v.seq)), v) for v in views],
         has_next_page=len(found) > size,
         has_previous_page=after is not None,
         count=count,

@@ -2,13 +2,16 @@
 
 Approval writes the application first and the record second: the application's conditional
 update is what lets one decision win when two operators decide at once. Should the request die
-between the two writes, approving again completes the record's repair.
+between the two writes, approving again completes the record's repair. A subject's repaired
+records are listed for financing profiles and credit reports.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from pydantic import ValidationError
 
@@ -25,11 +28,11 @@ from domain.repair import (
 )
 from domain.working_days import AlreadyExtended, DeadlinePassed
 from resolvers import errors
-from resolvers.access import own_subject, refuse, require
+from resolvers.access import own_subject, refuse, require, withheld
 from resolvers.context import Context
 from resolvers.errors import ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, keyset_page
-from resolvers.record_writes import change_record, current_record
+from resolvers.records import change_record, current_record
 from store import records as record_store
 from store import repair as repair_store
 from store.errors import AlreadyOpen, ChangedMeanwhile
@@ -258,3 +261,41 @@ async def repair_applications(
 
 
 EVIDENCE_NAMES = {"kind": "kind", "description": "description", "document_number": "documentNumber"}
+
+
+@dataclass(frozen=True)
+class RepairEntry:
+    """One repaired record: what it was and when its repair was approved."""
+
+    record_id: str
+    item_code: str
+    item_title: str
+    document_number: str
+    decision_date: date
+    repaired_at: datetime | None
+
+
+def repaired_records(ctx: Context, records: Iterable[Record]) -> list[RepairEntry]:
+    """The REPAIRED records among `records` that the viewer may be shown, in their order.
+
+    Repair ends public display but the record stays in the file (DESIGN.md §4), so the fact of
+    a repair is listed even though the record is off display; one removed from display on an
+    objection, or refused by the person, is left out as the API leaves it out.
+    """
+    entries = []
+    for record in records:
+        if record.status is not RecordStatus.REPAIRED or withheld(ctx, record):
+            continue
+        repaired = [h.at for h in record.history if h.kind is ChangeKind.REPAIRED]
+        item = ctx.catalogues.item(record.catalogue_version, record.item_code)
+        entries.append(
+            RepairEntry(
+                record_id=record.id,
+                item_code=record.item_code,
+                item_title=item.title_zh,
+                document_number=record.document_number,
+                decision_date=record.decision_date,
+                repaired_at=repaired[-1] if repaired else None,
+            )
+        )
+    return entries

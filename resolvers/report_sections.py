@@ -23,8 +23,9 @@ from resolvers import records as record_resolvers
 from resolvers.access import disclosed_on, withheld
 from resolvers.commitments import CommitmentView, subject_commitments
 from resolvers.context import Context
-from resolvers.repair_history import repaired_records
-from resolvers.views import RecordView, SubjectView
+from resolvers.records import RecordView
+from resolvers.repair import repaired_records
+from resolvers.subjects import SubjectView
 from store import records as record_store
 from store import repair as repair_store
 from store import source_units as unit_store

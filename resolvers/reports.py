@@ -28,12 +28,11 @@ from reports.content import CENTRE
 from reports.errors import TimestampUnavailable
 from resolvers import subjects as subject_resolvers
 from resolvers.access import refuse
-from resolvers.audit import record_trail
-from resolvers.audit_trail import AuditTrail
+from resolvers.audit import AuditTrail, record_trail
 from resolvers.context import Context
 from resolvers.errors import InvalidArgument, NotFound, ServiceUnavailable
 from resolvers.report_sections import read_sections, report_content
-from resolvers.views import subject_view
+from resolvers.subjects import subject_view
 from store import reports as report_store
 from store import subjects as subject_store
 from store.database import Database

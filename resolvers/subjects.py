@@ -1,10 +1,12 @@
-"""Looking up and listing subjects."""
+"""Subjects: the masked view that leaves the API, looking one up and listing them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from domain.catalogue import Category
+from auth.masking import ShownValue, show_items
+from domain.catalogue import CatalogueItem, Category, PublicAttribute
 from domain.identifiers import InvalidIdentifier as BadIdentifier
 from domain.identifiers import SubjectKind, validate_identifier
 from domain.subjects import Subject
@@ -12,12 +14,36 @@ from resolvers.access import access_for, basic_item, meets, meets_persons_only_o
 from resolvers.context import Context
 from resolvers.errors import ForbiddenFilter, InvalidArgument, InvalidIdentifier
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
-from resolvers.views import SubjectView, subject_view
 from store import subjects as subject_store
 
 CURSOR_TAG = "subjects"
 # A name search scans every name in the store; a long pattern stalled it for everyone (issue 9).
 MAX_SEARCH = 50
+
+
+@dataclass(frozen=True)
+class SubjectView:
+    id: str
+    kind: SubjectKind
+    name: ShownValue
+    identifier: ShownValue
+    basic_items: list[ShownValue]
+    level: PublicAttribute
+
+
+def subject_view(subject: Subject, basic: CatalogueItem, level: PublicAttribute) -> SubjectView:
+    """The subject's own fields masked by its kind's basic-information item."""
+    values = {"name": subject.name, "identifier": subject.identifier, **subject.basic}
+    shown = show_items(basic, values, level)
+    by_key = {v.key: v for v in shown}
+    return SubjectView(
+        id=subject.id,
+        kind=subject.kind,
+        name=by_key["name"],
+        identifier=by_key["identifier"],
+        basic_items=shown,
+        level=level,
+    )
 
 
 async def view_of(ctx: Context, subject: Subject) -> SubjectView:

@@ -31,8 +31,7 @@ from resolvers.errors import (
     NotFound,
     RateLimited,
 )
-from resolvers.records import view_of
-from resolvers.views import RecordView
+from resolvers.records import RecordView, view_of
 from store import record_changes as change_store
 from store import records as record_store
 from store import subjects as subject_store

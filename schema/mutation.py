@@ -14,7 +14,6 @@ from domain.disclosure import Severity
 from domain.repair import RepairDecision
 from resolvers import blacklist as blacklist_resolvers
 from resolvers import cases as case_resolvers
-from resolvers import commitment_violations as violation_resolvers
 from resolvers import commitments as commitment_resolvers
 from resolvers import filings as filing_resolvers
 from resolvers import grants as grant_resolvers
@@ -26,7 +25,7 @@ from resolvers import reports as report_resolvers
 from resolvers import submission as submission_resolvers
 from resolvers.commitments import CommitmentView
 from resolvers.context import Context
-from resolvers.views import RecordView
+from resolvers.records import RecordView
 from schema.blacklist import (
     BlacklistEntry,
     ListOnBlacklistResult,
@@ -332,7 +331,7 @@ class Mutation:
         return await mutation_result(
             _violation_views(
                 info.context,
-                violation_resolvers.report_commitment_violation(
+                commitment_resolvers.report_commitment_violation(
                     info.context,
                     commitment_id=str(id),
                     facts=facts,

@@ -13,13 +13,11 @@ from domain.repair import RepairState
 from resolvers import audit as audit_resolvers
 from resolvers import blacklist as blacklist_resolvers
 from resolvers import cases as case_resolvers
-from resolvers import catalogue as catalogue_resolvers
 from resolvers import commitments as commitment_resolvers
 from resolvers import eligibility as eligibility_resolvers
 from resolvers import financing as financing_resolvers
 from resolvers import grants as grant_resolvers
 from resolvers import objections as objection_resolvers
-from resolvers import record_changes as change_resolvers
 from resolvers import records as record_resolvers
 from resolvers import repair as repair_resolvers
 from resolvers import reports as report_resolvers
@@ -238,7 +236,12 @@ class Query:
             ),
         ] = None,
     ) -> Catalogue | None:
-        found = catalogue_resolvers.catalogue(info.context, version=version)
+        ctx = info.context
+        found = (
+            ctx.catalogues.in_force(ctx.today)
+            if version is None
+            else ctx.catalogues.version(version)
+        )
         return None if found is None else Catalogue.of(found)
 
     @strawberry.field(description="A subject by id or by identifier (give exactly one)")
@@ -342,7 +345,7 @@ class Query:
     async def record_changes(
         self, info: Info[Context, None], after: After = None, first: First = None
     ) -> Connection[RecordChange]:
-        page = await change_resolvers.record_changes(info.context, after=after, first=first)
+        page = await record_resolvers.record_changes(info.context, after=after, first=first)
         return connection(page, RecordChange.of)
 
     @strawberry.field(description="Typical cases for the portal, newest first (notice 二(五))")

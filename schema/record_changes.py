@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from resolvers.record_changes import RecordChangeView
+from resolvers.records import RecordChangeView
 from schema.enums import ChangeKind
 from schema.records import Record
 

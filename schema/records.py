@@ -11,8 +11,7 @@ from strawberry.types import Info
 from domain import disclosure, records
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
-from resolvers.records import RecordQuery
-from resolvers.views import RecordView
+from resolvers.records import RecordQuery, RecordView
 from schema.catalogue import CatalogueItem
 from schema.data_items import DataItem
 from schema.enums import (

@@ -11,7 +11,7 @@ from resolvers import blacklist as blacklist_resolvers
 from resolvers import commitments as commitment_resolvers
 from resolvers import records as record_resolvers
 from resolvers.context import Context
-from resolvers.views import SubjectView
+from resolvers.subjects import SubjectView
 from schema.commitments import Commitment
 from schema.connections import After, Connection, First, connection
 from schema.data_items import DataItem

@@ -26,8 +26,7 @@ from domain.problems import Problem, ProblemCode
 from domain.source_units import SourceUnit
 from domain.submission import MAX_BATCH
 from domain.submission_batch import ItemResult, Outcome
-from resolvers.audit import record_trail
-from resolvers.audit_trail import AuditTrail
+from resolvers.audit import AuditTrail, record_trail
 from resolvers.submission import BatchOutcome, submit_batch
 from server.app import database, prepare_store, utc_now
 from server.graphql import CITY_TIME

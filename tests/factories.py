@@ -29,8 +29,9 @@ from domain.reports import ReportPurpose
 from domain.subjects import Subject
 from reports.content import RepairLine, ReportContent
 from resolvers.commitments import CommitmentView
+from resolvers.records import record_view
 from resolvers.report_sections import report_content
-from resolvers.views import record_view, subject_view
+from resolvers.subjects import subject_view
 
 EPIDEMIC = DateWindow(start=date(2020, 1, 24), end=date(2020, 12, 31))
 CREATED = datetime(2021, 7, 1, tzinfo=UTC)
