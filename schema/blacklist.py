@@ -12,7 +12,7 @@ from domain import blacklist as model
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
 from schema.enums import ChangeKind, Severity, described
-from schema.results import UserError
+from schema.errors import UserError
 
 if TYPE_CHECKING:
     from schema.subjects import Subject

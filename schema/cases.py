@@ -10,8 +10,8 @@ import strawberry
 from domain.cases import CaseKind
 from resolvers.cases import CaseView
 from schema.enums import described
+from schema.errors import UserError
 from schema.records import Record
-from schema.results import UserError
 from schema.subjects import Subject
 
 described(

@@ -1,4 +1,5 @@
-"""The catalogue as published: items, their data items and disclosure rules."""
+"""The catalogue as published: items, their data items and disclosure rules, and a data item
+as the viewer may see it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date
 
 import strawberry
 
+from auth.masking import ShownValue
 from domain import catalogue as model
 from domain import disclosure
 from schema.enums import (
@@ -208,4 +210,27 @@ class Catalogue:
             published_by=catalogue.published_by,
             items=[CatalogueItem.of(i) for i in catalogue.items],
             disclosure_rules=[DisclosureRuleSet.of(r) for r in catalogue.disclosure_rules],
+        )
+
+
+@strawberry.type(description="数据项: a value shown raw, masked, or withheld (null)")
+class DataItem:
+    key: str = strawberry.field(description="The data item's key in the catalogue")
+    label: str = strawberry.field(description="Label in Chinese")
+    label_en: str = strawberry.field(description="Label in English, for developers")
+    value: str | None = strawberry.field(description="Null when withheld or absent")
+    masked: bool = strawberry.field(description="True whenever value is not the raw value")
+    attribute: PublicAttribute = strawberry.field(
+        description="公开属性 of the data item: the narrowest audience that sees it unmasked"
+    )
+
+    @classmethod
+    def of(cls, shown: ShownValue) -> DataItem:
+        return cls(
+            key=shown.key,
+            label=shown.label_zh,
+            label_en=shown.label_en,
+            value=shown.value,
+            masked=shown.masked,
+            attribute=shown.attribute,
         )

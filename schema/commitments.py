@@ -13,10 +13,10 @@ from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.commitments import CommitmentGiven, CommitmentView
 from resolvers.context import Context
-from schema.data_items import DataItem
+from schema.catalogue import DataItem
 from schema.enums import PublicAttribute, described
+from schema.errors import UserError
 from schema.records import Record
-from schema.results import UserError
 
 if TYPE_CHECKING:
     from schema.subjects import Subject

@@ -9,7 +9,7 @@ import strawberry
 
 from domain.grants import AuthorizationGrant
 from schema.enums import Category
-from schema.results import UserError
+from schema.errors import UserError
 
 
 @strawberry.type(description="授权: a subject lets an organisation query its file")

@@ -45,7 +45,7 @@ from schema.commitments import (
     ReportCommitmentViolationSuccess,
 )
 from schema.enums import ObjectionGrounds, ObjectionOutcome
-from schema.filings import RecordAnnualReportFiledResult, RecordAnnualReportFiledSuccess
+from schema.errors import mutation_result
 from schema.grants import (
     Grant,
     GrantAuthorizationInput,
@@ -64,11 +64,7 @@ from schema.objections import (
     ResolveObjectionResult,
     ResolveObjectionSuccess,
 )
-from schema.recording_preference import (
-    SetRecordingPreferenceResult,
-    SetRecordingPreferenceSuccess,
-)
-from schema.records import Record
+from schema.records import Record, RecordAnnualReportFiledResult, RecordAnnualReportFiledSuccess
 from schema.repair import (
     ApplyForRepairInput,
     ApplyForRepairResult,
@@ -83,7 +79,10 @@ from schema.reports import (
     IssueCreditReportSuccess,
     ReportPurpose,
 )
-from schema.results import mutation_result
+from schema.subjects import (
+    SetRecordingPreferenceResult,
+    SetRecordingPreferenceSuccess,
+)
 from schema.submission import (
     RecordSubmissionInput,
     RevokeRecordResult,

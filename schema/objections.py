@@ -12,8 +12,8 @@ from domain import objections
 from resolvers import records as record_resolvers
 from resolvers.context import Context
 from schema.enums import ObjectionGrounds, ObjectionState
+from schema.errors import UserError
 from schema.records import Record
-from schema.results import UserError
 
 
 @strawberry.type(description="异议: deadlines in working days (Shenzhen regulation arts. 79–85)")

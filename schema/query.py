@@ -23,7 +23,7 @@ from resolvers import repair as repair_resolvers
 from resolvers import reports as report_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
-from schema.audit_events import AuditEvent
+from schema.audit import AuditEvent
 from schema.blacklist import BlacklistEntry
 from schema.cases import TypicalCase
 from schema.catalogue import Catalogue
@@ -34,8 +34,7 @@ from schema.enums import ObjectionState, SubjectKind
 from schema.financing import FinancingProfile
 from schema.grants import Grant
 from schema.objections import Objection
-from schema.record_changes import RecordChange
-from schema.records import Record, RecordFilter, record_query
+from schema.records import Record, RecordChange, RecordFilter, record_query
 from schema.repair import RepairApplication
 from schema.reports import ReportVerification
 from schema.subjects import Subject

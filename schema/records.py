@@ -1,4 +1,4 @@
-"""Records (信用记录) and their disclosure period."""
+"""Records (信用记录): disclosure, the change feed, and a filing that clears a lapse."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from strawberry.types import Info
 from domain import disclosure, records
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
-from resolvers.records import RecordQuery, RecordView
-from schema.catalogue import CatalogueItem
-from schema.data_items import DataItem
+from resolvers.records import RecordChangeView, RecordQuery, RecordView
+from schema.catalogue import CatalogueItem, DataItem
 from schema.enums import (
     Category,
+    ChangeKind,
     DisclosureState,
     ObjectionGrounds,
     ObjectionState,
@@ -23,6 +23,7 @@ from schema.enums import (
     RecordStatus,
     Severity,
 )
+from schema.errors import UserError
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
@@ -181,3 +182,39 @@ class RecordFilter:
 
 def record_query(filter: RecordFilter | None) -> RecordQuery:
     return RecordQuery() if filter is None else filter.to_query()
+
+
+@strawberry.type(description="One change to a record, with the record as it became")
+class RecordChange:
+    sequence: int = strawberry.field(description="Feed position; increasing, with gaps")
+    kind: ChangeKind = strawberry.field(description="What happened")
+    at: datetime = strawberry.field(description="When it happened")
+    record: Record | None = strawberry.field(
+        description="The record as it became; null where the person refused its recording"
+    )
+
+    @classmethod
+    def of(cls, change: RecordChangeView) -> RecordChange:
+        return cls(
+            sequence=change.seq,
+            kind=change.kind,
+            at=change.at,
+            record=None if change.record is None else Record.of(change.record),
+        )
+
+
+@strawberry.type(description="The lapse was cleared (notice 三(十))")
+class RecordAnnualReportFiledSuccess:
+    record: Record = strawberry.field(
+        description="The record, CLEARED: off display, no repair needed"
+    )
+
+
+RecordAnnualReportFiledResult = Annotated[
+    RecordAnnualReportFiledSuccess | UserError,
+    strawberry.union(
+        "RecordAnnualReportFiledResult",
+        description="RecordAnnualReportFiledSuccess when done, or a UserError "
+        "saying why nothing changed",
+    ),
+]

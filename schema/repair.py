@@ -20,8 +20,8 @@ from resolvers import records as record_resolvers
 from resolvers.context import Context
 from resolvers.repair import EvidenceGiven
 from schema.enums import described
+from schema.errors import UserError
 from schema.records import Record
-from schema.results import UserError
 
 described(
     RepairMeasure,

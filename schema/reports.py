@@ -11,7 +11,7 @@ import strawberry
 from domain.reports import CreditReport as IssuedReport
 from domain.reports import ReportPurpose as Purpose
 from resolvers.reports import Verification
-from schema.results import UserError
+from schema.errors import UserError
 
 
 @strawberry.enum(

@@ -1,4 +1,4 @@
-"""Subjects (信用主体) with their basic data items and records."""
+"""Subjects (信用主体) with their basic data items and records, and a person's recording opt-out."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from resolvers import commitments as commitment_resolvers
 from resolvers import records as record_resolvers
 from resolvers.context import Context
 from resolvers.subjects import SubjectView
+from schema.catalogue import DataItem
 from schema.commitments import Commitment
 from schema.connections import After, Connection, First, connection
-from schema.data_items import DataItem
 from schema.enums import PublicAttribute, SubjectKind
+from schema.errors import UserError
 from schema.records import Record, RecordFilter, record_query
 
 
@@ -78,3 +79,25 @@ class Subject:
             basic_items=[DataItem.of(v) for v in view.basic_items],
             access_level=view.level,
         )
+
+
+@strawberry.type(description="The person's choice is recorded and applied to the records on file")
+class SetRecordingPreferenceSuccess:
+    opted_out: bool = strawberry.field(
+        description="Whether commendations, volunteering and donations about the person are "
+        "refused: then not accepted, and those on file shown to no one but the person and "
+        "the credit centre"
+    )
+    records_changed: int = strawberry.field(
+        description="Records on file withheld or shown again by this choice"
+    )
+
+
+SetRecordingPreferenceResult = Annotated[
+    SetRecordingPreferenceSuccess | UserError,
+    strawberry.union(
+        "SetRecordingPreferenceResult",
+        description="SetRecordingPreferenceSuccess when done, or a UserError "
+        "saying why nothing changed",
+    ),
+]

@@ -12,8 +12,8 @@ from domain.problems import Problem as DomainProblem
 from domain.submission_batch import ItemResult, Outcome
 from domain.submitted import submission_of
 from schema.enums import Severity, SubjectKind, described
+from schema.errors import UserError
 from schema.records import Record
-from schema.results import UserError
 
 described(
     Outcome,
