@@ -8,6 +8,7 @@ linked both ways.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,15 +35,14 @@ from domain.submission import RecordSubmission, SubjectRef, judge
 from resolvers import errors
 from resolvers.access import access_for, refuse, registered_source_unit
 from resolvers.context import Context, forget
-from resolvers.errors import ForbiddenFilter, InvalidArgument, NotFound
+from resolvers.errors import Conflict, ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
 from store import commitments as commitment_store
 from store import record_changes as change_store
 from store.commitments import CommitmentFilter
-from store.errors import ChangedMeanwhile
+from store.documents import update_optimistically
 
 CURSOR_TAG = "commitments"
-ATTEMPTS = 3
 MANAGING = SourceUnitType.COMMITMENT_MANAGING_UNIT
 
 
@@ -150,17 +150,42 @@ async def register_commitment(ctx: Context, given: CommitmentGiven) -> Commitmen
 
 async def fulfil_commitment(ctx: Context, *, commitment_id: str) -> Commitment:
     unit = await managing_unit(ctx)
-    for _ in range(ATTEMPTS):
-        before = await managed(ctx, unit, commitment_id)
+
+    async def fulfil(commitment: Commitment) -> Commitment:
         try:
-            after = rules.fulfilled(before, ctx.today)
+            return rules.fulfilled(commitment, ctx.today)
         except rules.CommitmentRefusal as exc:
             raise refused(exc) from None
-        if await commitment_store.update_commitment(ctx.db, before=before, after=after):
-            forget(ctx.loaders.commitments, after.subject_id)
-            ctx.audit.wrote_for(after.subject_id)
-            return after
-    raise ChangedMeanwhile(f"commitment {commitment_id} kept changing while it was fulfilled")
+
+    return await _update(ctx, unit, commitment_id, fulfil, doing="it was fulfilled")
+
+
+async def _update(
+    ctx: Context,
+    unit: SourceUnit,
+    commitment_id: str,
+    decide: Callable[[Commitment], Awaitable[Commitment]],
+    *,
+    doing: str,
+    before_writing: Callable[[], Awaitable[object]] | None = None,
+) -> Commitment:
+    """`decide` on the commitment the unit manages, written if it still stands so."""
+
+    async def write(before: Commitment, after: Commitment) -> bool:
+        if before_writing is not None:
+            await before_writing()
+        return await commitment_store.update_commitment(ctx.db, before=before, after=after)
+
+    after, _ = await update_optimistically(
+        read=lambda: managed(ctx, unit, commitment_id),
+        apply=decide,
+        write=write,
+        what=f"commitment {commitment_id} kept changing while {doing}",
+        conflict=Conflict,
+    )
+    forget(ctx.loaders.commitments, after.subject_id)
+    ctx.audit.wrote_for(after.subject_id)
+    return after
 
 
 async def view_of(ctx: Context, commitment: Commitment) -> CommitmentView:
@@ -267,21 +292,29 @@ async def report_commitment_violation(
         )
     except ValidationError as exc:
         raise errors.invalid_argument(exc, VIOLATION_ARGUMENTS) from None
-    for _ in range(ATTEMPTS):
-        before = await managed(ctx, unit, commitment_id)
+    breach: dict[str, Record] = {}  # the record of the breach as last decided
+
+    async def violate(commitment: Commitment) -> Commitment:
         try:
-            rules.check_violation(before, violation, ctx.today)
+            rules.check_violation(commitment, violation, ctx.today)
         except rules.CommitmentRefusal as exc:
             raise refused(exc) from None
-        record = await _record(ctx, unit, before, violation, severity)
+        record = breach["record"] = await _record(ctx, unit, commitment, violation, severity)
+        return rules.violated(commitment, record_id=record.id, on=violation.decision_date)
+
+    async def write_record() -> None:
         # The record first: its id is fixed by the commitment, so a retry writes nothing new.
-        await change_store.write_new_records(ctx.db, records=[record])
-        after = rules.violated(before, record_id=record.id, on=violation.decision_date)
-        if await commitment_store.update_commitment(ctx.db, before=before, after=after):
-            forget(ctx.loaders.commitments, after.subject_id)
-            ctx.audit.wrote_for(after.subject_id)
-            return after, record
-    raise ChangedMeanwhile(f"commitment {commitment_id} kept changing while a breach was reported")
+        await change_store.write_new_records(ctx.db, records=[breach["record"]])
+
+    after = await _update(
+        ctx,
+        unit,
+        commitment_id,
+        violate,
+        doing="a breach was reported",
+        before_writing=write_record,
+    )
+    return after, breach["record"]
 
 
 async def _record(

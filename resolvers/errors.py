@@ -32,6 +32,7 @@
     ├── RecordNotOnDisplay   RECORD_NOT_ON_DISPLAY: a case links only records on public display
     ├── ProgrammeUnknown     PROGRAMME_UNKNOWN: no incentive programme has this code
     ├── GrantRequired        GRANT_REQUIRED: no live grant from the subject to the viewer's org
+    ├── Conflict             CONFLICT: other writers kept changing what this wrote; try again
     ├── ServiceUnavailable   SERVICE_UNAVAILABLE: a service the request needs did not answer
     │                        (the time-stamping authority); nothing was done, retry later
     ├── Forbidden            FORBIDDEN: the token lacks a scope (named in the message)
@@ -183,6 +184,10 @@ class GrantRequired(ApiError):
 
 class NotFound(ApiError):
     code = "NOT_FOUND"
+
+
+class Conflict(ApiError):
+    code = "CONFLICT"
 
 
 class ServiceUnavailable(ApiError):

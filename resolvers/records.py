@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 
 from auth.masking import ShownValue, show_items
 from auth.viewer import Scope
@@ -14,17 +15,17 @@ from domain.disclosure import DisclosurePeriod, DisclosureState, Severity
 from domain.records import ChangeKind, ObjectionNote, Record, RecordStatus, disclosure_state
 from resolvers.access import access_for, hides_opted_out, record_filter, require
 from resolvers.context import Context, SubjectSlice
-from resolvers.errors import CountNotOffered, InvalidArgument, InvalidCursor
+from resolvers.errors import Conflict, CountNotOffered, InvalidArgument, InvalidCursor
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
 from store import blacklist as blacklist_store
 from store import record_changes as change_store
 from store import records as record_store
+from store.documents import landed, update_optimistically
 from store.errors import StaleRecord
 from store.records import RecordFilter, order_key
 
 CURSOR_TAG = "records"
 CHANGES_CURSOR_TAG = "changes"
-ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -182,26 +183,36 @@ async def current_record(ctx: Context, record_id: str) -> Record:
     return record
 
 
+async def write_change(ctx: Context, before: Record, after: Record) -> bool:
+    """Write one change through the change feed; False when another writer came first."""
+    return await landed(
+        change_store.write_change(ctx.db, before=before, after=after, today=ctx.today),
+        StaleRecord,
+    )
+
+
 async def change_record(
     ctx: Context, record_id: str, change: Callable[[Record], Record | None], *, doing: str
 ) -> None:
     """Apply `change` to the record as it is now (None: nothing left to change), again if
-    another writer came first; `doing` names the change in the error when it never lands."""
-    for _ in range(ATTEMPTS):
-        record = await current_record(ctx, record_id)
-        after = change(record)
-        if after is None:
-            # Written already, perhaps by a request interrupted before it re-judged the
-            # blacklist entries citing the record: finish that (idempotent).
-            await blacklist_store.rejudge_entries_citing(ctx.db, record=record, day=ctx.today)
-            return
-        try:
-            await change_store.write_change(ctx.db, before=record, after=after, today=ctx.today)
-        except StaleRecord:
-            continue
+    another writer came first; `doing` names the change in the CONFLICT when it never lands."""
+
+    async def apply(record: Record) -> Record | None:
+        return change(record)
+
+    record, written = await update_optimistically(
+        read=lambda: current_record(ctx, record_id),
+        apply=apply,
+        write=partial(write_change, ctx),
+        what=f"record {record_id} kept changing while {doing}",
+        conflict=Conflict,
+    )
+    if written:
         ctx.audit.wrote_for(record.subject_id)
-        return
-    raise StaleRecord(f"record {record_id} kept changing while {doing}")
+    else:
+        # Written already, perhaps by a request interrupted before it re-judged the
+        # blacklist entries citing the record: finish that (idempotent).
+        await blacklist_store.rejudge_entries_citing(ctx.db, record=record, day=ctx.today)
 
 
 @dataclass(frozen=True)

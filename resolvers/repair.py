@@ -30,16 +30,16 @@ from domain.working_days import AlreadyExtended, DeadlinePassed
 from resolvers import errors
 from resolvers.access import own_subject, refuse, require, withheld
 from resolvers.context import Context
-from resolvers.errors import ForbiddenFilter, InvalidArgument, NotFound
+from resolvers.errors import Conflict, ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, keyset_page
 from resolvers.records import change_record, current_record
 from store import records as record_store
 from store import repair as repair_store
+from store.documents import landed, update_optimistically
 from store.errors import AlreadyOpen, ChangedMeanwhile
 
 CURSOR_TAG = "repairApplications"
 QUEUE_CURSOR_TAG = "repairQueue"
-ATTEMPTS = 3
 # Enough to find one standing good-behaviour record among a subject's records.
 FAST_TRACK_SCAN = 100
 
@@ -139,25 +139,35 @@ async def review_repair(
     ctx: Context, *, application_id: str, decision: RepairDecision, reason: str | None
 ) -> RepairApplication:
     reviewer = _reviewer(ctx)
-    for _ in range(ATTEMPTS):
-        application = await repair_store.get_application(ctx.db, application_id=application_id)
-        if application is None:
+
+    async def read() -> RepairApplication:
+        found = await repair_store.get_application(ctx.db, application_id=application_id)
+        if found is None:
             raise NotFound("no repair application has this id", field="id")
+        return found
+
+    async def decide(application: RepairApplication) -> RepairApplication | None:
         if decision is RepairDecision.APPROVE and application.state is RepairState.APPROVED:
-            await _repair_record(ctx, application)  # completes an interrupted approval
-            return application
+            return None  # approved already: what may be left is the record's repair
         if decision is RepairDecision.APPROVE:
             await _check_still_repairable(ctx, application)
-        after = _decided(ctx, application, decision, reason or "", reviewer)
-        try:
-            await repair_store.update_application(ctx.db, before=application, after=after)
-        except ChangedMeanwhile:
-            continue
-        if after.state is RepairState.APPROVED:
-            await _repair_record(ctx, after)
+        return _decided(ctx, application, decision, reason or "", reviewer)
+
+    application, written = await update_optimistically(
+        read=read,
+        apply=decide,
+        write=lambda before, after: landed(
+            repair_store.update_application(ctx.db, before=before, after=after),
+            ChangedMeanwhile,
+        ),
+        what=f"application {application_id} kept changing while it was reviewed",
+        conflict=Conflict,
+    )
+    if application.state is RepairState.APPROVED:
+        await _repair_record(ctx, application)  # also completes an interrupted approval
+    if written:
         ctx.audit.wrote_for(application.subject_id)
-        return after
-    raise ChangedMeanwhile(f"application {application_id} kept changing while it was reviewed")
+    return application
 
 
 def _decided(

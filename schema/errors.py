@@ -63,7 +63,10 @@ def code_for(error: GraphQLError) -> str:
 
 @strawberry.type(description="An expected failure: a stable code, a message, the field at fault")
 class UserError:
-    code: str = strawberry.field(description="A stable code to branch on, e.g. NOT_FOUND")
+    code: str = strawberry.field(
+        description="A stable code to branch on, e.g. NOT_FOUND; CONFLICT: other requests kept "
+        "changing it, try again"
+    )
     message: str = strawberry.field(description="What went wrong, for a developer")
     field: str | None = strawberry.field(
         description="The input field at fault; null when no single field is"
