@@ -36,7 +36,7 @@ from resolvers import errors
 from resolvers.access import access_for, refuse, registered_source_unit
 from resolvers.context import Context, forget
 from resolvers.errors import Conflict, ForbiddenFilter, InvalidArgument, NotFound
-from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.pagination import Page, keyset_page
 from store import commitments as commitment_store
 from store import record_changes as change_store
 from store.commitments import CommitmentFilter
@@ -239,25 +239,20 @@ async def commitments(
     first: int | None,
     after: str | None,
 ) -> Page[CommitmentView]:
-    size = page_size(first)
     base = _scope(ctx, subject_id)
     spec = CommitmentFilter(
         subject_id=base.subject_id, managing_unit=base.managing_unit, status=status
     )
-    key = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
-    found = await commitment_store.find_commitments(ctx.db, spec=spec, after=key, limit=size + 1)
-    views = [await view_of(ctx, c) for c in found[:size]]
-
-    async def count() -> int:
-        return await commitment_store.count_commitments(ctx.db, spec=spec)
-
-    return Page(
-        edges=[
-            (encode_cursor(CURSOR_TAG, commitment_store.order_key(v.commitment)), v) for v in views
-        ],
-        has_next_page=len(found) > size,
-        has_previous_page=after is not None,
-        count=count,
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: commitment_store.find_commitments(
+            ctx.db, spec=spec, after=key, limit=limit
+        ),
+        key=commitment_store.order_key,
+        count=lambda: commitment_store.count_commitments(ctx.db, spec=spec),
+        view=lambda commitment: view_of(ctx, commitment),
     )
 
 

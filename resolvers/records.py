@@ -16,28 +16,18 @@ from domain.records import ChangeKind, ObjectionNote, Record, RecordStatus, disc
 from resolvers.access import access_for, hides_opted_out, record_filter, require
 from resolvers.context import Context, SubjectSlice
 from resolvers.errors import Conflict, CountNotOffered, InvalidArgument, InvalidCursor
-from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.pagination import Page, keyset_page
 from store import blacklist as blacklist_store
 from store import record_changes as change_store
 from store import records as record_store
 from store.documents import landed, update_optimistically
 from store.errors import StaleRecord
-from store.records import RecordFilter, order_key
+from store.record_changes import LoggedChange
+from store.records import RecordFilter as RecordFilter  # what `records` takes, for the schema
+from store.records import order_key
 
 CURSOR_TAG = "records"
 CHANGES_CURSOR_TAG = "changes"
-
-
-@dataclass(frozen=True)
-class RecordQuery:
-    """The filter a client may give; `subject` is a subject id."""
-
-    subject: str | None = None
-    category: Category | None = None
-    item: str | None = None
-    status: RecordStatus | None = None
-    decided_from: date | None = None
-    decided_to: date | None = None
 
 
 @dataclass(frozen=True)
@@ -83,27 +73,11 @@ def record_view(
     )
 
 
-def _cursor(record: Record) -> str:
-    return encode_cursor(CURSOR_TAG, order_key(record))
-
-
-def _after(after: str | None) -> str | None:
-    return None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
-
-
-def _spec(ctx: Context, query: RecordQuery, subject_id: str | None) -> RecordFilter:
+def _spec(ctx: Context, wanted: RecordFilter, subject_id: str | None) -> RecordFilter:
     """The client's filter within what the gate shows the viewer of `subject_id` (None: any)."""
-    if query.decided_from and query.decided_to and query.decided_from > query.decided_to:
+    if wanted.decided_from and wanted.decided_to and wanted.decided_from > wanted.decided_to:
         raise InvalidArgument("decidedFrom must not be after decidedTo", field="decidedFrom")
-    return record_filter(
-        ctx,
-        subject_id,
-        category=query.category,
-        item_code=query.item,
-        status=query.status,
-        decided_from=query.decided_from,
-        decided_to=query.decided_to,
-    )
+    return record_filter(ctx, subject_id, wanted)
 
 
 async def view_of(ctx: Context, record: Record) -> RecordView:
@@ -122,57 +96,61 @@ async def record(ctx: Context, record_id: str) -> RecordView | None:
 
 
 async def records(
-    ctx: Context, *, query: RecordQuery, first: int | None, after: str | None
+    ctx: Context, *, wanted: RecordFilter, first: int | None, after: str | None
 ) -> Page[RecordView]:
-    size = page_size(first)
-    spec = _spec(ctx, query, query.subject)
-    found = await record_store.find_records(ctx.db, spec=spec, after=_after(after), limit=size + 1)
-    return await _page(ctx, found, size, after, spec)
+    """The records the client's filter wants (its `subject_id`: one subject's, else any)."""
+    spec = _spec(ctx, wanted, wanted.subject_id)
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: record_store.find_records(
+            ctx.db, spec=spec, after=key, limit=limit
+        ),
+        key=order_key,
+        count=lambda: _count(ctx, spec),
+        view=partial(view_of, ctx),
+    )
 
 
 async def subject_records(
-    ctx: Context, *, subject_id: str, query: RecordQuery, first: int | None, after: str | None
+    ctx: Context, *, subject_id: str, wanted: RecordFilter, first: int | None, after: str | None
 ) -> Page[RecordView]:
     """A subject's records; the first page of many subjects is read in one batch."""
-    size = page_size(first)
-    spec = _spec(ctx, query, subject_id)
-    if after is None:
-        batch_spec = replace(spec, subject_id=None)
-        found = await ctx.loaders.subject_records.load(
-            SubjectSlice(subject_id, batch_spec, size + 1)
-        )
-    else:
-        found = await record_store.find_records(
-            ctx.db, spec=spec, after=_after(after), limit=size + 1
-        )
-    return await _page(ctx, found, size, after, spec)
+    spec = _spec(ctx, wanted, subject_id)
 
-
-async def _page(
-    ctx: Context, found: list[Record], size: int, after: str | None, spec: RecordFilter
-) -> Page[RecordView]:
-    views = [await view_of(ctx, r) for r in found[:size]]
-
-    async def count() -> int:
-        if spec.subject_id is None and spec.disclosed_on is not None:
-            # DESIGN.md §2.1: counting what is on display today reads every record shown, a
-            # scan that a portal asking on each page would repeat; pages use hasNextPage.
-            raise CountNotOffered(
-                "totalCount is not offered on the public list of records: use "
-                "pageInfo.hasNextPage, or a subject's own records",
-                field="totalCount",
+    async def find(key: str | None, limit: int) -> list[Record]:
+        if key is None:
+            batch_spec = replace(spec, subject_id=None)
+            return await ctx.loaders.subject_records.load(
+                SubjectSlice(subject_id, batch_spec, limit)
             )
-        if spec.subject_id is None:
-            return await record_store.count_records(ctx.db, spec=spec)
-        batch_spec = replace(spec, subject_id=None)
-        return await ctx.loaders.subject_record_counts.load((spec.subject_id, batch_spec))
+        return await record_store.find_records(ctx.db, spec=spec, after=key, limit=limit)
 
-    return Page(
-        edges=[(_cursor(r), v) for r, v in zip(found[:size], views, strict=False)],
-        has_next_page=len(found) > size,
-        has_previous_page=after is not None,
-        count=count,
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=find,
+        key=order_key,
+        count=lambda: _count(ctx, spec),
+        view=partial(view_of, ctx),
     )
+
+
+async def _count(ctx: Context, spec: RecordFilter) -> int:
+    if spec.subject_id is None and spec.disclosed_on is not None:
+        # DESIGN.md §2.1: counting what is on display today reads every record shown, a
+        # scan that a portal asking on each page would repeat; pages use hasNextPage.
+        raise CountNotOffered(
+            "totalCount is not offered on the public list of records: use "
+            "pageInfo.hasNextPage, or a subject's own records",
+            field="totalCount",
+        )
+    if spec.subject_id is None:
+        return await record_store.count_records(ctx.db, spec=spec)
+    batch_spec = replace(spec, subject_id=None)
+    return await ctx.loaders.subject_record_counts.load((spec.subject_id, batch_spec))
 
 
 async def current_record(ctx: Context, record_id: str) -> Record:
@@ -223,13 +201,12 @@ class RecordChangeView:
     record: RecordView | None
 
 
-def _change_after(after: str | None) -> int:
-    if after is None:
+def _change_after(key: str | None) -> int:
+    if key is None:
         return 0
-    (seq,) = decode_cursor(CHANGES_CURSOR_TAG, after, 1)
-    if not seq.isdigit():
+    if not key.isdigit():
         raise InvalidCursor("after is not a cursor of this list", field="after")
-    return int(seq)
+    return int(key)
 
 
 async def _shown(ctx: Context, record: Record) -> RecordView | None:
@@ -247,18 +224,20 @@ async def record_changes(
 ) -> Page[RecordChangeView]:
     """Changes after the cursor in feed order; a consumer resumes from the last cursor it saw."""
     require(ctx, Scope.RECORDS_READ, f"the change feed needs scope {Scope.RECORDS_READ}")
-    size = page_size(first)
-    found = await change_store.find_changes(ctx.db, after=_change_after(after), limit=size + 1)
-    views = [
-        RecordChangeView(c.seq, c.kind, c.at, await _shown(ctx, c.record)) for c in found[:size]
-    ]
 
-    async def count() -> int:
-        return await change_store.count_changes(ctx.db)
+    async def view(change: LoggedChange) -> RecordChangeView:
+        return RecordChangeView(
+            change.seq, change.kind, change.at, await _shown(ctx, change.record)
+        )
 
-    return Page(
-        edges=[(encode_cursor(CHANGES_CURSOR_TAG, str(v.seq)), v) for v in views],
-        has_next_page=len(found) > size,
-        has_previous_page=after is not None,
-        count=count,
+    return await keyset_page(
+        CHANGES_CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: change_store.find_changes(
+            ctx.db, after=_change_after(key), limit=limit
+        ),
+        key=lambda change: str(change.seq),
+        count=lambda: change_store.count_changes(ctx.db),
+        view=view,
     )

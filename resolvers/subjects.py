@@ -13,7 +13,7 @@ from domain.subjects import Subject
 from resolvers.access import access_for, basic_item, meets, meets_persons_only_on_display
 from resolvers.context import Context
 from resolvers.errors import ForbiddenFilter, InvalidArgument, InvalidIdentifier
-from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.pagination import Page, keyset_page
 from store import subjects as subject_store
 
 CURSOR_TAG = "subjects"
@@ -138,31 +138,29 @@ async def subjects(
         raise InvalidArgument(
             f"search is at most {MAX_SEARCH} characters, {len(search)} were given", field="search"
         )
-    size = page_size(first)
-    after_id = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
     kinds = _searchable_kinds(ctx, kind) if search else (None if kind is None else [kind])
     # Domain.subjects.met: below AUTHORIZED, persons are met only through disclosed records.
     shown_on = ctx.today if meets_persons_only_on_display(ctx) else None
-    found = await subject_store.find_subjects(
-        ctx.db,
-        search=search,
-        kinds=kinds,
-        after=after_id,
-        limit=size + 1,
-        persons_shown_on=shown_on,
-    )
-    for subject in found[:size]:
+
+    async def view(subject: Subject) -> SubjectView:
         ctx.loaders.subjects.prime(subject.id, subject)
-    views = [await view_of(ctx, s) for s in found[:size]]
+        return await view_of(ctx, subject)
 
-    async def count() -> int:
-        return await subject_store.count_subjects(
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: subject_store.find_subjects(
+            ctx.db,
+            search=search,
+            kinds=kinds,
+            after=key,
+            limit=limit,
+            persons_shown_on=shown_on,
+        ),
+        key=lambda subject: subject.id,
+        count=lambda: subject_store.count_subjects(
             ctx.db, search=search, kinds=kinds, persons_shown_on=shown_on
-        )
-
-    return Page(
-        edges=[(encode_cursor(CURSOR_TAG, v.id), v) for v in views],
-        has_next_page=len(found) > size,
-        has_previous_page=after is not None,
-        count=count,
+        ),
+        view=view,
     )

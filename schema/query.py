@@ -34,7 +34,7 @@ from schema.enums import ObjectionState, SubjectKind
 from schema.financing import FinancingProfile
 from schema.grants import Grant
 from schema.objections import Objection
-from schema.records import Record, RecordChange, RecordFilter, record_query
+from schema.records import Record, RecordChange, RecordFilter, record_spec
 from schema.repair import RepairApplication
 from schema.reports import ReportVerification
 from schema.subjects import Subject
@@ -301,7 +301,7 @@ class Query:
         after: After = None,
     ) -> Connection[Record]:
         page = await record_resolvers.records(
-            info.context, query=record_query(filter), first=first, after=after
+            info.context, wanted=record_spec(filter), first=first, after=after
         )
         return connection(page, Record.of)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -9,9 +10,10 @@ import strawberry
 from strawberry.types import Info
 
 from domain import disclosure, records
+from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
-from resolvers.records import RecordChangeView, RecordQuery, RecordView
+from resolvers.records import RecordChangeView, RecordView
 from schema.catalogue import CatalogueItem, DataItem
 from schema.enums import (
     Category,
@@ -154,11 +156,16 @@ class Record:
 
 @strawberry.input(description="What to restrict a record list to")
 class RecordFilter:
-    subject: strawberry.ID | None = strawberry.field(
-        default=None, description="Only this subject's records"
+    """The client's side of the store's `RecordFilter`: each field has the store's name, so
+    `spec` carries every one across (tests/test_records_schema.py checks each arrives)."""
+
+    subject_id: strawberry.ID | None = strawberry.field(
+        name="subject", default=None, description="Only this subject's records"
     )
     category: Category | None = strawberry.field(default=None, description="Only this category")
-    item: str | None = strawberry.field(default=None, description="A catalogue item code")
+    item_code: str | None = strawberry.field(
+        name="item", default=None, description="A catalogue item code"
+    )
     status: RecordStatus | None = strawberry.field(
         default=None, description="Only records with this status"
     )
@@ -169,19 +176,11 @@ class RecordFilter:
         default=None, description="Only decisions on or before this day"
     )
 
-    def to_query(self) -> RecordQuery:
-        return RecordQuery(
-            subject=None if self.subject is None else str(self.subject),
-            category=self.category,
-            item=self.item,
-            status=self.status,
-            decided_from=self.decided_from,
-            decided_to=self.decided_to,
-        )
 
-
-def record_query(filter: RecordFilter | None) -> RecordQuery:
-    return RecordQuery() if filter is None else filter.to_query()
+def record_spec(filter: RecordFilter | None) -> record_resolvers.RecordFilter:
+    """The store's filter with every field the client gave (none: all records)."""
+    given = {} if filter is None else {f.name: getattr(filter, f.name) for f in fields(filter)}
+    return record_resolvers.RecordFilter(**given)
 
 
 @strawberry.type(description="One change to a record, with the record as it became")

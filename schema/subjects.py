@@ -17,7 +17,7 @@ from schema.commitments import Commitment
 from schema.connections import After, Connection, First, connection
 from schema.enums import PublicAttribute, SubjectKind
 from schema.errors import UserError
-from schema.records import Record, RecordFilter, record_query
+from schema.records import Record, RecordFilter, record_spec
 
 
 @strawberry.type(description="信用主体")
@@ -63,7 +63,7 @@ class Subject:
         page = await record_resolvers.subject_records(
             info.context,
             subject_id=str(self.id),
-            query=record_query(filter),
+            wanted=record_spec(filter),
             first=first,
             after=after,
         )
