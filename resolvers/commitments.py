@@ -37,6 +37,8 @@ from resolvers.access import access_for, refuse, registered_source_unit
 from resolvers.context import Context, forget
 from resolvers.errors import Conflict, ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, keyset_page
+from resolvers.records import RecordView
+from resolvers.records import view_of as record_view_of
 from store import commitments as commitment_store
 from store import record_changes as change_store
 from store.commitments import CommitmentFilter
@@ -128,7 +130,7 @@ def _build(
     return commitment
 
 
-async def register_commitment(ctx: Context, given: CommitmentGiven) -> Commitment:
+async def register_commitment(ctx: Context, given: CommitmentGiven) -> CommitmentView:
     """Register a commitment; registering the same number again returns the first if equal."""
     unit = await managing_unit(ctx)
     subject = await ctx.loaders.subjects.load(given.subject_id)
@@ -142,13 +144,13 @@ async def register_commitment(ctx: Context, given: CommitmentGiven) -> Commitmen
                 f"commitment number {commitment.number} is registered already with other content",
                 field="number",
             )
-        return stored
+        return await view_of(ctx, stored)
     forget(ctx.loaders.commitments, subject.id)
     ctx.audit.wrote_for(subject.id)
-    return commitment
+    return await view_of(ctx, commitment)
 
 
-async def fulfil_commitment(ctx: Context, *, commitment_id: str) -> Commitment:
+async def fulfil_commitment(ctx: Context, *, commitment_id: str) -> CommitmentView:
     unit = await managing_unit(ctx)
 
     async def fulfil(commitment: Commitment) -> Commitment:
@@ -157,7 +159,8 @@ async def fulfil_commitment(ctx: Context, *, commitment_id: str) -> Commitment:
         except rules.CommitmentRefusal as exc:
             raise refused(exc) from None
 
-    return await _update(ctx, unit, commitment_id, fulfil, doing="it was fulfilled")
+    fulfilled = await _update(ctx, unit, commitment_id, fulfil, doing="it was fulfilled")
+    return await view_of(ctx, fulfilled)
 
 
 async def _update(
@@ -275,7 +278,7 @@ async def report_commitment_violation(
     decision_date: date,
     document_number: str,
     severity: Severity,
-) -> tuple[Commitment, Record]:
+) -> tuple[CommitmentView, RecordView]:
     """Mark the commitment broken and record the breach as dishonesty."""
     unit = await managing_unit(ctx)
     try:
@@ -309,7 +312,7 @@ async def report_commitment_violation(
         doing="a breach was reported",
         before_writing=write_record,
     )
-    return after, breach["record"]
+    return await view_of(ctx, after), await record_view_of(ctx, breach["record"])
 
 
 async def _record(

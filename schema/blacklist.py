@@ -9,10 +9,11 @@ import strawberry
 from strawberry.types import Info
 
 from domain import blacklist as model
+from resolvers import blacklist as blacklist_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
 from schema.enums import ChangeKind, Severity, described
-from schema.errors import UserError
+from schema.errors import UserError, mutation_result
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
@@ -174,3 +175,58 @@ RemoveFromBlacklistResult = Annotated[
         "why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class BlacklistMutation:
+    """Writes of the blacklist: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(
+        description="The credit centre lists a subject on the blacklist, resting on serious "
+        "dishonesty on public display (notice 二(八)); the notice to the subject is kept"
+    )
+    async def list_on_blacklist(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[strawberry.ID, strawberry.argument(description="The subject to list")],
+        basis_records: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="Its serious dishonesty records on public display that ground the "
+                "listing"
+            ),
+        ],
+        reason: Annotated[
+            str, strawberry.argument(description="Why, as told to the subject in the notice")
+        ],
+        until: Annotated[
+            date,
+            strawberry.argument(
+                description="The last day in force; not past the display of the basis records"
+            ),
+        ],
+    ) -> ListOnBlacklistResult:
+        return await mutation_result(
+            blacklist_resolvers.list_on_blacklist(
+                info.context,
+                subject_id=str(subject),
+                basis_record_ids=[str(r) for r in basis_records],
+                reason=reason,
+                until=until,
+            ),
+            lambda e: ListOnBlacklistSuccess(entry=BlacklistEntry.of(e, info.context.today)),
+        )
+
+    @strawberry.mutation(description="The credit centre removes an entry in force at once")
+    async def remove_from_blacklist(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The entry, in force")],
+        reason: Annotated[str, strawberry.argument(description="Why it is removed")],
+    ) -> RemoveFromBlacklistResult:
+        return await mutation_result(
+            blacklist_resolvers.remove_from_blacklist(
+                info.context, entry_id=str(id), reason=reason
+            ),
+            lambda e: RemoveFromBlacklistSuccess(entry=BlacklistEntry.of(e, info.context.today)),
+        )

@@ -6,11 +6,14 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
 from domain.cases import CaseKind
+from resolvers import cases as case_resolvers
 from resolvers.cases import CaseView
+from resolvers.context import Context
 from schema.enums import described
-from schema.errors import UserError
+from schema.errors import UserError, mutation_result
 from schema.records import Record
 from schema.subjects import Subject
 
@@ -83,3 +86,31 @@ PublishCaseResult = Annotated[
         description="PublishCaseSuccess when done, or a UserError saying why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class CaseMutation:
+    """Writes of typical cases: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(description="The credit centre publishes a typical case (notice 二(五))")
+    async def publish_case(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            PublishCaseInput,
+            strawberry.argument(
+                description="The case: kind, title, summary, and the subject and records it names"
+            ),
+        ],
+    ) -> PublishCaseResult:
+        return await mutation_result(
+            case_resolvers.publish_case(
+                info.context,
+                kind=input.kind,
+                title=input.title,
+                summary=input.summary,
+                subject_id=None if input.subject is None else str(input.subject),
+                record_ids=[str(r) for r in input.records],
+            ),
+            lambda view: PublishCaseSuccess(case=TypicalCase.of(view)),
+        )

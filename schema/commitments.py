@@ -9,13 +9,15 @@ import strawberry
 from strawberry.types import Info
 
 from domain.commitments import CommitmentKind, CommitmentStatus
+from domain.disclosure import Severity
+from resolvers import commitments as commitment_resolvers
 from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.commitments import CommitmentGiven, CommitmentView
 from resolvers.context import Context
 from schema.catalogue import DataItem
 from schema.enums import PublicAttribute, described
-from schema.errors import UserError
+from schema.errors import UserError, mutation_result
 from schema.records import Record
 
 if TYPE_CHECKING:
@@ -172,3 +174,80 @@ ReportCommitmentViolationResult = Annotated[
         "saying why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class CommitmentMutation:
+    """Writes of credit commitments: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(description="The managing unit registers a credit commitment (二(九))")
+    async def register_commitment(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            RegisterCommitmentInput, strawberry.argument(description="The commitment as signed")
+        ],
+    ) -> RegisterCommitmentResult:
+        return await mutation_result(
+            commitment_resolvers.register_commitment(info.context, input.to_given()),
+            lambda view: RegisterCommitmentSuccess(commitment=Commitment.of(view)),
+        )
+
+    @strawberry.mutation(description="The managing unit confirms a commitment was kept")
+    async def fulfil_commitment(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The commitment, ACTIVE")],
+    ) -> FulfilCommitmentResult:
+        return await mutation_result(
+            commitment_resolvers.fulfil_commitment(info.context, commitment_id=str(id)),
+            lambda view: FulfilCommitmentSuccess(commitment=Commitment.of(view)),
+        )
+
+    @strawberry.mutation(
+        description="The managing unit reports a broken commitment; the breach becomes a "
+        "DISHONEST_5 dishonesty record (notice 一(二)5), linked both ways"
+    )
+    async def report_commitment_violation(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The commitment, ACTIVE")],
+        facts: Annotated[
+            str, strawberry.argument(description="What was done against the commitment")
+        ],
+        decision_date: Annotated[
+            date,
+            strawberry.argument(description="The day the unit decided the breach (ISO 8601 date)"),
+        ],
+        document_number: Annotated[
+            str, strawberry.argument(description="The decision's document number (文号)")
+        ],
+        epidemic_impact: Annotated[
+            str,
+            strawberry.argument(
+                description="How the breach added to the risk or cost of epidemic prevention "
+                "(notice 一(二)5)"
+            ),
+        ],
+        severity: Annotated[
+            Severity,
+            strawberry.argument(
+                description="General (一般) or serious (严重) dishonesty; sets the "
+                "disclosure period"
+            ),
+        ],
+    ) -> ReportCommitmentViolationResult:
+        return await mutation_result(
+            commitment_resolvers.report_commitment_violation(
+                info.context,
+                commitment_id=str(id),
+                facts=facts,
+                epidemic_impact=epidemic_impact,
+                decision_date=decision_date,
+                document_number=document_number,
+                severity=severity,
+            ),
+            lambda views: ReportCommitmentViolationSuccess(
+                commitment=Commitment.of(views[0]), record=Record.of(views[1])
+            ),
+        )

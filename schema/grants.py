@@ -6,10 +6,13 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
 from domain.grants import AuthorizationGrant
+from resolvers import grants as grant_resolvers
+from resolvers.context import Context
 from schema.enums import Category
-from schema.errors import UserError
+from schema.errors import UserError, mutation_result
 
 
 @strawberry.type(description="授权: a subject lets an organisation query its file")
@@ -90,3 +93,42 @@ RevokeAuthorizationResult = Annotated[
         "why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class GrantMutation:
+    """Writes of authorisation grants: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(description="A subject authorises an organisation to query its file")
+    async def grant_authorization(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            GrantAuthorizationInput,
+            strawberry.argument(description="Who may query, why, which data, until when"),
+        ],
+    ) -> GrantAuthorizationResult:
+        return await mutation_result(
+            grant_resolvers.grant_authorization(
+                info.context,
+                org=input.org,
+                purpose=input.purpose,
+                data_classes=input.data_classes,
+                until=input.until,
+                evidence=input.evidence,
+            ),
+            lambda g: GrantAuthorizationSuccess(grant=Grant.of(g, info.context.now)),
+        )
+
+    @strawberry.mutation(description="A subject withdraws one of its grants at once")
+    async def revoke_authorization(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The grant, one of the subject's own")
+        ],
+    ) -> RevokeAuthorizationResult:
+        return await mutation_result(
+            grant_resolvers.revoke_authorization(info.context, grant_id=str(id)),
+            lambda g: RevokeAuthorizationSuccess(grant=Grant.of(g, info.context.now)),
+        )

@@ -9,10 +9,11 @@ import strawberry
 from strawberry.types import Info
 
 from domain import objections
+from resolvers import objections as objection_resolvers
 from resolvers import records as record_resolvers
 from resolvers.context import Context
-from schema.enums import ObjectionGrounds, ObjectionState
-from schema.errors import UserError
+from schema.enums import ObjectionGrounds, ObjectionOutcome, ObjectionState
+from schema.errors import UserError, mutation_result
 from schema.records import Record
 
 
@@ -114,3 +115,81 @@ ExtendObjectionResult = Annotated[
         description="ExtendObjectionSuccess when done, or a UserError saying why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class ObjectionMutation:
+    """Writes of objections: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(description="A subject disputes one of its records; annotated at once")
+    async def file_objection(
+        self,
+        info: Info[Context, None],
+        record: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The disputed record, one of the subject's own"),
+        ],
+        grounds: Annotated[ObjectionGrounds, strawberry.argument(description="What is disputed")],
+        description: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The subject's explanation; required when grounds is OTHER"
+            ),
+        ] = None,
+    ) -> FileObjectionResult:
+        return await mutation_result(
+            objection_resolvers.file_objection(
+                info.context, record_id=str(record), grounds=grounds, description=description
+            ),
+            lambda o: FileObjectionSuccess(objection=Objection.of(o, info.context.today)),
+        )
+
+    @strawberry.mutation(
+        description="The credit centre or the record's source unit resolves an objection: "
+        "corrected (with the corrected data items), removed from display, or upheld"
+    )
+    async def resolve_objection(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The objection")],
+        outcome: Annotated[
+            ObjectionOutcome,
+            strawberry.argument(description="Corrected, removed from display, or upheld"),
+        ],
+        reason: Annotated[
+            str | None, strawberry.argument(description="Why, shown to the subject")
+        ] = None,
+        corrected_data_items: Annotated[
+            list[DataItemValueInput] | None,
+            strawberry.argument(
+                description="The corrected values by data item key; only with outcome CORRECTED"
+            ),
+        ] = None,
+    ) -> ResolveObjectionResult:
+        return await mutation_result(
+            objection_resolvers.resolve_objection(
+                info.context,
+                objection_id=str(id),
+                outcome=outcome,
+                reason=reason,
+                corrections={i.key: i.value for i in corrected_data_items or []},
+            ),
+            lambda o: ResolveObjectionSuccess(objection=Objection.of(o, info.context.today)),
+        )
+
+    @strawberry.mutation(
+        description="The source unit's decision on an objection is extended once, by 3 "
+        "working days, on or before its deadline"
+    )
+    async def extend_objection(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The objection")],
+        reason: Annotated[
+            str, strawberry.argument(description="Why more time is needed, shown to the subject")
+        ],
+    ) -> ExtendObjectionResult:
+        return await mutation_result(
+            objection_resolvers.extend_objection(info.context, objection_id=str(id), reason=reason),
+            lambda o: ExtendObjectionSuccess(objection=Objection.of(o, info.context.today)),
+        )

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import disclosure, records
+from resolvers import filings as filing_resolvers
 from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
@@ -25,7 +26,7 @@ from schema.enums import (
     RecordStatus,
     Severity,
 )
-from schema.errors import UserError
+from schema.errors import UserError, mutation_result
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
@@ -217,3 +218,31 @@ RecordAnnualReportFiledResult = Annotated[
         "saying why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class FilingMutation:
+    """Filings that clear a lapse: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(
+        description="A registration authority reports that the firm filed its annual report: "
+        "the late-report record (经营异常名录) is cleared, its display ends; no repair needed "
+        "(notice 三(十))"
+    )
+    async def record_annual_report_filed(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The late-report record (经营异常名录)")
+        ],
+        filed_on: Annotated[
+            date,
+            strawberry.argument(description="The day the annual report was filed (ISO 8601 date)"),
+        ],
+    ) -> RecordAnnualReportFiledResult:
+        return await mutation_result(
+            filing_resolvers.record_annual_report_filed(
+                info.context, record_id=str(id), filed_on=filed_on
+            ),
+            lambda view: RecordAnnualReportFiledSuccess(record=Record.of(view)),
+        )

@@ -17,10 +17,11 @@ from domain.repair import (
     RepairState,
 )
 from resolvers import records as record_resolvers
+from resolvers import repair as repair_resolvers
 from resolvers.context import Context
 from resolvers.repair import EvidenceGiven
 from schema.enums import described
-from schema.errors import UserError
+from schema.errors import UserError, mutation_result
 from schema.records import Record
 
 described(
@@ -228,3 +229,57 @@ ReviewRepairResult = Annotated[
         description="ReviewRepairSuccess when done, or a UserError saying why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class RepairMutation:
+    """Writes of credit repair: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(description="A subject applies to repair a dishonesty record (三(十一))")
+    async def apply_for_repair(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            ApplyForRepairInput,
+            strawberry.argument(
+                description="The record to repair, the measures taken and their evidence"
+            ),
+        ],
+    ) -> ApplyForRepairResult:
+        return await mutation_result(
+            repair_resolvers.apply_for_repair(
+                info.context,
+                record_id=str(input.record),
+                measures=input.measures,
+                evidence=[e.given() for e in input.evidence],
+            ),
+            lambda a: ApplyForRepairSuccess(
+                application=RepairApplication.of(a, info.context.today)
+            ),
+        )
+
+    @strawberry.mutation(
+        description="The credit centre approves or rejects a repair application, or extends "
+        "its deadline once by 3 working days; approval ends the record's public disclosure"
+    )
+    async def review_repair(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The repair application")],
+        decision: Annotated[
+            RepairDecision,
+            strawberry.argument(description="Approve, reject, or extend the deadline once"),
+        ],
+        reason: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Why; required to reject or extend, shown to the subject"
+            ),
+        ] = None,
+    ) -> ReviewRepairResult:
+        return await mutation_result(
+            repair_resolvers.review_repair(
+                info.context, application_id=str(id), decision=decision, reason=reason
+            ),
+            lambda a: ReviewRepairSuccess(application=RepairApplication.of(a, info.context.today)),
+        )

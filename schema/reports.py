@@ -7,11 +7,14 @@ from enum import Enum
 from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
 from domain.reports import CreditReport as IssuedReport
 from domain.reports import ReportPurpose as Purpose
+from resolvers import reports as report_resolvers
+from resolvers.context import Context
 from resolvers.reports import Verification
-from schema.errors import UserError
+from schema.errors import UserError, mutation_result
 
 
 @strawberry.enum(
@@ -108,4 +111,33 @@ class ReportVerification:
             issued_at=verification.issued_at,
             subject_name=verification.subject_name,
             withdrawn=verification.withdrawn,
+        )
+
+
+@strawberry.type
+class ReportMutation:
+    """Writes of credit reports: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(
+        description="A signed credit report with the centre's seal, for the subject itself or "
+        "the credit centre (notice 二(六))"
+    )
+    async def issue_credit_report(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID, strawberry.argument(description="The subject the report is about")
+        ],
+        purpose: Annotated[
+            ReportPurpose,
+            strawberry.argument(
+                description="What the report is for; it selects the sections shown"
+            ),
+        ],
+    ) -> IssueCreditReportResult:
+        return await mutation_result(
+            report_resolvers.issue_credit_report(
+                info.context, subject_id=str(subject), purpose=purpose.domain
+            ),
+            lambda report: IssueCreditReportSuccess(report=CreditReport.of(report)),
         )

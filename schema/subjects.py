@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from resolvers import blacklist as blacklist_resolvers
 from resolvers import commitments as commitment_resolvers
+from resolvers import recording_preference as preference_resolvers
 from resolvers import records as record_resolvers
 from resolvers.context import Context
 from resolvers.subjects import SubjectView
@@ -16,7 +17,7 @@ from schema.catalogue import DataItem
 from schema.commitments import Commitment
 from schema.connections import After, Connection, First, connection
 from schema.enums import PublicAttribute, SubjectKind
-from schema.errors import UserError
+from schema.errors import UserError, mutation_result
 from schema.records import Record, RecordFilter, record_spec
 
 
@@ -101,3 +102,30 @@ SetRecordingPreferenceResult = Annotated[
         "saying why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class RecordingPreferenceMutation:
+    """The recording opt-out: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(
+        description="A natural person refuses (or allows again) the recording of "
+        "commendations, volunteering and donations about them (Shenzhen regulation art. 39)"
+    )
+    async def set_recording_preference(
+        self,
+        info: Info[Context, None],
+        opt_out: Annotated[
+            bool,
+            strawberry.argument(
+                description="true refuses the recording from now on and hides such records; "
+                "false allows it again"
+            ),
+        ],
+    ) -> SetRecordingPreferenceResult:
+        return await mutation_result(
+            preference_resolvers.set_recording_preference(info.context, opt_out=opt_out),
+            lambda p: SetRecordingPreferenceSuccess(
+                opted_out=p.opted_out, records_changed=p.records_changed
+            ),
+        )
