@@ -10,15 +10,19 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import Info
 
 from domain.audit import AuditAction
 from domain.audit import AuditEvent as AuditEventModel
+from resolvers import audit as audit_resolvers
 from resolvers.audit import record_trail
 from resolvers.context import Context
+from schema.connections import After, Connection, First, connection
 from schema.enums import described
 
 log = logging.getLogger("creditgraph.audit")
@@ -116,3 +120,27 @@ class AuditEvent:
             purpose=event.purpose,
             request_id=event.request_id,
         )
+
+
+@strawberry.type
+class AuditQuery:
+    """Reads of audit events: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="Audit events: all for the credit centre, own for a subject")
+    async def audit_events(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only events about this subject (credit centre)"),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[AuditEvent]:
+        page = await audit_resolvers.audit_events(
+            info.context,
+            subject_id=None if subject is None else str(subject),
+            first=first,
+            after=after,
+        )
+        return connection(page, AuditEvent.of)

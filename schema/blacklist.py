@@ -12,6 +12,7 @@ from domain import blacklist as model
 from resolvers import blacklist as blacklist_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
+from schema.connections import After, Connection, First, connection
 from schema.enums import ChangeKind, Severity, described
 from schema.errors import UserError, mutation_result
 
@@ -230,3 +231,38 @@ class BlacklistMutation:
             ),
             lambda e: RemoveFromBlacklistSuccess(entry=BlacklistEntry.of(e, info.context.today)),
         )
+
+
+@strawberry.type
+class BlacklistQuery:
+    """Reads of the blacklist: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(
+        description="Blacklist entries, newest first (notice 二(八)): public while in force; "
+        "entries no longer in force for the subject, government and the centre"
+    )
+    async def blacklist(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this subject's entries")
+        ] = None,
+        in_force: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only entries in force today; false: only those no "
+                "longer in force"
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[BlacklistEntry]:
+        page = await blacklist_resolvers.blacklist(
+            info.context,
+            subject_id=None if subject is None else str(subject),
+            in_force=in_force,
+            first=first,
+            after=after,
+        )
+        today = info.context.today
+        return connection(page, lambda e: BlacklistEntry.of(e, today))

@@ -12,6 +12,7 @@ from domain.cases import CaseKind
 from resolvers import cases as case_resolvers
 from resolvers.cases import CaseView
 from resolvers.context import Context
+from schema.connections import After, Connection, First, connection
 from schema.enums import described
 from schema.errors import UserError, mutation_result
 from schema.records import Record
@@ -114,3 +115,21 @@ class CaseMutation:
             ),
             lambda view: PublishCaseSuccess(case=TypicalCase.of(view)),
         )
+
+
+@strawberry.type
+class CaseQuery:
+    """Reads of typical cases: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="Typical cases for the portal, newest first (notice 二(五))")
+    async def cases(
+        self,
+        info: Info[Context, None],
+        kind: Annotated[
+            CaseKind | None, strawberry.argument(description="Only GOOD or only BAD cases")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[TypicalCase]:
+        page = await case_resolvers.cases(info.context, kind=kind, first=first, after=after)
+        return connection(page, TypicalCase.of)

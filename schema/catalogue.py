@@ -4,12 +4,15 @@ as the viewer may see it."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
 from auth.masking import ShownValue
 from domain import catalogue as model
 from domain import disclosure
+from resolvers.context import Context
 from schema.enums import (
     Category,
     DataFormat,
@@ -234,3 +237,27 @@ class DataItem:
             masked=shown.masked,
             attribute=shown.attribute,
         )
+
+
+@strawberry.type
+class CatalogueQuery:
+    """Reads of the catalogue: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="A published catalogue version; the one in force when omitted")
+    def catalogue(
+        self,
+        info: Info[Context, None],
+        version: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A catalogue version, e.g. 2020.1; the one in force today when omitted"
+            ),
+        ] = None,
+    ) -> Catalogue | None:
+        ctx = info.context
+        found = (
+            ctx.catalogues.in_force(ctx.today)
+            if version is None
+            else ctx.catalogues.version(version)
+        )
+        return None if found is None else Catalogue.of(found)

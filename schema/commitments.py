@@ -16,6 +16,7 @@ from resolvers import subjects as subject_resolvers
 from resolvers.commitments import CommitmentGiven, CommitmentView
 from resolvers.context import Context
 from schema.catalogue import DataItem
+from schema.connections import After, Connection, First, connection
 from schema.enums import PublicAttribute, described
 from schema.errors import UserError, mutation_result
 from schema.records import Record
@@ -251,3 +252,34 @@ class CommitmentMutation:
                 commitment=Commitment.of(views[0]), record=Record.of(views[1])
             ),
         )
+
+
+@strawberry.type
+class CommitmentQuery:
+    """Reads of credit commitments: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(
+        description="Commitments, newest signing first: all for government and the centre, "
+        "its own for a subject, those it manages for a managing unit"
+    )
+    async def commitments(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this subject's commitments")
+        ] = None,
+        status: Annotated[
+            CommitmentStatus | None,
+            strawberry.argument(description="Only commitments with this status"),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Commitment]:
+        page = await commitment_resolvers.commitments(
+            info.context,
+            subject_id=None if subject is None else str(subject),
+            status=status,
+            first=first,
+            after=after,
+        )
+        return connection(page, Commitment.of)

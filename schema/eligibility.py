@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from domain import eligibility, programmes
 from domain.programmes import BlockerKind
+from resolvers import eligibility as eligibility_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
 from schema.enums import Category, SubjectKind, described
@@ -178,3 +179,46 @@ class Eligibility:
             rules_version=evaluation.rules_version,
             evaluated_at=evaluation.evaluated_at,
         )
+
+
+@strawberry.type
+class EligibilityQuery:
+    """Reads of incentive programmes and eligibility: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="The incentive programmes in force (public)")
+    def programmes(self) -> list[Programme]:
+        return [Programme.of(p) for p in eligibility_resolvers.programmes()]
+
+    @strawberry.field(description="One subject judged against a programme (eligibility:read)")
+    async def eligibility(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[strawberry.ID, strawberry.argument(description="The subject to judge")],
+        programme: Annotated[
+            str, strawberry.argument(description="The programme's code (Programme.code)")
+        ],
+    ) -> Eligibility:
+        [found] = await eligibility_resolvers.eligibilities(
+            info.context, subject_ids=[str(subject)], programme_code=programme
+        )
+        return Eligibility.of(found)
+
+    @strawberry.field(
+        description="Up to 1,000 subjects judged against a programme, in the order given, "
+        "at the store cost of one (eligibility:read)"
+    )
+    async def eligibilities(
+        self,
+        info: Info[Context, None],
+        subjects: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description="1 to 1,000 subject ids; answered in the same order"),
+        ],
+        programme: Annotated[
+            str, strawberry.argument(description="The programme's code (Programme.code)")
+        ],
+    ) -> list[Eligibility]:
+        found = await eligibility_resolvers.eligibilities(
+            info.context, subject_ids=[str(s) for s in subjects], programme_code=programme
+        )
+        return [Eligibility.of(e) for e in found]

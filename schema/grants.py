@@ -132,3 +132,21 @@ class GrantMutation:
             grant_resolvers.revoke_authorization(info.context, grant_id=str(id)),
             lambda g: RevokeAuthorizationSuccess(grant=Grant.of(g, info.context.now)),
         )
+
+
+@strawberry.type
+class GrantQuery:
+    """Reads of authorisation grants: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="Authorisation grants the viewer may see")
+    async def grants(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this subject's grants")
+        ] = None,
+    ) -> list[Grant]:
+        found = await grant_resolvers.grants(
+            info.context, subject_id=None if subject is None else str(subject)
+        )
+        return [Grant.of(g, info.context.now) for g in found]

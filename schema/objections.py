@@ -12,6 +12,7 @@ from domain import objections
 from resolvers import objections as objection_resolvers
 from resolvers import records as record_resolvers
 from resolvers.context import Context
+from schema.connections import After, Connection, First, connection
 from schema.enums import ObjectionGrounds, ObjectionOutcome, ObjectionState
 from schema.errors import UserError, mutation_result
 from schema.records import Record
@@ -193,3 +194,34 @@ class ObjectionMutation:
             objection_resolvers.extend_objection(info.context, objection_id=str(id), reason=reason),
             lambda o: ExtendObjectionSuccess(objection=Objection.of(o, info.context.today)),
         )
+
+
+@strawberry.type
+class ObjectionQuery:
+    """Reads of objections: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(
+        description="Objections, newest first: all for the credit centre, those about its "
+        "records for a source unit, its own for a subject"
+    )
+    async def objections(
+        self,
+        info: Info[Context, None],
+        state: Annotated[
+            ObjectionState | None, strawberry.argument(description="Only objections in this state")
+        ] = None,
+        overdue: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only unresolved ones past their deadline; false: only "
+                "those that are not"
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Objection]:
+        page = await objection_resolvers.objections_list(
+            info.context, state=state, overdue=overdue, first=first, after=after
+        )
+        today = info.context.today
+        return connection(page, lambda o: Objection.of(o, today))

@@ -16,6 +16,7 @@ from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
 from resolvers.records import RecordChangeView, RecordView
 from schema.catalogue import CatalogueItem, DataItem
+from schema.connections import After, Connection, First, connection
 from schema.enums import (
     Category,
     ChangeKind,
@@ -246,3 +247,43 @@ class FilingMutation:
             ),
             lambda view: RecordAnnualReportFiledSuccess(record=Record.of(view)),
         )
+
+
+@strawberry.type
+class RecordQuery:
+    """Reads of records and their change feed: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="A record by id, if the viewer may see it")
+    async def record(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The record's id")],
+    ) -> Record | None:
+        found = await record_resolvers.record(info.context, str(id))
+        return None if found is None else Record.of(found)
+
+    @strawberry.field(description="Records, newest decision first")
+    async def records(
+        self,
+        info: Info[Context, None],
+        filter: Annotated[
+            RecordFilter | None,
+            strawberry.argument(description="Which records; all the viewer may see when omitted"),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Record]:
+        page = await record_resolvers.records(
+            info.context, wanted=record_spec(filter), first=first, after=after
+        )
+        return connection(page, Record.of)
+
+    @strawberry.field(
+        description="Every change to a record exactly once, in a stable order; resume from "
+        "the last cursor seen (provincial reporting, notice 一(三))"
+    )
+    async def record_changes(
+        self, info: Info[Context, None], after: After = None, first: First = None
+    ) -> Connection[RecordChange]:
+        page = await record_resolvers.record_changes(info.context, after=after, first=first)
+        return connection(page, RecordChange.of)

@@ -20,6 +20,7 @@ from resolvers import records as record_resolvers
 from resolvers import repair as repair_resolvers
 from resolvers.context import Context
 from resolvers.repair import EvidenceGiven
+from schema.connections import After, Connection, First, connection
 from schema.enums import described
 from schema.errors import UserError, mutation_result
 from schema.records import Record
@@ -283,3 +284,44 @@ class RepairMutation:
             ),
             lambda a: ReviewRepairSuccess(application=RepairApplication.of(a, info.context.today)),
         )
+
+
+@strawberry.type
+class RepairQuery:
+    """Reads of credit repair: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(
+        description="Repair applications: all for the credit centre in its review order (fast "
+        "track first, then oldest; notice 三(十一)), its own for a subject, newest first; "
+        "overdue: undecided past the deadline in force (or not)"
+    )
+    async def repair_applications(
+        self,
+        info: Info[Context, None],
+        state: Annotated[
+            RepairState | None, strawberry.argument(description="Only applications in this state")
+        ] = None,
+        overdue: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only undecided ones past their deadline; false: only "
+                "those that are not"
+            ),
+        ] = None,
+        subject: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this subject's applications (credit centre)"),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[RepairApplication]:
+        page = await repair_resolvers.repair_applications(
+            info.context,
+            state=state,
+            overdue=overdue,
+            subject_id=None if subject is None else str(subject),
+            first=first,
+            after=after,
+        )
+        today = info.context.today
+        return connection(page, lambda a: RepairApplication.of(a, today))

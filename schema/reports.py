@@ -141,3 +141,24 @@ class ReportMutation:
             ),
             lambda report: IssueCreditReportSuccess(report=CreditReport.of(report)),
         )
+
+
+@strawberry.type
+class ReportQuery:
+    """Reads of credit reports: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(
+        description="Public: whether a credit report with this serial and SHA-256 was issued"
+    )
+    async def verify_credit_report(
+        self,
+        info: Info[Context, None],
+        serial: Annotated[str, strawberry.argument(description="The serial printed on the report")],
+        sha256: Annotated[
+            str, strawberry.argument(description="The SHA-256 of the PDF file, 64 hex digits")
+        ],
+    ) -> ReportVerification:
+        found = await report_resolvers.verify_credit_report(
+            info.context, serial=serial, sha256=sha256
+        )
+        return ReportVerification.of(found)

@@ -11,6 +11,7 @@ from resolvers import blacklist as blacklist_resolvers
 from resolvers import commitments as commitment_resolvers
 from resolvers import recording_preference as preference_resolvers
 from resolvers import records as record_resolvers
+from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
 from resolvers.subjects import SubjectView
 from schema.catalogue import DataItem
@@ -129,3 +130,45 @@ class RecordingPreferenceMutation:
                 opted_out=p.opted_out, records_changed=p.records_changed
             ),
         )
+
+
+@strawberry.type
+class SubjectQuery:
+    """Reads of subjects: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="A subject by id or by identifier (give exactly one)")
+    async def subject(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The subject's id")
+        ] = None,
+        identifier: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Unified social credit code, or resident identity number for a person"
+            ),
+        ] = None,
+    ) -> Subject | None:
+        found = await subject_resolvers.subject(
+            info.context, subject_id=None if id is None else str(id), identifier=identifier
+        )
+        return None if found is None else Subject.of(found)
+
+    @strawberry.field(description="Subjects in id order; search matches the start of the name")
+    async def subjects(
+        self,
+        info: Info[Context, None],
+        search: Annotated[
+            str | None, strawberry.argument(description="Matches the start of the subject's name")
+        ] = None,
+        kind: Annotated[
+            SubjectKind | None, strawberry.argument(description="Only subjects of this kind")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Subject]:
+        page = await subject_resolvers.subjects(
+            info.context, search=search, kind=kind, first=first, after=after
+        )
+        return connection(page, Subject.of)
