@@ -12,8 +12,9 @@ from strawberry.types import Info
 from domain.reports import CreditReport as IssuedReport
 from domain.reports import ReportPurpose as Purpose
 from resolvers import reports as report_resolvers
+from resolvers import verification as verification_resolvers
 from resolvers.context import Context
-from resolvers.reports import Verification
+from resolvers.verification import Verification
 from schema.errors import UserError, mutation_result
 
 
@@ -158,7 +159,7 @@ class ReportQuery:
             str, strawberry.argument(description="The SHA-256 of the PDF file, 64 hex digits")
         ],
     ) -> ReportVerification:
-        found = await report_resolvers.verify_credit_report(
+        found = await verification_resolvers.verify_credit_report(
             info.context, serial=serial, sha256=sha256
         )
         return ReportVerification.of(found)

@@ -30,7 +30,7 @@ from domain.subjects import Subject
 from reports.content import RepairLine, ReportContent
 from resolvers.commitments import CommitmentView
 from resolvers.records import record_view
-from resolvers.report_sections import report_content
+from resolvers.reports import report_content
 from resolvers.subjects import subject_view
 
 EPIDEMIC = DateWindow(start=date(2020, 1, 24), end=date(2020, 12, 31))
