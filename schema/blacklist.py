@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -155,10 +156,18 @@ class BlacklistEntry:
 class ListOnBlacklistSuccess:
     entry: BlacklistEntry = strawberry.field(description="The new entry, in force")
 
+    @classmethod
+    def of(cls, done: model.BlacklistEntry, today: date) -> ListOnBlacklistSuccess:
+        return cls(entry=BlacklistEntry.of(done, today))
+
 
 @strawberry.type(description="The entry was removed")
 class RemoveFromBlacklistSuccess:
     entry: BlacklistEntry = strawberry.field(description="The entry, removed")
+
+    @classmethod
+    def of(cls, done: model.BlacklistEntry, today: date) -> RemoveFromBlacklistSuccess:
+        return cls(entry=BlacklistEntry.of(done, today))
 
 
 ListOnBlacklistResult = Annotated[
@@ -215,7 +224,7 @@ class BlacklistMutation:
                 reason=reason,
                 until=until,
             ),
-            lambda e: ListOnBlacklistSuccess(entry=BlacklistEntry.of(e, info.context.today)),
+            partial(ListOnBlacklistSuccess.of, today=info.context.today),
         )
 
     @strawberry.mutation(description="The credit centre removes an entry in force at once")
@@ -229,7 +238,7 @@ class BlacklistMutation:
             blacklist_resolvers.remove_from_blacklist(
                 info.context, entry_id=str(id), reason=reason
             ),
-            lambda e: RemoveFromBlacklistSuccess(entry=BlacklistEntry.of(e, info.context.today)),
+            partial(RemoveFromBlacklistSuccess.of, today=info.context.today),
         )
 
 

@@ -79,6 +79,10 @@ class PublishCaseInput:
 class PublishCaseSuccess:
     case: TypicalCase = strawberry.field(description="The published case")
 
+    @classmethod
+    def of(cls, done: CaseView) -> PublishCaseSuccess:
+        return cls(case=TypicalCase.of(done))
+
 
 PublishCaseResult = Annotated[
     PublishCaseSuccess | UserError,
@@ -113,7 +117,7 @@ class CaseMutation:
                 subject_id=None if input.subject is None else str(input.subject),
                 record_ids=[str(r) for r in input.records],
             ),
-            lambda view: PublishCaseSuccess(case=TypicalCase.of(view)),
+            PublishCaseSuccess.of,
         )
 
 

@@ -15,6 +15,7 @@ from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.commitments import CommitmentGiven, CommitmentView
 from resolvers.context import Context
+from resolvers.records import RecordView
 from schema.catalogue import DataItem
 from schema.connections import After, Connection, First, connection
 from schema.enums import PublicAttribute, described
@@ -140,16 +141,29 @@ class RegisterCommitmentInput:
 class RegisterCommitmentSuccess:
     commitment: Commitment = strawberry.field(description="The new commitment, ACTIVE")
 
+    @classmethod
+    def of(cls, done: CommitmentView) -> RegisterCommitmentSuccess:
+        return cls(commitment=Commitment.of(done))
+
 
 @strawberry.type(description="The commitment was confirmed as kept")
 class FulfilCommitmentSuccess:
     commitment: Commitment = strawberry.field(description="The commitment, FULFILLED")
+
+    @classmethod
+    def of(cls, done: CommitmentView) -> FulfilCommitmentSuccess:
+        return cls(commitment=Commitment.of(done))
 
 
 @strawberry.type(description="The breach was recorded as dishonesty (notice 一(二)5)")
 class ReportCommitmentViolationSuccess:
     commitment: Commitment = strawberry.field(description="The commitment, VIOLATED")
     record: Record = strawberry.field(description="The DISHONEST_5 record the breach became")
+
+    @classmethod
+    def of(cls, done: tuple[CommitmentView, RecordView]) -> ReportCommitmentViolationSuccess:
+        commitment, record = done
+        return cls(commitment=Commitment.of(commitment), record=Record.of(record))
 
 
 RegisterCommitmentResult = Annotated[
@@ -191,7 +205,7 @@ class CommitmentMutation:
     ) -> RegisterCommitmentResult:
         return await mutation_result(
             commitment_resolvers.register_commitment(info.context, input.to_given()),
-            lambda view: RegisterCommitmentSuccess(commitment=Commitment.of(view)),
+            RegisterCommitmentSuccess.of,
         )
 
     @strawberry.mutation(description="The managing unit confirms a commitment was kept")
@@ -202,7 +216,7 @@ class CommitmentMutation:
     ) -> FulfilCommitmentResult:
         return await mutation_result(
             commitment_resolvers.fulfil_commitment(info.context, commitment_id=str(id)),
-            lambda view: FulfilCommitmentSuccess(commitment=Commitment.of(view)),
+            FulfilCommitmentSuccess.of,
         )
 
     @strawberry.mutation(
@@ -248,9 +262,7 @@ class CommitmentMutation:
                 document_number=document_number,
                 severity=severity,
             ),
-            lambda views: ReportCommitmentViolationSuccess(
-                commitment=Commitment.of(views[0]), record=Record.of(views[1])
-            ),
+            ReportCommitmentViolationSuccess.of,
         )
 
 

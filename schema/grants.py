@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -71,10 +72,18 @@ class GrantAuthorizationInput:
 class GrantAuthorizationSuccess:
     grant: Grant = strawberry.field(description="The new grant")
 
+    @classmethod
+    def of(cls, done: AuthorizationGrant, now: datetime) -> GrantAuthorizationSuccess:
+        return cls(grant=Grant.of(done, now))
+
 
 @strawberry.type(description="The grant was withdrawn")
 class RevokeAuthorizationSuccess:
     grant: Grant = strawberry.field(description="The grant, revoked")
+
+    @classmethod
+    def of(cls, done: AuthorizationGrant, now: datetime) -> RevokeAuthorizationSuccess:
+        return cls(grant=Grant.of(done, now))
 
 
 GrantAuthorizationResult = Annotated[
@@ -117,7 +126,7 @@ class GrantMutation:
                 until=input.until,
                 evidence=input.evidence,
             ),
-            lambda g: GrantAuthorizationSuccess(grant=Grant.of(g, info.context.now)),
+            partial(GrantAuthorizationSuccess.of, now=info.context.now),
         )
 
     @strawberry.mutation(description="A subject withdraws one of its grants at once")
@@ -130,7 +139,7 @@ class GrantMutation:
     ) -> RevokeAuthorizationResult:
         return await mutation_result(
             grant_resolvers.revoke_authorization(info.context, grant_id=str(id)),
-            lambda g: RevokeAuthorizationSuccess(grant=Grant.of(g, info.context.now)),
+            partial(RevokeAuthorizationSuccess.of, now=info.context.now),
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -84,15 +85,27 @@ class DataItemValueInput:
 class FileObjectionSuccess:
     objection: Objection = strawberry.field(description="The new objection, PENDING")
 
+    @classmethod
+    def of(cls, done: objections.Objection, today: date) -> FileObjectionSuccess:
+        return cls(objection=Objection.of(done, today))
+
 
 @strawberry.type(description="The objection was resolved")
 class ResolveObjectionSuccess:
     objection: Objection = strawberry.field(description="The objection with its outcome")
 
+    @classmethod
+    def of(cls, done: objections.Objection, today: date) -> ResolveObjectionSuccess:
+        return cls(objection=Objection.of(done, today))
+
 
 @strawberry.type(description="The deadline was extended")
 class ExtendObjectionSuccess:
     objection: Objection = strawberry.field(description="The objection with its extended deadline")
+
+    @classmethod
+    def of(cls, done: objections.Objection, today: date) -> ExtendObjectionSuccess:
+        return cls(objection=Objection.of(done, today))
 
 
 FileObjectionResult = Annotated[
@@ -142,7 +155,7 @@ class ObjectionMutation:
             objection_resolvers.file_objection(
                 info.context, record_id=str(record), grounds=grounds, description=description
             ),
-            lambda o: FileObjectionSuccess(objection=Objection.of(o, info.context.today)),
+            partial(FileObjectionSuccess.of, today=info.context.today),
         )
 
     @strawberry.mutation(
@@ -175,7 +188,7 @@ class ObjectionMutation:
                 reason=reason,
                 corrections={i.key: i.value for i in corrected_data_items or []},
             ),
-            lambda o: ResolveObjectionSuccess(objection=Objection.of(o, info.context.today)),
+            partial(ResolveObjectionSuccess.of, today=info.context.today),
         )
 
     @strawberry.mutation(
@@ -192,7 +205,7 @@ class ObjectionMutation:
     ) -> ExtendObjectionResult:
         return await mutation_result(
             objection_resolvers.extend_objection(info.context, objection_id=str(id), reason=reason),
-            lambda o: ExtendObjectionSuccess(objection=Objection.of(o, info.context.today)),
+            partial(ExtendObjectionSuccess.of, today=info.context.today),
         )
 
 

@@ -210,6 +210,10 @@ class RecordAnnualReportFiledSuccess:
         description="The record, CLEARED: off display, no repair needed"
     )
 
+    @classmethod
+    def of(cls, done: RecordView) -> RecordAnnualReportFiledSuccess:
+        return cls(record=Record.of(done))
+
 
 RecordAnnualReportFiledResult = Annotated[
     RecordAnnualReportFiledSuccess | UserError,
@@ -245,7 +249,7 @@ class FilingMutation:
             filing_resolvers.record_annual_report_filed(
                 info.context, record_id=str(id), filed_on=filed_on
             ),
-            lambda view: RecordAnnualReportFiledSuccess(record=Record.of(view)),
+            RecordAnnualReportFiledSuccess.of,
         )
 
 

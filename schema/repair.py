@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -208,12 +209,20 @@ class ApplyForRepairSuccess:
         description="The new application; NEEDS_MATERIALS lists what is missing"
     )
 
+    @classmethod
+    def of(cls, done: repair.RepairApplication, today: date) -> ApplyForRepairSuccess:
+        return cls(application=RepairApplication.of(done, today))
+
 
 @strawberry.type(description="The decision was recorded")
 class ReviewRepairSuccess:
     application: RepairApplication = strawberry.field(
         description="The application as decided or extended"
     )
+
+    @classmethod
+    def of(cls, done: repair.RepairApplication, today: date) -> ReviewRepairSuccess:
+        return cls(application=RepairApplication.of(done, today))
 
 
 ApplyForRepairResult = Annotated[
@@ -254,9 +263,7 @@ class RepairMutation:
                 measures=input.measures,
                 evidence=[e.given() for e in input.evidence],
             ),
-            lambda a: ApplyForRepairSuccess(
-                application=RepairApplication.of(a, info.context.today)
-            ),
+            partial(ApplyForRepairSuccess.of, today=info.context.today),
         )
 
     @strawberry.mutation(
@@ -282,7 +289,7 @@ class RepairMutation:
             repair_resolvers.review_repair(
                 info.context, application_id=str(id), decision=decision, reason=reason
             ),
-            lambda a: ReviewRepairSuccess(application=RepairApplication.of(a, info.context.today)),
+            partial(ReviewRepairSuccess.of, today=info.context.today),
         )
 
 

@@ -82,6 +82,10 @@ class CreditReport:
 class IssueCreditReportSuccess:
     report: CreditReport = strawberry.field(description="The issued report")
 
+    @classmethod
+    def of(cls, done: IssuedReport) -> IssueCreditReportSuccess:
+        return cls(report=CreditReport.of(done))
+
 
 IssueCreditReportResult = Annotated[
     IssueCreditReportSuccess | UserError,
@@ -140,7 +144,7 @@ class ReportMutation:
             report_resolvers.issue_credit_report(
                 info.context, subject_id=str(subject), purpose=purpose.domain
             ),
-            lambda report: IssueCreditReportSuccess(report=CreditReport.of(report)),
+            IssueCreditReportSuccess.of,
         )
 
 

@@ -13,6 +13,7 @@ from resolvers import recording_preference as preference_resolvers
 from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
+from resolvers.recording_preference import RecordingPreference
 from resolvers.subjects import SubjectView
 from schema.catalogue import DataItem
 from schema.commitments import Commitment
@@ -94,6 +95,10 @@ class SetRecordingPreferenceSuccess:
         description="Records on file withheld or shown again by this choice"
     )
 
+    @classmethod
+    def of(cls, done: RecordingPreference) -> SetRecordingPreferenceSuccess:
+        return cls(opted_out=done.opted_out, records_changed=done.records_changed)
+
 
 SetRecordingPreferenceResult = Annotated[
     SetRecordingPreferenceSuccess | UserError,
@@ -126,9 +131,7 @@ class RecordingPreferenceMutation:
     ) -> SetRecordingPreferenceResult:
         return await mutation_result(
             preference_resolvers.set_recording_preference(info.context, opt_out=opt_out),
-            lambda p: SetRecordingPreferenceSuccess(
-                opted_out=p.opted_out, records_changed=p.records_changed
-            ),
+            SetRecordingPreferenceSuccess.of,
         )
 
 

@@ -14,6 +14,7 @@ from domain.submission_batch import ItemResult, Outcome
 from domain.submitted import submission_of
 from resolvers import submission as submission_resolvers
 from resolvers.context import Context
+from resolvers.records import RecordView
 from schema.enums import Severity, SubjectKind, described
 from schema.errors import UserError, mutation_result
 from schema.records import Record
@@ -144,6 +145,10 @@ class SubmitRecordsResult:
 class RevokeRecordSuccess:
     record: Record = strawberry.field(description="The record, REVOKED")
 
+    @classmethod
+    def of(cls, done: RecordView) -> RevokeRecordSuccess:
+        return cls(record=Record.of(done))
+
 
 RevokeRecordResult = Annotated[
     RevokeRecordSuccess | UserError,
@@ -191,5 +196,5 @@ class SubmissionMutation:
     ) -> RevokeRecordResult:
         return await mutation_result(
             submission_resolvers.revoke_record(info.context, record_id=str(id), reason=reason),
-            lambda view: RevokeRecordSuccess(record=Record.of(view)),
+            RevokeRecordSuccess.of,
         )
