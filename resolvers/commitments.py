@@ -154,10 +154,7 @@ async def fulfil_commitment(ctx: Context, *, commitment_id: str) -> CommitmentVi
     unit = await managing_unit(ctx)
 
     async def fulfil(commitment: Commitment) -> Commitment:
-        try:
-            return rules.fulfilled(commitment, ctx.today)
-        except rules.CommitmentRefusal as exc:
-            raise refused(exc) from None
+        return rules.fulfilled(commitment, ctx.today)
 
     fulfilled = await _update(ctx, unit, commitment_id, fulfil, doing="it was fulfilled")
     return await view_of(ctx, fulfilled)
@@ -172,7 +169,14 @@ async def _update(
     doing: str,
     before_writing: Callable[[], Awaitable[object]] | None = None,
 ) -> Commitment:
-    """`decide` on the commitment the unit manages, written if it still stands so."""
+    """`decide` on the commitment the unit manages, written if it still stands so; the rules'
+    refusals become the API's."""
+
+    async def apply(commitment: Commitment) -> Commitment:
+        try:
+            return await decide(commitment)
+        except rules.CommitmentRefusal as exc:
+            raise refused(exc) from None
 
     async def write(before: Commitment, after: Commitment) -> bool:
         if before_writing is not None:
@@ -181,7 +185,7 @@ async def _update(
 
     after, _ = await update_optimistically(
         read=lambda: managed(ctx, unit, commitment_id),
-        apply=decide,
+        apply=apply,
         write=write,
         what=f"commitment {commitment_id} kept changing while {doing}",
         conflict=Conflict,
@@ -293,10 +297,7 @@ async def report_commitment_violation(
     breach: dict[str, Record] = {}  # the record of the breach as last decided
 
     async def violate(commitment: Commitment) -> Commitment:
-        try:
-            rules.check_violation(commitment, violation, ctx.today)
-        except rules.CommitmentRefusal as exc:
-            raise refused(exc) from None
+        rules.check_violation(commitment, violation, ctx.today)
         record = breach["record"] = await _record(ctx, unit, commitment, violation, severity)
         return rules.violated(commitment, record_id=record.id, on=violation.decision_date)
 
