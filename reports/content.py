@@ -1,8 +1,9 @@
 """What a report shows, as values already masked for its requester.
 
-The resolver builds this from the same views the API returns (resolvers/views.py and the
-commitment views, masked by auth/masking.py), so a report never shows more than the API would
-show the same viewer; this package only lays it out, draws the seal and QR code, and signs.
+The resolver builds this from the same views the API returns (the record, subject and
+commitment views of resolvers/, masked by auth/masking.py), so a report never shows more than
+the API would show the same viewer; this package only lays it out, draws the seal and QR code,
+and signs.
 """
 
 from __future__ import annotations

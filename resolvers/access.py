@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from auth.viewer import Scope
 from domain.catalogue import CatalogueItem, Category, PublicAttribute
@@ -119,10 +119,15 @@ def note_shown(ctx: Context, record: Record) -> None:
         ctx.loaders.shown(record, RecordFilter.of_scope(scope))
 
 
-def record_filter(ctx: Context, subject_id: str | None, **narrower: Any) -> RecordFilter:
-    """The store filter for the records of `subject_id` (None: any) the gate shows the viewer."""
-    return RecordFilter.of_scope(
-        ctx.gate.record_scope(subject_id), subject_id=subject_id, **narrower
+def record_filter(ctx: Context, subject_id: str | None, wanted: RecordFilter) -> RecordFilter:
+    """`wanted` (a client's filter, every field kept) narrowed to the records of `subject_id`
+    (None: any) that the gate shows the viewer."""
+    scoped = RecordFilter.of_scope(ctx.gate.record_scope(subject_id))
+    return replace(
+        wanted,
+        subject_id=subject_id,
+        disclosed_on=scoped.disclosed_on,
+        hide_opted_out=scoped.hide_opted_out,
     )
 
 

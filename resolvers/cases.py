@@ -15,8 +15,9 @@ from resolvers import subjects as subject_resolvers
 from resolvers.access import require
 from resolvers.context import Context
 from resolvers.errors import InvalidArgument, NotFound, RecordNotOnDisplay, invalid_argument
-from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
-from resolvers.views import RecordView, SubjectView
+from resolvers.pagination import Page, keyset_page
+from resolvers.records import RecordView
+from resolvers.subjects import SubjectView
 from store import cases as case_store
 
 CURSOR_TAG = "cases"
@@ -98,17 +99,12 @@ async def _view(ctx: Context, case: TypicalCase) -> CaseView:
 async def cases(
     ctx: Context, *, kind: CaseKind | None, first: int | None, after: str | None
 ) -> Page[CaseView]:
-    size = page_size(first)
-    key = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
-    found = await case_store.find_cases(ctx.db, kind=kind, after=key, limit=size + 1)
-    views = [await _view(ctx, c) for c in found[:size]]
-
-    async def count() -> int:
-        return await case_store.count_cases(ctx.db, kind=kind)
-
-    return Page(
-        edges=[(encode_cursor(CURSOR_TAG, case_store.order_key(v.case)), v) for v in views],
-        has_next_page=len(found) > size,
-        has_previous_page=after is not None,
-        count=count,
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: case_store.find_cases(ctx.db, kind=kind, after=key, limit=limit),
+        key=case_store.order_key,
+        count=lambda: case_store.count_cases(ctx.db, kind=kind),
+        view=lambda case: _view(ctx, case),
     )

@@ -1,4 +1,4 @@
-"""Reading the catalogue, and publishing a new version of it (DESIGN.md §6)."""
+"""Publishing a new version of the catalogue (DESIGN.md §6)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,6 @@ from resolvers.access import require
 from resolvers.context import Context
 from store import catalogue as catalogue_store
 from store.errors import PublicationRefused
-
-
-def catalogue(ctx: Context, *, version: str | None) -> Catalogue | None:
-    """A published version, or the one in force today."""
-    if version is None:
-        return ctx.catalogues.in_force(ctx.today)
-    return ctx.catalogues.version(version)
 
 
 async def publish_catalogue_version(ctx: Context, *, text: str) -> Catalogue:

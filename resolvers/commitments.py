@@ -1,10 +1,14 @@
-"""Credit commitments (二(九)): the managing unit registers and confirms them; who reads what.
+"""Credit commitments (二(九)): the managing unit registers, confirms and reports breaches of
+them; who reads what.
 
-Breaches are reported in resolvers/commitment_violations.py.
+A breach (notice 一(二)5, 一(三)) becomes a DISHONEST_5 record built and checked by the same
+rules as any submitted record (domain.submission.judge), written through the change feed, and
+linked both ways.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,23 +20,32 @@ from domain import commitments as rules
 from domain.catalogue import Category, PublicAttribute, SourceUnitType
 from domain.commitments import (
     COMMITMENT_ITEM,
+    ITEM_ARGUMENTS,
+    VIOLATION_ITEM,
     Commitment,
     CommitmentKind,
     CommitmentStatus,
+    Violation,
 )
+from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
+from domain.records import Record
 from domain.source_units import SourceUnit
+from domain.subjects import SubjectRef
+from domain.submission import RecordSubmission, judge
 from resolvers import errors
 from resolvers.access import access_for, refuse, registered_source_unit
 from resolvers.context import Context, forget
-from resolvers.errors import ForbiddenFilter, InvalidArgument, NotFound
-from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.errors import Conflict, ForbiddenFilter, InvalidArgument, NotFound
+from resolvers.pagination import Page, keyset_page
+from resolvers.records import RecordView
+from resolvers.records import view_of as record_view_of
+from store import changes as change_store
 from store import commitments as commitment_store
 from store.commitments import CommitmentFilter
-from store.errors import ChangedMeanwhile
+from store.documents import update_optimistically
 
 CURSOR_TAG = "commitments"
-ATTEMPTS = 3
 MANAGING = SourceUnitType.COMMITMENT_MANAGING_UNIT
 
 
@@ -118,7 +131,7 @@ def _build(
     return commitment
 
 
-async def register_commitment(ctx: Context, given: CommitmentGiven) -> Commitment:
+async def register_commitment(ctx: Context, given: CommitmentGiven) -> CommitmentView:
     """Register a commitment; registering the same number again returns the first if equal."""
     unit = await managing_unit(ctx)
     subject = await ctx.loaders.subjects.load(given.subject_id)
@@ -132,25 +145,55 @@ async def register_commitment(ctx: Context, given: CommitmentGiven) -> Commitmen
                 f"commitment number {commitment.number} is registered already with other content",
                 field="number",
             )
-        return stored
+        return await view_of(ctx, stored)
     forget(ctx.loaders.commitments, subject.id)
     ctx.audit.wrote_for(subject.id)
-    return commitment
+    return await view_of(ctx, commitment)
 
 
-async def fulfil_commitment(ctx: Context, *, commitment_id: str) -> Commitment:
+async def fulfil_commitment(ctx: Context, *, commitment_id: str) -> CommitmentView:
     unit = await managing_unit(ctx)
-    for _ in range(ATTEMPTS):
-        before = await managed(ctx, unit, commitment_id)
+
+    async def fulfil(commitment: Commitment) -> Commitment:
+        return rules.fulfilled(commitment, ctx.today)
+
+    fulfilled = await _update(ctx, unit, commitment_id, fulfil, doing="it was fulfilled")
+    return await view_of(ctx, fulfilled)
+
+
+async def _update(
+    ctx: Context,
+    unit: SourceUnit,
+    commitment_id: str,
+    decide: Callable[[Commitment], Awaitable[Commitment]],
+    *,
+    doing: str,
+    before_writing: Callable[[], Awaitable[object]] | None = None,
+) -> Commitment:
+    """`decide` on the commitment the unit manages, written if it still stands so; the rules'
+    refusals become the API's."""
+
+    async def apply(commitment: Commitment) -> Commitment:
         try:
-            after = rules.fulfilled(before, ctx.today)
+            return await decide(commitment)
         except rules.CommitmentRefusal as exc:
             raise refused(exc) from None
-        if await commitment_store.update_commitment(ctx.db, before=before, after=after):
-            forget(ctx.loaders.commitments, after.subject_id)
-            ctx.audit.wrote_for(after.subject_id)
-            return after
-    raise ChangedMeanwhile(f"commitment {commitment_id} kept changing while it was fulfilled")
+
+    async def write(before: Commitment, after: Commitment) -> bool:
+        if before_writing is not None:
+            await before_writing()
+        return await commitment_store.update_commitment(ctx.db, before=before, after=after)
+
+    after, _ = await update_optimistically(
+        read=lambda: managed(ctx, unit, commitment_id),
+        apply=apply,
+        write=write,
+        what=f"commitment {commitment_id} kept changing while {doing}",
+        conflict=Conflict,
+    )
+    forget(ctx.loaders.commitments, after.subject_id)
+    ctx.audit.wrote_for(after.subject_id)
+    return after
 
 
 async def view_of(ctx: Context, commitment: Commitment) -> CommitmentView:
@@ -204,25 +247,20 @@ async def commitments(
     first: int | None,
     after: str | None,
 ) -> Page[CommitmentView]:
-    size = page_size(first)
     base = _scope(ctx, subject_id)
     spec = CommitmentFilter(
         subject_id=base.subject_id, managing_unit=base.managing_unit, status=status
     )
-    key = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
-    found = await commitment_store.find_commitments(ctx.db, spec=spec, after=key, limit=size + 1)
-    views = [await view_of(ctx, c) for c in found[:size]]
-
-    async def count() -> int:
-        return await commitment_store.count_commitments(ctx.db, spec=spec)
-
-    return Page(
-        edges=[
-            (encode_cursor(CURSOR_TAG, commitment_store.order_key(v.commitment)), v) for v in views
-        ],
-        has_next_page=len(found) > size,
-        has_previous_page=after is not None,
-        count=count,
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: commitment_store.find_commitments(
+            ctx.db, spec=spec, after=key, limit=limit
+        ),
+        key=commitment_store.order_key,
+        count=lambda: commitment_store.count_commitments(ctx.db, spec=spec),
+        view=lambda commitment: view_of(ctx, commitment),
     )
 
 
@@ -233,4 +271,90 @@ ARGUMENT_NAMES = {
     "signatory": "signatory",
     "valid_from": "validFrom",
     "valid_until": "validUntil",
+}
+
+
+async def report_commitment_violation(
+    ctx: Context,
+    *,
+    commitment_id: str,
+    facts: str,
+    epidemic_impact: str,
+    decision_date: date,
+    document_number: str,
+    severity: Severity,
+) -> tuple[CommitmentView, RecordView]:
+    """Mark the commitment broken and record the breach as dishonesty."""
+    unit = await managing_unit(ctx)
+    try:
+        violation = Violation(
+            facts=facts.strip(),
+            epidemic_impact=epidemic_impact.strip(),
+            decision_date=decision_date,
+            document_number=document_number.strip(),
+        )
+    except ValidationError as exc:
+        raise errors.invalid_argument(exc, VIOLATION_ARGUMENTS) from None
+    breach: dict[str, Record] = {}  # the record of the breach as last decided
+
+    async def violate(commitment: Commitment) -> Commitment:
+        rules.check_violation(commitment, violation, ctx.today)
+        record = breach["record"] = await _record(ctx, unit, commitment, violation, severity)
+        return rules.violated(commitment, record_id=record.id, on=violation.decision_date)
+
+    async def write_record() -> None:
+        # The record first: its id is fixed by the commitment, so a retry writes nothing new.
+        await change_store.write_new_records(ctx.db, records=[breach["record"]])
+
+    after = await _update(
+        ctx,
+        unit,
+        commitment_id,
+        violate,
+        doing="a breach was reported",
+        before_writing=write_record,
+    )
+    return await view_of(ctx, after), await record_view_of(ctx, breach["record"])
+
+
+async def _record(
+    ctx: Context, unit: SourceUnit, commitment: Commitment, violation: Violation, severity: Severity
+) -> Record:
+    subject = await ctx.loaders.subjects.load(commitment.subject_id)
+    if subject is None:
+        raise LookupError(f"commitment {commitment.id} names a missing subject")
+    submission = RecordSubmission(
+        source_record_id=rules.violation_source_id(commitment),
+        subject=SubjectRef(kind=subject.kind, identifier=subject.identifier, name=subject.name),
+        item_code=VIOLATION_ITEM,
+        decision_date=violation.decision_date,
+        document_number=violation.document_number,
+        severity=severity,
+        # The item is defined by its risk to epidemic control (一(二)5): always epidemic-related.
+        epidemic_related=True,
+        data_items=tuple(rules.violation_values(commitment, violation).items()),
+    )
+    judged = judge(
+        submission,
+        catalogues=ctx.catalogues,
+        unit=unit,
+        subject=subject,
+        new_subject_id=subject.id,
+        today=ctx.today,
+        now=ctx.now,
+        epidemic_window=ctx.epidemic_window,
+    )
+    if isinstance(judged, list):
+        problem = judged[0]
+        field = problem.field.removeprefix("dataItems.")
+        name = ITEM_ARGUMENTS.get(field, field)
+        raise errors.problem_error(problem.code, f"{name}: {problem.message}", field=name)
+    return judged.model_copy(update={"commitment_id": commitment.id})
+
+
+VIOLATION_ARGUMENTS = {
+    "facts": "facts",
+    "epidemic_impact": "epidemicImpact",
+    "document_number": "documentNumber",
+    "decision_date": "decisionDate",
 }

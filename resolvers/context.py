@@ -21,7 +21,7 @@ from domain.grants import AuthorizationGrant
 from domain.records import Record
 from domain.subjects import Subject
 from reports.issuer import ReportIssuer
-from resolvers.audit_trail import AuditTrail
+from resolvers.audit import AuditTrail
 from store import blacklist as blacklist_store
 from store import commitments as commitment_store
 from store import grants as grant_store

@@ -36,6 +36,7 @@
     ├── RecordNotOnDisplay   RECORD_NOT_ON_DISPLAY: a case links only records on public display
     ├── ProgrammeUnknown     PROGRAMME_UNKNOWN: no incentive programme has this code
     ├── GrantRequired        GRANT_REQUIRED: no live grant from the subject to the viewer's org
+    ├── Conflict             CONFLICT: other writers kept changing what this wrote; try again
     ├── ServiceUnavailable   SERVICE_UNAVAILABLE: a service the request needs did not answer
     │                        (the time-stamping authority); nothing was done, retry later
     ├── Forbidden            FORBIDDEN: the token lacks a scope (named in the message)
@@ -54,6 +55,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
+
+from domain.errors import ProblemCode
 
 
 class ApiError(Exception):
@@ -195,6 +198,10 @@ class NotFound(ApiError):
     code = "NOT_FOUND"
 
 
+class Conflict(ApiError):
+    code = "CONFLICT"
+
+
 class ServiceUnavailable(ApiError):
     code = "SERVICE_UNAVAILABLE"
 
@@ -225,3 +232,20 @@ def invalid_argument(exc: ValidationError, names: dict[str, str]) -> InvalidArgu
     field = str(error["loc"][0]) if error["loc"] else ""
     argument = names.get(field, field or "input")
     return InvalidArgument(f"{argument}: {error['msg']}", field=argument)
+
+
+# The refusals with a code of their own among the rules a record must keep (domain.errors);
+# any other broken rule is BAD_USER_INPUT.
+_PROBLEM_ERRORS: dict[ProblemCode, type[ApiError]] = {
+    ProblemCode.NOT_IN_CATALOGUE: NotInCatalogue,
+    ProblemCode.UNIT_NOT_AUTHORIZED: UnitNotAuthorized,
+    ProblemCode.LEVEL_ABOVE_AUTHORITY: LevelAboveAuthority,
+    ProblemCode.CONDUCT_OUTSIDE_EPIDEMIC: ConductOutsideEpidemic,
+    ProblemCode.CONDUCT_AFTER_DECISION: ConductAfterDecision,
+}
+
+
+def problem_error(code: ProblemCode, message: str, *, field: str) -> ApiError:
+    """A rule a whole record breaks (a correction, a reported breach), refused with the code
+    a submitted record gets for it, so a client branches the same way on every write."""
+    return _PROBLEM_ERRORS.get(code, InvalidArgument)(message, field=field)

@@ -10,9 +10,7 @@ from resolvers.access import registered_source_unit
 from resolvers.context import Context
 from resolvers.errors import InvalidArgument, NotFound, UnitNotAuthorized
 from resolvers.errors import NotClearable as NotClearableError
-from resolvers.record_writes import change_record
-from resolvers.records import view_of
-from resolvers.views import RecordView
+from resolvers.records import RecordView, change_record, view_of
 from store import records as record_store
 
 

@@ -20,10 +20,11 @@ from resolvers.access import hides_opted_out, refuse, require
 from resolvers.commitments import CommitmentView, subject_commitments
 from resolvers.context import Context
 from resolvers.eligibility import incentive_rules, judge, programme, read_files
+from resolvers.records import RecordView
 from resolvers.records import view_of as record_view
-from resolvers.repair_history import RepairEntry, repaired_records
+from resolvers.repair import RepairEntry, repaired_records
+from resolvers.subjects import SubjectView
 from resolvers.subjects import view_of as subject_view
-from resolvers.views import RecordView, SubjectView
 from store.records import RecordFilter
 
 # What the profile is made of: a grant must cover each (the subject's own fields are shown

@@ -9,29 +9,28 @@ record's side (resolving again with the same outcome is accepted for that reason
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from pydantic import ValidationError
 
 from auth.viewer import Scope
 from domain import objections
 from domain.calendar import AlreadyExtended, DeadlinePassed
-from domain.errors import ProblemCode
 from domain.objections import Objection
 from domain.records import ObjectionGrounds, ObjectionOutcome, ObjectionState, Record
 from resolvers import errors
 from resolvers.access import own_subject, refuse
 from resolvers.calendar import published_years, working_days
 from resolvers.context import Context
-from resolvers.errors import InvalidArgument, NotFound, invalid_argument
+from resolvers.errors import Conflict, InvalidArgument, NotFound, invalid_argument
 from resolvers.pagination import Page, keyset_page
-from resolvers.record_writes import change_record, current_record
+from resolvers.records import change_record, current_record
 from store import objections as objection_store
 from store import source_units as unit_store
+from store.documents import landed, update_optimistically
 from store.errors import AlreadyOpen, ChangedMeanwhile
 
 CURSOR_TAG = "objections"
-ATTEMPTS = 3
 ARGUMENT_NAMES = {"description": "description", "reason": "reason"}
 
 
@@ -87,8 +86,8 @@ def _already_open() -> errors.ObjectionAlreadyOpen:
     )
 
 
-async def _answerable(ctx: Context, objection_id: str) -> tuple[Objection, str]:
-    """The objection and who answers it: the credit centre, or the record's source unit."""
+async def _answerable(ctx: Context, objection_id: str) -> Objection:
+    """The objection if the viewer answers it: the credit centre, or the record's source unit."""
     viewer = ctx.viewer
     is_centre = viewer.has(Scope.REPAIR_REVIEW)
     if not is_centre and not (viewer.has(Scope.RECORDS_SUBMIT) and viewer.unit is not None):
@@ -100,7 +99,7 @@ async def _answerable(ctx: Context, objection_id: str) -> tuple[Objection, str]:
     # Another unit's objection is answered as missing: its existence is not this unit's to know.
     if objection is None or not (is_centre or objection.source_unit == viewer.unit):
         raise NotFound("no objection you may answer has this id", field="id")
-    return objection, viewer.sub or viewer.unit or "credit-centre"
+    return objection
 
 
 async def resolve_objection(
@@ -111,11 +110,11 @@ async def resolve_objection(
     reason: str | None,
     corrections: dict[str, str],
 ) -> Objection:
-    for _ in range(ATTEMPTS):
-        objection, by = await _answerable(ctx, objection_id)
+    by = ctx.viewer.sub or ctx.viewer.unit or "credit-centre"
+
+    async def resolve(objection: Objection) -> Objection | None:
         if objection.state is ObjectionState(outcome.value):
-            await _apply_outcome(ctx, objection)  # completes an interrupted resolution
-            return objection
+            return None  # resolved so already: what may be left is the outcome's record change
         try:
             after = objections.resolved(
                 objection,
@@ -127,26 +126,27 @@ async def resolve_objection(
             )
             record = await current_record(ctx, objection.record_id)
             # Checked before anything is written: a bad correction changes nothing.
-            resolve = await _resolver(ctx, after)
-            resolve(record)
+            (await _resolver(ctx, after))(record)
         except objections.NotOpen as exc:
             raise errors.NotOpen(str(exc), field="id") from None
         except objections.UnknownDataItem as exc:
             raise errors.NotInCatalogue(str(exc), field="correctedDataItems") from None
         except objections.CorrectionBreaksRule as exc:
-            raise _broken_rule(exc) from None
+            # The submission's own code for a rule the correction would break (issue 8.4).
+            raise errors.problem_error(
+                exc.problem.code, str(exc), field="correctedDataItems"
+            ) from None
         except objections.InvalidCorrection as exc:
             raise InvalidArgument(str(exc), field="correctedDataItems") from None
         except ValidationError as exc:
             raise invalid_argument(exc, ARGUMENT_NAMES) from None
-        try:
-            await objection_store.update_objection(ctx.db, before=objection, after=after)
-        except ChangedMeanwhile:
-            continue
-        await _apply_outcome(ctx, after)
-        ctx.audit.wrote_for(objection.subject_id)
         return after
-    raise ChangedMeanwhile(f"objection {objection_id} kept changing while it was resolved")
+
+    objection, written = await _update(ctx, objection_id, resolve, doing="it was resolved")
+    await _apply_outcome(ctx, objection)  # also completes an interrupted resolution
+    if written:
+        ctx.audit.wrote_for(objection.subject_id)
+    return objection
 
 
 async def extend_objection(ctx: Context, *, objection_id: str, reason: str | None) -> Objection:
@@ -154,35 +154,41 @@ async def extend_objection(ctx: Context, *, objection_id: str, reason: str | Non
     if not (reason or "").strip():
         raise InvalidArgument("an extension needs a reason for the subject", field="reason")
     calendar = await working_days(ctx)
-    for _ in range(ATTEMPTS):
-        objection, _by = await _answerable(ctx, objection_id)
+
+    async def extend(objection: Objection) -> Objection:
         try:
             with published_years():
-                after = objections.extended(objection, today=ctx.today, calendar=calendar)
+                return objections.extended(objection, today=ctx.today, calendar=calendar)
         except objections.NotOpen as exc:
             raise errors.NotOpen(str(exc), field="id") from None
         except AlreadyExtended as exc:
             raise errors.AlreadyExtended(str(exc), field="id") from None
         except DeadlinePassed as exc:
             raise errors.DeadlinePassed(str(exc), field="id") from None
-        try:
-            await objection_store.update_objection(ctx.db, before=objection, after=after)
-        except ChangedMeanwhile:
-            continue
-        ctx.audit.wrote_for(objection.subject_id)
-        return after
-    raise ChangedMeanwhile(f"objection {objection_id} kept changing while it was extended")
+
+    objection, _ = await _update(ctx, objection_id, extend, doing="it was extended")
+    ctx.audit.wrote_for(objection.subject_id)
+    return objection
 
 
-def _broken_rule(exc: objections.CorrectionBreaksRule) -> errors.ApiError:
-    """The submission's own code for a rule the correction would break (issue 8.4)."""
-    refusal = {
-        ProblemCode.CONDUCT_OUTSIDE_EPIDEMIC: errors.ConductOutsideEpidemic,
-        ProblemCode.CONDUCT_AFTER_DECISION: errors.ConductAfterDecision,
-        ProblemCode.LEVEL_ABOVE_AUTHORITY: errors.LevelAboveAuthority,
-        ProblemCode.UNIT_NOT_AUTHORIZED: errors.UnitNotAuthorized,
-    }.get(exc.problem.code, InvalidArgument)
-    return refusal(str(exc), field="correctedDataItems")
+async def _update(
+    ctx: Context,
+    objection_id: str,
+    decide: Callable[[Objection], Awaitable[Objection | None]],
+    *,
+    doing: str,
+) -> tuple[Objection, bool]:
+    """`decide` on the objection as the viewer may answer it, written if it still stands so."""
+    return await update_optimistically(
+        read=lambda: _answerable(ctx, objection_id),
+        apply=decide,
+        write=lambda before, after: landed(
+            objection_store.update_objection(ctx.db, before=before, after=after),
+            ChangedMeanwhile,
+        ),
+        what=f"objection {objection_id} kept changing while {doing}",
+        conflict=Conflict,
+    )
 
 
 async def _resolver(ctx: Context, objection: Objection) -> Callable[[Record], Record]:

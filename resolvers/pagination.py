@@ -11,11 +11,12 @@ import binascii
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from resolvers.errors import InvalidCursor, PageTooLarge
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -63,6 +64,7 @@ class Page(Generic[T]):
     count: Callable[[], Awaitable[int]]
 
 
+@overload
 async def keyset_page(
     tag: str,
     first: int | None,
@@ -71,13 +73,41 @@ async def keyset_page(
     find: Callable[[str | None, int], Awaitable[list[T]]],
     key: Callable[[T], str],
     count: Callable[[], Awaitable[int]],
-) -> Page[T]:
+) -> Page[T]: ...
+
+
+@overload
+async def keyset_page(
+    tag: str,
+    first: int | None,
+    after: str | None,
+    *,
+    find: Callable[[str | None, int], Awaitable[list[T]]],
+    key: Callable[[T], str],
+    count: Callable[[], Awaitable[int]],
+    view: Callable[[T], Awaitable[V]],
+) -> Page[V]: ...
+
+
+async def keyset_page(
+    tag: str,
+    first: int | None,
+    after: str | None,
+    *,
+    find: Callable[[str | None, int], Awaitable[list[T]]],
+    key: Callable[[T], str],
+    count: Callable[[], Awaitable[int]],
+    view: Callable[[T], Awaitable[Any]] | None = None,
+) -> Page[Any]:
     """A page of a list kept in `key` order: `find(after_key, limit)` reads one more than the
-    page holds, which tells whether a next page follows."""
+    page holds, which tells whether a next page follows; `view` turns each node of the page
+    (never the one read beyond it) into what the list shows, in order."""
     size = page_size(first)
     found = await find(None if after is None else decode_cursor(tag, after, 1)[0], size + 1)
+    nodes = found[:size]
+    shown = nodes if view is None else [await view(node) for node in nodes]
     return Page(
-        edges=[(encode_cursor(tag, key(node)), node) for node in found[:size]],
+        edges=[(encode_cursor(tag, key(node)), v) for node, v in zip(nodes, shown, strict=True)],
         has_next_page=len(found) > size,
         has_previous_page=after is not None,
         count=count,

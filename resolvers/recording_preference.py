@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from auth.viewer import Scope
 from domain import recording_preference
 from domain.records import Record
 from resolvers.access import own_subject
 from resolvers.context import Context
-from resolvers.errors import NotApplicable, NotFound
-from store import changes as change_store
+from resolvers.errors import Conflict, NotApplicable, NotFound
+from resolvers.records import current_record, write_change
 from store import records as record_store
 from store import subjects as subject_store
-from store.errors import StaleRecord
+from store.documents import update_optimistically
 
-ATTEMPTS = 3
 # Far above the commendations, volunteering and donations one person could have on file.
 MAX_REFUSABLE_RECORDS = 1000
 
@@ -59,20 +59,18 @@ async def set_recording_preference(ctx: Context, *, opt_out: bool) -> RecordingP
 
 async def _apply(ctx: Context, found: Record, opt_out: bool) -> int:
     """1 when the record changed, 0 when it was in the chosen state already."""
-    record: Record | None = found
-    for _ in range(ATTEMPTS):
-        if record is None:
-            return 0
+
+    async def choose(record: Record) -> Record | None:
         item = ctx.catalogues.item(record.catalogue_version, record.item_code)
-        after = recording_preference.with_preference(
+        return recording_preference.with_preference(
             record, item, opted_out=opt_out, at=ctx.now, by=ctx.viewer.sub or record.subject_id
         )
-        if after is None:
-            return 0
-        try:
-            await change_store.write_change(ctx.db, before=record, after=after, today=ctx.today)
-        except StaleRecord:
-            [record] = await record_store.get_records(ctx.db, ids=[after.id])
-            continue
-        return 1
-    raise StaleRecord(f"record {found.id} kept changing while the preference was applied")
+
+    _, written = await update_optimistically(
+        read=lambda: current_record(ctx, found.id),
+        apply=choose,
+        write=partial(write_change, ctx),
+        what=f"record {found.id} kept changing while the preference was applied",
+        conflict=Conflict,
+    )
+    return int(written)

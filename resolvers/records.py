@@ -1,58 +1,92 @@
-"""Reading records: one, a filtered list, a subject's own list (batched) and the public lists."""
+"""Records: the masked view that leaves the API, reading one, a filtered list and a subject's
+own list (batched), the public lists, changing one on behalf of another use case, and the
+provincial change feed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+from functools import partial
 
+from auth.masking import ShownValue, show_items
+from auth.viewer import Scope
 from domain.catalogue import CatalogueItem, Category, PublicAttribute
-from domain.records import Record, RecordStatus, record_scope
-from resolvers.access import access_for, note_shown, record_filter
+from domain.disclosure import DisclosurePeriod, DisclosureState, Severity
+from domain.records import (
+    ChangeKind,
+    ObjectionNote,
+    Record,
+    RecordStatus,
+    disclosure_state,
+    record_scope,
+)
+from resolvers.access import access_for, hides_opted_out, note_shown, record_filter, require
 from resolvers.context import Context, SubjectSlice
-from resolvers.errors import CountNotOffered, InvalidArgument
-from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
-from resolvers.views import RecordView, record_view
+from resolvers.errors import Conflict, CountNotOffered, InvalidArgument, InvalidCursor
+from resolvers.pagination import Page, keyset_page
+from store import blacklist as blacklist_store
+from store import changes as change_store
 from store import records as record_store
 from store import source_units as unit_store
-from store.records import RecordFilter, order_key
+from store.changes import LoggedChange
+from store.documents import landed, update_optimistically
+from store.errors import StaleRecord
+from store.records import RecordFilter as RecordFilter  # what `records` takes, for the schema
+from store.records import order_key
 
 CURSOR_TAG = "records"
+CHANGES_CURSOR_TAG = "changes"
 
 
 @dataclass(frozen=True)
-class RecordQuery:
-    """The filter a client may give; `subject` is a subject id."""
+class RecordView:
+    id: str
+    subject_id: str
+    item: CatalogueItem
+    catalogue_version: str
+    category: Category
+    severity: Severity | None
+    source_unit: str
+    document_number: str
+    decision_date: date
+    epidemic_related: bool
+    data_items: list[ShownValue]
+    disclosure: DisclosurePeriod
+    disclosure_state: DisclosureState
+    status: RecordStatus
+    level: PublicAttribute
+    objection: ObjectionNote | None = None
 
-    subject: str | None = None
-    category: Category | None = None
-    item: str | None = None
-    status: RecordStatus | None = None
-    decided_from: date | None = None
-    decided_to: date | None = None
 
-
-def _cursor(record: Record) -> str:
-    return encode_cursor(CURSOR_TAG, order_key(record))
-
-
-def _after(after: str | None) -> str | None:
-    return None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
-
-
-def _spec(ctx: Context, query: RecordQuery, subject_id: str | None) -> RecordFilter:
-    """The client's filter within what the gate shows the viewer of `subject_id` (None: any)."""
-    if query.decided_from and query.decided_to and query.decided_from > query.decided_to:
-        raise InvalidArgument("decidedFrom must not be after decidedTo", field="decidedFrom")
-    return record_filter(
-        ctx,
-        subject_id,
-        category=query.category,
-        item_code=query.item,
-        status=query.status,
-        decided_from=query.decided_from,
-        decided_to=query.decided_to,
+def record_view(
+    record: Record, item: CatalogueItem, level: PublicAttribute, today: date
+) -> RecordView:
+    return RecordView(
+        id=record.id,
+        subject_id=record.subject_id,
+        item=item,
+        catalogue_version=record.catalogue_version,
+        category=record.category,
+        severity=record.severity,
+        source_unit=record.source_unit,
+        document_number=record.document_number,
+        decision_date=record.decision_date,
+        epidemic_related=record.epidemic_related,
+        data_items=show_items(item, record.data_items, level),
+        disclosure=record.disclosure,
+        disclosure_state=disclosure_state(record, today),
+        status=record.status,
+        level=level,
+        objection=record.objection,
     )
+
+
+def _spec(ctx: Context, wanted: RecordFilter, subject_id: str | None) -> RecordFilter:
+    """The client's filter within what the gate shows the viewer of `subject_id` (None: any)."""
+    if wanted.decided_from and wanted.decided_to and wanted.decided_from > wanted.decided_to:
+        raise InvalidArgument("decidedFrom must not be after decidedTo", field="decidedFrom")
+    return record_filter(ctx, subject_id, wanted)
 
 
 async def view_of(ctx: Context, record: Record) -> RecordView:
@@ -72,56 +106,150 @@ async def record(ctx: Context, record_id: str) -> RecordView | None:
 
 
 async def records(
-    ctx: Context, *, query: RecordQuery, first: int | None, after: str | None
+    ctx: Context, *, wanted: RecordFilter, first: int | None, after: str | None
 ) -> Page[RecordView]:
-    size = page_size(first)
-    spec = _spec(ctx, query, query.subject)
-    found = await record_store.find_records(ctx.db, spec=spec, after=_after(after), limit=size + 1)
-    return await _page(ctx, found, size, after, spec)
+    """The records the client's filter wants (its `subject_id`: one subject's, else any)."""
+    spec = _spec(ctx, wanted, wanted.subject_id)
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: record_store.find_records(
+            ctx.db, spec=spec, after=key, limit=limit
+        ),
+        key=order_key,
+        count=lambda: _count(ctx, spec),
+        view=partial(view_of, ctx),
+    )
 
 
 async def subject_records(
-    ctx: Context, *, subject_id: str, query: RecordQuery, first: int | None, after: str | None
+    ctx: Context, *, subject_id: str, wanted: RecordFilter, first: int | None, after: str | None
 ) -> Page[RecordView]:
     """A subject's records; the first page of many subjects is read in one batch."""
-    size = page_size(first)
-    spec = _spec(ctx, query, subject_id)
-    if after is None:
-        batch_spec = replace(spec, subject_id=None)
-        found = await ctx.loaders.subject_records.load(
-            SubjectSlice(subject_id, batch_spec, size + 1)
-        )
-    else:
-        found = await record_store.find_records(
-            ctx.db, spec=spec, after=_after(after), limit=size + 1
-        )
-    return await _page(ctx, found, size, after, spec)
+    spec = _spec(ctx, wanted, subject_id)
 
-
-async def _page(
-    ctx: Context, found: list[Record], size: int, after: str | None, spec: RecordFilter
-) -> Page[RecordView]:
-    views = [await view_of(ctx, r) for r in found[:size]]
-
-    async def count() -> int:
-        if spec.subject_id is None and spec.disclosed_on is not None:
-            # DESIGN.md §2.1: counting what is on display today reads every record shown, a
-            # scan that a portal asking on each page would repeat; pages use hasNextPage.
-            raise CountNotOffered(
-                "totalCount is not offered on the public list of records: use "
-                "pageInfo.hasNextPage, or a subject's own records",
-                field="totalCount",
+    async def find(key: str | None, limit: int) -> list[Record]:
+        if key is None:
+            batch_spec = replace(spec, subject_id=None)
+            return await ctx.loaders.subject_records.load(
+                SubjectSlice(subject_id, batch_spec, limit)
             )
-        if spec.subject_id is None:
-            return await record_store.count_records(ctx.db, spec=spec)
-        batch_spec = replace(spec, subject_id=None)
-        return await ctx.loaders.subject_record_counts.load((spec.subject_id, batch_spec))
+        return await record_store.find_records(ctx.db, spec=spec, after=key, limit=limit)
 
-    return Page(
-        edges=[(_cursor(r), v) for r, v in zip(found[:size], views, strict=False)],
-        has_next_page=len(found) > size,
-        has_previous_page=after is not None,
-        count=count,
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=find,
+        key=order_key,
+        count=lambda: _count(ctx, spec),
+        view=partial(view_of, ctx),
+    )
+
+
+async def _count(ctx: Context, spec: RecordFilter) -> int:
+    if spec.subject_id is None and spec.disclosed_on is not None:
+        # DESIGN.md §2.1: counting what is on display today reads every record shown, a
+        # scan that a portal asking on each page would repeat; pages use hasNextPage.
+        raise CountNotOffered(
+            "totalCount is not offered on the public list of records: use "
+            "pageInfo.hasNextPage, or a subject's own records",
+            field="totalCount",
+        )
+    if spec.subject_id is None:
+        return await record_store.count_records(ctx.db, spec=spec)
+    batch_spec = replace(spec, subject_id=None)
+    return await ctx.loaders.subject_record_counts.load((spec.subject_id, batch_spec))
+
+
+async def current_record(ctx: Context, record_id: str) -> Record:
+    """The record as stored now; a case that names it guarantees it exists."""
+    [record] = await record_store.get_records(ctx.db, ids=[record_id])
+    if record is None:
+        raise LookupError(f"a repair application or objection names a missing record {record_id}")
+    return record
+
+
+async def write_change(ctx: Context, before: Record, after: Record) -> bool:
+    """Write one change through the change feed; False when another writer came first."""
+    return await landed(
+        change_store.write_change(ctx.db, before=before, after=after, today=ctx.today),
+        StaleRecord,
+    )
+
+
+async def change_record(
+    ctx: Context, record_id: str, change: Callable[[Record], Record | None], *, doing: str
+) -> None:
+    """Apply `change` to the record as it is now (None: nothing left to change), again if
+    another writer came first; `doing` names the change in the CONFLICT when it never lands."""
+
+    async def apply(record: Record) -> Record | None:
+        return change(record)
+
+    record, written = await update_optimistically(
+        read=lambda: current_record(ctx, record_id),
+        apply=apply,
+        write=partial(write_change, ctx),
+        what=f"record {record_id} kept changing while {doing}",
+        conflict=Conflict,
+    )
+    if written:
+        ctx.audit.wrote_for(record.subject_id)
+    else:
+        # Written already, perhaps by a request interrupted before it re-judged the
+        # blacklist entries citing the record: finish that (idempotent).
+        await blacklist_store.rejudge_entries_citing(ctx.db, record=record, day=ctx.today)
+
+
+@dataclass(frozen=True)
+class RecordChangeView:
+    seq: int
+    kind: ChangeKind
+    at: datetime
+    record: RecordView | None
+
+
+def _change_after(key: str | None) -> int:
+    if key is None:
+        return 0
+    if not key.isdigit():
+        raise InvalidCursor("after is not a cursor of this list", field="after")
+    return int(key)
+
+
+async def _shown(ctx: Context, record: Record) -> RecordView | None:
+    """The record as changed, withheld where the person refused its recording (art. 39).
+
+    The change itself stays in the feed, so every consumer's cursor still moves past it.
+    """
+    if record.opted_out and hides_opted_out(ctx, record.subject_id):
+        return None
+    return await view_of(ctx, record)
+
+
+async def record_changes(
+    ctx: Context, *, after: str | None, first: int | None
+) -> Page[RecordChangeView]:
+    """Changes after the cursor in feed order; a consumer resumes from the last cursor it saw."""
+    require(ctx, Scope.RECORDS_READ, f"the change feed needs scope {Scope.RECORDS_READ}")
+
+    async def view(change: LoggedChange) -> RecordChangeView:
+        return RecordChangeView(
+            change.seq, change.kind, change.at, await _shown(ctx, change.record)
+        )
+
+    return await keyset_page(
+        CHANGES_CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: change_store.find_changes(
+            ctx.db, after=_change_after(key), limit=limit
+        ),
+        key=lambda change: str(change.seq),
+        count=lambda: change_store.count_changes(ctx.db),
+        view=view,
     )
 
 
@@ -144,25 +272,26 @@ async def public_list(
     ctx: Context,
     listed: PublicList,
     *,
-    query: RecordQuery,
+    wanted: RecordFilter,
     district: str | None,
     first: int | None,
     after: str | None,
 ) -> Page[RecordView]:
-    """Records of `listed`'s items on public display today, newest decision first.
+    """Records of `listed`'s items on public display today, newest decision first; `wanted`
+    narrows them by category, item and decision days.
 
     Invariant: the same records for every viewer, the public's (`record_scope` at PUBLIC): a
     public list never shows a record off display nor one a person refused (Shenzhen
     regulation art. 39), whoever asks; each is masked at the viewer's own level. `district`
     keeps records decided by the units registered in it.
     """
-    size = page_size(first)
     codes = frozenset(
         item.code for catalogue in ctx.catalogues for item in catalogue.items if listed.admits(item)
     )
-    if query.item is not None and query.item not in codes:
+    if wanted.item_code is not None and wanted.item_code not in codes:
         raise InvalidArgument(
-            f"item {query.item} is not on {listed.name}: its items are {', '.join(sorted(codes))}",
+            f"item {wanted.item_code} is not on {listed.name}: its items are "
+            f"{', '.join(sorted(codes))}",
             field="item",
         )
     units = None
@@ -174,16 +303,25 @@ async def public_list(
             raise InvalidArgument(
                 f"no source unit is registered in district {district}", field="district"
             )
-    if query.decided_from and query.decided_to and query.decided_from > query.decided_to:
+    if wanted.decided_from and wanted.decided_to and wanted.decided_from > wanted.decided_to:
         raise InvalidArgument("decidedFrom must not be after decidedTo", field="decidedFrom")
     spec = RecordFilter.of_scope(
         record_scope(PublicAttribute.PUBLIC, own=False, today=ctx.today),
-        category=query.category,
-        item_code=query.item,
+        category=wanted.category,
+        item_code=wanted.item_code,
         item_codes=codes,
         source_units=units,
-        decided_from=query.decided_from,
-        decided_to=query.decided_to,
+        decided_from=wanted.decided_from,
+        decided_to=wanted.decided_to,
     )
-    found = await record_store.find_records(ctx.db, spec=spec, after=_after(after), limit=size + 1)
-    return await _page(ctx, found, size, after, spec)
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: record_store.find_records(
+            ctx.db, spec=spec, after=key, limit=limit
+        ),
+        key=order_key,
+        count=lambda: _count(ctx, spec),
+        view=partial(view_of, ctx),
+    )

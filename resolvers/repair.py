@@ -2,13 +2,16 @@
 
 Approval writes the application first and the record second: the application's conditional
 update is what lets one decision win when two operators decide at once. Should the request die
-between the two writes, approving again completes the record's repair.
+between the two writes, approving again completes the record's repair. A subject's repaired
+records are listed for financing profiles and credit reports.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from pydantic import ValidationError
 
@@ -24,19 +27,19 @@ from domain.repair import (
     RepairState,
 )
 from resolvers import errors
-from resolvers.access import own_subject, refuse, require
+from resolvers.access import own_subject, refuse, require, withheld
 from resolvers.calendar import published_years, working_days
 from resolvers.context import Context
-from resolvers.errors import ForbiddenFilter, InvalidArgument, NotFound
+from resolvers.errors import Conflict, ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, keyset_page
-from resolvers.record_writes import change_record, current_record
+from resolvers.records import change_record, current_record
 from store import records as record_store
 from store import repair as repair_store
+from store.documents import landed, update_optimistically
 from store.errors import AlreadyOpen, ChangedMeanwhile
 
 CURSOR_TAG = "repairApplications"
 QUEUE_CURSOR_TAG = "repairQueue"
-ATTEMPTS = 3
 # Enough to find one standing good-behaviour record among a subject's records.
 FAST_TRACK_SCAN = 100
 
@@ -139,26 +142,36 @@ async def review_repair(
 ) -> RepairApplication:
     reviewer = _reviewer(ctx)
     calendar = await working_days(ctx)
-    for _ in range(ATTEMPTS):
-        application = await repair_store.get_application(ctx.db, application_id=application_id)
-        if application is None:
+
+    async def read() -> RepairApplication:
+        found = await repair_store.get_application(ctx.db, application_id=application_id)
+        if found is None:
             raise NotFound("no repair application has this id", field="id")
+        return found
+
+    async def decide(application: RepairApplication) -> RepairApplication | None:
         if decision is RepairDecision.APPROVE and application.state is RepairState.APPROVED:
-            await _repair_record(ctx, application)  # completes an interrupted approval
-            return application
+            return None  # approved already: what may be left is the record's repair
         if decision is RepairDecision.APPROVE:
             await _check_still_repairable(ctx, application)
         with published_years():
-            after = _decided(ctx, application, decision, reason or "", reviewer, calendar)
-        try:
-            await repair_store.update_application(ctx.db, before=application, after=after)
-        except ChangedMeanwhile:
-            continue
-        if after.state is RepairState.APPROVED:
-            await _repair_record(ctx, after)
+            return _decided(ctx, application, decision, reason or "", reviewer, calendar)
+
+    application, written = await update_optimistically(
+        read=read,
+        apply=decide,
+        write=lambda before, after: landed(
+            repair_store.update_application(ctx.db, before=before, after=after),
+            ChangedMeanwhile,
+        ),
+        what=f"application {application_id} kept changing while it was reviewed",
+        conflict=Conflict,
+    )
+    if application.state is RepairState.APPROVED:
+        await _repair_record(ctx, application)  # also completes an interrupted approval
+    if written:
         ctx.audit.wrote_for(application.subject_id)
-        return after
-    raise ChangedMeanwhile(f"application {application_id} kept changing while it was reviewed")
+    return application
 
 
 def _decided(
@@ -263,3 +276,41 @@ async def repair_applications(
 
 
 EVIDENCE_NAMES = {"kind": "kind", "description": "description", "document_number": "documentNumber"}
+
+
+@dataclass(frozen=True)
+class RepairEntry:
+    """One repaired record: what it was and when its repair was approved."""
+
+    record_id: str
+    item_code: str
+    item_title: str
+    document_number: str
+    decision_date: date
+    repaired_at: datetime | None
+
+
+def repaired_records(ctx: Context, records: Iterable[Record]) -> list[RepairEntry]:
+    """The REPAIRED records among `records` that the viewer may be shown, in their order.
+
+    Repair ends public display but the record stays in the file (DESIGN.md §4), so the fact of
+    a repair is listed even though the record is off display; one removed from display on an
+    objection, or refused by the person, is left out as the API leaves it out.
+    """
+    entries = []
+    for record in records:
+        if record.status is not RecordStatus.REPAIRED or withheld(ctx, record):
+            continue
+        repaired = [h.at for h in record.history if h.kind is ChangeKind.REPAIRED]
+        item = ctx.catalogues.item(record.catalogue_version, record.item_code)
+        entries.append(
+            RepairEntry(
+                record_id=record.id,
+                item_code=record.item_code,
+                item_title=item.title_zh,
+                document_number=record.document_number,
+                decision_date=record.decision_date,
+                repaired_at=repaired[-1] if repaired else None,
+            )
+        )
+    return entries

@@ -1,60 +1,52 @@
-"""Credit reports (notice 二(六)): issuing one, handing it out, verifying it.
+"""Credit reports (notice 二(六)): what one lists, issuing it, handing it out.
 
 A report is issued to the subject itself or to the credit centre, and only they may download
-it; anyone holding a report may verify it by serial and SHA-256 without learning more than
-the report already tells (the issue time and the name as the public sees it).
+it; resolvers/verification.py lets anyone holding one verify it. Its sections are read for the
+requester and masked as the API masks: each with one query (two for records on display when
+there are more than fit) whatever the size of the subject's file, and built from the views
+the API returns.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from auth.masking import revealed_keys
 from auth.viewer import Scope, Viewer
-from domain.catalogue import CatalogueVersions, PublicAttribute
+from domain.blacklist import BlacklistEntry
+from domain.catalogue import Category
+from domain.records import RecordStatus
+from domain.repair import RepairState
 from domain.reports import (
     SERIAL,
-    SHA256_HEX,
     CreditReport,
     ReportPurpose,
-    matches_content,
-    same_digest,
+    ReportSection,
 )
 from domain.subjects import Subject
-from reports.content import CENTRE
+from reports.content import CommitmentEntry, Entry, ListingEntry, RepairLine, ReportContent
 from reports.errors import TimestampUnavailable
+from reports.sections import printed
+from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
-from resolvers.access import refuse
-from resolvers.audit import record_trail
-from resolvers.audit_trail import AuditTrail
+from resolvers.access import disclosed_on, refuse, withheld
+from resolvers.audit import AuditTrail, record_trail
+from resolvers.commitments import CommitmentView, subject_commitments
 from resolvers.context import Context
-from resolvers.errors import InvalidArgument, NotFound, ServiceUnavailable
-from resolvers.report_sections import read_sections, report_content
-from resolvers.views import subject_view
+from resolvers.errors import NotFound, ServiceUnavailable
+from resolvers.records import RecordView
+from resolvers.repair import repaired_records
+from resolvers.subjects import SubjectView
+from store import records as record_store
+from store import repair as repair_store
 from store import reports as report_store
-from store import subjects as subject_store
+from store import source_units as unit_store
 from store.database import Database
-
-
-@dataclass(frozen=True)
-class Verification:
-    valid: bool
-    issued_at: datetime | None = None
-    subject_name: str | None = None
-    withdrawn: bool | None = None
-
-
-@dataclass(frozen=True)
-class ReportStanding:
-    """What the public verification page says of a report whose copy matched it."""
-
-    serial: str
-    issued_at: datetime
-    subject_name: str | None
-    centre: str
-    withdrawn: bool
+from store.records import RecordFilter
 
 
 def may_have_report(viewer: Viewer, subject_id: str) -> bool:
@@ -127,71 +119,6 @@ async def issue_credit_report(
     return report
 
 
-async def verify_credit_report(ctx: Context, *, serial: str, sha256: str) -> Verification:
-    """Valid only for a stored serial with this digest; otherwise nothing else is said."""
-    if not SERIAL.match(serial):
-        raise InvalidArgument("serial is 20 digits: region code, date, sequence", field="serial")
-    if not SHA256_HEX.match(sha256.strip().lower()):
-        raise InvalidArgument("sha256 must be 64 hexadecimal digits", field="sha256")
-    report = await report_store.get_report(ctx.db, serial=serial)
-    if report is None or not same_digest(report.sha256, sha256):
-        return Verification(valid=False)
-    subject = await ctx.loaders.subjects.load(report.subject_id)
-    name = _public_name(ctx.catalogues, subject, today=ctx.today)
-    return Verification(
-        valid=True,
-        issued_at=report.issued_at,
-        subject_name=name,
-        withdrawn=report.withdrawn_at is not None,
-    )
-
-
-async def standing_of_copy(
-    db: Database,
-    catalogues: CatalogueVersions,
-    *,
-    serial: str,
-    today: date,
-    content_digest: str | None = None,
-    file_sha256: str | None = None,
-) -> ReportStanding | None:
-    """The report's standing when the copy in hand matches it, else None.
-
-    A printed copy matches by its content digest (the QR code's, or the 核验码 typed), an
-    uploaded file by its SHA-256. None alike for an unknown serial and a copy that does not
-    match: the public page is no oracle for which serials exist or whom they are about.
-    """
-    if not SERIAL.match(serial) or (content_digest is None and file_sha256 is None):
-        return None
-    report = await report_store.get_report(db, serial=serial)
-    if report is None:
-        return None
-    printed = content_digest is not None and matches_content(report.content_sha256, content_digest)
-    uploaded = file_sha256 is not None and same_digest(report.sha256, file_sha256)
-    if not (printed or uploaded):
-        return None
-    [subject] = await subject_store.get_subjects(db, ids=[report.subject_id])
-    return ReportStanding(
-        serial=report.serial,
-        issued_at=report.issued_at,
-        subject_name=_public_name(catalogues, subject, today=today),
-        centre=CENTRE,
-        withdrawn=report.withdrawn_at is not None,
-    )
-
-
-def _public_name(
-    catalogues: CatalogueVersions, subject: Subject | None, *, today: date
-) -> str | None:
-    """The subject's name as the public sees it (a verifier is the public)."""
-    catalogue = catalogues.in_force(today)
-    if subject is None or catalogue is None:
-        return None
-    # Shenzhen regulation art. 38: a verifier is the public, so the name is de-identified.
-    basic = catalogue.basic_item(subject.kind)
-    return subject_view(subject, basic, PublicAttribute.PUBLIC).name.value
-
-
 async def report_for_download(
     db: Database,
     viewer: Viewer,
@@ -228,3 +155,198 @@ async def report_for_download(
     )
     await record_trail(db, event)
     return found
+
+
+# Records listed in one report; a file with more says how many it leaves out. Repairs are
+# bounded the same, far above any real history.
+MAX_LISTED = 200
+
+
+@dataclass(frozen=True)
+class Sections:
+    """The report's sections as the requester may see them; `unit_names` names the records'
+    source units as the registry does."""
+
+    records: list[RecordView]
+    omitted: int
+    entries: list[BlacklistEntry]
+    commitments: list[CommitmentView]
+    repairs: list[RepairLine]
+    unit_names: dict[str, str]
+
+
+async def read_sections(ctx: Context, subject: Subject, purpose: ReportPurpose) -> Sections:
+    """The sections `purpose` shows of the subject's report, the reads run side by side.
+
+    Sections the purpose leaves out are left empty, so the report, its audit trail and its
+    download reveal nothing from them.
+    """
+    (records, omitted), entries, commitments, repairs = await asyncio.gather(
+        _listed_records(ctx, subject.id),
+        _blacklist_entries(ctx, subject.id),
+        subject_commitments(ctx, subject_id=subject.id, kind=subject.kind),
+        _repairs(ctx, subject.id),
+    )
+    shown = set(purpose.sections)
+    records = [r for r in records if r.category in purpose.categories]
+    codes = sorted({r.source_unit for r in records})
+    units = await unit_store.get_source_units(ctx.db, codes=codes)
+    return Sections(
+        records=records,
+        omitted=omitted,
+        entries=entries if ReportSection.BLACKLIST in shown else [],
+        commitments=commitments if ReportSection.COMMITMENTS in shown else [],
+        repairs=repairs if ReportSection.REPAIRS in shown else [],
+        # An unregistered code (none should be) still prints, as the code.
+        unit_names={code: unit.name for code, unit in zip(codes, units, strict=True) if unit},
+    )
+
+
+async def _listed_records(ctx: Context, subject_id: str) -> tuple[list[RecordView], int]:
+    """The subject's records on public display today, newest first, and how many did not fit.
+
+    A report is a public credit report (公共信用报告) that its requester may hand on: its
+    record sections list what is on public display, as `publicly_visible` decides, for every
+    requester. Records the subject and the centre also see through the API (past their period,
+    removed from display on an objection, refused under art. 39) are not listed.
+    """
+    spec = RecordFilter(subject_id=subject_id, disclosed_on=ctx.today)
+    found = await record_store.find_records(ctx.db, spec=spec, limit=MAX_LISTED + 1)
+    omitted = 0
+    if len(found) > MAX_LISTED:
+        omitted = await record_store.count_records(ctx.db, spec=spec) - MAX_LISTED
+    return [await record_resolvers.view_of(ctx, r) for r in found[:MAX_LISTED]], omitted
+
+
+async def _blacklist_entries(ctx: Context, subject_id: str) -> list[BlacklistEntry]:
+    """Entries in force, and past ones for whole-file viewers, as `blacklist` shows them."""
+    entries = await ctx.loaders.blacklist_entries.load(subject_id)
+    whole_file = disclosed_on(ctx, subject_id) is None
+    return [e for e in entries if whole_file or e.in_force(ctx.today)]
+
+
+async def _repairs(ctx: Context, subject_id: str) -> list[RepairLine]:
+    """The subject's repair applications, newest first, then records repaired without one.
+
+    Three reads whatever the history's length: repaired records, applications, and the
+    records the applications name that were not read already.
+    """
+    repaired, applications = await asyncio.gather(
+        record_store.find_records(
+            ctx.db,
+            spec=RecordFilter(subject_id=subject_id, status=RecordStatus.REPAIRED),
+            limit=MAX_LISTED,
+        ),
+        repair_store.find_applications(
+            ctx.db,
+            subject_id=subject_id,
+            state=None,
+            overdue=None,
+            today=ctx.today,
+            after=None,
+            limit=MAX_LISTED,
+        ),
+    )
+    for record in repaired:
+        ctx.loaders.records.prime(record.id, record)
+    named = await ctx.loaders.records.load_many([a.record_id for a in applications])
+    lines = []
+    for application, found in zip(applications, named, strict=True):
+        if found is None or withheld(ctx, found):
+            continue
+        item = ctx.catalogues.item(found.catalogue_version, found.item_code)
+        lines.append(
+            RepairLine(
+                title=item.title_zh,
+                document_number=found.document_number,
+                decision_date=found.decision_date,
+                state=application.state,
+                submitted_at=application.submitted_at,
+                decided_at=application.decided_at,
+            )
+        )
+    approved = {a.record_id for a in applications if a.state is RepairState.APPROVED}
+    lines.extend(
+        RepairLine(
+            title=e.item_title,
+            document_number=e.document_number,
+            decision_date=e.decision_date,
+            state=None,
+            submitted_at=None,
+            decided_at=e.repaired_at,
+        )
+        for e in repaired_records(ctx, repaired)
+        if e.record_id not in approved
+    )
+    return lines
+
+
+def report_content(
+    *,
+    serial: str,
+    issued_at: datetime,
+    as_of: date,
+    purpose: ReportPurpose,
+    subject: SubjectView,
+    records: Sequence[RecordView],
+    entries: Sequence[BlacklistEntry] = (),
+    commitments: Sequence[CommitmentView] = (),
+    repairs: Sequence[RepairLine] = (),
+    omitted: int = 0,
+    unit_names: Mapping[str, str] | None = None,
+) -> ReportContent:
+    """The report of views already masked for the requester, its records by section."""
+    names = unit_names or {}
+
+    def listed(category: Category) -> tuple[Entry, ...]:
+        return tuple(_entry(r, names) for r in records if r.category is category)
+
+    return ReportContent(
+        serial=serial,
+        issued_at=issued_at,
+        as_of=as_of,
+        purpose=purpose,
+        subject_kind=subject.kind,
+        subject_name=subject.name,
+        basic=tuple(subject.basic_items),
+        level=subject.level,
+        good=listed(Category.GOOD),
+        dishonest=listed(Category.DISHONEST),
+        blacklist=tuple(
+            ListingEntry(
+                listed_on=e.listed_on,
+                until=e.until,
+                in_force=e.in_force(as_of),
+                reason=e.reason,
+                basis=e.notice.basis,
+                removed_on=e.removed_on,
+                removal_reason=e.removal_reason,
+            )
+            for e in entries
+        ),
+        commitments=tuple(
+            CommitmentEntry(
+                status=c.commitment.status,
+                fulfilled_on=c.commitment.fulfilled_on,
+                violated_on=c.commitment.violated_on,
+                data_items=tuple(c.data_items),
+            )
+            for c in commitments
+        ),
+        commitment_records=listed(Category.COMMITMENT),
+        repairs=tuple(repairs),
+        omitted=omitted,
+    )
+
+
+def _entry(view: RecordView, unit_names: Mapping[str, str]) -> Entry:
+    return Entry(
+        title=view.item.title_zh,
+        document_number=view.document_number,
+        decision_date=view.decision_date,
+        source_unit=unit_names.get(view.source_unit, view.source_unit),
+        disclosed_from=view.disclosure.start,
+        disclosed_until=view.disclosure.end,
+        severity=view.severity,
+        data_items=printed(view.item, view.data_items),
+    )

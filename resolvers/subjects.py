@@ -1,11 +1,13 @@
-"""Looking up and listing subjects."""
+"""Subjects: the masked view that leaves the API, looking one up and listing them."""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
-from domain.catalogue import Category
+from auth.masking import ShownValue, show_items
+from domain.catalogue import CatalogueItem, Category, PublicAttribute
 from domain.data_items import check_data_items
 from domain.errors import Problem
 from domain.identifiers import InvalidIdentifier as BadIdentifier
@@ -20,19 +22,47 @@ from resolvers.access import (
 )
 from resolvers.context import Context, forget
 from resolvers.errors import (
+    Conflict,
     ForbiddenFilter,
     InvalidArgument,
     InvalidIdentifier,
     UnitNotAuthorized,
 )
-from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
-from resolvers.views import SubjectView, subject_view
+from resolvers.pagination import Page, keyset_page
 from store import subjects as subject_store
-from store.errors import ChangedMeanwhile
+from store.documents import update_optimistically
 
 CURSOR_TAG = "subjects"
 # A name search scans every name in the store; a long pattern stalled it for everyone (issue 9).
 MAX_SEARCH = 50
+
+
+@dataclass(frozen=True)
+class SubjectView:
+    id: str
+    kind: SubjectKind
+    name: ShownValue
+    identifier: ShownValue
+    basic_items: list[ShownValue]
+    level: PublicAttribute
+    # Shown to whoever is shown the name itself (a firm's 曾用名 is as public as its name).
+    former_names: tuple[str, ...] = ()
+
+
+def subject_view(subject: Subject, basic: CatalogueItem, level: PublicAttribute) -> SubjectView:
+    """The subject's own fields masked by its kind's basic-information item."""
+    values = {"name": subject.name, "identifier": subject.identifier, **subject.basic}
+    shown = show_items(basic, values, level)
+    by_key = {v.key: v for v in shown}
+    return SubjectView(
+        id=subject.id,
+        kind=subject.kind,
+        name=by_key["name"],
+        identifier=by_key["identifier"],
+        basic_items=shown,
+        level=level,
+        former_names=() if by_key["name"].masked else subject.former_names,
+    )
 
 
 async def view_of(ctx: Context, subject: Subject) -> SubjectView:
@@ -120,43 +150,37 @@ async def subjects(
         raise InvalidArgument(
             f"search is at most {MAX_SEARCH} characters, {len(search)} were given", field="search"
         )
-    size = page_size(first)
-    after_id = None if after is None else decode_cursor(CURSOR_TAG, after, 1)[0]
     kinds = _searchable_kinds(ctx, kind) if search else (None if kind is None else [kind])
     # Domain.subjects.met: below AUTHORIZED, persons are met only through disclosed records.
     shown_on = ctx.today if meets_persons_only_on_display(ctx) else None
-    found = await subject_store.find_subjects(
-        ctx.db,
-        search=search,
-        kinds=kinds,
-        after=after_id,
-        limit=size + 1,
-        persons_shown_on=shown_on,
-    )
-    for subject in found[:size]:
+
+    async def view(subject: Subject) -> SubjectView:
         ctx.loaders.subjects.prime(subject.id, subject)
-    views = [await view_of(ctx, s) for s in found[:size]]
+        return await view_of(ctx, subject)
 
-    async def count() -> int:
-        return await subject_store.count_subjects(
+    return await keyset_page(
+        CURSOR_TAG,
+        first,
+        after,
+        find=lambda key, limit: subject_store.find_subjects(
+            ctx.db,
+            search=search,
+            kinds=kinds,
+            after=key,
+            limit=limit,
+            persons_shown_on=shown_on,
+        ),
+        key=lambda subject: subject.id,
+        count=lambda: subject_store.count_subjects(
             ctx.db, search=search, kinds=kinds, persons_shown_on=shown_on
-        )
-
-    return Page(
-        edges=[(encode_cursor(CURSOR_TAG, v.id), v) for v in views],
-        has_next_page=len(found) > size,
-        has_previous_page=after is not None,
-        count=count,
+        ),
+        view=view,
     )
 
 
 def new_subject_id() -> str:
     """A subject's id: generated, never derived from its identifier (ids appear in URLs)."""
     return f"s-{secrets.token_hex(10)}"
-
-
-# Attempts at a basic-data write before another writer's changes are reported as a conflict.
-ATTEMPTS = 5
 
 
 async def submit_basic_data(
@@ -185,10 +209,13 @@ async def submit_basic_data(
         raise InvalidArgument(f"{first.field}: {first.message}", field=first.field)
     _, identifier = _canonical_identifier(values["identifier"], today=ctx.today)
     values["identifier"] = identifier
-    for _ in range(ATTEMPTS):
-        found = await subject_store.get_subject_by_identifier(ctx.db, identifier=identifier)
+
+    async def read() -> Subject | None:
+        return await subject_store.get_subject_by_identifier(ctx.db, identifier=identifier)
+
+    async def apply(found: Subject | None) -> Subject | None:
         if found is None:
-            created = Subject(
+            return Subject(
                 id=new_subject_id(),
                 kind=kind,
                 identifier=identifier,
@@ -196,20 +223,27 @@ async def submit_basic_data(
                 basic={k: v for k, v in values.items() if k not in ("name", "identifier")},
                 created_at=ctx.now,
             )
-            if await subject_store.insert_new_subjects(ctx.db, subjects=[created]):
-                return await _written(ctx, created)
-            continue  # registered by another writer meanwhile: correct that one
         if found.kind is not kind:
             raise InvalidArgument(
                 "the subject on file with this identifier is of another kind", field="kind"
             )
         after = with_basic_data(found, values, at=ctx.now, by=unit.code)
-        if after is found or await subject_store.replace_subject(ctx.db, before=found, after=after):
-            return await _written(ctx, after)
-    raise ChangedMeanwhile(f"subject {identifier} kept changing while its basic data was written")
+        return None if after is found else after
 
+    async def write(before: Subject | None, after: Subject | None) -> bool:
+        assert after is not None
+        if before is None:  # registered by another writer meanwhile: correct that one
+            return await subject_store.insert_new_subjects(ctx.db, subjects=[after]) == 1
+        return await subject_store.replace_subject(ctx.db, before=before, after=after)
 
-async def _written(ctx: Context, subject: Subject) -> SubjectView:
+    subject, _ = await update_optimistically(
+        read=read,
+        apply=apply,
+        write=write,
+        what=f"subject {identifier} kept changing while its basic data was written",
+        conflict=Conflict,
+    )
+    assert subject is not None
     forget(ctx.loaders.subjects, subject.id)
     ctx.audit.wrote_for(subject.id)
     return await view_of(ctx, subject)

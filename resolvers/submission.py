@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from domain.calendar import DateWindow
 from domain.catalogue import CatalogueVersions
 from domain.outcomes import BatchPlan, ItemResult, Outcome, changed_meanwhile, lost_race, plan_batch
-from domain.records import RecordStatus
+from domain.records import Record, RecordStatus
 from domain.source_units import SourceUnit
 from domain.subjects import subject_identifier
 from domain.submission import MAX_BATCH, MAX_REASON, RecordSubmission, revoked, text_problems
@@ -18,24 +19,21 @@ from resolvers.context import Context
 from resolvers.errors import (
     AlreadyRevoked,
     BatchTooLarge,
+    Conflict,
     InvalidArgument,
     NotFound,
     RateLimited,
 )
-from resolvers.records import view_of
+from resolvers.records import RecordView, view_of, write_change
 from resolvers.subjects import new_subject_id
-from resolvers.views import RecordView
 from store import changes as change_store
 from store import records as record_store
 from store import subjects as subject_store
 from store.counters import Window, add_to_window, count_in_window
 from store.database import Database
+from store.documents import update_optimistically
 from store.errors import StaleRecord
 
-# Another request may create one of this batch's new subjects between our read and our insert;
-# the batch is then judged again against the subjects as stored. Twice more is plenty.
-SUBJECT_ATTEMPTS = 3
-REVOKE_ATTEMPTS = 3
 PROBE_WINDOW_SECONDS = 3600
 
 
@@ -76,9 +74,10 @@ async def _plan(
             if (i := subject_identifier(s.subject, today=judging.today)) is not None
         )
     )
-    for _ in range(SUBJECT_ATTEMPTS):
+
+    async def read() -> BatchPlan:
         found = await subject_store.get_subjects_by_identifiers(db, identifiers=identifiers)
-        plan = plan_batch(
+        return plan_batch(
             submissions,
             stored=by_source,
             subjects={s.identifier: s for s in found if s is not None},
@@ -89,10 +88,24 @@ async def _plan(
             epidemic_window=judging.epidemic_window,
             mint_subject_id=new_subject_id,
         )
+
+    async def creating(plan: BatchPlan) -> BatchPlan | None:
+        return plan if plan.new_subjects else None
+
+    async def create(_: BatchPlan, plan: BatchPlan) -> bool:
+        # Another request may create one of this batch's new subjects between our read and
+        # our insert; the batch is then judged again against the subjects as stored.
         wanted = len(plan.new_subjects)
-        if await subject_store.insert_new_subjects(db, subjects=plan.new_subjects) == wanted:
-            return plan
-    raise RuntimeError("the batch's new subjects kept being created by other requests")
+        return await subject_store.insert_new_subjects(db, subjects=plan.new_subjects) == wanted
+
+    plan, _ = await update_optimistically(
+        read=read,
+        apply=creating,
+        write=create,
+        what="the batch's new subjects kept being created by other requests",
+        conflict=Conflict,
+    )
+    return plan
 
 
 async def submit_batch(
@@ -213,18 +226,25 @@ async def revoke_record(ctx: Context, *, record_id: str, reason: str) -> RecordV
     problems = text_problems("reason", reason, MAX_REASON)
     if problems:
         raise InvalidArgument(f"reason: {problems[0].message}", field="reason")
-    for _ in range(REVOKE_ATTEMPTS):
+
+    async def read() -> Record:
         [record] = await record_store.get_records(ctx.db, ids=[record_id])
         # Another unit's record is answered as missing: its existence is not this unit's to know.
         if record is None or record.source_unit != unit.code:
             raise NotFound("your unit has submitted no record with this id", field="id")
+        return record
+
+    async def revoke(record: Record) -> Record:
         if record.status is RecordStatus.REVOKED:
             raise AlreadyRevoked("this record is revoked already", field="id")
-        after = revoked(record, at=ctx.now, by=unit.code, reason=reason.strip())
-        try:
-            await change_store.write_change(ctx.db, before=record, after=after, today=ctx.today)
-        except StaleRecord:
-            continue
-        ctx.audit.wrote_for(record.subject_id)
-        return await view_of(ctx, after)
-    raise StaleRecord(f"record {record_id} kept changing while it was revoked")
+        return revoked(record, at=ctx.now, by=unit.code, reason=reason.strip())
+
+    after, _ = await update_optimistically(
+        read=read,
+        apply=revoke,
+        write=partial(write_change, ctx),
+        what=f"record {record_id} kept changing while it was revoked",
+        conflict=Conflict,
+    )
+    ctx.audit.wrote_for(after.subject_id)
+    return await view_of(ctx, after)

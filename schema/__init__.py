@@ -1,9 +1,10 @@
-"""The GraphQL schema: types, roots and the guards that run before execution."""
+"""The GraphQL schema: types, roots, the guards that run before execution, and naming the
+operation for the log line and metrics."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -23,10 +24,10 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from resolvers.context import Context
 from schema.audit import WriteAuditTrail
 from schema.errors import HideUnexpectedErrors, is_unexpected
 from schema.mutation import Mutation
-from schema.operations import NameOperation
 from schema.query import Query
 from schema.scalars import AwareDateTime
 
@@ -40,6 +41,20 @@ class Limits:
     max_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 2000
+
+
+class NameOperation(SchemaExtension):
+    """Puts the operation's name and type on the request once the document is known."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            kind = self.execution_context.operation_type
+            context.request.state.graphql_operation = (
+                self.execution_context.operation_name,
+                kind.value if kind is not None else None,
+            )
+        yield
 
 
 class CreditSchema(strawberry.Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -10,10 +11,12 @@ from strawberry.types import Info
 
 from domain import blacklist as model
 from domain import listing_notice
+from resolvers import blacklist as blacklist_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
+from schema.connections import After, Connection, First, connection
 from schema.enums import ChangeKind, Severity, described
-from schema.results import UserError
+from schema.errors import UserError, mutation_result
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
@@ -154,10 +157,18 @@ class BlacklistEntry:
 class ListOnBlacklistSuccess:
     entry: BlacklistEntry = strawberry.field(description="The new entry, in force")
 
+    @classmethod
+    def of(cls, done: model.BlacklistEntry, today: date) -> ListOnBlacklistSuccess:
+        return cls(entry=BlacklistEntry.of(done, today))
+
 
 @strawberry.type(description="The entry was removed")
 class RemoveFromBlacklistSuccess:
     entry: BlacklistEntry = strawberry.field(description="The entry, removed")
+
+    @classmethod
+    def of(cls, done: model.BlacklistEntry, today: date) -> RemoveFromBlacklistSuccess:
+        return cls(entry=BlacklistEntry.of(done, today))
 
 
 ListOnBlacklistResult = Annotated[
@@ -175,3 +186,93 @@ RemoveFromBlacklistResult = Annotated[
         "why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class BlacklistMutation:
+    """Writes of the blacklist: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(
+        description="The credit centre lists a subject on the blacklist, resting on serious "
+        "dishonesty on public display (notice 二(八)); the notice to the subject is kept"
+    )
+    async def list_on_blacklist(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[strawberry.ID, strawberry.argument(description="The subject to list")],
+        basis_records: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="Its serious dishonesty records on public display that ground the "
+                "listing"
+            ),
+        ],
+        reason: Annotated[
+            str, strawberry.argument(description="Why, as told to the subject in the notice")
+        ],
+        until: Annotated[
+            date,
+            strawberry.argument(
+                description="The last day in force; not past the display of the basis records"
+            ),
+        ],
+    ) -> ListOnBlacklistResult:
+        return await mutation_result(
+            blacklist_resolvers.list_on_blacklist(
+                info.context,
+                subject_id=str(subject),
+                basis_record_ids=[str(r) for r in basis_records],
+                reason=reason,
+                until=until,
+            ),
+            partial(ListOnBlacklistSuccess.of, today=info.context.today),
+        )
+
+    @strawberry.mutation(description="The credit centre removes an entry in force at once")
+    async def remove_from_blacklist(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The entry, in force")],
+        reason: Annotated[str, strawberry.argument(description="Why it is removed")],
+    ) -> RemoveFromBlacklistResult:
+        return await mutation_result(
+            blacklist_resolvers.remove_from_blacklist(
+                info.context, entry_id=str(id), reason=reason
+            ),
+            partial(RemoveFromBlacklistSuccess.of, today=info.context.today),
+        )
+
+
+@strawberry.type
+class BlacklistQuery:
+    """Reads of the blacklist: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(
+        description="Blacklist entries, newest first (notice 二(八)): public while in force; "
+        "entries no longer in force for the subject, government and the centre"
+    )
+    async def blacklist(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this subject's entries")
+        ] = None,
+        in_force: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only entries in force today; false: only those no "
+                "longer in force"
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[BlacklistEntry]:
+        page = await blacklist_resolvers.blacklist(
+            info.context,
+            subject_id=None if subject is None else str(subject),
+            in_force=in_force,
+            first=first,
+            after=after,
+        )
+        today = info.context.today
+        return connection(page, lambda e: BlacklistEntry.of(e, today))

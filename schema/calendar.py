@@ -11,7 +11,7 @@ from strawberry.types import Info
 from domain import calendar as model
 from resolvers import calendar as calendar_resolvers
 from resolvers.context import Context
-from schema.results import UserError, mutation_result
+from schema.errors import UserError, mutation_result
 
 
 @strawberry.type(description="Days off in a row, both ends included")

@@ -14,11 +14,10 @@ from resolvers import cases as case_resolvers
 from resolvers import records as record_resolvers
 from resolvers.cases import CaseView
 from resolvers.context import Context
-from resolvers.records import RecordQuery
 from schema.connections import After, Connection, First, connection
 from schema.enums import described
+from schema.errors import UserError, mutation_result
 from schema.records import Record
-from schema.results import UserError
 from schema.subjects import Subject
 
 described(
@@ -82,6 +81,10 @@ class PublishCaseInput:
 class PublishCaseSuccess:
     case: TypicalCase = strawberry.field(description="The published case")
 
+    @classmethod
+    def of(cls, done: CaseView) -> PublishCaseSuccess:
+        return cls(case=TypicalCase.of(done))
+
 
 PublishCaseResult = Annotated[
     PublishCaseSuccess | UserError,
@@ -90,6 +93,34 @@ PublishCaseResult = Annotated[
         description="PublishCaseSuccess when done, or a UserError saying why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class CaseMutation:
+    """Writes of typical cases: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(description="The credit centre publishes a typical case (notice 二(五))")
+    async def publish_case(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            PublishCaseInput,
+            strawberry.argument(
+                description="The case: kind, title, summary, and the subject and records it names"
+            ),
+        ],
+    ) -> PublishCaseResult:
+        return await mutation_result(
+            case_resolvers.publish_case(
+                info.context,
+                kind=input.kind,
+                title=input.title,
+                summary=input.summary,
+                subject_id=None if input.subject is None else str(input.subject),
+                record_ids=[str(r) for r in input.records],
+            ),
+            PublishCaseSuccess.of,
+        )
 
 
 @strawberry.type(
@@ -137,9 +168,31 @@ class EpidemicColumn:
         page = await record_resolvers.public_list(
             info.context,
             record_resolvers.EPIDEMIC_COLUMN,
-            query=RecordQuery(category=category, item=item),
+            wanted=record_resolvers.RecordFilter(category=category, item_code=item),
             district=district,
             first=first,
             after=after,
         )
         return connection(page, Record.of)
+
+
+@strawberry.type
+class CaseQuery:
+    """Reads of typical cases: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="Typical cases for the portal, newest first (notice 二(五))")
+    async def cases(
+        self,
+        info: Info[Context, None],
+        kind: Annotated[
+            CaseKind | None, strawberry.argument(description="Only GOOD or only BAD cases")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[TypicalCase]:
+        page = await case_resolvers.cases(info.context, kind=kind, first=first, after=after)
+        return connection(page, TypicalCase.of)
+
+    @strawberry.field(description="关注新型冠状病毒疫情专栏: the portal's epidemic column (二(五))")
+    def epidemic_column(self) -> EpidemicColumn:
+        return EpidemicColumn()

@@ -1,4 +1,5 @@
-"""The catalogue as published: items, their data items and disclosure rules."""
+"""The catalogue as published: items, their data items and disclosure rules, and a data item
+as the viewer may see it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from auth.masking import ShownValue
 from domain import catalogue as model
 from domain import disclosure
 from resolvers import catalogue as catalogue_resolvers
@@ -20,7 +22,7 @@ from schema.enums import (
     SourceUnitType,
     SubjectKind,
 )
-from schema.results import UserError, mutation_result
+from schema.errors import UserError, mutation_result
 
 
 @strawberry.type(description="How a value is masked; front and back apply to KEEP only")
@@ -118,12 +120,6 @@ class CatalogueItem:
     source_unit_types: list[SourceUnitType] = strawberry.field(
         description="信源单位: who may submit records of the item (notice 一(三))"
     )
-
-    @strawberry.field(description="数据项: the values a record of the item carries")
-    def data_items(self) -> list[DataItemSpec]:
-        # Built when asked: every record of a page names its item, few ask for its specs.
-        return [DataItemSpec.of(s) for s in self.definition.data_items]
-
     disclosure_rule: str = strawberry.field(
         description="The family of disclosure rules (DisclosureRuleSet.family) that sets its 公示期"
     )
@@ -136,6 +132,11 @@ class CatalogueItem:
         "about natural persons (Shenzhen regulation art. 39)"
     )
     definition: strawberry.Private[model.CatalogueItem]
+
+    @strawberry.field(description="数据项: the values a record of the item carries")
+    def data_items(self) -> list[DataItemSpec]:
+        # Built when asked: every record of a page names its item, few ask for its specs.
+        return [DataItemSpec.of(s) for s in self.definition.data_items]
 
     @classmethod
     def of(cls, item: model.CatalogueItem) -> CatalogueItem:
@@ -220,9 +221,60 @@ class Catalogue:
         )
 
 
+@strawberry.type(description="数据项: a value shown raw, masked, or withheld (null)")
+class DataItem:
+    key: str = strawberry.field(description="The data item's key in the catalogue")
+    label: str = strawberry.field(description="Label in Chinese")
+    label_en: str = strawberry.field(description="Label in English, for developers")
+    value: str | None = strawberry.field(description="Null when withheld or absent")
+    masked: bool = strawberry.field(description="True whenever value is not the raw value")
+    attribute: PublicAttribute = strawberry.field(
+        description="公开属性 of the data item: the narrowest audience that sees it unmasked"
+    )
+
+    @classmethod
+    def of(cls, shown: ShownValue) -> DataItem:
+        return cls(
+            key=shown.key,
+            label=shown.label_zh,
+            label_en=shown.label_en,
+            value=shown.value,
+            masked=shown.masked,
+            attribute=shown.attribute,
+        )
+
+
+@strawberry.type
+class CatalogueQuery:
+    """Reads of the catalogue: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="A published catalogue version; the one in force when omitted")
+    def catalogue(
+        self,
+        info: Info[Context, None],
+        version: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A catalogue version, e.g. 2020.1; the one in force today when omitted"
+            ),
+        ] = None,
+    ) -> Catalogue | None:
+        ctx = info.context
+        found = (
+            ctx.catalogues.in_force(ctx.today)
+            if version is None
+            else ctx.catalogues.version(version)
+        )
+        return None if found is None else Catalogue.of(found)
+
+
 @strawberry.type(description="The version is published: it is in force from its effective day")
 class PublishCatalogueVersionSuccess:
     catalogue: Catalogue = strawberry.field(description="The version as published")
+
+    @classmethod
+    def of(cls, published: model.Catalogue) -> PublishCatalogueVersionSuccess:
+        return cls(catalogue=Catalogue.of(published))
 
 
 PublishCatalogueVersionResult = Annotated[
@@ -236,6 +288,8 @@ PublishCatalogueVersionResult = Annotated[
 
 @strawberry.type
 class CatalogueMutation:
+    """Publishing the catalogue: fields of the Mutation root (schema/mutation.py)."""
+
     @strawberry.mutation(
         description="The credit centre publishes a new catalogue version (catalogue:write), "
         "given as TOML in the format of store/default_catalogue.toml; refused when it does not "
@@ -251,5 +305,5 @@ class CatalogueMutation:
     ) -> PublishCatalogueVersionResult:
         return await mutation_result(
             catalogue_resolvers.publish_catalogue_version(info.context, text=catalogue),
-            lambda published: PublishCatalogueVersionSuccess(catalogue=Catalogue.of(published)),
+            PublishCatalogueVersionSuccess.of,
         )

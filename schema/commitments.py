@@ -9,14 +9,18 @@ import strawberry
 from strawberry.types import Info
 
 from domain.commitments import CommitmentKind, CommitmentStatus
+from domain.disclosure import Severity
+from resolvers import commitments as commitment_resolvers
 from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.commitments import CommitmentGiven, CommitmentView
 from resolvers.context import Context
-from schema.data_items import DataItem
+from resolvers.records import RecordView
+from schema.catalogue import DataItem
+from schema.connections import After, Connection, First, connection
 from schema.enums import PublicAttribute, described
+from schema.errors import UserError, mutation_result
 from schema.records import Record
-from schema.results import UserError
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
@@ -137,16 +141,29 @@ class RegisterCommitmentInput:
 class RegisterCommitmentSuccess:
     commitment: Commitment = strawberry.field(description="The new commitment, ACTIVE")
 
+    @classmethod
+    def of(cls, done: CommitmentView) -> RegisterCommitmentSuccess:
+        return cls(commitment=Commitment.of(done))
+
 
 @strawberry.type(description="The commitment was confirmed as kept")
 class FulfilCommitmentSuccess:
     commitment: Commitment = strawberry.field(description="The commitment, FULFILLED")
+
+    @classmethod
+    def of(cls, done: CommitmentView) -> FulfilCommitmentSuccess:
+        return cls(commitment=Commitment.of(done))
 
 
 @strawberry.type(description="The breach was recorded as dishonesty (notice 一(二)5)")
 class ReportCommitmentViolationSuccess:
     commitment: Commitment = strawberry.field(description="The commitment, VIOLATED")
     record: Record = strawberry.field(description="The DISHONEST_5 record the breach became")
+
+    @classmethod
+    def of(cls, done: tuple[CommitmentView, RecordView]) -> ReportCommitmentViolationSuccess:
+        commitment, record = done
+        return cls(commitment=Commitment.of(commitment), record=Record.of(record))
 
 
 RegisterCommitmentResult = Annotated[
@@ -172,3 +189,109 @@ ReportCommitmentViolationResult = Annotated[
         "saying why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class CommitmentMutation:
+    """Writes of credit commitments: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(description="The managing unit registers a credit commitment (二(九))")
+    async def register_commitment(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            RegisterCommitmentInput, strawberry.argument(description="The commitment as signed")
+        ],
+    ) -> RegisterCommitmentResult:
+        return await mutation_result(
+            commitment_resolvers.register_commitment(info.context, input.to_given()),
+            RegisterCommitmentSuccess.of,
+        )
+
+    @strawberry.mutation(description="The managing unit confirms a commitment was kept")
+    async def fulfil_commitment(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The commitment, ACTIVE")],
+    ) -> FulfilCommitmentResult:
+        return await mutation_result(
+            commitment_resolvers.fulfil_commitment(info.context, commitment_id=str(id)),
+            FulfilCommitmentSuccess.of,
+        )
+
+    @strawberry.mutation(
+        description="The managing unit reports a broken commitment; the breach becomes a "
+        "DISHONEST_5 dishonesty record (notice 一(二)5), linked both ways"
+    )
+    async def report_commitment_violation(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The commitment, ACTIVE")],
+        facts: Annotated[
+            str, strawberry.argument(description="What was done against the commitment")
+        ],
+        decision_date: Annotated[
+            date,
+            strawberry.argument(description="The day the unit decided the breach (ISO 8601 date)"),
+        ],
+        document_number: Annotated[
+            str, strawberry.argument(description="The decision's document number (文号)")
+        ],
+        epidemic_impact: Annotated[
+            str,
+            strawberry.argument(
+                description="How the breach added to the risk or cost of epidemic prevention "
+                "(notice 一(二)5)"
+            ),
+        ],
+        severity: Annotated[
+            Severity,
+            strawberry.argument(
+                description="General (一般) or serious (严重) dishonesty; sets the "
+                "disclosure period"
+            ),
+        ],
+    ) -> ReportCommitmentViolationResult:
+        return await mutation_result(
+            commitment_resolvers.report_commitment_violation(
+                info.context,
+                commitment_id=str(id),
+                facts=facts,
+                epidemic_impact=epidemic_impact,
+                decision_date=decision_date,
+                document_number=document_number,
+                severity=severity,
+            ),
+            ReportCommitmentViolationSuccess.of,
+        )
+
+
+@strawberry.type
+class CommitmentQuery:
+    """Reads of credit commitments: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(
+        description="Commitments, newest signing first: all for government and the centre, "
+        "its own for a subject, those it manages for a managing unit"
+    )
+    async def commitments(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this subject's commitments")
+        ] = None,
+        status: Annotated[
+            CommitmentStatus | None,
+            strawberry.argument(description="Only commitments with this status"),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Commitment]:
+        page = await commitment_resolvers.commitments(
+            info.context,
+            subject_id=None if subject is None else str(subject),
+            status=status,
+            first=first,
+            after=after,
+        )
+        return connection(page, Commitment.of)

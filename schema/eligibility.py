@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from domain import eligibility, programmes
 from domain.programmes import BlockerKind
+from resolvers import eligibility as eligibility_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
 from schema.enums import Category, SubjectKind, described
@@ -188,3 +189,70 @@ class Eligibility:
             rules_version=evaluation.rules_version,
             evaluated_at=evaluation.evaluated_at,
         )
+
+
+@strawberry.type
+class EligibilityQuery:
+    """Reads of incentive programmes and eligibility: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="The incentive programmes in force (public)")
+    def programmes(self) -> list[Programme]:
+        return [Programme.of(p) for p in eligibility_resolvers.programmes()]
+
+    @strawberry.field(
+        description="One subject, by id or by identifier, judged against a programme "
+        "(eligibility:read)"
+    )
+    async def eligibility(
+        self,
+        info: Info[Context, None],
+        programme: Annotated[
+            str, strawberry.argument(description="The programme's code (Programme.code)")
+        ],
+        subject: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The subject to judge")
+        ] = None,
+        identifier: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Or its identifier: a USCC or a resident identity number"
+            ),
+        ] = None,
+    ) -> Eligibility:
+        [found] = await eligibility_resolvers.eligibilities(
+            info.context,
+            subject_ids=None if subject is None else [str(subject)],
+            identifiers=None if identifier is None else [identifier],
+            programme_code=programme,
+        )
+        return Eligibility.of(found)
+
+    @strawberry.field(
+        description="Up to 1,000 subjects judged against a programme, in the order given, "
+        "at the store cost of one (eligibility:read)"
+    )
+    async def eligibilities(
+        self,
+        info: Info[Context, None],
+        programme: Annotated[
+            str, strawberry.argument(description="The programme's code (Programme.code)")
+        ],
+        subjects: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(description="Up to 1,000 subject ids; answered in the same order"),
+        ] = None,
+        identifiers: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Or up to 1,000 USCCs and resident identity numbers, in any mix; "
+                "answered in the same order"
+            ),
+        ] = None,
+    ) -> list[Eligibility]:
+        found = await eligibility_resolvers.eligibilities(
+            info.context,
+            subject_ids=None if subjects is None else [str(s) for s in subjects],
+            identifiers=identifiers,
+            programme_code=programme,
+        )
+        return [Eligibility.of(e) for e in found]

@@ -1,4 +1,5 @@
-"""Error codes and masking: every error carries a stable code; unexpected ones say no more.
+"""Errors: what mutations return when they cannot do what was asked (`UserError`), the codes
+of errors, and masking: every error carries a stable code; unexpected ones say no more.
 
 Parse and validation errors come from graphql-core and strawberry's guards without a code;
 `code_for` names one, which the HTTP endpoint adds, so clients branch on `extensions.code` alone.
@@ -6,10 +7,17 @@ Parse and validation errors come from graphql-core and strawberry's guards witho
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import strawberry
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from resolvers.errors import ApiError
+
+T = TypeVar("T")
+S = TypeVar("S")
 
 INTERNAL_ERROR = "INTERNAL_ERROR"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
@@ -51,3 +59,30 @@ def code_for(error: GraphQLError) -> str:
     if error.message.startswith("Syntax Error"):
         return PARSE_FAILED
     return VALIDATION_FAILED
+
+
+@strawberry.type(description="An expected failure: a stable code, a message, the field at fault")
+class UserError:
+    code: str = strawberry.field(
+        description="A stable code to branch on, e.g. NOT_FOUND; CONFLICT: other requests kept "
+        "changing it, try again"
+    )
+    message: str = strawberry.field(description="What went wrong, for a developer")
+    field: str | None = strawberry.field(
+        description="The input field at fault; null when no single field is"
+    )
+
+    @classmethod
+    def of(cls, error: ApiError) -> UserError:
+        field = error.extensions.get("field")
+        return cls(code=error.code, message=error.message, field=field)
+
+
+async def mutation_result(call: Awaitable[T], success: Callable[[T], S]) -> S | UserError:
+    """A single-entity mutation's result: `success` of what `call` returns, or the expected
+    failure it raised."""
+    try:
+        done = await call
+    except ApiError as error:
+        return UserError.of(error)
+    return success(done)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
+from resolvers import financing as financing_resolvers
+from resolvers.context import Context
 from resolvers.financing import FinancingProfileView
 from schema.blacklist import BlacklistEntry
 from schema.commitments import Commitment
@@ -80,3 +84,25 @@ class FinancingProfile:
                 grade=view.grade.grade, label=view.grade.label, reasons=list(view.grade.reasons)
             ),
         )
+
+
+@strawberry.type
+class FinancingQuery:
+    """Reads of financing profiles: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(
+        description="A bank's financing profile of a subject, with the subject's live grant "
+        "to the bank's org (financing:read; notice 三(十三))"
+    )
+    async def financing_profile(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The subject, who granted the bank's org a live authorization"
+            ),
+        ],
+    ) -> FinancingProfile:
+        found = await financing_resolvers.financing_profile(info.context, subject_id=str(subject))
+        return FinancingProfile.of(found, info.context.today)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
 from domain.grants import AuthorizationGrant
+from resolvers import grants as grant_resolvers
+from resolvers.context import Context
 from schema.enums import Category
-from schema.results import UserError
+from schema.errors import UserError, mutation_result
 
 
 @strawberry.type(description="授权: a subject lets an organisation query its file")
@@ -68,10 +72,18 @@ class GrantAuthorizationInput:
 class GrantAuthorizationSuccess:
     grant: Grant = strawberry.field(description="The new grant")
 
+    @classmethod
+    def of(cls, done: AuthorizationGrant, now: datetime) -> GrantAuthorizationSuccess:
+        return cls(grant=Grant.of(done, now))
+
 
 @strawberry.type(description="The grant was withdrawn")
 class RevokeAuthorizationSuccess:
     grant: Grant = strawberry.field(description="The grant, revoked")
+
+    @classmethod
+    def of(cls, done: AuthorizationGrant, now: datetime) -> RevokeAuthorizationSuccess:
+        return cls(grant=Grant.of(done, now))
 
 
 GrantAuthorizationResult = Annotated[
@@ -90,3 +102,60 @@ RevokeAuthorizationResult = Annotated[
         "why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class GrantMutation:
+    """Writes of authorisation grants: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(description="A subject authorises an organisation to query its file")
+    async def grant_authorization(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            GrantAuthorizationInput,
+            strawberry.argument(description="Who may query, why, which data, until when"),
+        ],
+    ) -> GrantAuthorizationResult:
+        return await mutation_result(
+            grant_resolvers.grant_authorization(
+                info.context,
+                org=input.org,
+                purpose=input.purpose,
+                data_classes=input.data_classes,
+                until=input.until,
+                evidence=input.evidence,
+            ),
+            partial(GrantAuthorizationSuccess.of, now=info.context.now),
+        )
+
+    @strawberry.mutation(description="A subject withdraws one of its grants at once")
+    async def revoke_authorization(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The grant, one of the subject's own")
+        ],
+    ) -> RevokeAuthorizationResult:
+        return await mutation_result(
+            grant_resolvers.revoke_authorization(info.context, grant_id=str(id)),
+            partial(RevokeAuthorizationSuccess.of, now=info.context.now),
+        )
+
+
+@strawberry.type
+class GrantQuery:
+    """Reads of authorisation grants: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="Authorisation grants the viewer may see")
+    async def grants(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this subject's grants")
+        ] = None,
+    ) -> list[Grant]:
+        found = await grant_resolvers.grants(
+            info.context, subject_id=None if subject is None else str(subject)
+        )
+        return [Grant.of(g, info.context.now) for g in found]

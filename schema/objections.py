@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from domain import objections
+from resolvers import objections as objection_resolvers
 from resolvers import records as record_resolvers
 from resolvers.context import Context
-from schema.enums import ObjectionGrounds, ObjectionState
+from schema.connections import After, Connection, First, connection
+from schema.enums import ObjectionGrounds, ObjectionOutcome, ObjectionState
+from schema.errors import UserError, mutation_result
 from schema.records import Record
-from schema.results import UserError
 
 
 @strawberry.type(description="异议: deadlines in working days (Shenzhen regulation arts. 79–85)")
@@ -82,15 +85,27 @@ class DataItemValueInput:
 class FileObjectionSuccess:
     objection: Objection = strawberry.field(description="The new objection, PENDING")
 
+    @classmethod
+    def of(cls, done: objections.Objection, today: date) -> FileObjectionSuccess:
+        return cls(objection=Objection.of(done, today))
+
 
 @strawberry.type(description="The objection was resolved")
 class ResolveObjectionSuccess:
     objection: Objection = strawberry.field(description="The objection with its outcome")
 
+    @classmethod
+    def of(cls, done: objections.Objection, today: date) -> ResolveObjectionSuccess:
+        return cls(objection=Objection.of(done, today))
+
 
 @strawberry.type(description="The deadline was extended")
 class ExtendObjectionSuccess:
     objection: Objection = strawberry.field(description="The objection with its extended deadline")
+
+    @classmethod
+    def of(cls, done: objections.Objection, today: date) -> ExtendObjectionSuccess:
+        return cls(objection=Objection.of(done, today))
 
 
 FileObjectionResult = Annotated[
@@ -114,3 +129,112 @@ ExtendObjectionResult = Annotated[
         description="ExtendObjectionSuccess when done, or a UserError saying why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class ObjectionMutation:
+    """Writes of objections: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(description="A subject disputes one of its records; annotated at once")
+    async def file_objection(
+        self,
+        info: Info[Context, None],
+        record: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The disputed record, one of the subject's own"),
+        ],
+        grounds: Annotated[ObjectionGrounds, strawberry.argument(description="What is disputed")],
+        description: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The subject's explanation; required when grounds is OTHER"
+            ),
+        ] = None,
+    ) -> FileObjectionResult:
+        return await mutation_result(
+            objection_resolvers.file_objection(
+                info.context, record_id=str(record), grounds=grounds, description=description
+            ),
+            partial(FileObjectionSuccess.of, today=info.context.today),
+        )
+
+    @strawberry.mutation(
+        description="The credit centre or the record's source unit resolves an objection: "
+        "corrected (with the corrected data items), removed from display, or upheld"
+    )
+    async def resolve_objection(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The objection")],
+        outcome: Annotated[
+            ObjectionOutcome,
+            strawberry.argument(description="Corrected, removed from display, or upheld"),
+        ],
+        reason: Annotated[
+            str | None, strawberry.argument(description="Why, shown to the subject")
+        ] = None,
+        corrected_data_items: Annotated[
+            list[DataItemValueInput] | None,
+            strawberry.argument(
+                description="The corrected values by data item key; only with outcome CORRECTED"
+            ),
+        ] = None,
+    ) -> ResolveObjectionResult:
+        return await mutation_result(
+            objection_resolvers.resolve_objection(
+                info.context,
+                objection_id=str(id),
+                outcome=outcome,
+                reason=reason,
+                corrections={i.key: i.value for i in corrected_data_items or []},
+            ),
+            partial(ResolveObjectionSuccess.of, today=info.context.today),
+        )
+
+    @strawberry.mutation(
+        description="The source unit's decision on an objection is extended once, by 3 "
+        "working days, on or before its deadline"
+    )
+    async def extend_objection(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The objection")],
+        reason: Annotated[
+            str, strawberry.argument(description="Why more time is needed, shown to the subject")
+        ],
+    ) -> ExtendObjectionResult:
+        return await mutation_result(
+            objection_resolvers.extend_objection(info.context, objection_id=str(id), reason=reason),
+            partial(ExtendObjectionSuccess.of, today=info.context.today),
+        )
+
+
+@strawberry.type
+class ObjectionQuery:
+    """Reads of objections: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(
+        description="Objections, newest first: all for the credit centre, those about its "
+        "records for a source unit, its own for a subject"
+    )
+    async def objections(
+        self,
+        info: Info[Context, None],
+        state: Annotated[
+            ObjectionState | None, strawberry.argument(description="Only objections in this state")
+        ] = None,
+        overdue: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only unresolved ones past their deadline; false: only "
+                "those that are not"
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Objection]:
+        page = await objection_resolvers.objections_list(
+            info.context, state=state, overdue=overdue, first=first, after=after
+        )
+        today = info.context.today
+        return connection(page, lambda o: Objection.of(o, today))

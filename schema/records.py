@@ -1,7 +1,8 @@
-"""Records (信用记录) and their disclosure period."""
+"""Records (信用记录): disclosure, the change feed, and a filing that clears a lapse."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -9,14 +10,16 @@ import strawberry
 from strawberry.types import Info
 
 from domain import disclosure, records
+from resolvers import filings as filing_resolvers
+from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
-from resolvers.records import RecordQuery
-from resolvers.views import RecordView
-from schema.catalogue import CatalogueItem
-from schema.data_items import DataItem
+from resolvers.records import RecordChangeView, RecordView
+from schema.catalogue import CatalogueItem, DataItem
+from schema.connections import After, Connection, First, connection
 from schema.enums import (
     Category,
+    ChangeKind,
     DisclosureState,
     ObjectionGrounds,
     ObjectionState,
@@ -24,6 +27,7 @@ from schema.enums import (
     RecordStatus,
     Severity,
 )
+from schema.errors import UserError, mutation_result
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
@@ -154,11 +158,16 @@ class Record:
 
 @strawberry.input(description="What to restrict a record list to")
 class RecordFilter:
-    subject: strawberry.ID | None = strawberry.field(
-        default=None, description="Only this subject's records"
+    """The client's side of the store's `RecordFilter`: each field has the store's name, so
+    `spec` carries every one across (tests/test_records_schema.py checks each arrives)."""
+
+    subject_id: strawberry.ID | None = strawberry.field(
+        name="subject", default=None, description="Only this subject's records"
     )
     category: Category | None = strawberry.field(default=None, description="Only this category")
-    item: str | None = strawberry.field(default=None, description="A catalogue item code")
+    item_code: str | None = strawberry.field(
+        name="item", default=None, description="A catalogue item code"
+    )
     status: RecordStatus | None = strawberry.field(
         default=None, description="Only records with this status"
     )
@@ -169,16 +178,155 @@ class RecordFilter:
         default=None, description="Only decisions on or before this day"
     )
 
-    def to_query(self) -> RecordQuery:
-        return RecordQuery(
-            subject=None if self.subject is None else str(self.subject),
-            category=self.category,
-            item=self.item,
-            status=self.status,
-            decided_from=self.decided_from,
-            decided_to=self.decided_to,
+
+def record_spec(filter: RecordFilter | None) -> record_resolvers.RecordFilter:
+    """The store's filter with every field the client gave (none: all records)."""
+    given = {} if filter is None else {f.name: getattr(filter, f.name) for f in fields(filter)}
+    return record_resolvers.RecordFilter(**given)
+
+
+@strawberry.type(description="One change to a record, with the record as it became")
+class RecordChange:
+    sequence: int = strawberry.field(description="Feed position; increasing, with gaps")
+    kind: ChangeKind = strawberry.field(description="What happened")
+    at: datetime = strawberry.field(description="When it happened")
+    record: Record | None = strawberry.field(
+        description="The record as it became; null where the person refused its recording"
+    )
+
+    @classmethod
+    def of(cls, change: RecordChangeView) -> RecordChange:
+        return cls(
+            sequence=change.seq,
+            kind=change.kind,
+            at=change.at,
+            record=None if change.record is None else Record.of(change.record),
         )
 
 
-def record_query(filter: RecordFilter | None) -> RecordQuery:
-    return RecordQuery() if filter is None else filter.to_query()
+@strawberry.type(description="The lapse was cleared (notice 三(十))")
+class RecordAnnualReportFiledSuccess:
+    record: Record = strawberry.field(
+        description="The record, CLEARED: off display, no repair needed"
+    )
+
+    @classmethod
+    def of(cls, done: RecordView) -> RecordAnnualReportFiledSuccess:
+        return cls(record=Record.of(done))
+
+
+RecordAnnualReportFiledResult = Annotated[
+    RecordAnnualReportFiledSuccess | UserError,
+    strawberry.union(
+        "RecordAnnualReportFiledResult",
+        description="RecordAnnualReportFiledSuccess when done, or a UserError "
+        "saying why nothing changed",
+    ),
+]
+
+
+@strawberry.type
+class FilingMutation:
+    """Filings that clear a lapse: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(
+        description="A registration authority reports that the firm filed its annual report: "
+        "the late-report record (经营异常名录) is cleared, its display ends; no repair needed "
+        "(notice 三(十))"
+    )
+    async def record_annual_report_filed(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The late-report record (经营异常名录)")
+        ],
+        filed_on: Annotated[
+            date,
+            strawberry.argument(description="The day the annual report was filed (ISO 8601 date)"),
+        ],
+    ) -> RecordAnnualReportFiledResult:
+        return await mutation_result(
+            filing_resolvers.record_annual_report_filed(
+                info.context, record_id=str(id), filed_on=filed_on
+            ),
+            RecordAnnualReportFiledSuccess.of,
+        )
+
+
+@strawberry.type
+class RecordQuery:
+    """Reads of records and their change feed: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="A record by id, if the viewer may see it")
+    async def record(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The record's id")],
+    ) -> Record | None:
+        found = await record_resolvers.record(info.context, str(id))
+        return None if found is None else Record.of(found)
+
+    @strawberry.field(description="Records, newest decision first")
+    async def records(
+        self,
+        info: Info[Context, None],
+        filter: Annotated[
+            RecordFilter | None,
+            strawberry.argument(description="Which records; all the viewer may see when omitted"),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Record]:
+        page = await record_resolvers.records(
+            info.context, wanted=record_spec(filter), first=first, after=after
+        )
+        return connection(page, Record.of)
+
+    @strawberry.field(
+        description="守信激励名单 (red list): records of good behaviour in the epidemic (notice "
+        "一(一)) on public display today, newest decision first, the same for every viewer; "
+        "a person's refusal of recording (art. 39) is respected"
+    )
+    async def red_list(
+        self,
+        info: Info[Context, None],
+        item: Annotated[
+            str | None, strawberry.argument(description="Only this catalogue item (GOOD_1…GOOD_9)")
+        ] = None,
+        district: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only records decided by units of this district, e.g. 福田区"
+            ),
+        ] = None,
+        decided_from: Annotated[
+            date | None, strawberry.argument(description="Only decisions on or after this day")
+        ] = None,
+        decided_to: Annotated[
+            date | None, strawberry.argument(description="Only decisions on or before this day")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Record]:
+        wanted = record_resolvers.RecordFilter(
+            item_code=item, decided_from=decided_from, decided_to=decided_to
+        )
+        page = await record_resolvers.public_list(
+            info.context,
+            record_resolvers.RED_LIST,
+            wanted=wanted,
+            district=district,
+            first=first,
+            after=after,
+        )
+        return connection(page, Record.of)
+
+    @strawberry.field(
+        description="Every change to a record exactly once, in a stable order; resume from "
+        "the last cursor seen (provincial reporting, notice 一(三))"
+    )
+    async def record_changes(
+        self, info: Info[Context, None], after: After = None, first: First = None
+    ) -> Connection[RecordChange]:
+        page = await record_resolvers.record_changes(info.context, after=after, first=first)
+        return connection(page, RecordChange.of)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -17,11 +18,13 @@ from domain.repair import (
     RepairState,
 )
 from resolvers import records as record_resolvers
+from resolvers import repair as repair_resolvers
 from resolvers.context import Context
 from resolvers.repair import EvidenceGiven
+from schema.connections import After, Connection, First, connection
 from schema.enums import described
+from schema.errors import UserError, mutation_result
 from schema.records import Record
-from schema.results import UserError
 
 described(
     RepairMeasure,
@@ -206,12 +209,20 @@ class ApplyForRepairSuccess:
         description="The new application; NEEDS_MATERIALS lists what is missing"
     )
 
+    @classmethod
+    def of(cls, done: repair.RepairApplication, today: date) -> ApplyForRepairSuccess:
+        return cls(application=RepairApplication.of(done, today))
+
 
 @strawberry.type(description="The decision was recorded")
 class ReviewRepairSuccess:
     application: RepairApplication = strawberry.field(
         description="The application as decided or extended"
     )
+
+    @classmethod
+    def of(cls, done: repair.RepairApplication, today: date) -> ReviewRepairSuccess:
+        return cls(application=RepairApplication.of(done, today))
 
 
 ApplyForRepairResult = Annotated[
@@ -228,3 +239,96 @@ ReviewRepairResult = Annotated[
         description="ReviewRepairSuccess when done, or a UserError saying why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class RepairMutation:
+    """Writes of credit repair: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(description="A subject applies to repair a dishonesty record (三(十一))")
+    async def apply_for_repair(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            ApplyForRepairInput,
+            strawberry.argument(
+                description="The record to repair, the measures taken and their evidence"
+            ),
+        ],
+    ) -> ApplyForRepairResult:
+        return await mutation_result(
+            repair_resolvers.apply_for_repair(
+                info.context,
+                record_id=str(input.record),
+                measures=input.measures,
+                evidence=[e.given() for e in input.evidence],
+            ),
+            partial(ApplyForRepairSuccess.of, today=info.context.today),
+        )
+
+    @strawberry.mutation(
+        description="The credit centre approves or rejects a repair application, or extends "
+        "its deadline once by 3 working days; approval ends the record's public disclosure"
+    )
+    async def review_repair(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The repair application")],
+        decision: Annotated[
+            RepairDecision,
+            strawberry.argument(description="Approve, reject, or extend the deadline once"),
+        ],
+        reason: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Why; required to reject or extend, shown to the subject"
+            ),
+        ] = None,
+    ) -> ReviewRepairResult:
+        return await mutation_result(
+            repair_resolvers.review_repair(
+                info.context, application_id=str(id), decision=decision, reason=reason
+            ),
+            partial(ReviewRepairSuccess.of, today=info.context.today),
+        )
+
+
+@strawberry.type
+class RepairQuery:
+    """Reads of credit repair: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(
+        description="Repair applications: all for the credit centre in its review order (fast "
+        "track first, then oldest; notice 三(十一)), its own for a subject, newest first; "
+        "overdue: undecided past the deadline in force (or not)"
+    )
+    async def repair_applications(
+        self,
+        info: Info[Context, None],
+        state: Annotated[
+            RepairState | None, strawberry.argument(description="Only applications in this state")
+        ] = None,
+        overdue: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only undecided ones past their deadline; false: only "
+                "those that are not"
+            ),
+        ] = None,
+        subject: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this subject's applications (credit centre)"),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[RepairApplication]:
+        page = await repair_resolvers.repair_applications(
+            info.context,
+            state=state,
+            overdue=overdue,
+            subject_id=None if subject is None else str(subject),
+            first=first,
+            after=after,
+        )
+        today = info.context.today
+        return connection(page, lambda a: RepairApplication.of(a, today))

@@ -7,11 +7,15 @@ from enum import Enum
 from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
 from domain.reports import CreditReport as IssuedReport
 from domain.reports import ReportPurpose as Purpose
-from resolvers.reports import Verification
-from schema.results import UserError
+from resolvers import reports as report_resolvers
+from resolvers import verification as verification_resolvers
+from resolvers.context import Context
+from resolvers.verification import Verification
+from schema.errors import UserError, mutation_result
 
 
 @strawberry.enum(
@@ -78,6 +82,10 @@ class CreditReport:
 class IssueCreditReportSuccess:
     report: CreditReport = strawberry.field(description="The issued report")
 
+    @classmethod
+    def of(cls, done: IssuedReport) -> IssueCreditReportSuccess:
+        return cls(report=CreditReport.of(done))
+
 
 IssueCreditReportResult = Annotated[
     IssueCreditReportSuccess | UserError,
@@ -109,3 +117,53 @@ class ReportVerification:
             subject_name=verification.subject_name,
             withdrawn=verification.withdrawn,
         )
+
+
+@strawberry.type
+class ReportMutation:
+    """Writes of credit reports: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(
+        description="A signed credit report with the centre's seal, for the subject itself or "
+        "the credit centre (notice 二(六))"
+    )
+    async def issue_credit_report(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID, strawberry.argument(description="The subject the report is about")
+        ],
+        purpose: Annotated[
+            ReportPurpose,
+            strawberry.argument(
+                description="What the report is for; it selects the sections shown"
+            ),
+        ],
+    ) -> IssueCreditReportResult:
+        return await mutation_result(
+            report_resolvers.issue_credit_report(
+                info.context, subject_id=str(subject), purpose=purpose.domain
+            ),
+            IssueCreditReportSuccess.of,
+        )
+
+
+@strawberry.type
+class ReportQuery:
+    """Reads of credit reports: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(
+        description="Public: whether a credit report with this serial and SHA-256 was issued"
+    )
+    async def verify_credit_report(
+        self,
+        info: Info[Context, None],
+        serial: Annotated[str, strawberry.argument(description="The serial printed on the report")],
+        sha256: Annotated[
+            str, strawberry.argument(description="The SHA-256 of the PDF file, 64 hex digits")
+        ],
+    ) -> ReportVerification:
+        found = await verification_resolvers.verify_credit_report(
+            info.context, serial=serial, sha256=sha256
+        )
+        return ReportVerification.of(found)

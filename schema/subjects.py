@@ -1,4 +1,4 @@
-"""Subjects (信用主体) with their basic data items and records."""
+"""Subjects (信用主体) with their basic data items and records, and a person's recording opt-out."""
 
 from __future__ import annotations
 
@@ -9,16 +9,18 @@ from strawberry.types import Info
 
 from resolvers import blacklist as blacklist_resolvers
 from resolvers import commitments as commitment_resolvers
+from resolvers import recording_preference as preference_resolvers
 from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
-from resolvers.views import SubjectView
+from resolvers.recording_preference import RecordingPreference
+from resolvers.subjects import SubjectView
+from schema.catalogue import DataItem
 from schema.commitments import Commitment
 from schema.connections import After, Connection, First, connection
-from schema.data_items import DataItem
 from schema.enums import PublicAttribute, SubjectKind
-from schema.records import Record, RecordFilter, record_query
-from schema.results import UserError, mutation_result
+from schema.errors import UserError, mutation_result
+from schema.records import Record, RecordFilter, record_spec
 from schema.submission import DataItemInput
 
 
@@ -69,7 +71,7 @@ class Subject:
         page = await record_resolvers.subject_records(
             info.context,
             subject_id=str(self.id),
-            query=record_query(filter),
+            wanted=record_spec(filter),
             first=first,
             after=after,
         )
@@ -88,6 +90,99 @@ class Subject:
         )
 
 
+@strawberry.type(description="The person's choice is recorded and applied to the records on file")
+class SetRecordingPreferenceSuccess:
+    opted_out: bool = strawberry.field(
+        description="Whether commendations, volunteering and donations about the person are "
+        "refused: then not accepted, and those on file shown to no one but the person and "
+        "the credit centre"
+    )
+    records_changed: int = strawberry.field(
+        description="Records on file withheld or shown again by this choice"
+    )
+
+    @classmethod
+    def of(cls, done: RecordingPreference) -> SetRecordingPreferenceSuccess:
+        return cls(opted_out=done.opted_out, records_changed=done.records_changed)
+
+
+SetRecordingPreferenceResult = Annotated[
+    SetRecordingPreferenceSuccess | UserError,
+    strawberry.union(
+        "SetRecordingPreferenceResult",
+        description="SetRecordingPreferenceSuccess when done, or a UserError "
+        "saying why nothing changed",
+    ),
+]
+
+
+@strawberry.type
+class RecordingPreferenceMutation:
+    """The recording opt-out: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(
+        description="A natural person refuses (or allows again) the recording of "
+        "commendations, volunteering and donations about them (Shenzhen regulation art. 39)"
+    )
+    async def set_recording_preference(
+        self,
+        info: Info[Context, None],
+        opt_out: Annotated[
+            bool,
+            strawberry.argument(
+                description="true refuses the recording from now on and hides such records; "
+                "false allows it again"
+            ),
+        ],
+    ) -> SetRecordingPreferenceResult:
+        return await mutation_result(
+            preference_resolvers.set_recording_preference(info.context, opt_out=opt_out),
+            SetRecordingPreferenceSuccess.of,
+        )
+
+
+@strawberry.type
+class SubjectQuery:
+    """Reads of subjects: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="A subject by id or by identifier (give exactly one)")
+    async def subject(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The subject's id")
+        ] = None,
+        identifier: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Unified social credit code, or resident identity number for a person"
+            ),
+        ] = None,
+    ) -> Subject | None:
+        found = await subject_resolvers.subject(
+            info.context, subject_id=None if id is None else str(id), identifier=identifier
+        )
+        return None if found is None else Subject.of(found)
+
+    @strawberry.field(description="Subjects in id order; search matches the start of the name")
+    async def subjects(
+        self,
+        info: Info[Context, None],
+        search: Annotated[
+            str | None, strawberry.argument(description="Matches the start of the subject's name")
+        ] = None,
+        kind: Annotated[
+            SubjectKind | None, strawberry.argument(description="Only subjects of this kind")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Subject]:
+        page = await subject_resolvers.subjects(
+            info.context, search=search, kind=kind, first=first, after=after
+        )
+        return connection(page, Subject.of)
+
+
 @strawberry.input(
     description="A subject's basic data as a registration authority's register holds it"
 )
@@ -103,6 +198,10 @@ class BasicDataInput:
 class SubmitBasicDataSuccess:
     subject: Subject = strawberry.field(description="The subject as the unit now sees it")
 
+    @classmethod
+    def of(cls, view: SubjectView) -> SubmitBasicDataSuccess:
+        return cls(subject=Subject.of(view))
+
 
 SubmitBasicDataResult = Annotated[
     SubmitBasicDataSuccess | UserError,
@@ -114,7 +213,9 @@ SubmitBasicDataResult = Annotated[
 
 
 @strawberry.type
-class SubjectMutation:
+class BasicDataMutation:
+    """Basic data from registration authorities: fields of the Mutation root."""
+
     @strawberry.mutation(
         description="A registration authority submits or corrects a subject's basic data "
         "(notice 一(四)): registered when new, a new version when changed; a renamed firm keeps "
@@ -131,5 +232,5 @@ class SubjectMutation:
                 kind=input.kind,
                 data_items=[(d.key, d.value) for d in input.data_items],
             ),
-            lambda view: SubmitBasicDataSuccess(subject=Subject.of(view)),
+            SubmitBasicDataSuccess.of,
         )

@@ -6,14 +6,18 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
 from domain import submission as domain
 from domain.errors import Problem as DomainProblem
 from domain.outcomes import ItemResult, Outcome
 from domain.submission import submission_of
+from resolvers import submission as submission_resolvers
+from resolvers.context import Context
+from resolvers.records import RecordView
 from schema.enums import Severity, SubjectKind, described
+from schema.errors import UserError, mutation_result
 from schema.records import Record
-from schema.results import UserError
 
 described(
     Outcome,
@@ -141,6 +145,10 @@ class SubmitRecordsResult:
 class RevokeRecordSuccess:
     record: Record = strawberry.field(description="The record, REVOKED")
 
+    @classmethod
+    def of(cls, done: RecordView) -> RevokeRecordSuccess:
+        return cls(record=Record.of(done))
+
 
 RevokeRecordResult = Annotated[
     RevokeRecordSuccess | UserError,
@@ -149,3 +157,44 @@ RevokeRecordResult = Annotated[
         description="RevokeRecordSuccess when done, or a UserError saying why nothing changed",
     ),
 ]
+
+
+@strawberry.type
+class SubmissionMutation:
+    """Writes of submitted records: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(
+        description="A source unit submits up to 1,000 records; each is answered on its own "
+        "(notice 一(三), 一(四))"
+    )
+    async def submit_records(
+        self,
+        info: Info[Context, None],
+        records: Annotated[
+            list[RecordSubmissionInput],
+            strawberry.argument(
+                description="1 to 1,000 records; each is answered on its own, in order"
+            ),
+        ],
+    ) -> SubmitRecordsResult:
+        results = await submission_resolvers.submit_records(
+            info.context, [r.to_domain() for r in records]
+        )
+        return SubmitRecordsResult.of(results)
+
+    @strawberry.mutation(
+        description="The unit that submitted a record revokes it (the decision was overturned)"
+    )
+    async def revoke_record(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The record, submitted by the viewer's unit"),
+        ],
+        reason: Annotated[str, strawberry.argument(description="Why it is revoked")],
+    ) -> RevokeRecordResult:
+        return await mutation_result(
+            submission_resolvers.revoke_record(info.context, record_id=str(id), reason=reason),
+            RevokeRecordSuccess.of,
+        )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.types import Info
 
 from auth.viewer import Viewer as ViewerModel
+from resolvers.context import Context
 from schema.enums import PublicAttribute
 
 
@@ -39,3 +41,12 @@ class Viewer:
             scopes=sorted(viewer.scopes),
             base_level=viewer.base_level,
         )
+
+
+@strawberry.type
+class ViewerQuery:
+    """Who is asking: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(description="Who is asking")
+    def viewer(self, info: Info[Context, None]) -> Viewer:
+        return Viewer.of(info.context.viewer)

@@ -1,6 +1,6 @@
 """`creditgraph export`: the change feed as JSONL, as a government viewer (政务共享) sees it.
 
-Every value leaves through the API's own views (`resolvers.views`, `auth.masking`) at the
+Every value leaves through the API's own views (`resolvers.records`, `auth.masking`) at the
 GOVERNMENT level, so RESTRICTED data items never leave raw. The feed is read in pages after a
 cursor (the feed's sequence number); the last one written is handed back so that a scheduled
 job resumes where the previous run stopped. Each page that reveals anything above PUBLIC leaves
@@ -27,9 +27,9 @@ from domain.calendar import CITY_TIME
 from domain.catalogue import CatalogueVersions, PublicAttribute
 from domain.records import record_scope
 from domain.subjects import Subject
-from resolvers.audit import record_trail
-from resolvers.audit_trail import AuditTrail
-from resolvers.views import RecordView, SubjectView, record_view, subject_view
+from resolvers.audit import AuditTrail, record_trail
+from resolvers.records import RecordView, record_view
+from resolvers.subjects import SubjectView, subject_view
 from server.app import prepare_store, utc_now
 from server.commands import CommandFileError, database
 from server.settings import Settings

@@ -26,8 +26,7 @@ from domain.errors import Problem, ProblemCode
 from domain.outcomes import ItemResult, Outcome
 from domain.source_units import SourceUnit
 from domain.submission import MAX_BATCH
-from resolvers.audit import record_trail
-from resolvers.audit_trail import AuditTrail
+from resolvers.audit import AuditTrail, record_trail
 from resolvers.submission import BatchOutcome, submit_batch
 from server.app import prepare_store, utc_now
 from server.commands import CommandFileError, database

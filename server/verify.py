@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from domain.calendar import CITY_TIME
 from domain.reports import MAX_REPORT_BYTES
-from resolvers.reports import ReportStanding, standing_of_copy
+from resolvers.verification import ReportStanding, standing_of_copy
 
 CHUNK = 64 * 1024
 HEADERS = {

@@ -8,16 +8,22 @@ both engines compare natively.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
 
 from store.database import MIGRATIONS, Database, Document
+from store.errors import StoreError
+
+S = TypeVar("S")
+
+# Tries of one optimistic write before another writer is deemed to keep coming first.
+WRITE_ATTEMPTS = 3
 
 
 def _plain(value: Any) -> Any:
@@ -138,3 +144,41 @@ async def fill_derived(
         filled += result.modified_count
     await insert_new(db, MIGRATIONS, [{"_id": note, "filled": filled}])
     return filled
+
+
+async def update_optimistically(
+    *,
+    read: Callable[[], Awaitable[S]],
+    apply: Callable[[S], Awaitable[S | None]],
+    write: Callable[[S, S], Awaitable[bool]],
+    what: str,
+    conflict: Callable[[str], Exception],
+    attempts: int = WRITE_ATTEMPTS,
+) -> tuple[S, bool]:
+    """Read, apply, and write conditionally on what was read; returns the state as it now
+    stands and whether this call wrote it.
+
+    The invariant of every conditional update (no transactions, DESIGN.md §2.1): a write lands
+    only on the state it was decided on. `write` says False when another writer came first;
+    then the state is read and decided again, `attempts` times in all, after which the
+    caller's own `conflict` error says `what` (so that a client hears "try again", never an
+    internal error). `apply` may refuse by raising, or return None: nothing left to write.
+    """
+    for _ in range(attempts):
+        before = await read()
+        after = await apply(before)
+        if after is None:
+            return before, False
+        if await write(before, after):
+            return after, True
+    raise conflict(f"{what}; try again")
+
+
+async def landed(write: Awaitable[object], lost: type[StoreError]) -> bool:
+    """True when `write` landed, False when it raised `lost`: another writer came first (for
+    `update_optimistically`, from writes that raise rather than answer False)."""
+    try:
+        await write
+    except lost:
+        return False
+    return True

@@ -30,8 +30,9 @@ from domain.reports import ReportPurpose
 from domain.subjects import Subject
 from reports.content import RepairLine, ReportContent
 from resolvers.commitments import CommitmentView
-from resolvers.report_sections import report_content
-from resolvers.views import record_view, subject_view
+from resolvers.records import record_view
+from resolvers.reports import report_content
+from resolvers.subjects import subject_view
 from store.calendar import read_default_calendar
 
 EPIDEMIC = DateWindow(start=date(2020, 1, 24), end=date(2020, 12, 31))

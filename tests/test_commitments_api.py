@@ -6,12 +6,14 @@ from datetime import date
 from typing import Any
 
 import httpx
+import pytest
 
 from domain.catalogue import Catalogue
 from domain.commitments import CommitmentStatus
 from domain.subjects import Subject
 from store import commitments as commitment_store
 from store.database import AUDIT_EVENTS, Database
+from store.documents import WRITE_ATTEMPTS
 from store.records import get_records
 from store.subjects import insert_new_subjects
 from tests import factories
@@ -238,6 +240,31 @@ async def test_fulfilment_marks_the_day_and_twice_is_not_active(
 
     assert first["commitment"] == {"id": cid, "status": "FULFILLED", "fulfilledOn": "2020-09-01"}
     assert (second["code"], second["field"]) == ("COMMITMENT_NOT_ACTIVE", "id")
+
+
+async def test_fulfilment_beaten_by_another_writer_every_time_is_conflict(
+    api: httpx.AsyncClient, db: Database, token: TokenFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    firm = factories.firm()
+    await insert_new_subjects(db, subjects=[firm])
+    cid = (await register(api, token, firm))["commitment"]["id"]
+    tries: list[str] = []
+
+    async def another_writer_came_first(db: Database, *, before: Any, after: Any) -> bool:
+        tries.append(before.id)
+        return False
+
+    monkeypatch.setattr(commitment_store, "update_commitment", another_writer_came_first)
+    body = await graphql(api, FULFIL, {"id": cid}, token=token("source_unit", unit=UNIT))
+
+    result = data_of(body)["fulfilCommitment"]
+    assert (result["__typename"], result["code"]) == ("UserError", "CONFLICT")
+    assert "try again" in result["message"]
+    assert tries == [cid] * WRITE_ATTEMPTS
+    [stored] = await commitment_store.find_commitments(
+        db, spec=commitment_store.CommitmentFilter(subject_id=firm.id), limit=2
+    )
+    assert stored.status is CommitmentStatus.ACTIVE
 
 
 async def test_another_units_commitment_is_not_found(

@@ -1,4 +1,11 @@
-"""The layout of DESIGN.md §3: imports flow one way, and our packages load from this repo."""
+"""The layout of DESIGN.md §3: imports flow one way, and our packages load from this repo.
+
+Within schema/, a module imports resolvers' use cases (any module but the shared `context`,
+`errors` and `pagination`) only if it resolves fields itself: a domain's root fields
+(`RepairQuery`, `RepairMutation` ... beside its types) or a type's own field resolvers
+(`Record.subject`). The roots `schema/query.py` and `schema/mutation.py` only compose those
+classes, and the leaves (enums, scalars, connections, errors) resolve nothing.
+"""
 
 from __future__ import annotations
 
@@ -62,3 +69,46 @@ def test_package_loads_from_this_repository(name: str) -> None:
 
     assert module.__file__ is not None
     assert Path(module.__file__).resolve().parent == ROOT / name
+
+
+RESOLVER_LEAVES = {"resolvers", "resolvers.context", "resolvers.errors", "resolvers.pagination"}
+
+
+def resolver_use_cases(tree: ast.Module) -> set[str]:
+    """The resolvers modules a module imports, but for the shared leaves."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "resolvers":
+            found |= {f"resolvers.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("resolvers."):
+            found.add(str(node.module))
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("resolvers.")}
+    return found - RESOLVER_LEAVES
+
+
+def resolves_fields(tree: ast.Module) -> bool:
+    """Whether a module declares a field resolver (`@strawberry.field(...)` or
+    `@strawberry.mutation(...)` on a method)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(target, ast.Attribute) and target.attr in ("field", "mutation"):
+                    return True
+    return False
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "schema").glob("*.py")), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_schema_module_imports_resolvers_only_to_resolve_fields(path: Path) -> None:
+    tree = ast.parse(path.read_text("utf-8"))
+    use_cases = resolver_use_cases(tree)
+
+    if path.name in ("query.py", "mutation.py"):
+        assert not use_cases, f"the root only composes the domains' classes: {sorted(use_cases)}"
+    else:
+        assert not use_cases or resolves_fields(tree), (
+            f"{path.name} imports {sorted(use_cases)} but resolves no field"
+        )
