@@ -236,8 +236,12 @@ async def test_subject_document_stored_has_string_id_iso_types_and_utc_datetime(
         "name": "深圳市甲科技有限公司",
         "name_key": "深圳市甲科技有限公司",
         "basic": dict(FIRM_A.basic),
+        "former_names": [],
         "opted_out": False,
         "created_at": datetime(2021, 7, 1, tzinfo=UTC),
+        # Basic data is versioned (issue 12.1): the version a correction is conditional on.
+        "version": 1,
+        "history": [],
     }
     assert is_utc(document["created_at"])
 
