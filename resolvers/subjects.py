@@ -16,6 +16,7 @@ from domain.subjects import Subject, with_basic_data
 from resolvers.access import (
     access_for,
     basic_item,
+    disclosed_on,
     meets,
     meets_persons_only_on_display,
     registered_source_unit,
@@ -153,6 +154,9 @@ async def subjects(
     kinds = _searchable_kinds(ctx, kind) if search else (None if kind is None else [kind])
     # Domain.subjects.met: below AUTHORIZED, persons are met only through disclosed records.
     shown_on = ctx.today if meets_persons_only_on_display(ctx) else None
+    # Former names are found by whole-file viewers (the centre, government; issue 12.1): a
+    # name search of the public matches today's names only, as the portal shows them.
+    former = disclosed_on(ctx, None) is None
 
     async def view(subject: Subject) -> SubjectView:
         ctx.loaders.subjects.prime(subject.id, subject)
@@ -169,10 +173,11 @@ async def subjects(
             after=key,
             limit=limit,
             persons_shown_on=shown_on,
+            former_names=former,
         ),
         key=lambda subject: subject.id,
         count=lambda: subject_store.count_subjects(
-            ctx.db, search=search, kinds=kinds, persons_shown_on=shown_on
+            ctx.db, search=search, kinds=kinds, persons_shown_on=shown_on, former_names=former
         ),
         view=view,
     )

@@ -20,16 +20,23 @@ from store.records import RecordFilter, record_query
 # whitespace folded), so a search for （有限合伙） finds (有限合伙); the name itself is kept as
 # given.
 NAME_KEY = "name_key"
+# A renamed subject's former names as one string of keys, "|key1|key2|": searchable by a
+# pattern (nx-27017 does not match a pattern against array elements, MongoDB would).
+FORMER_KEYS = "former_name_keys"
 
 
 def _subject(document: Document) -> Subject:
     data = from_document(document)
     data.pop(NAME_KEY, None)
+    data.pop(FORMER_KEYS, None)
     return Subject.model_validate(data)
 
 
 def _document(subject: Subject) -> Document:
-    return {**to_document(subject), NAME_KEY: name_key(subject.name)}
+    document = {**to_document(subject), NAME_KEY: name_key(subject.name)}
+    if subject.former_names:
+        document[FORMER_KEYS] = "|" + "|".join(name_key(n) for n in subject.former_names) + "|"
+    return document
 
 
 FILL_BATCH = 500
@@ -52,13 +59,24 @@ async def fill_name_keys(db: Database) -> int:
         filled += len(batch)
 
 
-def _subjects_filter(search: str | None, kinds: Sequence[SubjectKind] | None) -> Document:
+def _subjects_filter(
+    search: str | None, kinds: Sequence[SubjectKind] | None, former_names: bool = False
+) -> Document:
     query: Document = {}
     if kinds is not None:
         query["kind"] = {"$in": [k.value for k in kinds]}
     if search:
         # Anchored prefix: MongoDB serves it from the name index.
-        query[NAME_KEY] = {"$regex": "^" + re.escape(name_key(search))}
+        key = re.escape(name_key(search))
+        query[NAME_KEY] = {"$regex": "^" + key}
+        if former_names:
+            # Whole-file viewers find a renamed subject by a name it had: a scan of the former
+            # names beside the index's prefix (rare, authenticated searches only).
+            del query[NAME_KEY]
+            query["$or"] = [
+                {NAME_KEY: {"$regex": "^" + key}},
+                {FORMER_KEYS: {"$regex": r"\|" + key}},
+            ]
     return query
 
 
@@ -113,15 +131,17 @@ async def find_subjects(
     after: str | None = None,
     limit: int,
     persons_shown_on: date | None = None,
+    former_names: bool = False,
 ) -> list[Subject]:
-    """Subjects in id order after the id `after`, at most `limit`; `kinds` None means any.
+    """Subjects in id order after the id `after`, at most `limit`; `kinds` None means any;
+    `former_names`: a search matches names a subject had, too.
 
     With `persons_shown_on`, natural persons come only through a record on public display
     that day (domain.subjects.met); names of such persons are not searchable.
     """
     wanted = list(SubjectKind) if kinds is None else list(kinds)
     if persons_shown_on is None or SubjectKind.NATURAL_PERSON not in wanted:
-        return await _find(db, _subjects_filter(search, kinds), after, limit)
+        return await _find(db, _subjects_filter(search, kinds, former_names), after, limit)
     if search:
         raise ValueError("persons met through records cannot be searched by name")
     others = [k for k in wanted if k is not SubjectKind.NATURAL_PERSON]
@@ -180,10 +200,11 @@ async def count_subjects(
     search: str | None = None,
     kinds: Sequence[SubjectKind] | None = None,
     persons_shown_on: date | None = None,
+    former_names: bool = False,
 ) -> int:
     wanted = list(SubjectKind) if kinds is None else list(kinds)
     if persons_shown_on is None or SubjectKind.NATURAL_PERSON not in wanted:
-        return await db[SUBJECTS].count_documents(_subjects_filter(search, kinds))
+        return await db[SUBJECTS].count_documents(_subjects_filter(search, kinds, former_names))
     if search:
         raise ValueError("persons met through records cannot be searched by name")
     others = [k for k in wanted if k is not SubjectKind.NATURAL_PERSON]

@@ -117,3 +117,26 @@ async def test_basic_data_is_checked_like_a_record_and_only_registries_submit_it
     assert not_a_registry["code"] == "UNIT_NOT_AUTHORIZED"
     assert anonymous["submitBasicData"]["code"] == "FORBIDDEN"
     assert await db[SUBJECTS].count_documents({}) == 0
+
+
+SEARCH = "query ($s: String!) { subjects(search: $s) { edges { node { name formerNames } } } }"
+
+
+async def test_the_centre_finds_a_renamed_firm_by_a_name_it_had_the_public_by_its_name(
+    api: httpx.AsyncClient, token: TokenFactory
+) -> None:
+    registry = token("source_unit", unit=REGISTRY)
+    await send(api, registry, basic(FIRM.name))
+    await send(api, registry, basic(NEW_NAME))
+    centre = token("credit_centre")
+
+    def names(body: dict[str, Any]) -> list[str]:
+        return [e["node"]["name"] for e in data_of(body)["subjects"]["edges"]]
+
+    by_former_for_centre = names(await graphql(api, SEARCH, {"s": FIRM.name[:6]}, token=centre))
+    by_former_for_public = names(await graphql(api, SEARCH, {"s": FIRM.name}))
+    by_new_for_public = names(await graphql(api, SEARCH, {"s": NEW_NAME}))
+
+    assert by_former_for_centre == [NEW_NAME]
+    assert by_former_for_public == []
+    assert by_new_for_public == [NEW_NAME]
