@@ -10,12 +10,14 @@ ones ((有限合伙)) are one name; so are names differing only in runs of white
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.catalogue import CatalogueItem, PublicAttribute
+from domain.catalogue import CatalogueItem, PublicAttribute, SourceUnitType
+from domain.data_items import check_data_items
 from domain.errors import Problem, ProblemCode
 from domain.identifiers import InvalidIdentifier, SubjectKind, validate_identifier
 
@@ -54,6 +56,40 @@ class Subject(BaseModel):
     def known_by(self, name: str) -> bool:
         """Whether `name` is its name or one it had (`same_name`)."""
         return any(same_name(name, known) for known in (self.name, *self.former_names))
+
+
+class KindOnFile(ValueError):
+    """The identifier names a subject of another kind on file."""
+
+
+def basic_data_values(
+    item: CatalogueItem,
+    given: tuple[tuple[str, str], ...],
+    *,
+    unit_types: Iterable[SourceUnitType],
+    today: date,
+) -> tuple[dict[str, str], list[Problem]]:
+    """A registration authority's basic data for a subject of `item`'s kind, checked as a
+    record's data items are, and every problem; the identifier canonical.
+
+    Only a unit of one of the item's source-unit types submits it (notice 一(三): the
+    registration authority); nothing else is judged for another unit.
+    """
+    if not set(unit_types) & set(item.source_unit_types):
+        allowed = ", ".join(t.value for t in item.source_unit_types)
+        message = f"basic data of this kind is submitted by {allowed} units (notice 一(三))"
+        return {}, [Problem(ProblemCode.UNIT_NOT_AUTHORIZED, "unit", message)]
+    problems: list[Problem] = []
+    values = check_data_items(item, given, problems, on=today, today=today)
+    if "identifier" in values:
+        [kind] = item.subject_kinds  # a BASIC item is of one kind of subject
+        try:
+            values["identifier"] = validate_identifier(kind, values["identifier"], today=today)
+        except InvalidIdentifier as exc:
+            problems.append(
+                Problem(ProblemCode.INVALID_IDENTIFIER, "dataItems.identifier", str(exc))
+            )
+    return values, problems
 
 
 def with_basic_data(subject: Subject, values: dict[str, str], *, at: datetime, by: str) -> Subject:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from auth.masking import ShownValue, show_items
 from domain.catalogue import CatalogueItem, Category, PublicAttribute
-from domain.data_items import check_data_items
-from domain.errors import Problem
+from domain.errors import ProblemCode
 from domain.identifiers import InvalidIdentifier as BadIdentifier
 from domain.identifiers import SubjectKind, identify
-from domain.subjects import Subject, with_basic_data
+from domain.subjects import KindOnFile, Subject, basic_data_values, with_basic_data
 from resolvers.access import (
     access_for,
     basic_item,
@@ -31,6 +30,7 @@ from resolvers.errors import (
 )
 from resolvers.pagination import Page, keyset_page
 from store import subjects as subject_store
+from store.database import Database
 from store.documents import update_optimistically
 
 CURSOR_TAG = "subjects"
@@ -192,31 +192,44 @@ async def submit_basic_data(
     ctx: Context, *, kind: SubjectKind, data_items: list[tuple[str, str]]
 ) -> SubjectView:
     """A registration authority's basic data of a subject (notice 一(四)): the data items of
-    the kind's BASIC catalogue item as its register holds them now, checked like a record's.
-
-    The subject is found by its identifier and created when new; its other items are replaced
-    by those given (an item left out is no longer on file), a new name keeps the old one as a
-    former name, and each change is a new version with its history. Records follow the subject,
-    since they name it by id.
-    """
+    the kind's BASIC catalogue item as its register holds them now, checked like a record's
+    (`domain.subjects.basic_data_values`), then written by `record_basic_data`."""
     unit = await registered_source_unit(ctx)
-    item = basic_item(ctx, kind)
-    if not set(unit.unit_types) & set(item.source_unit_types):
-        raise UnitNotAuthorized(
-            f"basic data of {kind.value} subjects is submitted by "
-            f"{', '.join(t.value for t in item.source_unit_types)} units (notice 一(三))",
-            field="kind",
-        )
-    problems: list[Problem] = []
-    values = check_data_items(item, tuple(data_items), problems, on=ctx.today, today=ctx.today)
+    values, problems = basic_data_values(
+        basic_item(ctx, kind), tuple(data_items), unit_types=unit.unit_types, today=ctx.today
+    )
     if problems:
         first = problems[0]
-        raise InvalidArgument(f"{first.field}: {first.message}", field=first.field)
-    _, identifier = _canonical_identifier(values["identifier"], today=ctx.today)
-    values["identifier"] = identifier
+        refusal = (
+            UnitNotAuthorized if first.code is ProblemCode.UNIT_NOT_AUTHORIZED else InvalidArgument
+        )
+        raise refusal(first.message, field="kind" if first.field == "unit" else first.field)
+    try:
+        subject, _ = await record_basic_data(
+            ctx.db, kind=kind, values=values, by=unit.code, now=ctx.now
+        )
+    except KindOnFile as exc:
+        raise InvalidArgument(str(exc), field="kind") from None
+    forget(ctx.loaders.subjects, subject.id)
+    ctx.audit.wrote_for(subject.id)
+    return await view_of(ctx, subject)
+
+
+async def record_basic_data(
+    db: Database, *, kind: SubjectKind, values: dict[str, str], by: str, now: datetime
+) -> tuple[Subject, bool]:
+    """Write checked basic data (the API's and the import file's one write): the subject found
+    by its identifier, created when new, else a new version when anything changed; and whether
+    it wrote. Raises `KindOnFile` for an identifier of another kind on file, and `Conflict`
+    when other writers kept changing it (`update_optimistically`).
+
+    Its other items are replaced by those given (an item left out is no longer on file), a new
+    name keeps the old one as a former name; records follow the subject, named by id.
+    """
+    identifier = values["identifier"]
 
     async def read() -> Subject | None:
-        return await subject_store.get_subject_by_identifier(ctx.db, identifier=identifier)
+        return await subject_store.get_subject_by_identifier(db, identifier=identifier)
 
     async def apply(found: Subject | None) -> Subject | None:
         if found is None:
@@ -226,22 +239,20 @@ async def submit_basic_data(
                 identifier=identifier,
                 name=values["name"],
                 basic={k: v for k, v in values.items() if k not in ("name", "identifier")},
-                created_at=ctx.now,
+                created_at=now,
             )
         if found.kind is not kind:
-            raise InvalidArgument(
-                "the subject on file with this identifier is of another kind", field="kind"
-            )
-        after = with_basic_data(found, values, at=ctx.now, by=unit.code)
+            raise KindOnFile("the subject on file with this identifier is of another kind")
+        after = with_basic_data(found, values, at=now, by=by)
         return None if after is found else after
 
     async def write(before: Subject | None, after: Subject | None) -> bool:
         assert after is not None
         if before is None:  # registered by another writer meanwhile: correct that one
-            return await subject_store.insert_new_subjects(ctx.db, subjects=[after]) == 1
-        return await subject_store.replace_subject(ctx.db, before=before, after=after)
+            return await subject_store.insert_new_subjects(db, subjects=[after]) == 1
+        return await subject_store.replace_subject(db, before=before, after=after)
 
-    subject, _ = await update_optimistically(
+    subject, written = await update_optimistically(
         read=read,
         apply=apply,
         write=write,
@@ -249,6 +260,4 @@ async def submit_basic_data(
         conflict=Conflict,
     )
     assert subject is not None
-    forget(ctx.loaders.subjects, subject.id)
-    ctx.audit.wrote_for(subject.id)
-    return await view_of(ctx, subject)
+    return subject, written

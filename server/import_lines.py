@@ -1,4 +1,6 @@
-"""One line of an import file: a submission as `submitRecords` takes it, plus the unit's code.
+"""One line of an import file: a submission as `submitRecords` takes it, plus the unit's code;
+or a registration authority's basic data of a subject, as `submitBasicData` takes it
+(`{"unit": …, "basicData": {"kind": …, "dataItems": […]}}`).
 
 Fields are named as in the API's `RecordSubmissionInput` (camelCase), so a unit's GraphQL
 variables can be written out one per line. Values are checked as strictly as GraphQL checks
@@ -10,6 +12,7 @@ the same domain code as the API's.
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -58,6 +61,31 @@ class SubmissionLine(_Shape):
         return submission_of(self)
 
 
+class _BasicData(_Shape):
+    kind: SubjectKind
+    data_items: tuple[_DataItem, ...] = Field(alias="dataItems")
+
+
+class BasicDataLine(_Shape):
+    unit: str
+    basic_data: _BasicData = Field(alias="basicData")
+
+
+@dataclass(frozen=True)
+class ParsedBasicData:
+    """A line of basic data (notice 一(四)); the unit is not looked up yet."""
+
+    number: int
+    unit: str
+    kind: SubjectKind
+    data_items: tuple[tuple[str, str], ...]
+    text: str
+
+    @property
+    def original(self) -> Any:
+        return json.loads(self.text)
+
+
 @dataclass(frozen=True)
 class ParsedLine:
     """A line that has the shape of a submission; the unit is not looked up yet."""
@@ -87,8 +115,13 @@ class MalformedLine:
         return found if isinstance(found, str) else None
 
 
-def parse_line(number: int, text: str) -> ParsedLine | MalformedLine:
-    """The submission on line `number`, or every problem of its shape."""
+def parse_line(number: int, text: str) -> ParsedLine | ParsedBasicData | MalformedLine:
+    """The submission or basic data on line `number`, or every problem of its shape."""
+    if '"basicData"' in text:  # cheap to ask; what it is, the strict shape decides
+        with suppress(ValidationError):
+            basic = BasicDataLine.model_validate_json(text)
+            given = tuple((d.key, d.value) for d in basic.basic_data.data_items)
+            return ParsedBasicData(number, basic.unit, basic.basic_data.kind, given, text)
     try:
         line = SubmissionLine.model_validate_json(text)
     except ValidationError as exc:

@@ -1,4 +1,5 @@
-"""`creditgraph import`: a JSONL file of submissions through the same pipeline as `submitRecords`.
+"""`creditgraph import`: a JSONL file of submissions through the same pipeline as `submitRecords`
+(and lines of basic data through the one `submitBasicData` writes with).
 
 The credit centre's operator imports on behalf of the registered source units each line names.
 Lines are grouped per unit into batches of at most `MAX_BATCH` and judged by
@@ -25,12 +26,21 @@ from domain.catalogue import CatalogueVersions
 from domain.errors import Problem, ProblemCode
 from domain.outcomes import ItemResult, Outcome
 from domain.source_units import SourceUnit
+from domain.subjects import KindOnFile, basic_data_values
 from domain.submission import MAX_BATCH
 from resolvers.audit import AuditTrail, record_trail
+from resolvers.errors import Conflict
+from resolvers.subjects import record_basic_data
 from resolvers.submission import BatchOutcome, submit_batch
 from server.app import prepare_store, utc_now
 from server.commands import CommandFileError, database
-from server.import_lines import MalformedLine, ParsedLine, parse_line, undecodable
+from server.import_lines import (
+    MalformedLine,
+    ParsedBasicData,
+    ParsedLine,
+    parse_line,
+    undecodable,
+)
 from server.settings import Settings
 from store import source_units as unit_store
 from store.database import Database
@@ -133,6 +143,9 @@ class _Importer:
         if unit is None:
             self._unregistered(parsed)
             return
+        if isinstance(parsed, ParsedBasicData):
+            await self._basic_data(unit, parsed)
+            return
         batch = self.pending.setdefault(unit.code, _Batch(unit))
         source_id = parsed.submission.source_record_id
         # A record and its later correction in one file are judged in file order, as two
@@ -185,11 +198,53 @@ class _Importer:
         trail.record_ids.update(
             r.record_id for r in outcome.results if r.outcome is Outcome.ACCEPTED and r.record_id
         )
+        await self._record(unit, trail, now)
+
+    async def _record(self, unit: SourceUnit, trail: AuditTrail, now: datetime) -> None:
         viewer = Viewer(sub=self.operator, org=unit.code, role=OPERATION)
         event = trail.event(
             viewer, operation=OPERATION, at=now, purpose=self.purpose, request_id=None
         )
         await record_trail(self.db, event)
+
+    async def _basic_data(self, unit: SourceUnit, line: ParsedBasicData) -> None:
+        """A line of basic data is written at once, in file order, after the records before
+        it (which may name the subject by its old name) and before those after (by its new)."""
+        await self.flush_all()
+        now = self.clock()
+        today = now.astimezone(CITY_TIME).date()
+        catalogue = self.catalogues.in_force(today)
+        if catalogue is None:
+            raise LookupError(f"no catalogue is in force on {today.isoformat()}")
+        values, problems = basic_data_values(
+            catalogue.basic_item(line.kind),
+            line.data_items,
+            unit_types=unit.unit_types,
+            today=today,
+        )
+        if problems:
+            self.summary.rejected += 1
+            self._write(line.number, None, Outcome.REJECTED, tuple(problems), line.original)
+            return
+        try:
+            subject, written = await record_basic_data(
+                self.db, kind=line.kind, values=values, by=unit.code, now=now
+            )
+        except KindOnFile as exc:
+            problem = Problem(ProblemCode.SUBJECT_MISMATCH, "basicData.kind", str(exc))
+            self.summary.rejected += 1
+            self._write(line.number, None, Outcome.REJECTED, (problem,), line.original)
+            return
+        except Conflict as exc:
+            problem = Problem(ProblemCode.CONFLICT, "basicData", exc.message)
+            self.summary.conflicts += 1
+            self._write(line.number, None, Outcome.CONFLICT, (problem,), line.original)
+            return
+        self.summary.count(Outcome.ACCEPTED if written else Outcome.DUPLICATE)
+        if written:
+            trail = AuditTrail()
+            trail.wrote_for(subject.id)
+            await self._record(unit, trail, now)
 
     def _malformed(self, line: MalformedLine) -> None:
         self.summary.rejected += 1
@@ -197,7 +252,7 @@ class _Importer:
             line.number, line.source_record_id, Outcome.REJECTED, line.problems, line.original
         )
 
-    def _unregistered(self, line: ParsedLine) -> None:
+    def _unregistered(self, line: ParsedLine | ParsedBasicData) -> None:
         self.summary.rejected += 1
         problem = Problem(
             ProblemCode.UNIT_NOT_AUTHORIZED,
@@ -205,7 +260,7 @@ class _Importer:
             f"line {line.number}: unit {line.unit} is not a registered source unit; "
             "the credit centre registers units",
         )
-        source_id = line.submission.source_record_id
+        source_id = line.submission.source_record_id if isinstance(line, ParsedLine) else None
         self._write(line.number, source_id, Outcome.REJECTED, (problem,), line.original)
 
     def _judged(self, line: ParsedLine, result: ItemResult) -> None:

@@ -19,7 +19,7 @@ from domain.catalogue import Catalogue
 from domain.errors import ProblemCode
 from domain.submission import RecordSubmission
 from server.cli import app
-from server.import_lines import MalformedLine, ParsedLine, parse_line
+from server.import_lines import MalformedLine, ParsedBasicData, ParsedLine, parse_line
 from store.audit import find_events
 from store.changes import count_changes, last_sequence, write_new_records
 from store.database import RECORDS, SUBJECTS, Database
@@ -548,3 +548,54 @@ async def test_export_withholds_records_the_person_refused_but_keeps_the_change(
     lines = exported(await run(cli_environment, "export", "--since", "0"))
 
     assert [(entry["kind"], entry["record"]) for entry in lines] == [("CREATED", None)]
+
+
+def basic_line(name: str, unit: str = "440300-SAMR", **items: str) -> str:
+    given = {"name": name, "identifier": FIRM.identifier} | items
+    data = [{"key": k, "value": v} for k, v in given.items()]
+    return json.dumps(
+        {"unit": unit, "basicData": {"kind": "LEGAL_PERSON", "dataItems": data}}, ensure_ascii=False
+    )
+
+
+async def test_import_basic_data_lines_rename_a_firm_between_its_records_in_file_order(
+    db: Database, cli_environment: dict[str, str], tmp_path: Path
+) -> None:
+    renamed = "深圳市华鹏智能科技有限公司"
+    source = write_file(
+        tmp_path / "mixed.jsonl",
+        line(penalty()),  # registers the firm under its first name
+        basic_line(renamed),  # 440300-SAMR registers market entities
+        line(penalty(source_record_id="2", subject=replace(ref(FIRM), name=renamed))),
+        basic_line(renamed, unit=SAMR_FT),  # a penalty unit is no registration authority
+        basic_line(renamed, registered_capital="一百万"),
+    )
+    rejects = tmp_path / "rejects.jsonl"
+
+    first = await run(cli_environment, "import", str(source), "--rejects", str(rejects))
+    again = await run(cli_environment, "import", str(source), "--rejects", str(tmp_path / "r2"))
+
+    assert summary(first) == (5, 3, 0, 0, 2)
+    assert [problems(e) for e in rejects_of(rejects)] == [
+        [("UNIT_NOT_AUTHORIZED", "unit")],
+        [("INVALID_FORMAT", "dataItems.registered_capital")],
+    ]
+    assert summary(again) == (5, 0, 3, 0, 2)
+    [firm] = await db[SUBJECTS].find({"identifier": FIRM.identifier}).to_list(None)
+    assert (firm["name"], firm["former_names"], firm["version"]) == (renamed, [FIRM.name], 2)
+    assert await db[RECORDS].count_documents({"subject_id": firm["_id"]}) == 2
+
+
+def test_parse_line_tells_basic_data_from_a_submission_that_mentions_it() -> None:
+    mentions = penalty(items=PENALTY_ITEMS | {"offence": '"basicData"'})
+
+    basic = parse_line(1, basic_line("甲公司"))
+    submission = parse_line(2, line(mentions))
+
+    assert isinstance(basic, ParsedBasicData)
+    assert (basic.unit, basic.kind.value, basic.data_items[0]) == (
+        "440300-SAMR",
+        "LEGAL_PERSON",
+        ("name", "甲公司"),
+    )
+    assert isinstance(submission, ParsedLine)
