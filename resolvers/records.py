@@ -19,7 +19,6 @@ from domain.records import (
     Record,
     RecordStatus,
     disclosure_state,
-    record_scope,
 )
 from resolvers.access import access_for, hides_opted_out, note_shown, record_filter, require
 from resolvers.context import Context, SubjectSlice
@@ -28,7 +27,6 @@ from resolvers.pagination import Page, keyset_page
 from store import blacklist as blacklist_store
 from store import changes as change_store
 from store import records as record_store
-from store import source_units as unit_store
 from store.changes import LoggedChange
 from store.documents import landed, update_optimistically
 from store.errors import StaleRecord
@@ -118,7 +116,7 @@ async def records(
             ctx.db, spec=spec, after=key, limit=limit
         ),
         key=order_key,
-        count=lambda: _count(ctx, spec),
+        count=lambda: count_of(ctx, spec),
         view=partial(view_of, ctx),
     )
 
@@ -143,12 +141,13 @@ async def subject_records(
         after,
         find=find,
         key=order_key,
-        count=lambda: _count(ctx, spec),
+        count=lambda: count_of(ctx, spec),
         view=partial(view_of, ctx),
     )
 
 
-async def _count(ctx: Context, spec: RecordFilter) -> int:
+async def count_of(ctx: Context, spec: RecordFilter) -> int:
+    """A list's `totalCount`: not offered across subjects on public display (a scan)."""
     if spec.subject_id is None and spec.disclosed_on is not None:
         # DESIGN.md §2.1: counting what is on display today reads every record shown, a
         # scan that a portal asking on each page would repeat; pages use hasNextPage.
@@ -250,78 +249,4 @@ async def record_changes(
         key=lambda change: str(change.seq),
         count=lambda: change_store.count_changes(ctx.db),
         view=view,
-    )
-
-
-@dataclass(frozen=True)
-class PublicList:
-    """A list of records the portal shows everyone alike; `name` is for refusals."""
-
-    name: str
-    admits: Callable[[CatalogueItem], bool]
-
-
-# 守信激励名单: the good behaviours of notice 一(一); the epidemic column (二(五)) adds 一(二).
-RED_LIST = PublicList("the red list", lambda item: item.epidemic_good_behaviour)
-EPIDEMIC_COLUMN = PublicList(
-    "the epidemic column", lambda item: item.epidemic_good_behaviour or item.epidemic_offence
-)
-
-
-async def public_list(
-    ctx: Context,
-    listed: PublicList,
-    *,
-    wanted: RecordFilter,
-    district: str | None,
-    first: int | None,
-    after: str | None,
-) -> Page[RecordView]:
-    """Records of `listed`'s items on public display today, newest decision first; `wanted`
-    narrows them by category, item and decision days.
-
-    Invariant: the same records for every viewer, the public's (`record_scope` at PUBLIC): a
-    public list never shows a record off display nor one a person refused (Shenzhen
-    regulation art. 39), whoever asks; each is masked at the viewer's own level. `district`
-    keeps records decided by the units registered in it.
-    """
-    codes = frozenset(
-        item.code for catalogue in ctx.catalogues for item in catalogue.items if listed.admits(item)
-    )
-    if wanted.item_code is not None and wanted.item_code not in codes:
-        raise InvalidArgument(
-            f"item {wanted.item_code} is not on {listed.name}: its items are "
-            f"{', '.join(sorted(codes))}",
-            field="item",
-        )
-    units = None
-    if district is not None:
-        units = frozenset(
-            u.code for u in await unit_store.units_of_district(ctx.db, district=district)
-        )
-        if not units:
-            raise InvalidArgument(
-                f"no source unit is registered in district {district}", field="district"
-            )
-    if wanted.decided_from and wanted.decided_to and wanted.decided_from > wanted.decided_to:
-        raise InvalidArgument("decidedFrom must not be after decidedTo", field="decidedFrom")
-    spec = RecordFilter.of_scope(
-        record_scope(PublicAttribute.PUBLIC, own=False, today=ctx.today),
-        category=wanted.category,
-        item_code=wanted.item_code,
-        item_codes=codes,
-        source_units=units,
-        decided_from=wanted.decided_from,
-        decided_to=wanted.decided_to,
-    )
-    return await keyset_page(
-        CURSOR_TAG,
-        first,
-        after,
-        find=lambda key, limit: record_store.find_records(
-            ctx.db, spec=spec, after=key, limit=limit
-        ),
-        key=order_key,
-        count=lambda: _count(ctx, spec),
-        view=partial(view_of, ctx),
     )

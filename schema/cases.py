@@ -9,9 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.cases import CaseKind
-from domain.catalogue import Category
 from resolvers import cases as case_resolvers
-from resolvers import records as record_resolvers
 from resolvers.cases import CaseView
 from resolvers.context import Context
 from schema.connections import After, Connection, First, connection
@@ -123,59 +121,6 @@ class CaseMutation:
         )
 
 
-@strawberry.type(
-    description="关注新型冠状病毒疫情专栏 (notice 二(五)): the typical cases, and the records of "
-    "good behaviour (一(一)) and of epidemic offences (一(二)) on public display, the same for "
-    "every viewer"
-)
-class EpidemicColumn:
-    @strawberry.field(description="Published typical cases, newest first")
-    async def cases(
-        self,
-        info: Info[Context, None],
-        kind: Annotated[
-            CaseKind | None, strawberry.argument(description="Only GOOD or only BAD cases")
-        ] = None,
-        first: First = None,
-        after: After = None,
-    ) -> Connection[TypicalCase]:
-        page = await case_resolvers.cases(info.context, kind=kind, first=first, after=after)
-        return connection(page, TypicalCase.of)
-
-    @strawberry.field(
-        description="Records of notice 一(一) and 一(二) on public display today, newest "
-        "decision first; a person's refusal of recording (art. 39) is respected"
-    )
-    async def records(
-        self,
-        info: Info[Context, None],
-        category: Annotated[
-            Category | None,
-            strawberry.argument(description="GOOD (一(一)) or DISHONEST (一(二)) only"),
-        ] = None,
-        item: Annotated[
-            str | None, strawberry.argument(description="Only this catalogue item's records")
-        ] = None,
-        district: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Only records decided by units of this district, e.g. 福田区"
-            ),
-        ] = None,
-        first: First = None,
-        after: After = None,
-    ) -> Connection[Record]:
-        page = await record_resolvers.public_list(
-            info.context,
-            record_resolvers.EPIDEMIC_COLUMN,
-            wanted=record_resolvers.RecordFilter(category=category, item_code=item),
-            district=district,
-            first=first,
-            after=after,
-        )
-        return connection(page, Record.of)
-
-
 @strawberry.type
 class CaseQuery:
     """Reads of typical cases: fields of the Query root (schema/query.py)."""
@@ -192,7 +137,3 @@ class CaseQuery:
     ) -> Connection[TypicalCase]:
         page = await case_resolvers.cases(info.context, kind=kind, first=first, after=after)
         return connection(page, TypicalCase.of)
-
-    @strawberry.field(description="关注新型冠状病毒疫情专栏: the portal's epidemic column (二(五))")
-    def epidemic_column(self) -> EpidemicColumn:
-        return EpidemicColumn()

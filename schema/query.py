@@ -14,6 +14,7 @@ from schema.eligibility import EligibilityQuery
 from schema.financing import FinancingQuery
 from schema.grants import GrantQuery
 from schema.objections import ObjectionQuery
+from schema.public_lists import PublicListQuery
 from schema.records import RecordQuery
 from schema.repair import RepairQuery
 from schema.reports import ReportQuery
@@ -39,6 +40,7 @@ class Query(
     CalendarQuery,
     SubjectQuery,
     RecordQuery,
+    PublicListQuery,
     GrantQuery,
     AuditQuery,
     CaseQuery,

@@ -283,45 +283,6 @@ class RecordQuery:
         return connection(page, Record.of)
 
     @strawberry.field(
-        description="守信激励名单 (red list): records of good behaviour in the epidemic (notice "
-        "一(一)) on public display today, newest decision first, the same for every viewer; "
-        "a person's refusal of recording (art. 39) is respected"
-    )
-    async def red_list(
-        self,
-        info: Info[Context, None],
-        item: Annotated[
-            str | None, strawberry.argument(description="Only this catalogue item (GOOD_1…GOOD_9)")
-        ] = None,
-        district: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Only records decided by units of this district, e.g. 福田区"
-            ),
-        ] = None,
-        decided_from: Annotated[
-            date | None, strawberry.argument(description="Only decisions on or after this day")
-        ] = None,
-        decided_to: Annotated[
-            date | None, strawberry.argument(description="Only decisions on or before this day")
-        ] = None,
-        first: First = None,
-        after: After = None,
-    ) -> Connection[Record]:
-        wanted = record_resolvers.RecordFilter(
-            item_code=item, decided_from=decided_from, decided_to=decided_to
-        )
-        page = await record_resolvers.public_list(
-            info.context,
-            record_resolvers.RED_LIST,
-            wanted=wanted,
-            district=district,
-            first=first,
-            after=after,
-        )
-        return connection(page, Record.of)
-
-    @strawberry.field(
         description="Every change to a record exactly once, in a stable order; resume from "
         "the last cursor seen (provincial reporting, notice 一(三))"
     )
