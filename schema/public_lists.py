@@ -9,14 +9,17 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from domain.cases import CaseKind
 from domain.catalogue import Category
-from resolvers import cases as case_resolvers
 from resolvers import public_lists
 from resolvers.context import Context
-from schema.cases import TypicalCase
+from schema.cases import CaseQuery
 from schema.connections import After, Connection, First, connection
 from schema.records import Record
+
+District = Annotated[
+    str | None,
+    strawberry.argument(description="Only records decided by units of this district, e.g. 福田区"),
+]
 
 
 @strawberry.type(
@@ -24,20 +27,7 @@ from schema.records import Record
     "good behaviour (一(一)) and of epidemic offences (一(二)) on public display, the same for "
     "every viewer"
 )
-class EpidemicColumn:
-    @strawberry.field(description="Published typical cases, newest first")
-    async def cases(
-        self,
-        info: Info[Context, None],
-        kind: Annotated[
-            CaseKind | None, strawberry.argument(description="Only GOOD or only BAD cases")
-        ] = None,
-        first: First = None,
-        after: After = None,
-    ) -> Connection[TypicalCase]:
-        page = await case_resolvers.cases(info.context, kind=kind, first=first, after=after)
-        return connection(page, TypicalCase.of)
-
+class EpidemicColumn(CaseQuery):  # its typical cases are the portal's, field for field
     @strawberry.field(
         description="Records of notice 一(一) and 一(二) on public display today, newest "
         "decision first; a person's refusal of recording (art. 39) is respected"
@@ -52,12 +42,7 @@ class EpidemicColumn:
         item: Annotated[
             str | None, strawberry.argument(description="Only this catalogue item's records")
         ] = None,
-        district: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Only records decided by units of this district, e.g. 福田区"
-            ),
-        ] = None,
+        district: District = None,
         first: First = None,
         after: After = None,
     ) -> Connection[Record]:
@@ -87,12 +72,7 @@ class PublicListQuery:
         item: Annotated[
             str | None, strawberry.argument(description="Only this catalogue item (GOOD_1…GOOD_9)")
         ] = None,
-        district: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Only records decided by units of this district, e.g. 福田区"
-            ),
-        ] = None,
+        district: District = None,
         decided_from: Annotated[
             date | None, strawberry.argument(description="Only decisions on or after this day")
         ] = None,
