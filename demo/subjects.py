@@ -241,6 +241,9 @@ def basic_values(item: CatalogueItem, profile: Profile) -> dict[str, str]:
         "registered_capital": None if profile.capital_fen is None else str(profile.capital_fen),
         "established_on": None if profile.established is None else profile.established.isoformat(),
         "industry": profile.industry or None,
+        # Every demo organisation is in business (存续): no randomness drawn, the seed's output
+        # is otherwise unchanged.
+        "registration_status": None if profile.established is None else "存续",
         "gender": profile.gender,
     }
     values: dict[str, str] = {}

@@ -45,6 +45,7 @@ ORGANISATION_BASIC_KEYS = {
     "established_on",
     "contact_phone",
     "industry",
+    "registration_status",
 }
 ORGANISATIONS = {SubjectKind.LEGAL_PERSON, SubjectKind.OTHER_ORGANIZATION}
 

@@ -140,3 +140,18 @@ async def test_the_centre_finds_a_renamed_firm_by_a_name_it_had_the_public_by_it
     assert by_former_for_centre == [NEW_NAME]
     assert by_former_for_public == []
     assert by_new_for_public == [NEW_NAME]
+
+
+async def test_a_firm_struck_off_stays_on_file_with_its_status(
+    api: httpx.AsyncClient, token: TokenFactory
+) -> None:
+    registry = token("source_unit", unit=REGISTRY)
+
+    struck_off = await send(api, registry, basic(FIRM.name, registration_status="注销"))
+    unknown = await send(api, registry, basic(FIRM.name, registration_status="倒闭"))
+
+    assert {"key": "registration_status", "value": "注销"} in struck_off["subject"]["basicItems"]
+    assert (unknown["code"], unknown["field"]) == (
+        "BAD_USER_INPUT",
+        "dataItems.registration_status",
+    )
