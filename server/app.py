@@ -40,7 +40,7 @@ from store import blacklist, records
 from store.calendar import insert_years_if_missing, read_default_calendar
 from store.catalogue import (
     PublishedCatalogues,
-    insert_catalogue_if_missing,
+    insert_shipped_catalogue,
     list_catalogues,
     read_default_catalogue,
 )
@@ -49,7 +49,7 @@ from store.documents import Published
 from store.monitoring import CommandObserver
 from store.programmes import (
     PublishedProgrammes,
-    insert_rules_if_missing,
+    insert_shipped_rules,
     list_rules,
     read_default_rules,
 )
@@ -64,18 +64,18 @@ def utc_now() -> datetime:
 
 
 async def prepare_store(db: Database) -> CatalogueVersions:
-    """Indexes, the default catalogue, programmes, source units and calendar years when
-    missing, the day numbers of documents stored before they existed; the published catalogue
-    versions."""
+    """Indexes, the default catalogue and programmes on a new store, source units and calendar
+    years when missing, the day numbers of documents stored before they existed; the published
+    catalogue versions."""
     await ensure_indexes(db)
     if await fill_name_keys(db):
         log.info("filled the name keys of subjects stored by an older version")
     for name, module in (("records", records), ("blacklist entries", blacklist)):
         if filled := await module.add_day_numbers(db):
             log.info("stored the day numbers of %d older %s", filled, name)
-    if await insert_catalogue_if_missing(db, catalogue=read_default_catalogue()):
+    if await insert_shipped_catalogue(db, catalogue=read_default_catalogue()):
         log.info("published the default catalogue")
-    if await insert_rules_if_missing(db, rules=read_default_rules()):
+    if await insert_shipped_rules(db, rules=read_default_rules()):
         log.info("published the default programmes and grading rule")
     if await insert_source_units_if_missing(db, units=read_default_source_units()):
         log.info("registered the default source units")

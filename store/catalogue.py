@@ -13,6 +13,7 @@ from store.documents import (
     MAX_VERSIONS,
     Published,
     from_document,
+    insert_first_version,
     insert_new,
     publish_version,
     to_document,
@@ -53,6 +54,14 @@ async def list_catalogues(db: Database) -> list[Catalogue]:
 async def insert_catalogue_if_missing(db: Database, *, catalogue: Catalogue) -> bool:
     """Store a version unless one with its number exists; True when it was stored."""
     return await insert_new(db, CATALOGUE_VERSIONS, [to_document(catalogue, key="version")]) == 1
+
+
+async def insert_shipped_catalogue(db: Database, *, catalogue: Catalogue) -> bool:
+    """The shipped catalogue, on a store that holds no version yet; True when it was stored
+    (`store.documents.insert_first_version`)."""
+    return await insert_first_version(
+        db, CATALOGUE_VERSIONS, document=to_document(catalogue, key="version")
+    )
 
 
 async def item_codes_in_use(db: Database) -> set[str]:

@@ -188,6 +188,20 @@ async def landed(write: Awaitable[object], lost: type[StoreError]) -> bool:
     return True
 
 
+async def insert_first_version(db: Database, collection: str, *, document: Document) -> bool:
+    """Store a shipped version of rules on a store that holds none yet (a new store); True
+    when it was stored.
+
+    Invariant: start-up never adds a version to a store that serves one. A shipped version's
+    effective day is long past, so adding it beside a served one would judge again what was
+    judged (and tie with it on the day); an existing store takes a newer shipped version only
+    by publishing it, from today on.
+    """
+    if await db[collection].find_one({}, {"_id": 1}) is not None:
+        return False
+    return await insert_new(db, collection, [document]) == 1
+
+
 async def publish_version(
     db: Database, collection: str, *, document: Document, effective_from: date, today: date
 ) -> None:

@@ -1,5 +1,5 @@
 """The incentive programmes and the financing grade: published versions, and the version
-shipped as a data file (inserted when missing, like the default catalogue)."""
+shipped as a data file (a new store's first, like the default catalogue)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from importlib import resources
 
 from domain.grading import GradingError, IncentiveRules, RulesVersions, parse_rules
 from store.database import PROGRAMME_VERSIONS, Database, Document
-from store.documents import MAX_VERSIONS, Published, insert_new, publish_version
+from store.documents import MAX_VERSIONS, Published, insert_first_version, publish_version
 
 PROGRAMMES_FILE = "default_programmes.toml"
 
@@ -48,15 +48,16 @@ def _rules(document: Document) -> IncentiveRules:
 
 
 async def list_rules(db: Database) -> RulesVersions:
-    """Every published version; the store holds one at least once `insert_rules_if_missing`
+    """Every published version; the store holds one at least once `insert_shipped_rules`
     ran (start-up)."""
     cursor = db[PROGRAMME_VERSIONS].find({}, sort=[("effective_from", -1)], limit=MAX_VERSIONS)
     return RulesVersions(_rules(d) for d in await cursor.to_list(None))
 
 
-async def insert_rules_if_missing(db: Database, *, rules: IncentiveRules) -> bool:
-    """Store a version unless one with its number exists; True when it was stored."""
-    return await insert_new(db, PROGRAMME_VERSIONS, [_document(rules)]) == 1
+async def insert_shipped_rules(db: Database, *, rules: IncentiveRules) -> bool:
+    """The shipped rules, on a store that holds no version yet; True when they were stored
+    (`store.documents.insert_first_version`)."""
+    return await insert_first_version(db, PROGRAMME_VERSIONS, document=_document(rules))
 
 
 async def publish_rules(db: Database, *, rules: IncentiveRules, today: date) -> None:

@@ -12,7 +12,7 @@ from store.database import Database
 from store.errors import PublicationRefused
 from store.programmes import (
     PublishedProgrammes,
-    insert_rules_if_missing,
+    insert_shipped_rules,
     list_rules,
     publish_rules,
     read_default_rules,
@@ -31,18 +31,22 @@ def renumbered(number: str, effective: date) -> str:
     )
 
 
-async def test_the_shipped_version_is_stored_once_and_read_back_equal(db: Database) -> None:
+async def test_the_shipped_version_is_stored_on_a_new_store_only_and_read_back_equal(
+    db: Database,
+) -> None:
     shipped = read_default_rules()
+    renumbered_shipped = rules_of_text(renumbered("2099.1", date(2020, 1, 1)))
 
-    first = await insert_rules_if_missing(db, rules=shipped)
-    again = await insert_rules_if_missing(db, rules=shipped)
+    first = await insert_shipped_rules(db, rules=shipped)
+    again = await insert_shipped_rules(db, rules=shipped)
+    newer_shipped = await insert_shipped_rules(db, rules=renumbered_shipped)
 
-    assert (first, again) == (True, False)
+    assert (first, again, newer_shipped) == (True, False, False)
     assert list(await list_rules(db)) == [shipped]
 
 
 async def test_a_publication_is_refused_on_a_taken_number_or_a_past_day(db: Database) -> None:
-    await insert_rules_if_missing(db, rules=read_default_rules())
+    await insert_shipped_rules(db, rules=read_default_rules())
     taken = rules_of_text(renumbered("2020.1", date(2020, 10, 1)))
     past = rules_of_text(renumbered("2020.2", date(2020, 8, 31)))
 
@@ -57,7 +61,7 @@ async def test_a_publication_is_refused_on_a_taken_number_or_a_past_day(db: Data
 async def test_a_served_set_reloads_only_when_the_store_holds_other_versions(
     db: Database,
 ) -> None:
-    await insert_rules_if_missing(db, rules=read_default_rules())
+    await insert_shipped_rules(db, rules=read_default_rules())
     served = PublishedProgrammes(await list_rules(db))
     unchanged = await served.reload_if_changed(db)
     newer = rules_of_text(renumbered("2020.2", TODAY))

@@ -64,7 +64,7 @@ async def test_publish_catalogue_publishes_once_and_refuses_the_same_number_agai
     tomorrow = date.today() + timedelta(days=1)  # the command stands on the real day
     file = tmp_path / "catalogue.toml"
     file.write_text(
-        SHIPPED.replace('version = "2020.1"', 'version = "2099.1"', 1).replace(
+        SHIPPED.replace('version = "2020.2"', 'version = "2099.1"', 1).replace(
             "effective_from = 2020-01-24", f"effective_from = {tomorrow.isoformat()}", 1
         ),
         encoding="utf-8",
