@@ -32,6 +32,8 @@ described(
         "programme says so (notice 二(七))",
         BlockerKind.COMMITMENT_VIOLATED: "A broken credit commitment (违反信用承诺) weighs against "
         "(notice 二(九))",
+        BlockerKind.FUNDED_RECENTLY: "Government funding granted lately (资金资助, recorded by a "
+        "funding department) where the programme says so (notice 三(十二))",
     },
 )
 

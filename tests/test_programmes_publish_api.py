@@ -42,7 +42,7 @@ SHIPPED = read_programme_text()
 
 def version(number: str, effective: date, text: str = SHIPPED) -> str:
     """The shipped programmes renumbered, in force from `effective`."""
-    return text.replace('version = "2020.1"', f'version = "{number}"', 1).replace(
+    return text.replace('version = "2020.2"', f'version = "{number}"', 1).replace(
         "effective_from = 2020-01-01", f"effective_from = {effective.isoformat()}", 1
     )
 
@@ -82,7 +82,7 @@ async def test_a_published_version_judges_from_its_day_in_every_worker_without_a
         worker(TODAY, settings, store_uri) as (_, first),
         worker(effective, settings, store_uri) as (second_app, second),
     ):
-        published = await publish(first, token("credit_centre"), stricter("2020.2", effective))
+        published = await publish(first, token("credit_centre"), stricter("2020.5", effective))
         # The other worker serves it at its next look (store.documents.Published).
         assert await second_app.state.programmes.reload_if_changed(db)
         there = data_of(
@@ -90,11 +90,11 @@ async def test_a_published_version_judges_from_its_day_in_every_worker_without_a
         )
         here = data_of(await graphql(first, ELIGIBILITY, {"subject": firm.id}, token=funder))
 
-    assert published["programmes"]["version"] == "2020.2"
+    assert published["programmes"]["version"] == "2020.5"
     assert published["programmes"]["effectiveFrom"] == "2020-10-01"
-    assert there["eligibility"]["rulesVersion"] == "2020.2"
+    assert there["eligibility"]["rulesVersion"] == "2020.5"
     assert there["eligibility"]["blockers"] == [{"code": "INSUFFICIENT_POINTS"}]
-    assert here["eligibility"] == {"eligible": True, "blockers": [], "rulesVersion": "2020.1"}
+    assert here["eligibility"] == {"eligible": True, "blockers": [], "rulesVersion": "2020.2"}
 
 
 async def test_a_version_that_breaks_a_rule_is_refused_and_nothing_is_stored(
@@ -108,7 +108,7 @@ async def test_a_version_that_breaks_a_rule_is_refused_and_nothing_is_stored(
         "unknown graded programme": version("2020.3", later).replace(
             'programme = "FINANCING"', 'programme = "NOWHERE"', 1
         ),
-        "taken number": version("2020.1", later),
+        "taken number": version("2020.2", later),
         "retroactive": version("2020.3", date(2020, 8, 31)),
     }
     centre = token("credit_centre")

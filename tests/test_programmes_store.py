@@ -26,7 +26,7 @@ TODAY = date(2020, 9, 1)
 def renumbered(number: str, effective: date) -> str:
     return (
         read_programme_text()
-        .replace('version = "2020.1"', f'version = "{number}"', 1)
+        .replace('version = "2020.2"', f'version = "{number}"', 1)
         .replace("effective_from = 2020-01-01", f"effective_from = {effective.isoformat()}", 1)
     )
 
@@ -47,15 +47,15 @@ async def test_the_shipped_version_is_stored_on_a_new_store_only_and_read_back_e
 
 async def test_a_publication_is_refused_on_a_taken_number_or_a_past_day(db: Database) -> None:
     await insert_shipped_rules(db, rules=read_default_rules())
-    taken = rules_of_text(renumbered("2020.1", date(2020, 10, 1)))
-    past = rules_of_text(renumbered("2020.2", date(2020, 8, 31)))
+    taken = rules_of_text(renumbered("2020.2", date(2020, 10, 1)))
+    past = rules_of_text(renumbered("2020.5", date(2020, 8, 31)))
 
     with pytest.raises(PublicationRefused, match="published already") as refused:
         await publish_rules(db, rules=taken, today=TODAY)
     assert refused.value.taken
     with pytest.raises(PublicationRefused, match="before today"):
         await publish_rules(db, rules=past, today=TODAY)
-    assert [r.version for r in await list_rules(db)] == ["2020.1"]
+    assert [r.version for r in await list_rules(db)] == ["2020.2"]
 
 
 async def test_a_served_set_reloads_only_when_the_store_holds_other_versions(
@@ -64,11 +64,11 @@ async def test_a_served_set_reloads_only_when_the_store_holds_other_versions(
     await insert_shipped_rules(db, rules=read_default_rules())
     served = PublishedProgrammes(await list_rules(db))
     unchanged = await served.reload_if_changed(db)
-    newer = rules_of_text(renumbered("2020.2", TODAY))
+    newer = rules_of_text(renumbered("2020.5", TODAY))
 
     await publish_rules(db, rules=newer, today=TODAY)
     changed = await served.reload_if_changed(db)
 
     assert (unchanged, changed) == (False, True)
     assert served.versions.in_force(TODAY) == newer
-    assert served.versions.in_force(date(2020, 8, 31)).version == "2020.1"
+    assert served.versions.in_force(date(2020, 8, 31)).version == "2020.2"

@@ -91,7 +91,7 @@ async def test_publish_programmes_publishes_once_and_refuses_the_same_number_aga
     file = tmp_path / "programmes.toml"
     file.write_text(
         read_programme_text()
-        .replace('version = "2020.1"', 'version = "2099.1"', 1)
+        .replace('version = "2020.2"', 'version = "2099.1"', 1)
         .replace("effective_from = 2020-01-01", f"effective_from = {tomorrow.isoformat()}", 1),
         encoding="utf-8",
     )
