@@ -121,6 +121,13 @@ class IncentiveRules(BaseModel):
     def version(self) -> str:
         return self.programmes.version
 
+    def item_codes(self) -> set[str]:
+        """The catalogue items the rules name (points and blockers), to check against the
+        catalogue when they are published."""
+        named = [r.items for p in self.programmes.programmes for r in p.qualifying]
+        named += [r.items for p in self.programmes.programmes for r in p.blockers]
+        return {code for items in named for code in items}
+
     @model_validator(mode="after")
     def _graded_programme_exists(self) -> Self:
         if self.programmes.programme(self.grading.programme) is None:

@@ -8,6 +8,7 @@ both engines compare natively.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -226,7 +227,7 @@ async def publish_version(
         raise PublicationRefused(f"{what} was published meanwhile", taken=True)
 
 
-class Published(Generic[V]):
+class Published(ABC, Generic[V]):
     """The versions of some rules a process serves from, reloaded when the store holds others.
 
     Invariant: a version published through any worker is served by every worker once it has
@@ -239,13 +240,13 @@ class Published(Generic[V]):
     def __init__(self, versions: V) -> None:
         self.versions = versions
 
+    @abstractmethod
     def numbers(self) -> set[str]:
         """The numbers of the versions served."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def read(self, db: Database) -> V:
         """Every stored version."""
-        raise NotImplementedError
 
     async def reload_if_changed(self, db: Database) -> bool:
         """Read the versions again if the store's set differs from the one served (a cheap

@@ -9,8 +9,10 @@ from functools import cache
 from importlib import resources
 
 from domain.grading import GradingError, IncentiveRules, RulesVersions, parse_rules
+from store.catalogue import list_catalogues
 from store.database import PROGRAMME_VERSIONS, Database, Document
 from store.documents import MAX_VERSIONS, Published, insert_first_version, publish_version
+from store.errors import PublicationRefused
 
 PROGRAMMES_FILE = "default_programmes.toml"
 
@@ -61,8 +63,15 @@ async def insert_shipped_rules(db: Database, *, rules: IncentiveRules) -> bool:
 
 
 async def publish_rules(db: Database, *, rules: IncentiveRules, today: date) -> None:
-    """Publish a new version, or raise `PublicationRefused` with nothing stored (a taken
-    number, a day before `today`: `store.documents.publish_version`)."""
+    """Publish a new version, or raise `PublicationRefused` with nothing stored: a taken
+    number, a day before `today` (`store.documents.publish_version`), or an item no published
+    catalogue version has (a rule that could never take or block a record)."""
+    known = {item.code for catalogue in await list_catalogues(db) for item in catalogue.items}
+    unknown = sorted(rules.item_codes() - known)
+    if unknown:
+        raise PublicationRefused(
+            f"programmes {rules.version} name items no catalogue version has: " + ", ".join(unknown)
+        )
     await publish_version(
         db,
         PROGRAMME_VERSIONS,

@@ -1,5 +1,6 @@
 """API tests: the centre publishes a version of the programmes and the financing grade as data
-(issue 12.2), refused when it does not validate, reuses a number or starts before today; every
+(issue 12.2), refused when it does not validate, names an item no catalogue has, reuses a
+number or starts before today; every
 worker judges by the version in force on its day without a restart, and says which."""
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ async def test_a_version_that_breaks_a_rule_is_refused_and_nothing_is_stored(
         "unknown graded programme": version("2020.3", later).replace(
             'programme = "FINANCING"', 'programme = "NOWHERE"', 1
         ),
+        "unknown item": version("2020.3", later).replace('"GOOD_1", ', '"GOOD_99", ', 1),
         "taken number": version("2020.2", later),
         "retroactive": version("2020.3", date(2020, 8, 31)),
     }
@@ -121,12 +123,14 @@ async def test_a_version_that_breaks_a_rule_is_refused_and_nothing_is_stored(
         "invalid": "BAD_USER_INPUT",
         "no effective day": "BAD_USER_INPUT",
         "unknown graded programme": "BAD_USER_INPUT",
+        "unknown item": "BAD_USER_INPUT",
         "taken number": "PROGRAMMES_VERSION_EXISTS",
         "retroactive": "BAD_USER_INPUT",
     }
     assert all(a["field"] == "programmes" for a in answers.values())
     assert "effective_from" in answers["no effective day"]["message"]
     assert "NOWHERE" in answers["unknown graded programme"]["message"]
+    assert "GOOD_99" in answers["unknown item"]["message"]
     assert again["__typename"] == "PublishProgrammesSuccess"  # nothing of 2020.3 was stored
 
 

@@ -1,6 +1,6 @@
-"""Store tests: programme versions are stored whole, the shipped one only when missing, a
-publication refused on a taken number or a past day, and a served set reloads when another
-worker published."""
+"""Store tests: programme versions are stored whole, the shipped one only on a new store, a
+publication refused on a taken number, a past day or an item no catalogue has, and a served
+set reloads when another worker published."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from store.database import Database
+from store.catalogue import insert_shipped_catalogue, read_default_catalogue
+from store.database import PROGRAMME_VERSIONS, Database
 from store.errors import PublicationRefused
 from store.programmes import (
     PublishedProgrammes,
@@ -46,6 +47,7 @@ async def test_the_shipped_version_is_stored_on_a_new_store_only_and_read_back_e
 
 
 async def test_a_publication_is_refused_on_a_taken_number_or_a_past_day(db: Database) -> None:
+    await insert_shipped_catalogue(db, catalogue=read_default_catalogue())
     await insert_shipped_rules(db, rules=read_default_rules())
     taken = rules_of_text(renumbered("2020.2", date(2020, 10, 1)))
     past = rules_of_text(renumbered("2020.5", date(2020, 8, 31)))
@@ -58,9 +60,19 @@ async def test_a_publication_is_refused_on_a_taken_number_or_a_past_day(db: Data
     assert [r.version for r in await list_rules(db)] == ["2020.2"]
 
 
+async def test_a_publication_naming_an_item_no_catalogue_has_is_refused(db: Database) -> None:
+    await insert_shipped_catalogue(db, catalogue=read_default_catalogue())
+    typo = rules_of_text(renumbered("2020.5", TODAY).replace('"GOOD_1", ', '"GOOD_99", ', 1))
+
+    with pytest.raises(PublicationRefused, match="GOOD_99"):
+        await publish_rules(db, rules=typo, today=TODAY)
+    assert await db[PROGRAMME_VERSIONS].find_one({"_id": "2020.5"}) is None
+
+
 async def test_a_served_set_reloads_only_when_the_store_holds_other_versions(
     db: Database,
 ) -> None:
+    await insert_shipped_catalogue(db, catalogue=read_default_catalogue())
     await insert_shipped_rules(db, rules=read_default_rules())
     served = PublishedProgrammes(await list_rules(db))
     unchanged = await served.reload_if_changed(db)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from server.cli import app
 from store.calendar import schedules
-from store.catalogue import list_catalogues
+from store.catalogue import insert_shipped_catalogue, list_catalogues, read_default_catalogue
 from store.database import Database
 from store.programmes import list_rules, read_programme_text
 
@@ -97,6 +97,7 @@ async def test_publish_programmes_publishes_once_and_refuses_the_same_number_aga
     )
     broken = tmp_path / "broken.toml"
     broken.write_text(file.read_text("utf-8").replace("min_points = 5", "min_points = -5"))
+    await insert_shipped_catalogue(db, catalogue=read_default_catalogue())  # as `serve` does
 
     first = await invoke(cli_environment, "publish", "programmes", str(file))
     again = await invoke(cli_environment, "publish", "programmes", str(file))
