@@ -27,7 +27,7 @@ from demo.texts import (
     narrative_facts,
 )
 from demo.units import COURT, Document, Unit, document_number
-from demo.words import AID_DESTINATIONS, RECIPIENTS
+from demo.words import AID_DESTINATIONS, FUNDING_PROGRAMMES, RECIPIENTS
 from domain.calendar import DateWindow, add_months
 from domain.catalogue import CatalogueItem, Category, DataFormat, DataItemSpec
 from domain.disclosure import Severity
@@ -120,7 +120,12 @@ class _Writer:
             case "commendation_title":
                 subject = COMMENDATIONS.get(case.theme, DEFAULT_COMMENDATION)
                 return f"{case.unit.name}关于{subject}的{rng.choice(('通报', '决定'))}"
-            case "awarding_department" | "deciding_authority" | "managing_unit":
+            case (
+                "awarding_department"
+                | "deciding_authority"
+                | "managing_unit"
+                | "funding_department"
+            ):
                 return case.unit.name
             case "aid_destination":
                 return rng.choice(AID_DESTINATIONS)
@@ -151,6 +156,10 @@ class _Writer:
                 return _fen(rng.randint(5, 300) * 10_000)
             case "tenants_benefited":
                 return str(rng.randint(3, 260))
+            case "funding_programme":
+                return rng.choice(FUNDING_PROGRAMMES)
+            case "funding_amount":
+                return _fen(rng.randint(10, 500) * 10_000)
             case "offence":
                 return self._story(OFFENCES.get(case.theme, DEFAULT_OFFENCES))
             case "penalty_basis":

@@ -30,6 +30,7 @@ class Document(StrEnum):
     JUDGMENT = "judgment"
     COMMITMENT = "commitment"
     FINDING = "finding"  # 违反承诺的认定
+    FUNDING = "funding"  # 资金资助决定 (notice 三(十二))
 
 
 GOVERNMENT = Unit("440300-GOV", "深圳市人民政府", "深府")
@@ -41,6 +42,8 @@ YOUTH_LEAGUE = Unit("440300-CYL", "共青团深圳市委员会", "深团")
 STATE_ASSETS = Unit("440300-SASAC", "深圳市人民政府国有资产监督管理委员会", "深国资委")
 MARKET_REGULATION = Unit("440300-SAMR", "深圳市市场监督管理局", "深市监")
 COURT = Unit("440300-COURT-INT", "深圳市中级人民法院", "粤03")
+SCIENCE = Unit("440300-STIC", "深圳市科技创新委员会", "深科技创新")
+DEVELOPMENT = Unit("440300-DRC", "深圳市发展和改革委员会", "深发改")
 PROVINCIAL_HEALTH = Unit("440000-HC", "广东省卫生健康委员会", "粤卫", level="省级")
 
 
@@ -124,6 +127,8 @@ def source_unit(
             return commitment_unit(commitment_type, district, rng)
         case SourceUnitType.REGISTRATION_AUTHORITY:
             return MARKET_REGULATION
+        case SourceUnitType.FUNDING_DEPARTMENT:
+            return rng.choice((SCIENCE, DEVELOPMENT))
 
 
 def document_kind(unit_type: SourceUnitType, *, commitment: bool, tolerable: bool) -> Document:
@@ -134,6 +139,8 @@ def document_kind(unit_type: SourceUnitType, *, commitment: bool, tolerable: boo
             return Document.JUDGMENT
         case SourceUnitType.COMMITMENT_MANAGING_UNIT:
             return Document.COMMITMENT if commitment else Document.FINDING
+        case SourceUnitType.FUNDING_DEPARTMENT:
+            return Document.FUNDING
         case _:
             return Document.ABNORMAL_LISTING if tolerable else Document.PENALTY
 
@@ -148,5 +155,6 @@ def document_number(unit: Unit, kind: Document, year: int, number: int) -> str:
         Document.ABNORMAL_LISTING: "异",
         Document.COMMITMENT: "承诺",
         Document.FINDING: "认",
+        Document.FUNDING: "资",
     }[kind]
     return f"{unit.prefix}{word}〔{year}〕{number}号"

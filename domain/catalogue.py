@@ -100,6 +100,9 @@ class Category(StrEnum):
     DISHONEST = "DISHONEST"  # 违法失信信息
     COMMITMENT = "COMMITMENT"  # 信用承诺信息
     BASIC = "BASIC"  # 基础信息
+    # Notice 三(十二): the centre collects what funding departments granted (资金资助情况), so
+    # that later programmes see it. Not good behaviour: it earns no points, enters no red list.
+    FUNDING = "FUNDING"  # 资金资助信息
 
 
 class SourceUnitType(StrEnum):
@@ -112,6 +115,7 @@ class SourceUnitType(StrEnum):
     INTERMEDIATE_COURT = "INTERMEDIATE_COURT"  # 市中级法院
     COMMITMENT_MANAGING_UNIT = "COMMITMENT_MANAGING_UNIT"  # 承诺管理单位或授权部门
     REGISTRATION_AUTHORITY = "REGISTRATION_AUTHORITY"  # 登记机关 (basic information)
+    FUNDING_DEPARTMENT = "FUNDING_DEPARTMENT"  # 资金资助主管部门 (notice 三(十二))
 
 
 class DataItemSpec(BaseModel):

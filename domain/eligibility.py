@@ -132,6 +132,33 @@ def blocker(
             )
         case BlockerKind.COMMITMENT_VIOLATED:
             return _broken_commitment(rule, records, commitments, today)
+        case BlockerKind.FUNDED_RECENTLY:
+            return _funded(rule, records, today)
+
+
+def _funded(rule: BlockerRule, records: Sequence[Record], today: date) -> Blocker | None:
+    """Funding granted (category FUNDING, notice 三(十二)) on or before the evaluation day and
+    within the rule's months, while its record stands: a grant recorded in error and revoked,
+    or removed from display on an objection, no longer counts."""
+    since = None if rule.within_months is None else add_months(today, -rule.within_months)
+    found = [
+        r
+        for r in records
+        if r.category is Category.FUNDING
+        and stands(r)
+        and r.decision_date <= today
+        and (since is None or r.decision_date >= since)
+        and (not rule.items or r.item_code in rule.items)
+    ]
+    if not found:
+        return None
+    ids = tuple(r.id for r in found)
+    span = "" if rule.within_months is None else f" within {rule.within_months} months"
+    return Blocker(
+        code=rule.kind.value,
+        message=f"granted government funding{span} (notice 三(十二)): {', '.join(ids)}",
+        record_ids=ids,
+    )
 
 
 def _broken_commitment(

@@ -7,7 +7,7 @@ which conditions those were. A grade with no conditions is the default and must 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, Self
 
@@ -108,12 +108,25 @@ def grade(
 
 
 class IncentiveRules(BaseModel):
-    """The programme file: every programme and the financing grade, under one version."""
+    """The programme file: every programme and the financing grade, under one version, in
+    force from `effective_from` (published like the catalogue, issue 12.2)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    effective_from: date
     programmes: ProgrammeSet
     grading: Grading
+
+    @property
+    def version(self) -> str:
+        return self.programmes.version
+
+    def item_codes(self) -> set[str]:
+        """The catalogue items the rules name (points and blockers), to check against the
+        catalogue when they are published."""
+        named = [r.items for p in self.programmes.programmes for r in p.qualifying]
+        named += [r.items for p in self.programmes.programmes for r in p.blockers]
+        return {code for items in named for code in items}
 
     @model_validator(mode="after")
     def _graded_programme_exists(self) -> Self:
@@ -121,13 +134,47 @@ class IncentiveRules(BaseModel):
             raise ValueError(f"grading names an unknown programme {self.grading.programme}")
         return self
 
+    def as_file(self) -> dict[str, Any]:
+        """The rules in the shape of the programme file, which `parse_rules` reads back."""
+        return {
+            **self.programmes.model_dump(mode="json", exclude_none=True),
+            "effective_from": self.effective_from.isoformat(),
+            "grading": self.grading.model_dump(mode="json", exclude_none=True),
+        }
+
 
 def parse_rules(data: dict[str, Any]) -> IncentiveRules:
-    """Validate the programme file: top-level `version`, `programmes` and `grading`."""
-    rest = {k: v for k, v in data.items() if k != "grading"}
+    """Validate the programme file: top-level `version`, `effective_from`, `programmes` and
+    `grading`."""
+    rest = {k: v for k, v in data.items() if k not in ("grading", "effective_from")}
     try:
-        return IncentiveRules(
-            programmes=parse_programmes(rest), grading=parse_grading(data.get("grading"))
+        return IncentiveRules.model_validate(
+            {
+                "effective_from": data.get("effective_from"),
+                "programmes": parse_programmes(rest),
+                "grading": parse_grading(data.get("grading")),
+            }
         )
     except ValidationError as exc:
-        raise GradingError(f"invalid programme file: {exc.errors()[0]['msg']}") from None
+        problem = exc.errors()[0]
+        where = ".".join(map(str, problem["loc"]))
+        raise GradingError(f"invalid programme file: {where}: {problem['msg']}") from None
+
+
+class RulesVersions:
+    """Every published version of the rules, newest effective first.
+
+    Invariant: the rules a subject is judged by on a day are the newest version in force on
+    that day; before the first version's day, the first version (nothing older exists).
+    """
+
+    def __init__(self, versions: Iterable[IncentiveRules]) -> None:
+        self._versions = sorted(versions, key=lambda r: r.effective_from, reverse=True)
+        if not self._versions:
+            raise ValueError("no version of the programme rules is published")
+
+    def __iter__(self) -> Iterator[IncentiveRules]:
+        return iter(self._versions)
+
+    def in_force(self, day: date) -> IncentiveRules:
+        return next((r for r in self._versions if r.effective_from <= day), self._versions[-1])

@@ -35,6 +35,9 @@ class BlockerKind(StrEnum):
     # programme says so (awards, funding), not where the notice asks for leniency.
     DISHONESTY_ACTIVE = "DISHONESTY_ACTIVE"
     COMMITMENT_VIOLATED = "COMMITMENT_VIOLATED"  # 二(九): a broken commitment weighs against
+    # 三(十二): "发挥好政府资金的使用效应" — funding recorded by a funding department (category
+    # FUNDING) is seen by later programmes: one may pass over a subject funded lately.
+    FUNDED_RECENTLY = "FUNDED_RECENTLY"
 
 
 class Window(BaseModel):
@@ -92,7 +95,11 @@ class PointRule(BaseModel):
 
 
 class BlockerRule(BaseModel):
-    """A kind of blocker, narrowed to some items and to a span before the evaluation day."""
+    """A kind of blocker, narrowed to some items and to a span before the evaluation day.
+
+    `items` narrow the blockers read from records (dishonesty, funding); `within_months` counts
+    back from the evaluation day (decisions, breaches, grants).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

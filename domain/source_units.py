@@ -47,7 +47,12 @@ LOWEST_AWARDING_LEVEL = UnitLevel.DISTRICT
 CRIMINAL_PENALTY = "刑事处罚"
 JUDGMENT_KEYS = ("judgment_number",)
 # The data items naming the authority a record rests on: who decided, awarded or manages it.
-AUTHORITY_KEYS = ("deciding_authority", "awarding_department", "managing_unit")
+AUTHORITY_KEYS = (
+    "deciding_authority",
+    "awarding_department",
+    "managing_unit",
+    "funding_department",
+)
 COMMENDATION_LEVEL_KEY = "commendation_level"
 
 

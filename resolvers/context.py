@@ -29,6 +29,7 @@ from store import records as record_store
 from store import subjects as subject_store
 from store.catalogue import PublishedCatalogues
 from store.database import Database
+from store.programmes import PublishedProgrammes
 from store.records import RecordFilter
 
 G = TypeVar("G")
@@ -148,6 +149,8 @@ class Context:
     catalogues: CatalogueVersions
     loaders: Loaders
     epidemic_window: DateWindow
+    # The programmes and grading rule in their published versions (store/programmes.py).
+    programmes: PublishedProgrammes
     purpose: str | None = None
     request_id: str | None = None
     audit: AuditTrail = field(default_factory=AuditTrail)

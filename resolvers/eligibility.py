@@ -24,9 +24,10 @@ from resolvers.access import require
 from resolvers.context import Context
 from store import blacklist as blacklist_store
 from store import commitments as commitment_store
+from store import programmes as programme_store
 from store import records as record_store
 from store import subjects as subject_store
-from store.programmes import read_default_rules
+from store.errors import PublicationRefused
 from store.records import RecordFilter
 
 MAX_SUBJECTS = 1000
@@ -47,18 +48,20 @@ class SubjectFile:
     commitments: list[Commitment]
 
 
-def incentive_rules() -> IncentiveRules:
-    return read_default_rules()
+def incentive_rules(ctx: Context) -> IncentiveRules:
+    """The version of the programmes and grading rule in force on the request's day (12.2):
+    every evaluation names it."""
+    return ctx.programmes.versions.in_force(ctx.today)
 
 
-def programmes() -> list[Programme]:
-    return list(incentive_rules().programmes.programmes)
+def programmes(ctx: Context) -> list[Programme]:
+    return list(incentive_rules(ctx).programmes.programmes)
 
 
-def programme(code: str) -> Programme:
-    found = incentive_rules().programmes.programme(code)
+def programme(ctx: Context, code: str) -> Programme:
+    found = incentive_rules(ctx).programmes.programme(code)
     if found is None:
-        known = ", ".join(p.code for p in programmes())
+        known = ", ".join(p.code for p in programmes(ctx))
         raise errors.ProgrammeUnknown(
             f"no programme has the code {code}; known: {known}", field="programme"
         )
@@ -102,7 +105,7 @@ def judge(ctx: Context, chosen: Programme, file: SubjectFile) -> Evaluation:
         commitments=file.commitments,
         today=ctx.today,
         at=ctx.now,
-        rules_version=incentive_rules().programmes.version,
+        rules_version=incentive_rules(ctx).version,
     )
 
 
@@ -121,14 +124,14 @@ async def eligibilities(
         raise errors.InvalidArgument(
             "give exactly one of subjects and identifiers", field="subjects"
         )
-    chosen = programme(programme_code)
+    chosen = programme(ctx, programme_code)
     asked = list(subject_ids if subject_ids is not None else identifiers or [])
     if len(asked) > MAX_SUBJECTS:
         raise errors.BatchTooLarge(
             f"at most {MAX_SUBJECTS} subjects at once, {len(asked)} were given",
             field="subjects" if identifiers is None else "identifiers",
         )
-    version = incentive_rules().programmes.version
+    version = incentive_rules(ctx).version
     if identifiers is None:
         files = await _judged_files(ctx, asked)
         return [
@@ -170,3 +173,21 @@ async def _judged_files(ctx: Context, subject_ids: Sequence[str]) -> dict[str, S
         # Notice 三(十二): a funding department's check is a query of the subject's credit.
         ctx.audit.consulted(subject_id)
     return files
+
+
+async def publish_programmes(ctx: Context, *, text: str) -> IncentiveRules:
+    """Publish a version of the programmes and grading rule given as TOML (the format of
+    store/default_programmes.toml); refused, with nothing stored, when it does not validate or
+    the store refuses it (a taken number, a past day). The publishing worker serves it at once.
+    """
+    require(ctx, Scope.CATALOGUE_WRITE, f"publishing programmes needs {Scope.CATALOGUE_WRITE}")
+    try:
+        new = programme_store.rules_of_text(text)
+        await programme_store.publish_rules(ctx.db, rules=new, today=ctx.today)
+    except ValueError as exc:  # GradingError, ProgrammeError: the file names the problem
+        raise errors.InvalidArgument(str(exc), field="programmes") from None
+    except PublicationRefused as exc:
+        refusal = errors.ProgrammesVersionExists if exc.taken else errors.InvalidArgument
+        raise refusal(str(exc), field="programmes") from None
+    await ctx.programmes.reload_if_changed(ctx.db)
+    return new

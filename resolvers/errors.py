@@ -24,6 +24,8 @@
     ├── DeadlinePassed       DEADLINE_PASSED: too late to extend the deadline
     ├── CatalogueVersionExists CATALOGUE_VERSION_EXISTS: a catalogue with this number is
     │                        published already
+    ├── ProgrammesVersionExists PROGRAMMES_VERSION_EXISTS: a programmes version with this
+    │                        number is published already
     ├── CalendarNotPublished CALENDAR_NOT_PUBLISHED: a working-day deadline falls in a year
     │                        whose holiday schedule the centre has not published
     ├── UnitNotAuthorized    UNIT_NOT_AUTHORIZED: the unit is not the one that does this (一(三))
@@ -148,6 +150,10 @@ class DeadlinePassed(ApiError):
 
 class CatalogueVersionExists(ApiError):
     code = "CATALOGUE_VERSION_EXISTS"
+
+
+class ProgrammesVersionExists(ApiError):
+    code = "PROGRAMMES_VERSION_EXISTS"
 
 
 class CalendarNotPublished(ApiError):

@@ -77,8 +77,8 @@ async def financing_profile(ctx: Context, *, subject_id: str) -> FinancingProfil
     file = files.get(subject_id)
     if file is None:
         raise LookupError(f"subject {subject_id} granted access but is not on file")
-    rules = incentive_rules()
-    evaluation = judge(ctx, programme(rules.grading.programme), file)
+    rules = incentive_rules(ctx)
+    evaluation = judge(ctx, programme(ctx, rules.grading.programme), file)
     ctx.audit.consulted(subject_id, grant_id=grant.id)
     # A grant widens the data items shown, not the records: a bank sees those on public
     # display, as `records` shows them to it (never one removed on an objection or refused by

@@ -9,11 +9,13 @@ import strawberry
 from strawberry.types import Info
 
 from domain import eligibility, programmes
+from domain.grading import IncentiveRules
 from domain.programmes import BlockerKind
 from resolvers import eligibility as eligibility_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
 from schema.enums import Category, SubjectKind, described
+from schema.errors import UserError, mutation_result
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
@@ -30,6 +32,8 @@ described(
         "programme says so (notice 二(七))",
         BlockerKind.COMMITMENT_VIOLATED: "A broken credit commitment (违反信用承诺) weighs against "
         "(notice 二(九))",
+        BlockerKind.FUNDED_RECENTLY: "Government funding granted lately (资金资助, recorded by a "
+        "funding department) where the programme says so (notice 三(十二))",
     },
 )
 
@@ -195,9 +199,9 @@ class Eligibility:
 class EligibilityQuery:
     """Reads of incentive programmes and eligibility: fields of the Query root (schema/query.py)."""
 
-    @strawberry.field(description="The incentive programmes in force (public)")
-    def programmes(self) -> list[Programme]:
-        return [Programme.of(p) for p in eligibility_resolvers.programmes()]
+    @strawberry.field(description="The incentive programmes in force today (public)")
+    def programmes(self, info: Info[Context, None]) -> list[Programme]:
+        return [Programme.of(p) for p in eligibility_resolvers.programmes(info.context)]
 
     @strawberry.field(
         description="One subject, by id or by identifier, judged against a programme "
@@ -256,3 +260,59 @@ class EligibilityQuery:
             programme_code=programme,
         )
         return [Eligibility.of(e) for e in found]
+
+
+@strawberry.type(description="A published version of the programmes and the financing grade")
+class ProgrammesVersion:
+    version: str = strawberry.field(description="The version, e.g. 2020.1")
+    effective_from: date = strawberry.field(description="The first day it is in force")
+    programmes: list[Programme] = strawberry.field(description="The programmes it holds")
+
+    @classmethod
+    def of(cls, rules: IncentiveRules) -> ProgrammesVersion:
+        return cls(
+            version=rules.version,
+            effective_from=rules.effective_from,
+            programmes=[Programme.of(p) for p in rules.programmes.programmes],
+        )
+
+
+@strawberry.type(description="The version is published: it is in force from its effective day")
+class PublishProgrammesSuccess:
+    programmes: ProgrammesVersion = strawberry.field(description="The version as published")
+
+    @classmethod
+    def of(cls, published: IncentiveRules) -> PublishProgrammesSuccess:
+        return cls(programmes=ProgrammesVersion.of(published))
+
+
+PublishProgrammesResult = Annotated[
+    PublishProgrammesSuccess | UserError,
+    strawberry.union(
+        "PublishProgrammesResult",
+        description="PublishProgrammesSuccess when done, or a UserError saying why not",
+    ),
+]
+
+
+@strawberry.type
+class EligibilityMutation:
+    """Publishing the programmes: fields of the Mutation root (schema/mutation.py)."""
+
+    @strawberry.mutation(
+        description="The credit centre publishes a new version of the programmes and the "
+        "financing grade (catalogue:write), given as TOML in the format of "
+        "store/default_programmes.toml; refused when it does not validate, reuses a number or "
+        "starts before today. Every worker judges by it from its day, without a restart"
+    )
+    async def publish_programmes(
+        self,
+        info: Info[Context, None],
+        programmes: Annotated[
+            str, strawberry.argument(description="The version as TOML (激励措施 as data)")
+        ],
+    ) -> PublishProgrammesResult:
+        return await mutation_result(
+            eligibility_resolvers.publish_programmes(info.context, text=programmes),
+            PublishProgrammesSuccess.of,
+        )

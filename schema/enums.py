@@ -59,6 +59,8 @@ described(
         "(notice 一(二))",
         Category.COMMITMENT: "信用承诺信息: commitments a subject made (notice 二(九))",
         Category.BASIC: "基础信息: registration data of a subject",
+        Category.FUNDING: "资金资助信息: government funding a subject was granted "
+        "(notice 三(十二))",
     },
 )
 described(
@@ -118,6 +120,8 @@ described(
         "a commitment",
         SourceUnitType.REGISTRATION_AUTHORITY: "登记机关: the registration authority, for basic "
         "information",
+        SourceUnitType.FUNDING_DEPARTMENT: "资金资助主管部门: a department that grants government "
+        "funding, for what it granted (notice 三(十二))",
     },
 )
 described(

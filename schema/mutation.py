@@ -12,6 +12,7 @@ from schema.calendar import CalendarMutation
 from schema.cases import CaseMutation
 from schema.catalogue import CatalogueMutation
 from schema.commitments import CommitmentMutation
+from schema.eligibility import EligibilityMutation
 from schema.grants import GrantMutation
 from schema.objections import ObjectionMutation
 from schema.records import FilingMutation
@@ -41,5 +42,6 @@ class Mutation(
     ReportMutation,
     CatalogueMutation,
     CalendarMutation,
+    EligibilityMutation,
 ):
     pass

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
 from prometheus_client import CollectorRegistry
 from pymongo.errors import PyMongoError
@@ -39,12 +40,19 @@ from store import blacklist, records
 from store.calendar import insert_years_if_missing, read_default_calendar
 from store.catalogue import (
     PublishedCatalogues,
-    insert_catalogue_if_missing,
+    insert_shipped_catalogue,
     list_catalogues,
     read_default_catalogue,
 )
 from store.database import Database, ensure_indexes, opened
+from store.documents import Published
 from store.monitoring import CommandObserver
+from store.programmes import (
+    PublishedProgrammes,
+    insert_shipped_rules,
+    list_rules,
+    read_default_rules,
+)
 from store.source_units import insert_source_units_if_missing, read_default_source_units
 from store.subjects import fill_name_keys
 
@@ -56,16 +64,19 @@ def utc_now() -> datetime:
 
 
 async def prepare_store(db: Database) -> CatalogueVersions:
-    """Indexes, the default catalogue, source units and calendar years when missing, the day
-    numbers of documents stored before they existed; the published versions."""
+    """Indexes, the default catalogue and programmes on a new store, source units and calendar
+    years when missing, the day numbers of documents stored before they existed; the published
+    catalogue versions."""
     await ensure_indexes(db)
     if await fill_name_keys(db):
         log.info("filled the name keys of subjects stored by an older version")
     for name, module in (("records", records), ("blacklist entries", blacklist)):
         if filled := await module.add_day_numbers(db):
             log.info("stored the day numbers of %d older %s", filled, name)
-    if await insert_catalogue_if_missing(db, catalogue=read_default_catalogue()):
+    if await insert_shipped_catalogue(db, catalogue=read_default_catalogue()):
         log.info("published the default catalogue")
+    if await insert_shipped_rules(db, rules=read_default_rules()):
+        log.info("published the default programmes and grading rule")
     if await insert_source_units_if_missing(db, units=read_default_source_units()):
         log.info("registered the default source units")
     if years := await insert_years_if_missing(db, schedules=read_default_calendar(), at=utc_now()):
@@ -73,16 +84,18 @@ async def prepare_store(db: Database) -> CatalogueVersions:
     return CatalogueVersions(await list_catalogues(db))
 
 
-async def _watch_catalogues(published: PublishedCatalogues, db: Database, every: int) -> None:
-    """Serve a catalogue version another worker published, within `every` seconds; a store
-    that does not answer is asked again next time (requests meanwhile see it fail)."""
+async def _watch_publications(served: tuple[Published[Any], ...], db: Database, every: int) -> None:
+    """Serve a catalogue or programmes version another worker published, within `every`
+    seconds; a store that does not answer is asked again next time (requests meanwhile see it
+    fail)."""
     while True:
         await asyncio.sleep(every)
-        try:
-            if await published.reload_if_changed(db):
-                log.info("serving the catalogue versions published meanwhile")
-        except PyMongoError:
-            log.warning("could not look for new catalogue versions; will look again")
+        for published in served:
+            try:
+                if await published.reload_if_changed(db):
+                    log.info("serving the %s published meanwhile", published.collection)
+            except PyMongoError:
+                log.warning("could not look for new %s; will look again", published.collection)
 
 
 def token_verifier(settings: Settings) -> TokenVerifier:
@@ -126,10 +139,12 @@ def create_app(
             observer=CommandObserver(telemetry.observe_store),
         ) as db:
             published = PublishedCatalogues(await prepare_store(db))
+            programmes = PublishedProgrammes(await list_rules(db))
             app.state.published = published
+            app.state.programmes = programmes
             app.state.db = db
             poll = asyncio.create_task(
-                _watch_catalogues(published, db, settings.catalogue_poll_seconds)
+                _watch_publications((published, programmes), db, settings.catalogue_poll_seconds)
             )
             # What start-up built (schema, catalogue, division table: ~180k objects) lives as
             # long as the app; out of the collector's generations, a full collection no longer

@@ -200,6 +200,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             today=now.astimezone(CITY_TIME).date(),
             catalogues=state.published.versions,
             published=state.published,
+            programmes=state.programmes,
             loaders=Loaders(state.db, now=now, grantee_org=viewer.org),
             epidemic_window=state.epidemic_window,
             purpose=purpose_of(request, viewer),

@@ -1,8 +1,9 @@
 """`creditgraph publish`: the rules the centre publishes as data, from files it keeps.
 
-The same checks as the `publishCatalogueVersion` and `publishCalendarYear` mutations, for the
-operator at the machine; a running `serve` picks a new catalogue version up at its next look
-(`CREDITGRAPH_CATALOGUE_POLL_SECONDS`) and counts a calendar year at once.
+The same checks as the `publishCatalogueVersion`, `publishProgrammes` and `publishCalendarYear`
+mutations, for the operator at the machine; a running `serve` picks a new catalogue or
+programmes version up at its next look (`CREDITGRAPH_CATALOGUE_POLL_SECONDS`) and counts a
+calendar year at once.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from pydantic import ValidationError
 from domain.calendar import CITY_TIME
 from server.commands import database, fail, load_settings, run_on_store, store_uri
 
-publish_app = typer.Typer(help="Publish rules as data: catalogue versions, calendar years.")
+publish_app = typer.Typer(
+    help="Publish rules as data: catalogue and programmes versions, calendar years."
+)
 
 
 def _text(file: Path) -> str:
@@ -52,6 +55,32 @@ def publish_catalogue(
     typer.echo(
         f"published catalogue {catalogue.version}, in force from "
         f"{catalogue.effective_from.isoformat()}"
+    )
+
+
+@publish_app.command("programmes")
+def publish_programmes(
+    file: Path = typer.Argument(..., help="Programmes and the grade rule as TOML (see README)."),
+) -> None:
+    """Publish a version of the programmes and grading rule: validated, a new number, today or
+    later."""
+    from store.programmes import publish_rules, rules_of_text
+
+    settings = load_settings()
+    try:
+        rules = rules_of_text(_text(file))
+    except ValueError as exc:  # GradingError, ProgrammeError
+        fail(str(exc))
+    today = datetime.now(UTC).astimezone(CITY_TIME).date()
+
+    async def work(uri: str) -> None:
+        async with database(settings, uri) as db:
+            await publish_rules(db, rules=rules, today=today)
+
+    with store_uri(settings) as uri:
+        run_on_store(work(uri))
+    typer.echo(
+        f"published programmes {rules.version}, in force from {rules.effective_from.isoformat()}"
     )
 
 

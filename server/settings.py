@@ -79,7 +79,10 @@ class Settings(BaseSettings):
     )
     retry_after_seconds: int = Field(default=1, ge=1, le=3600)
     catalogue_poll_seconds: int = Field(
-        default=10, ge=1, le=3600, description="How often a worker looks for new catalogues"
+        default=10,
+        ge=1,
+        le=3600,
+        description="How often a worker looks for new catalogue and programmes versions",
     )
     creations_per_minute: int = Field(
         default=60, ge=1, le=100_000, description="Creating mutations per token and per subject"

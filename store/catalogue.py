@@ -9,10 +9,16 @@ from importlib import resources
 from domain.catalogue import Catalogue, CatalogueError, CatalogueVersions, parse_catalogue
 from domain.deidentification import check_deidentified
 from store.database import CATALOGUE_VERSIONS, RECORDS, Database
-from store.documents import from_document, insert_new, to_document
+from store.documents import (
+    MAX_VERSIONS,
+    Published,
+    from_document,
+    insert_first_version,
+    insert_new,
+    publish_version,
+    to_document,
+)
 from store.errors import PublicationRefused
-
-MAX_VERSIONS = 1000
 
 
 def catalogue_of_text(text: str) -> Catalogue:
@@ -50,6 +56,14 @@ async def insert_catalogue_if_missing(db: Database, *, catalogue: Catalogue) -> 
     return await insert_new(db, CATALOGUE_VERSIONS, [to_document(catalogue, key="version")]) == 1
 
 
+async def insert_shipped_catalogue(db: Database, *, catalogue: Catalogue) -> bool:
+    """The shipped catalogue, on a store that holds no version yet; True when it was stored
+    (`store.documents.insert_first_version`)."""
+    return await insert_first_version(
+        db, CATALOGUE_VERSIONS, document=to_document(catalogue, key="version")
+    )
+
+
 async def item_codes_in_use(db: Database) -> set[str]:
     """The catalogue items stored records are of (one pass over the records: a publication's
     check, not a request's)."""
@@ -60,48 +74,31 @@ async def item_codes_in_use(db: Database) -> set[str]:
 async def publish_catalogue(db: Database, *, catalogue: Catalogue, today: date) -> None:
     """Publish a new version, or raise `PublicationRefused` with nothing stored.
 
-    Refused when its number is taken, when it would take effect before `today` (records already
-    judged stay judged by the version in force when they were), or when it drops an item stored
-    records are of (they would lose what says what they mean and who may see what of them).
+    Refused when its number is taken or it would take effect before `today`
+    (`store.documents.publish_version`), or when it drops an item stored records are of (they
+    would lose what says what they mean and who may see what of them).
     """
-    if await db[CATALOGUE_VERSIONS].find_one({"_id": catalogue.version}, {"_id": 1}):
-        raise PublicationRefused(
-            f"catalogue version {catalogue.version} is published already; give the new one "
-            "its own number",
-            taken=True,
-        )
-    if catalogue.effective_from < today:
-        raise PublicationRefused(
-            f"effective_from {catalogue.effective_from} is before today ({today}): a version "
-            "takes effect from today or a later day"
-        )
     dropped = sorted(await item_codes_in_use(db) - set(catalogue.by_code))
     if dropped:
         raise PublicationRefused(
             f"catalogue {catalogue.version} drops items stored records are of: {', '.join(dropped)}"
         )
-    if not await insert_catalogue_if_missing(db, catalogue=catalogue):
-        raise PublicationRefused(
-            f"catalogue version {catalogue.version} was published meanwhile", taken=True
-        )
+    await publish_version(
+        db,
+        CATALOGUE_VERSIONS,
+        document=to_document(catalogue, key="version"),
+        effective_from=catalogue.effective_from,
+        today=today,
+    )
 
 
-class PublishedCatalogues:
-    """The versions a process serves from, reloaded when the store holds others.
+class PublishedCatalogues(Published[CatalogueVersions]):
+    """The catalogue versions a process serves from (the invariant: `Published`)."""
 
-    Invariant: a version published through any worker is served by every worker once it has
-    reloaded (the publishing worker at once, the others at their next poll): no restart.
-    """
+    collection = CATALOGUE_VERSIONS
 
-    def __init__(self, versions: CatalogueVersions) -> None:
-        self.versions = versions
+    def numbers(self) -> set[str]:
+        return {c.version for c in self.versions}
 
-    async def reload_if_changed(self, db: Database) -> bool:
-        """Read the versions again if the store's set differs from the one served (a cheap
-        look at their numbers first); True when it did."""
-        cursor = db[CATALOGUE_VERSIONS].find({}, {"_id": 1}, limit=MAX_VERSIONS)
-        stored = {doc["_id"] for doc in await cursor.to_list(None)}
-        if stored == {c.version for c in self.versions}:
-            return False
-        self.versions = CatalogueVersions(await list_catalogues(db))
-        return True
+    async def read(self, db: Database) -> CatalogueVersions:
+        return CatalogueVersions(await list_catalogues(db))

@@ -21,6 +21,8 @@ Client = AsyncMongoClient[Document]
 SUBJECTS = "subjects"
 RECORDS = "records"
 CATALOGUE_VERSIONS = "catalogue_versions"
+# The incentive programmes and the financing grade, one document a version (store/programmes.py).
+PROGRAMME_VERSIONS = "programme_versions"
 GRANTS = "grants"
 AUDIT_EVENTS = "audit_events"
 REVOKED_TOKENS = "revoked_tokens"
@@ -62,6 +64,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("status", ASCENDING), ("order_key", DESCENDING)], name="status_ordered"),
     ],
     CATALOGUE_VERSIONS: [IndexModel([("effective_from", DESCENDING)], name="effective_from")],
+    PROGRAMME_VERSIONS: [IndexModel([("effective_from", DESCENDING)], name="effective_from")],
     GRANTS: [
         IndexModel([("grantee_org", ASCENDING), ("subject_id", ASCENDING)], name="grantee_subject"),
         IndexModel([("subject_id", ASCENDING), ("created_at", DESCENDING)], name="subject_created"),

@@ -8,19 +8,24 @@ both engines compare natively.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
 
 from store.database import MIGRATIONS, Database, Document
-from store.errors import StoreError
+from store.errors import PublicationRefused, StoreError
 
 S = TypeVar("S")
+V = TypeVar("V")
+
+# Published versions of a set of rules read at most; far above a lifetime of publications.
+MAX_VERSIONS = 1000
 
 # Tries of one optimistic write before another writer is deemed to keep coming first.
 WRITE_ATTEMPTS = 3
@@ -182,3 +187,73 @@ async def landed(write: Awaitable[object], lost: type[StoreError]) -> bool:
     except lost:
         return False
     return True
+
+
+async def insert_first_version(db: Database, collection: str, *, document: Document) -> bool:
+    """Store a shipped version of rules on a store that holds none yet (a new store); True
+    when it was stored.
+
+    Invariant: start-up never adds a version to a store that serves one. A shipped version's
+    effective day is long past, so adding it beside a served one would judge again what was
+    judged (and tie with it on the day); an existing store takes a newer shipped version only
+    by publishing it, from today on.
+    """
+    if await db[collection].find_one({}, {"_id": 1}) is not None:
+        return False
+    return await insert_new(db, collection, [document]) == 1
+
+
+async def publish_version(
+    db: Database, collection: str, *, document: Document, effective_from: date, today: date
+) -> None:
+    """Store a new version of rules published as data (`_id` its number), or raise
+    `PublicationRefused` with nothing stored.
+
+    Invariant of every such publication (catalogue, programmes): a number names one version
+    for ever, and no version takes effect before `today` (what was judged stays judged by the
+    version in force when it was).
+    """
+    what = f"{collection.removesuffix('_versions')} version {document['_id']}"
+    if await db[collection].find_one({"_id": document["_id"]}, {"_id": 1}):
+        raise PublicationRefused(
+            f"{what} is published already; give the new one its own number", taken=True
+        )
+    if effective_from < today:
+        raise PublicationRefused(
+            f"effective_from {effective_from} is before today ({today}): a version "
+            "takes effect from today or a later day"
+        )
+    if await insert_new(db, collection, [document]) != 1:
+        raise PublicationRefused(f"{what} was published meanwhile", taken=True)
+
+
+class Published(ABC, Generic[V]):
+    """The versions of some rules a process serves from, reloaded when the store holds others.
+
+    Invariant: a version published through any worker is served by every worker once it has
+    reloaded (the publishing worker at once, the others at their next poll): no restart.
+    Subclasses name the collection, read the versions and number them.
+    """
+
+    collection: str
+
+    def __init__(self, versions: V) -> None:
+        self.versions = versions
+
+    @abstractmethod
+    def numbers(self) -> set[str]:
+        """The numbers of the versions served."""
+
+    @abstractmethod
+    async def read(self, db: Database) -> V:
+        """Every stored version."""
+
+    async def reload_if_changed(self, db: Database) -> bool:
+        """Read the versions again if the store's set differs from the one served (a cheap
+        look at their numbers first); True when it did."""
+        cursor = db[self.collection].find({}, {"_id": 1}, limit=MAX_VERSIONS)
+        stored = {doc["_id"] for doc in await cursor.to_list(None)}
+        if stored == self.numbers():
+            return False
+        self.versions = await self.read(db)
+        return True

@@ -6,8 +6,8 @@ StoreError
 ├── StaleRecord        another writer changed the record first
 ├── ChangedMeanwhile   another writer changed the application, objection or entry first
 ├── AlreadyOpen        the record already has an open repair application or objection
-└── PublicationRefused a catalogue version cannot be published (taken number, past day, an
-                       item in use dropped)
+└── PublicationRefused a catalogue or programmes version cannot be published (taken number,
+                       past day, an item in use dropped)
 """
 
 
@@ -36,7 +36,8 @@ class AlreadyOpen(StoreError):
 
 
 class PublicationRefused(StoreError):
-    """A catalogue version that cannot be published as it is; the message says why."""
+    """A version of rules (catalogue, programmes) that cannot be published as it is; the
+    message says why."""
 
     def __init__(self, message: str, *, taken: bool = False) -> None:
         super().__init__(message)

@@ -34,6 +34,7 @@ from resolvers.records import record_view
 from resolvers.reports import report_content
 from resolvers.subjects import subject_view
 from store.calendar import read_default_calendar
+from store.catalogue import read_default_catalogue
 
 EPIDEMIC = DateWindow(start=date(2020, 1, 24), end=date(2020, 12, 31))
 CREATED = datetime(2021, 7, 1, tzinfo=UTC)
@@ -230,7 +231,7 @@ def commitment(
         valid_from=signed,
         valid_until=valid_until,
         status=status,
-        catalogue_version="2020.1",
+        catalogue_version=read_default_catalogue().version,
         violated_on=violated_on,
         violation_record_id=violation_record_id,
         created_at=CREATED,

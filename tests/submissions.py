@@ -71,6 +71,22 @@ LATE_REPORT_ITEMS = {
     "decision_date": "2020-07-15",
 }
 
+# Notice 三(十二): what a funding department records of a grant; the amount in fen (50万元).
+SCIENCE = SourceUnit(
+    code="440300-STIC",
+    name="深圳市科技创新委员会",
+    unit_types=(SourceUnitType.FUNDING_DEPARTMENT,),
+    level=UnitLevel.MUNICIPAL,
+)
+FUNDING_ITEMS = {
+    "funding_programme": "2020年企业技术攻关资助项目",
+    "funding_department": "深圳市科技创新委员会",
+    "funding_document_number": "深科技创新资〔2020〕18号",
+    "grant_date": "2020-05-20",
+    "funding_amount": "50000000",
+    "funding_purpose": "防疫物资生产线技术改造",
+}
+
 
 def ref(subject: Subject) -> SubjectRef:
     return SubjectRef(kind=subject.kind, identifier=subject.identifier, name=subject.name)
@@ -108,6 +124,21 @@ def commendation(**changes: Any) -> RecordSubmission:
 def late_report(**changes: Any) -> RecordSubmission:
     return penalty(
         **{"item_code": "ANNUAL_REPORT_LATE", "items": LATE_REPORT_ITEMS, "epidemic_related": True}
+        | changes
+    )
+
+
+def funding(**changes: Any) -> RecordSubmission:
+    """A grant to FIRM recorded by the city's science and technology commission."""
+    return penalty(
+        **{
+            "source_record_id": "ZZ-2020-0018",
+            "item_code": "FUNDING_GRANTED",
+            "decision_date": date(2020, 5, 20),
+            "document_number": "深科技创新资〔2020〕18号",
+            "severity": None,
+            "items": FUNDING_ITEMS,
+        }
         | changes
     )
 

@@ -113,7 +113,7 @@ def _broken_record() -> dict[str, object]:
         "subject_id": "s-x",
         "subject_kind": "LEGAL_PERSON",
         "item_code": "NO_SUCH_ITEM",
-        "catalogue_version": "2020.1",
+        "catalogue_version": "2020.2",
         "category": "DISHONEST",
         "source_unit": "u",
         "source_record_id": "1",

@@ -85,7 +85,7 @@ def catalogue_error(data: dict[str, Any]) -> str:
 def test_default_catalogue_file_loads_and_validates() -> None:
     catalogue = default_catalogue()
 
-    assert catalogue.version == "2020.1"
+    assert catalogue.version == "2020.2"
     assert catalogue.effective_from == date(2020, 1, 24)
     assert catalogue.published_by == "深圳市公共信用中心"
 
@@ -189,6 +189,8 @@ def test_default_catalogue_source_units_follow_notice_clause_one_three() -> None
             expected = {SourceUnitType.COMMITMENT_MANAGING_UNIT}
         elif entry.code in TOLERABLE:
             expected = {SourceUnitType.PENALTY_DECIDING_UNIT}
+        elif entry.category is Category.FUNDING:  # notice 三(十二): the granting department
+            expected = {SourceUnitType.FUNDING_DEPARTMENT}
         else:
             expected = {SourceUnitType.REGISTRATION_AUTHORITY}
         assert units == expected, entry.code
@@ -200,6 +202,7 @@ def test_default_catalogue_items_use_the_rule_family_of_their_category() -> None
         Category.DISHONEST: "dishonesty",
         Category.COMMITMENT: "commitment",
         Category.BASIC: "basic",
+        Category.FUNDING: "funding",
     }
 
     for entry in default_catalogue().items:

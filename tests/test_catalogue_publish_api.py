@@ -41,7 +41,7 @@ SHIPPED = resources.files("store").joinpath("default_catalogue.toml").read_text(
 
 def version(number: str, effective: date, text: str = SHIPPED) -> str:
     """The shipped catalogue renumbered, in force from `effective`."""
-    return text.replace('version = "2020.1"', f'version = "{number}"', 1).replace(
+    return text.replace('version = "2020.2"', f'version = "{number}"', 1).replace(
         "effective_from = 2020-01-24", f"effective_from = {effective.isoformat()}", 1
     )
 
@@ -71,8 +71,8 @@ async def test_a_published_version_is_served_by_every_worker_without_a_restart(
         worker(TODAY, settings, store_uri) as (_, first),
         worker(effective, settings, store_uri) as (second_app, second),
     ):
-        published = await publish(first, centre, version("2020.2", effective))
-        asked_at_once = data_of(await graphql(first, VERSION, {"v": "2020.2"}))["catalogue"]
+        published = await publish(first, centre, version("2020.5", effective))
+        asked_at_once = data_of(await graphql(first, VERSION, {"v": "2020.5"}))["catalogue"]
         # The other worker serves it at its next look (store.catalogue.PublishedCatalogues).
         assert await second_app.state.published.reload_if_changed(db)
         in_force_there = data_of(await graphql(second, IN_FORCE))["catalogue"]
@@ -80,11 +80,11 @@ async def test_a_published_version_is_served_by_every_worker_without_a_restart(
 
     assert published == {
         "__typename": "PublishCatalogueVersionSuccess",
-        "catalogue": {"version": "2020.2", "effectiveFrom": "2020-10-01"},
+        "catalogue": {"version": "2020.5", "effectiveFrom": "2020-10-01"},
     }
-    assert asked_at_once == {"version": "2020.2", "effectiveFrom": "2020-10-01"}
-    assert in_force_there == {"version": "2020.2"}  # on its effective day
-    assert in_force_here == {"version": "2020.1"}  # not yet in force on TODAY
+    assert asked_at_once == {"version": "2020.5", "effectiveFrom": "2020-10-01"}
+    assert in_force_there == {"version": "2020.5"}  # on its effective day
+    assert in_force_here == {"version": "2020.2"}  # not yet in force on TODAY
 
 
 async def test_a_version_that_breaks_a_rule_is_refused_and_nothing_is_stored(
@@ -111,7 +111,7 @@ async def test_a_version_that_breaks_a_rule_is_refused_and_nothing_is_stored(
         "not toml": "version = ",
         "invalid": version("2020.3", later).replace('category = "GOOD"', 'category = "NICE"', 1),
         "identifying": identifying,
-        "taken number": version("2020.1", later),
+        "taken number": version("2020.2", later),
         "retroactive": version("2020.3", date(2020, 8, 31)),
         "drops an item in use": version("2020.3", later, SHIPPED[:start] + SHIPPED[end:]),
     }

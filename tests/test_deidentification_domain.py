@@ -329,5 +329,5 @@ async def test_list_catalogues_refuses_a_stored_version_that_identifies(db: Data
     identifying = with_masks(identifier={"mask": KEEP_6_4}, birth_date={"masks": {}})
     await insert_catalogue_if_missing(db, catalogue=identifying)
 
-    with pytest.raises(CatalogueError, match=r"^catalogue 2020\.1 would identify natural persons"):
+    with pytest.raises(CatalogueError, match=r"^catalogue 2020\.2 would identify natural persons"):
         await list_catalogues(db)

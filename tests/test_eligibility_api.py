@@ -87,7 +87,7 @@ async def test_funding_department_sees_points_records_and_public_data_only(
         "eligible": True,
         "points": 8,
         "qualifyingRecordIds": [records[0].id, records[1].id],
-        "rulesVersion": "2020.1",
+        "rulesVersion": "2020.2",
         "evaluatedAt": "2020-09-01T04:00:00+00:00",
         "blockers": [],
         "subject": {"name": "王**"},

@@ -10,13 +10,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.blacklist import BlacklistEntry
 from domain.catalogue import Catalogue, Category
 from domain.commitments import Commitment, CommitmentStatus
 from domain.disclosure import Severity
 from domain.eligibility import Evaluation, evaluate, not_found
-from domain.grading import parse_rules
+from domain.grading import RulesVersions, parse_rules
 from domain.identifiers import SubjectKind
 from domain.programmes import BlockerKind, PointRule, Programme, ProgrammeError, parse_programmes
 from domain.records import Record, RecordStatus
@@ -475,6 +477,7 @@ def test_programme_added_to_a_copy_of_the_data_is_evaluated_without_code(
 def test_programme_codes_must_not_repeat() -> None:
     data = tomllib.loads(read_programme_text())
     data.pop("grading")
+    data.pop("effective_from")
     data["programmes"].append(data["programmes"][0])
 
     with pytest.raises(ProgrammeError, match="AWARDS_PRIORITY"):
@@ -484,6 +487,7 @@ def test_programme_codes_must_not_repeat() -> None:
 def test_programme_with_an_unknown_blocker_names_its_place() -> None:
     data = tomllib.loads(read_programme_text())
     data.pop("grading")
+    data.pop("effective_from")
     data["programmes"][0]["blockers"][0]["kind"] = "LATE_TAXES"
 
     with pytest.raises(ProgrammeError, match=r"programmes\.0\.blockers\.0\.kind"):
@@ -585,3 +589,33 @@ def test_point_rule_takes_an_item_named_or_any_item_of_its_categories() -> None:
     assert rule.takes("GOOD_7", Category.GOOD)
     assert rule.takes("DISHONEST_1", Category.DISHONEST)
     assert not rule.takes("DISHONEST_2", Category.DISHONEST)
+
+
+def test_rules_read_back_from_their_file_shape_unchanged() -> None:
+    shipped = read_default_rules()
+
+    assert parse_rules(shipped.as_file()) == shipped
+
+
+@given(
+    st.lists(st.dates(date(2020, 1, 1), date(2030, 12, 31)), min_size=1, max_size=6, unique=True),
+    st.dates(date(2019, 1, 1), date(2031, 12, 31)),
+)
+def test_the_version_in_force_is_the_newest_effective_on_the_day(
+    days: list[date], day: date
+) -> None:
+    shipped = read_default_rules()
+    versions = RulesVersions(
+        shipped.model_copy(
+            update={
+                "effective_from": d,
+                "programmes": shipped.programmes.model_copy(update={"version": f"v{i}"}),
+            }
+        )
+        for i, d in enumerate(days)
+    )
+
+    chosen = versions.in_force(day)
+
+    started = [d for d in days if d <= day]
+    assert chosen.effective_from == (max(started) if started else min(days))

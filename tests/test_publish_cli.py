@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 
 from server.cli import app
 from store.calendar import schedules
-from store.catalogue import list_catalogues
+from store.catalogue import insert_shipped_catalogue, list_catalogues, read_default_catalogue
 from store.database import Database
+from store.programmes import list_rules, read_programme_text
 
 CALENDAR_2099 = """
 [[years]]
@@ -63,7 +64,7 @@ async def test_publish_catalogue_publishes_once_and_refuses_the_same_number_agai
     tomorrow = date.today() + timedelta(days=1)  # the command stands on the real day
     file = tmp_path / "catalogue.toml"
     file.write_text(
-        SHIPPED.replace('version = "2020.1"', 'version = "2099.1"', 1).replace(
+        SHIPPED.replace('version = "2020.2"', 'version = "2099.1"', 1).replace(
             "effective_from = 2020-01-24", f"effective_from = {tomorrow.isoformat()}", 1
         ),
         encoding="utf-8",
@@ -81,3 +82,30 @@ async def test_publish_catalogue_publishes_once_and_refuses_the_same_number_agai
     assert unreadable[0] == 1
     assert "not TOML" in unreadable[1]
     assert [c.version for c in await list_catalogues(db)] == ["2099.1"]
+
+
+async def test_publish_programmes_publishes_once_and_refuses_the_same_number_again(
+    db: Database, cli_environment: dict[str, str], tmp_path: Path
+) -> None:
+    tomorrow = date.today() + timedelta(days=1)  # the command stands on the real day
+    file = tmp_path / "programmes.toml"
+    file.write_text(
+        read_programme_text()
+        .replace('version = "2020.2"', 'version = "2099.1"', 1)
+        .replace("effective_from = 2020-01-01", f"effective_from = {tomorrow.isoformat()}", 1),
+        encoding="utf-8",
+    )
+    broken = tmp_path / "broken.toml"
+    broken.write_text(file.read_text("utf-8").replace("min_points = 5", "min_points = -5"))
+    await insert_shipped_catalogue(db, catalogue=read_default_catalogue())  # as `serve` does
+
+    first = await invoke(cli_environment, "publish", "programmes", str(file))
+    again = await invoke(cli_environment, "publish", "programmes", str(file))
+    invalid = await invoke(cli_environment, "publish", "programmes", str(broken))
+
+    assert first == (0, f"published programmes 2099.1, in force from {tomorrow.isoformat()}\n")
+    assert again[0] == 1
+    assert "published already" in again[1]
+    assert invalid[0] == 1
+    assert "min_points" in invalid[1]
+    assert [r.version for r in await list_rules(db)] == ["2099.1"]

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from domain.audit import AuditAction
-from domain.catalogue import Catalogue
+from domain.catalogue import Catalogue, Category
 from domain.errors import ProblemCode
 from domain.submission import RecordSubmission
 from server.cli import app
@@ -34,6 +34,7 @@ from tests.submissions import (
     SHARED_PENALTY_ITEMS,
     as_input,
     commendation,
+    funding,
     late_report,
     penalty,
     ref,
@@ -146,6 +147,22 @@ async def test_import_good_file_stores_every_record_and_audits_each_unit_batch(
     samr = next(e for e in events if e.viewer_org == SAMR_FT)
     assert samr.record_ids == tuple(sorted(r.id for r in found if r is not None))
     assert await stored(db) == (3, 2, 3, 2)
+
+
+async def test_import_a_grant_from_a_funding_department_stores_a_funding_record(
+    cli_environment: dict[str, str], db: Database, tmp_path: Path
+) -> None:
+    source = write_file(tmp_path / "funding.jsonl", line(funding(), "440300-STIC"))
+
+    result = await run(cli_environment, "import", str(source))
+
+    assert summary(result) == (1, 1, 0, 0, 0)
+    [record] = await get_records_by_source(
+        db, source_unit="440300-STIC", source_record_ids=["ZZ-2020-0018"]
+    )
+    assert record is not None
+    assert (record.item_code, record.category) == ("FUNDING_GRANTED", Category.FUNDING)
+    assert record.data_items["funding_amount"] == "50000000"  # stored in fen
 
 
 async def test_import_without_operator_names_cli_in_the_audit_trail(

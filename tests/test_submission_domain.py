@@ -237,7 +237,7 @@ def test_judge_decision_before_the_catalogue_is_in_force_is_refused() -> None:
 
 
 def test_judge_decision_on_the_catalogue_first_day_is_accepted() -> None:
-    assert accepted(penalty(decision_date=date(2020, 1, 24))).catalogue_version == "2020.1"
+    assert accepted(penalty(decision_date=date(2020, 1, 24))).catalogue_version == "2020.2"
 
 
 LATER = Catalogue.model_validate(
@@ -271,7 +271,7 @@ def test_judge_item_dropped_by_a_later_version_is_not_in_force_after_it(
 
     if in_force:
         assert isinstance(judged, Record)
-        assert judged.catalogue_version == "2020.1"
+        assert judged.catalogue_version == "2020.2"
     else:
         assert isinstance(judged, list)
         assert [(p.code, p.field) for p in judged] == [(ProblemCode.ITEM_NOT_IN_FORCE, "item")]
