@@ -40,6 +40,9 @@ def _table() -> _Table:
     by_name: dict[str, list[str]] = {}
     for line in text.splitlines()[1:]:
         code, name, _status = line.split("\t")
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            # The shipped table is data: a row of another shape is a broken file, not a code.
+            raise ValueError(f"divisions.tsv: {code!r} is not a six-digit division code")
         codes.add(code)
         if name not in _PLACEHOLDERS:
             by_name.setdefault(name, []).append(code)
