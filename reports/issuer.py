@@ -6,9 +6,9 @@ import asyncio
 import threading
 from dataclasses import dataclass
 
-from reports.content import ReportContent
+from reports import pdf, special
+from reports.content import ReportContent, SpecialReportContent
 from reports.fonts import ReportFont
-from reports.pdf import render
 from reports.signing import ReportSigner, sign
 
 # Laying out a report takes a CPU-bound fifth of a second: it runs in a worker thread so the
@@ -26,11 +26,14 @@ class ReportIssuer:
     signer: ReportSigner
     base_url: str
 
-    async def produce(self, content: ReportContent) -> bytes:
-        """The signed PDF of `content`."""
+    async def produce(self, content: ReportContent | SpecialReportContent) -> bytes:
+        """The signed PDF of `content`: a credit report or a special report."""
         unsigned = await asyncio.to_thread(self._render, content)
-        return await sign(unsigned, self.signer, reason=f"公共信用报告 {content.serial}")
+        title = pdf.TITLE if isinstance(content, ReportContent) else special.TITLE
+        return await sign(unsigned, self.signer, reason=f"{title} {content.serial}")
 
-    def _render(self, content: ReportContent) -> bytes:
+    def _render(self, content: ReportContent | SpecialReportContent) -> bytes:
         with _RENDERING:
-            return render(content, self.font, base_url=self.base_url)
+            if isinstance(content, ReportContent):
+                return pdf.render(content, self.font, base_url=self.base_url)
+            return special.render_special(content, self.font, base_url=self.base_url)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
 from auth.masking import revealed_keys
 from auth.viewer import Scope, Viewer
@@ -24,11 +25,19 @@ from domain.repair import RepairState
 from domain.reports import (
     SERIAL,
     CreditReport,
+    ReportKind,
     ReportPurpose,
     ReportSection,
 )
 from domain.subjects import Subject
-from reports.content import CommitmentEntry, Entry, ListingEntry, RepairLine, ReportContent
+from reports.content import (
+    CommitmentEntry,
+    Entry,
+    ListingEntry,
+    RepairLine,
+    ReportContent,
+    SpecialReportContent,
+)
 from reports.errors import TimestampUnavailable
 from reports.sections import printed
 from resolvers import records as record_resolvers
@@ -63,44 +72,32 @@ async def issue_credit_report(
             f"the credit centre ({Scope.RESTRICTED_READ})",
             field="subject",
         )
-    if ctx.reports is None:
-        raise LookupError("credit reports are not set up in this service")
     subject = await ctx.loaders.subjects.load(subject_id)
     if subject is None:
         raise NotFound("there is no subject with this id", field="subject")
     shown = await subject_resolvers.view_of(ctx, subject)
     sections = await read_sections(ctx, subject, purpose)
-    serial = await report_store.next_serial(
-        ctx.db, region_code=ctx.reports.region_code, day=ctx.today
+    content, pdf = await sealed(
+        ctx,
+        lambda serial, issued_at: report_content(
+            serial=serial,
+            issued_at=issued_at,
+            as_of=ctx.today,
+            purpose=purpose,
+            subject=shown,
+            records=sections.records,
+            entries=sections.entries,
+            commitments=sections.commitments,
+            repairs=sections.repairs,
+            omitted=sections.omitted,
+            unit_names=sections.unit_names,
+        ),
     )
-    # Stored as a BSON date, which keeps milliseconds: the time answered now is the time
-    # every later read (verification, the report itself) answers.
-    issued_at = ctx.now.replace(microsecond=ctx.now.microsecond // 1000 * 1000)
-    content = report_content(
-        serial=serial,
-        issued_at=issued_at,
-        as_of=ctx.today,
-        purpose=purpose,
-        subject=shown,
-        records=sections.records,
-        entries=sections.entries,
-        commitments=sections.commitments,
-        repairs=sections.repairs,
-        omitted=sections.omitted,
-        unit_names=sections.unit_names,
-    )
-    try:
-        pdf = await ctx.reports.produce(content)
-    except TimestampUnavailable:
-        # The serial stays unused: serials are allocated, not guaranteed gap-free.
-        raise ServiceUnavailable(
-            "the time-stamping authority did not answer; no report was issued, try again later"
-        ) from None
     report = CreditReport(
-        serial=serial,
+        serial=content.serial,
         subject_id=subject_id,
         purpose=purpose.value,
-        issued_at=issued_at,
+        issued_at=content.issued_at,
         issued_to=ctx.viewer.sub or subject_id,
         sha256=hashlib.sha256(pdf).hexdigest(),
         content_sha256=content.digest(),
@@ -117,6 +114,36 @@ async def issue_credit_report(
     await report_store.insert_report(ctx.db, report=report, pdf=pdf)
     ctx.audit.wrote_for(subject_id)
     return report
+
+
+C = TypeVar("C", ReportContent, SpecialReportContent)
+
+
+async def sealed(ctx: Context, content_of: Callable[[str, datetime], C]) -> tuple[C, bytes]:
+    """The content made under the day's next serial and the issue time, and its signed PDF."""
+    if ctx.reports is None:
+        raise LookupError("credit reports are not set up in this service")
+    serial = await report_store.next_serial(
+        ctx.db, region_code=ctx.reports.region_code, day=ctx.today
+    )
+    # Stored as a BSON date, which keeps milliseconds: the time answered now is the time
+    # every later read (verification, the report itself) answers.
+    issued_at = ctx.now.replace(microsecond=ctx.now.microsecond // 1000 * 1000)
+    content = content_of(serial, issued_at)
+    try:
+        return content, await ctx.reports.produce(content)
+    except TimestampUnavailable:
+        # The serial stays unused: serials are allocated, not guaranteed gap-free.
+        raise ServiceUnavailable(
+            "the time-stamping authority did not answer; no report was issued, try again later"
+        ) from None
+
+
+def may_download(viewer: Viewer, report: CreditReport) -> bool:
+    """The subject and the centre, and whoever a special report was issued to (a funding
+    department or bank that held the subject's grant when it asked)."""
+    issued_to_viewer = report.kind is ReportKind.SPECIAL and viewer.sub == report.issued_to
+    return issued_to_viewer or may_have_report(viewer, report.subject_id)
 
 
 async def report_for_download(
@@ -136,7 +163,7 @@ async def report_for_download(
     if not SERIAL.match(serial):
         return None
     found = await report_store.get_report_pdf(db, serial=serial)
-    if found is None or not may_have_report(viewer, found[0].subject_id):
+    if found is None or not may_download(viewer, found[0]):
         return None
     report = found[0]
     # Shenzhen regulation art. 45: the download reveals what the report shows, so it is
