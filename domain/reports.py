@@ -31,6 +31,9 @@ SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 class ReportKind(StrEnum):
     CREDIT = "CREDIT"  # 公共信用报告, its sections chosen by its purpose
     SPECIAL = "SPECIAL"  # 专项信用报告: replaces the no-violation certificate, per field
+    # Notices to the subject on a decision (notice 三(十一)), issued when it is made.
+    REPAIR_DECISION = "REPAIR_DECISION"  # 信用修复决定书: an approved repair
+    OBJECTION_NOTICE = "OBJECTION_NOTICE"  # 异议处理告知书: a decided objection
 
 
 class CreditReport(BaseModel):
@@ -51,6 +54,8 @@ class CreditReport(BaseModel):
     # What the report shows above PUBLIC: each download is audited as revealing these.
     record_ids: tuple[str, ...] = ()
     data_item_keys: tuple[str, ...] = ()
+    # A notice's repair application or objection: one notice is issued for each.
+    regarding: str | None = None
     # Set when the centre withdraws the report (撤回): it stays verifiable, as withdrawn.
     withdrawn_at: datetime | None = None
 

@@ -20,9 +20,9 @@ from domain.commitments import CommitmentStatus
 from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
 from domain.listing_notice import BasisLine
-from domain.records import RecordStatus
+from domain.records import ObjectionOutcome, RecordStatus
 from domain.repair import RepairState
-from domain.reports import ReportPurpose
+from domain.reports import ReportKind, ReportPurpose
 
 CENTRE = "深圳市公共信用中心"
 
@@ -154,7 +154,31 @@ class SpecialReportContent:
         return content_digest(self)
 
 
-def content_digest(content: ReportContent | SpecialReportContent) -> str:
+@dataclass(frozen=True)
+class NoticeContent:
+    """A notice to the subject on a decision about one of its records: a 信用修复决定书 on an
+    approved repair, a 异议处理告知书 on a decided objection (reports/notices.py)."""
+
+    serial: str
+    issued_at: datetime
+    kind: ReportKind
+    subject_kind: SubjectKind
+    subject_name: ShownValue
+    record_title: str
+    document_number: str
+    decision_date: date
+    source_unit: str  # its name in the source-unit registry
+    filed_at: datetime  # the application or objection
+    outcome: RepairState | ObjectionOutcome
+    reason: str
+    decided_at: datetime
+    centre: str = CENTRE
+
+    def digest(self) -> str:
+        return content_digest(self)
+
+
+def content_digest(content: ReportContent | SpecialReportContent | NoticeContent) -> str:
     """SHA-256 of the content as canonical JSON: what the QR code binds the page to."""
     data = json.dumps(asdict(content), ensure_ascii=False, sort_keys=True, default=_jsonable)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()

@@ -11,21 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVar
 
 from auth.masking import revealed_keys
-from auth.viewer import Scope, Viewer
+from auth.viewer import Scope
 from domain.blacklist import BlacklistEntry
 from domain.catalogue import Category
 from domain.records import RecordStatus
 from domain.repair import RepairState
 from domain.reports import (
-    SERIAL,
     CreditReport,
-    ReportKind,
     ReportPurpose,
     ReportSection,
 )
@@ -36,31 +33,23 @@ from reports.content import (
     ListingEntry,
     RepairLine,
     ReportContent,
-    SpecialReportContent,
 )
-from reports.errors import TimestampUnavailable
 from reports.sections import printed
 from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.access import disclosed_on, refuse, withheld
-from resolvers.audit import AuditTrail, record_trail
 from resolvers.commitments import CommitmentView, subject_commitments
 from resolvers.context import Context
-from resolvers.errors import NotFound, ServiceUnavailable
+from resolvers.errors import NotFound
 from resolvers.records import RecordView
 from resolvers.repair import repaired_records
+from resolvers.sealed import may_have_report, sealed
 from resolvers.subjects import SubjectView
 from store import records as record_store
 from store import repair as repair_store
 from store import reports as report_store
 from store import source_units as unit_store
-from store.database import Database
 from store.records import RecordFilter
-
-
-def may_have_report(viewer: Viewer, subject_id: str) -> bool:
-    """The subject itself or the credit centre: a report is not a way round a grant."""
-    return viewer.owns(subject_id) or viewer.has(Scope.RESTRICTED_READ)
 
 
 async def issue_credit_report(
@@ -114,74 +103,6 @@ async def issue_credit_report(
     await report_store.insert_report(ctx.db, report=report, pdf=pdf)
     ctx.audit.wrote_for(subject_id)
     return report
-
-
-C = TypeVar("C", ReportContent, SpecialReportContent)
-
-
-async def sealed(ctx: Context, content_of: Callable[[str, datetime], C]) -> tuple[C, bytes]:
-    """The content made under the day's next serial and the issue time, and its signed PDF."""
-    if ctx.reports is None:
-        raise LookupError("credit reports are not set up in this service")
-    serial = await report_store.next_serial(
-        ctx.db, region_code=ctx.reports.region_code, day=ctx.today
-    )
-    # Stored as a BSON date, which keeps milliseconds: the time answered now is the time
-    # every later read (verification, the report itself) answers.
-    issued_at = ctx.now.replace(microsecond=ctx.now.microsecond // 1000 * 1000)
-    content = content_of(serial, issued_at)
-    try:
-        return content, await ctx.reports.produce(content)
-    except TimestampUnavailable:
-        # The serial stays unused: serials are allocated, not guaranteed gap-free.
-        raise ServiceUnavailable(
-            "the time-stamping authority did not answer; no report was issued, try again later"
-        ) from None
-
-
-def may_download(viewer: Viewer, report: CreditReport) -> bool:
-    """The subject and the centre, and whoever a special report was issued to (a funding
-    department or bank that held the subject's grant when it asked)."""
-    issued_to_viewer = report.kind is ReportKind.SPECIAL and viewer.sub == report.issued_to
-    return issued_to_viewer or may_have_report(viewer, report.subject_id)
-
-
-async def report_for_download(
-    db: Database,
-    viewer: Viewer,
-    *,
-    serial: str,
-    at: datetime,
-    purpose: str | None,
-    request_id: str | None,
-) -> tuple[CreditReport, bytes] | None:
-    """The report and its PDF for the subject or the centre, the download audited; else None.
-
-    None alike for an unknown serial and for someone else's report, so a download cannot
-    tell a stranger which serials exist.
-    """
-    if not SERIAL.match(serial):
-        return None
-    found = await report_store.get_report_pdf(db, serial=serial)
-    if found is None or not may_download(viewer, found[0]):
-        return None
-    report = found[0]
-    # Shenzhen regulation art. 45: the download reveals what the report shows, so it is
-    # recorded like the query that made it.
-    trail = AuditTrail(
-        subject_ids={report.subject_id},
-        record_ids=set(report.record_ids),
-        data_item_keys=set(report.data_item_keys),
-    )
-    event = trail.event(
-        viewer,
-        operation=f"GET {report.download_path}",
-        at=at,
-        purpose=purpose,
-        request_id=request_id,
-    )
-    await record_trail(db, event)
-    return found
 
 
 # Records listed in one report; a file with more says how many it leaves out. Repairs are

@@ -22,7 +22,8 @@ from resolvers import subjects as subject_resolvers
 from resolvers.access import refuse
 from resolvers.context import Context
 from resolvers.errors import InvalidArgument, NotFound
-from resolvers.reports import MAX_LISTED, may_have_report, sealed
+from resolvers.reports import MAX_LISTED
+from resolvers.sealed import may_have_report, sealed
 from store import records as record_store
 from store import reports as report_store
 from store import source_units as unit_store

@@ -13,6 +13,7 @@ from domain.catalogue import CreditField
 from domain.reports import CreditReport as IssuedReport
 from domain.reports import ReportKind
 from domain.reports import ReportPurpose as Purpose
+from resolvers import notices as notice_resolvers
 from resolvers import reports as report_resolvers
 from resolvers import special_reports as special_report_resolvers
 from resolvers import verification as verification_resolvers
@@ -69,6 +70,10 @@ described(
         ReportKind.CREDIT: "公共信用报告: sections chosen by its purpose (notice 二(六))",
         ReportKind.SPECIAL: "专项信用报告: replaces a no-violation certificate, per field "
         "and period",
+        ReportKind.REPAIR_DECISION: "信用修复决定书: the notice of an approved repair "
+        "(notice 三(十一)), issued when it is approved",
+        ReportKind.OBJECTION_NOTICE: "异议处理告知书: the notice of a decided objection, "
+        "issued when it is decided",
     },
 )
 
@@ -209,6 +214,23 @@ class ReportMutation:
 @strawberry.type
 class ReportQuery:
     """Reads of credit reports: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(
+        description="The sealed notice issued on the decision of a repair application "
+        "(信用修复决定书) or an objection (异议处理告知书), for the subject and the credit "
+        "centre; null when there is none or it is someone else's. Download it at its "
+        "downloadPath and verify it like a credit report"
+    )
+    async def decision_notice(
+        self,
+        info: Info[Context, None],
+        regarding: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The repair application's or objection's id"),
+        ],
+    ) -> CreditReport | None:
+        found = await notice_resolvers.decision_notice(info.context, regarding=str(regarding))
+        return None if found is None else CreditReport.of(found)
 
     @strawberry.field(
         description="Public: whether a credit report with this serial and SHA-256 was issued"
