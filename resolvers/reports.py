@@ -27,13 +27,7 @@ from domain.reports import (
     ReportSection,
 )
 from domain.subjects import Subject
-from reports.content import (
-    CommitmentEntry,
-    Entry,
-    ListingEntry,
-    RepairLine,
-    ReportContent,
-)
+from reports.content import CommitmentEntry, Entry, ListingEntry, RepairLine, ReportContent
 from reports.sections import printed
 from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
