@@ -105,6 +105,32 @@ class Category(StrEnum):
     FUNDING = "FUNDING"  # 资金资助信息
 
 
+class CreditField(StrEnum):
+    """领域: the field of regulation an item's violations belong to, as a 专项信用报告 (the
+    credit report that replaces a no-violation certificate) is requested per field."""
+
+    MARKET_REGULATION = "MARKET_REGULATION"  # 市场监管
+    TAX = "TAX"  # 税务
+    WORK_SAFETY = "WORK_SAFETY"  # 安全生产
+    ENVIRONMENT = "ENVIRONMENT"  # 生态环境
+    PUBLIC_SECURITY = "PUBLIC_SECURITY"  # 公安
+    HEALTH = "HEALTH"  # 卫生健康
+
+    @property
+    def label(self) -> str:
+        return CREDIT_FIELD_LABELS[self]
+
+
+CREDIT_FIELD_LABELS = {
+    CreditField.MARKET_REGULATION: "市场监管",
+    CreditField.TAX: "税务",
+    CreditField.WORK_SAFETY: "安全生产",
+    CreditField.ENVIRONMENT: "生态环境",
+    CreditField.PUBLIC_SECURITY: "公安",
+    CreditField.HEALTH: "卫生健康",
+}
+
+
 class SourceUnitType(StrEnum):
     """信源单位: who may submit an item (notice 一(三))."""
 
@@ -193,6 +219,17 @@ class CatalogueItem(BaseModel):
     # Notice 三(十): who reports the filing that cures a lapse of this item (the annual report
     # filed with the registration authority), which ends its display: domain/filings.py.
     cleared_by: tuple[SourceUnitType, ...] = ()
+    # The fields (领域) a 专项信用报告 counts this item's records under (domain/reports.py).
+    fields: tuple[CreditField, ...] = ()
+
+    @model_validator(mode="after")
+    def _fields_only_for_violations(self) -> Self:
+        # A 专项信用报告 states violations (违法违规) per field: only dishonesty has a field.
+        if self.fields and self.category is not Category.DISHONEST:
+            raise ValueError("fields apply to dishonesty (DISHONEST) items only")
+        if len(set(self.fields)) != len(self.fields):
+            raise ValueError("fields repeat")
+        return self
 
     @model_validator(mode="after")
     def _check_data_items(self) -> Self:

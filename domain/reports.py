@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.catalogue import Category
+from domain.calendar import add_months
+from domain.catalogue import CatalogueVersions, Category, CreditField
+from domain.identifiers import SubjectKind
+from domain.records import Record, RecordStatus
 
 # A report is a few pages of text and vector drawings; anything near this is a fault.
 MAX_REPORT_BYTES = 8 * 1024 * 1024
@@ -24,6 +28,14 @@ SERIAL = re.compile(r"^[0-9]{6}[0-9]{8}[0-9]{6}$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
 
+class ReportKind(StrEnum):
+    CREDIT = "CREDIT"  # 公共信用报告, its sections chosen by its purpose
+    SPECIAL = "SPECIAL"  # 专项信用报告: replaces the no-violation certificate, per field
+    # Notices to the subject on a decision (notice 三(十一)), issued when it is made.
+    REPAIR_DECISION = "REPAIR_DECISION"  # 信用修复决定书: an approved repair
+    OBJECTION_NOTICE = "OBJECTION_NOTICE"  # 异议处理告知书: a decided objection
+
+
 class CreditReport(BaseModel):
     """An issued report: who it is about and for, when, and the digest of its signed PDF."""
 
@@ -31,6 +43,8 @@ class CreditReport(BaseModel):
 
     serial: str = Field(pattern=SERIAL.pattern)
     subject_id: str
+    kind: ReportKind = ReportKind.CREDIT
+    # A ReportPurpose name; for a special report, the fields it covers joined by commas.
     purpose: str = Field(min_length=1, max_length=200)
     issued_at: datetime
     issued_to: str = Field(min_length=1, description="The requester: the token's subject")
@@ -40,6 +54,8 @@ class CreditReport(BaseModel):
     # What the report shows above PUBLIC: each download is audited as revealing these.
     record_ids: tuple[str, ...] = ()
     data_item_keys: tuple[str, ...] = ()
+    # A notice's repair application or objection: one notice is issued for each.
+    regarding: str | None = None
     # Set when the centre withdraws the report (撤回): it stays verifiable, as withdrawn.
     withdrawn_at: datetime | None = None
 
@@ -155,3 +171,62 @@ SECTION_OF_CATEGORY = {
     Category.DISHONEST: ReportSection.DISHONEST,
     Category.COMMITMENT: ReportSection.COMMITMENTS,
 }
+
+
+# 信用报告代替无违法违规证明: a special report covers at most the last three years, the
+# period no-violation certificates are asked for in tenders, listings and funding.
+SPECIAL_REPORT_MONTHS = 36
+SPECIAL_REPORT_KINDS = frozenset({SubjectKind.LEGAL_PERSON, SubjectKind.OTHER_ORGANIZATION})
+# Statuses that are no violation at all: overturned by the source unit (撤销), or excused
+# under 审慎包容 (notice 三(十)) and so never recorded as dishonesty.
+NOT_A_VIOLATION = frozenset({RecordStatus.REVOKED, RecordStatus.EXCUSED})
+
+
+def special_period_problem(start: date, end: date, *, today: date) -> tuple[str, str] | None:
+    """The argument and the rule a special report's period breaks, or None when it is sound:
+    both ends included, not after `today`, and not starting before 36 months back."""
+    if end > today:
+        return "to", f"the period ends at the latest today, {today.isoformat()}"
+    if start > end:
+        return "from", "the period starts on or before its end"
+    earliest = add_months(today, -SPECIAL_REPORT_MONTHS)
+    if start < earliest:
+        return "from", (
+            f"a special report covers at most {SPECIAL_REPORT_MONTHS} months back, "
+            f"from {earliest.isoformat()}"
+        )
+    return None
+
+
+def violations_by_field(
+    records: Iterable[Record],
+    catalogues: CatalogueVersions,
+    *,
+    fields: Iterable[CreditField],
+    start: date,
+    end: date,
+) -> dict[CreditField, list[Record]]:
+    """What a special report finds in each requested field, in the order `records` come.
+
+    A no-violation certificate (无违法违规证明) covers violations decided in its period, so a
+    record counts when it is dishonesty (违法失信) of an item of the field, decided from
+    `start` to `end` inclusive, whatever its display state: expired and cleared records count,
+    and repaired ones count as found (the report says 已修复: repair ends the display, not the
+    violation). Revoked records (撤销, the decision overturned) and excused ones (审慎包容,
+    notice 三(十)) are no violation; a record removed from display on an objection (异议) is
+    under review or corrected and is not held against the subject until restored.
+    """
+    found: dict[CreditField, list[Record]] = {field: [] for field in fields}
+    for record in records:
+        if (
+            record.category is not Category.DISHONEST
+            or record.status in NOT_A_VIOLATION
+            or record.hidden
+            or not start <= record.decision_date <= end
+        ):
+            continue
+        item = catalogues.item(record.catalogue_version, record.item_code)
+        for field in item.fields:
+            if field in found:
+                found[field].append(record)
+    return found

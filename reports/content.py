@@ -12,17 +12,31 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from auth.masking import ShownValue
-from domain.catalogue import PublicAttribute
+from domain.catalogue import CreditField, PublicAttribute
 from domain.commitments import CommitmentStatus
 from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
 from domain.listing_notice import BasisLine
+from domain.records import ObjectionOutcome, RecordStatus
 from domain.repair import RepairState
-from domain.reports import ReportPurpose
+from domain.reports import ReportKind, ReportPurpose
 
 CENTRE = "深圳市公共信用中心"
+
+
+class Sealed(Protocol):
+    """A document the centre seals and signs: a serial, the issuer, a content digest."""
+
+    @property
+    def serial(self) -> str: ...
+
+    @property
+    def centre(self) -> str: ...
+
+    def digest(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -97,9 +111,77 @@ class ReportContent:
     centre: str = CENTRE
 
     def digest(self) -> str:
-        """SHA-256 of the content as canonical JSON: what the QR code binds the page to."""
-        data = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, default=_jsonable)
-        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+        return content_digest(self)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A record a special report found in a field: what was decided, when, by whom, and its
+    state (a repaired one says so)."""
+
+    title: str
+    document_number: str
+    decision_date: date
+    source_unit: str  # its name in the source-unit registry
+    status: RecordStatus
+
+
+@dataclass(frozen=True)
+class FieldFinding:
+    """One field of a special report: nothing found (无违法违规记录), or what was."""
+
+    field: CreditField
+    found: tuple[Violation, ...]
+
+
+@dataclass(frozen=True)
+class SpecialReportContent:
+    """A 专项信用报告 (信用报告代替无违法违规证明): per field, the subject's violations decided
+    from `start` to `end` (domain.reports.violations_by_field)."""
+
+    serial: str
+    issued_at: datetime
+    subject_kind: SubjectKind
+    subject_name: ShownValue
+    basic: tuple[ShownValue, ...]
+    start: date
+    end: date
+    findings: tuple[FieldFinding, ...]
+    omitted: int = 0
+    centre: str = CENTRE
+
+    def digest(self) -> str:
+        return content_digest(self)
+
+
+@dataclass(frozen=True)
+class NoticeContent:
+    """A notice to the subject on a decision about one of its records: a 信用修复决定书 on an
+    approved repair, a 异议处理告知书 on a decided objection (reports/notices.py)."""
+
+    serial: str
+    issued_at: datetime
+    kind: ReportKind
+    subject_kind: SubjectKind
+    subject_name: ShownValue
+    record_title: str
+    document_number: str
+    decision_date: date
+    source_unit: str  # its name in the source-unit registry
+    filed_at: datetime  # the application or objection
+    outcome: RepairState | ObjectionOutcome
+    reason: str
+    decided_at: datetime
+    centre: str = CENTRE
+
+    def digest(self) -> str:
+        return content_digest(self)
+
+
+def content_digest(content: ReportContent | SpecialReportContent | NoticeContent) -> str:
+    """SHA-256 of the content as canonical JSON: what the QR code binds the page to."""
+    data = json.dumps(asdict(content), ensure_ascii=False, sort_keys=True, default=_jsonable)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def _jsonable(value: object) -> object:

@@ -6,10 +6,12 @@ import asyncio
 import threading
 from dataclasses import dataclass
 
-from reports.content import ReportContent
+from reports import notices, pdf, special
+from reports.content import NoticeContent, ReportContent, SpecialReportContent
 from reports.fonts import ReportFont
-from reports.pdf import render
 from reports.signing import ReportSigner, sign
+
+Content = ReportContent | SpecialReportContent | NoticeContent
 
 # Laying out a report takes a CPU-bound fifth of a second: it runs in a worker thread so the
 # event loop keeps serving, one at a time because reportlab's font registry is process-wide.
@@ -26,11 +28,23 @@ class ReportIssuer:
     signer: ReportSigner
     base_url: str
 
-    async def produce(self, content: ReportContent) -> bytes:
-        """The signed PDF of `content`."""
+    async def produce(self, content: Content) -> bytes:
+        """The signed PDF of `content`: a credit report, a special report or a notice."""
         unsigned = await asyncio.to_thread(self._render, content)
-        return await sign(unsigned, self.signer, reason=f"公共信用报告 {content.serial}")
+        return await sign(unsigned, self.signer, reason=f"{_title(content)} {content.serial}")
 
-    def _render(self, content: ReportContent) -> bytes:
+    def _render(self, content: Content) -> bytes:
         with _RENDERING:
-            return render(content, self.font, base_url=self.base_url)
+            if isinstance(content, ReportContent):
+                return pdf.render(content, self.font, base_url=self.base_url)
+            if isinstance(content, SpecialReportContent):
+                return special.render_special(content, self.font, base_url=self.base_url)
+            return notices.render_notice(content, self.font, base_url=self.base_url)
+
+
+def _title(content: Content) -> str:
+    if isinstance(content, ReportContent):
+        return pdf.TITLE
+    if isinstance(content, SpecialReportContent):
+        return special.TITLE
+    return notices.title(content)

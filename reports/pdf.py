@@ -35,7 +35,7 @@ from domain.calendar import CITY_TIME
 from domain.catalogue import PublicAttribute
 from domain.identifiers import SubjectKind
 from domain.reports import ReportPurpose, ReportSection
-from reports.content import ReportContent
+from reports.content import ReportContent, Sealed
 from reports.fonts import ReportFont
 from reports.qr import check_code, draw_qr, verification_url
 from reports.seal import draw_seal
@@ -77,6 +77,7 @@ TITLES = {
     ReportSection.REPAIRS: "信用修复记录",
 }
 STATEMENT = "报告说明"
+TITLE = "公共信用报告"
 NUMERALS = "一二三四五六七八九"
 GRID = colors.Color(0.6, 0.6, 0.6)
 SHADE = colors.Color(0.94, 0.94, 0.94)
@@ -92,7 +93,7 @@ def headings(purpose: ReportPurpose) -> tuple[str, ...]:
 SECTIONS = headings(ReportPurpose.COMPREHENSIVE)
 
 
-class _Styles:
+class Styles:
     def __init__(self, font: str) -> None:
         self.title = ParagraphStyle(
             "title", fontName=font, fontSize=22, leading=30, alignment=TA_CENTER, wordWrap="CJK"
@@ -113,58 +114,72 @@ class _Styles:
 def render(content: ReportContent, font: ReportFont, *, base_url: str) -> bytes:
     """The unsigned PDF of `content`, its text in `font`, its QR code pointing under `base_url`."""
     out = BytesIO()
-    styles = _Styles(font.name)
-    document = SimpleDocTemplate(
+    styles = Styles(font.name)
+    document = sealed_document(out, content, font, title=TITLE)
+
+    def first_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        stamp_first_page(canvas, content, font, base_url=base_url, title=TITLE)
+
+    def later_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        header(canvas, content.centre, font, title=TITLE)
+
+    document.build(
+        _story(content, styles, base_url=base_url),
+        onFirstPage=first_page,
+        onLaterPages=later_page,
+        canvasmaker=numbered_canvas(font.name, content.serial),
+    )
+    return out.getvalue()
+
+
+def sealed_document(
+    out: BytesIO, content: Sealed, font: ReportFont, *, title: str
+) -> SimpleDocTemplate:
+    """An A4 document of the centre's, its metadata naming `title`, the serial and the font."""
+    return SimpleDocTemplate(
         out,
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN + 6 * mm,
         bottomMargin=MARGIN,
-        title=f"公共信用报告 {content.serial}",
+        title=f"{title} {content.serial}",
         author=content.centre,
-        subject=f"公共信用报告 {content.serial}; {font.note}",
+        subject=f"{title} {content.serial}; {font.note}",
         keywords=[content.serial, font.note],
         creator="creditgraph",
     )
 
-    def first_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        _header(canvas, content, font)
-        x, y = WIDTH - MARGIN - QR_SIZE, HEIGHT - MARGIN - QR_SIZE
-        draw_qr(canvas, verification_url(content, base_url), x=x, y=y, size=QR_SIZE)
-        canvas.setFont(font.name, 7)
-        canvas.drawCentredString(x + QR_SIZE / 2, y - 1 * mm, "扫码核验报告真伪")
-        # Stamped over the issuer's line of the summary table, as on a paper report.
-        draw_seal(
-            canvas,
-            x=WIDTH - MARGIN - 34 * mm,
-            y=HEIGHT - 92 * mm,
-            radius=21 * mm,
-            font=font.name,
-            name=content.centre,
-        )
 
-    def later_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        _header(canvas, content, font)
-
-    document.build(
-        _story(content, styles, base_url=base_url),
-        onFirstPage=first_page,
-        onLaterPages=later_page,
-        canvasmaker=_numbered_canvas(font.name, content.serial),
+def stamp_first_page(
+    canvas: Canvas, content: Sealed, font: ReportFont, *, base_url: str, title: str
+) -> None:
+    """The header, the QR code to the verification page, and the seal, on a first page."""
+    header(canvas, content.centre, font, title=title)
+    x, y = WIDTH - MARGIN - QR_SIZE, HEIGHT - MARGIN - QR_SIZE
+    draw_qr(canvas, verification_url(content, base_url), x=x, y=y, size=QR_SIZE)
+    canvas.setFont(font.name, 7)
+    canvas.drawCentredString(x + QR_SIZE / 2, y - 1 * mm, "扫码核验报告真伪")
+    # Stamped over the issuer's line of the summary table, as on a paper report.
+    draw_seal(
+        canvas,
+        x=WIDTH - MARGIN - 34 * mm,
+        y=HEIGHT - 92 * mm,
+        radius=21 * mm,
+        font=font.name,
+        name=content.centre,
     )
-    return out.getvalue()
 
 
-def _header(canvas: Canvas, content: ReportContent, font: ReportFont) -> None:
+def header(canvas: Canvas, centre: str, font: ReportFont, *, title: str) -> None:
     canvas.saveState()
     canvas.setFont(font.name, 8)
     canvas.setFillColor(FOOTER)
-    canvas.drawString(MARGIN, HEIGHT - MARGIN + 2 * mm, f"{content.centre}　公共信用报告")
+    canvas.drawString(MARGIN, HEIGHT - MARGIN + 2 * mm, f"{centre}　{title}")
     canvas.restoreState()
 
 
-def _numbered_canvas(font: str, serial: str) -> type[Canvas]:
+def numbered_canvas(font: str, serial: str) -> type[Canvas]:
     """A canvas in `font` that holds its pages until the last, to print "第 X 页 共 Y 页"."""
 
     class NumberedCanvas(Canvas):
@@ -197,7 +212,7 @@ def _numbered_canvas(font: str, serial: str) -> type[Canvas]:
     return NumberedCanvas
 
 
-def _story(content: ReportContent, styles: _Styles, *, base_url: str) -> list[Flowable]:
+def _story(content: ReportContent, styles: Styles, *, base_url: str) -> list[Flowable]:
     issued = content.issued_at.astimezone(CITY_TIME)
     summary = [
         ("报告编号", content.serial),
@@ -211,9 +226,9 @@ def _story(content: ReportContent, styles: _Styles, *, base_url: str) -> list[Fl
     ]
     story: list[Flowable] = [
         Spacer(1, 4 * mm),
-        Paragraph("公共信用报告", styles.title),
+        Paragraph(TITLE, styles.title),
         Spacer(1, 12 * mm),
-        _table(summary, styles, width=120 * mm),
+        table(summary, styles, width=120 * mm),
         Spacer(1, 4 * mm),
     ]
     blocks = {
@@ -240,7 +255,7 @@ LISTS = frozenset(ReportSection) - {ReportSection.BASIC}
 
 
 def _section(
-    heading: str, entries: Sequence[Rows], styles: _Styles, *, numbered: bool
+    heading: str, entries: Sequence[Rows], styles: Styles, *, numbered: bool
 ) -> list[Flowable]:
     """The heading, then each entry; the heading never ends a page without its first entry."""
     title = Paragraph(heading, styles.heading)
@@ -249,10 +264,10 @@ def _section(
     flowables: list[Flowable] = []
     for number, rows in enumerate(entries, start=1):
         label = [Paragraph(f"（{number}）", styles.body)] if numbered else []
-        kept = [*label, _table(rows[:KEPT_ROWS], styles)]
+        kept = [*label, table(rows[:KEPT_ROWS], styles)]
         flowables.append(KeepTogether([title, *kept] if number == 1 else kept))
         if rows[KEPT_ROWS:]:
-            flowables.append(_table(rows[KEPT_ROWS:], styles))
+            flowables.append(table(rows[KEPT_ROWS:], styles))
         flowables.append(Spacer(1, 2 * mm))
     return flowables
 
@@ -261,7 +276,7 @@ def _level(content: ReportContent) -> str:
     return LEVELS[content.level]
 
 
-def _table(rows: Sequence[tuple[str, str]], styles: _Styles, *, width: float = 0) -> Table:
+def table(rows: Sequence[tuple[str, str]], styles: Styles, *, width: float = 0) -> Table:
     total = width or WIDTH - 2 * MARGIN
     cells = [
         [Paragraph(escape(label), styles.body), Paragraph(escape(value), styles.body)]

@@ -19,16 +19,16 @@ from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 
 from domain.reports import CHECK_CODE_DIGITS
-from reports.content import ReportContent
+from reports.content import Sealed
 
 
-def verification_url(content: ReportContent, base_url: str) -> str:
+def verification_url(content: Sealed, base_url: str) -> str:
     """`{base_url}/verify/{serial}?digest={content digest}`: ASCII, so any scanner reads it."""
     path = f"/verify/{quote(content.serial)}?digest={content.digest()}"
     return base_url.rstrip("/") + path
 
 
-def check_code(content: ReportContent) -> str:
+def check_code(content: Sealed) -> str:
     """The 核验码 printed on the report: the content digest's first digits, in fours."""
     digits = content.digest()[:CHECK_CODE_DIGITS].upper()
     return " ".join(digits[i : i + 4] for i in range(0, CHECK_CODE_DIGITS, 4))

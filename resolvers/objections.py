@@ -18,11 +18,13 @@ from domain import objections
 from domain.calendar import AlreadyExtended, DeadlinePassed
 from domain.objections import Objection
 from domain.records import ObjectionGrounds, ObjectionOutcome, ObjectionState, Record
+from domain.reports import ReportKind
 from resolvers import errors
 from resolvers.access import own_subject, refuse
 from resolvers.calendar import published_years, working_days
 from resolvers.context import Context
 from resolvers.errors import Conflict, InvalidArgument, NotFound, invalid_argument
+from resolvers.notices import issue_notice_once
 from resolvers.pagination import Page, keyset_page
 from resolvers.records import change_record, current_record
 from store import objections as objection_store
@@ -144,6 +146,17 @@ async def resolve_objection(
 
     objection, written = await _update(ctx, objection_id, resolve, doing="it was resolved")
     await _apply_outcome(ctx, objection)  # also completes an interrupted resolution
+    # Issue 12.5: the decision reaches the subject as a sealed 异议处理告知书.
+    await issue_notice_once(
+        ctx,
+        kind=ReportKind.OBJECTION_NOTICE,
+        regarding=objection.id,
+        record_id=objection.record_id,
+        filed_at=objection.filed_at,
+        outcome=outcome,
+        reason=objection.reason,
+        decided_at=objection.resolved_at or ctx.now,
+    )
     if written:
         ctx.audit.wrote_for(objection.subject_id)
     return objection

@@ -26,11 +26,13 @@ from domain.repair import (
     RepairMeasure,
     RepairState,
 )
+from domain.reports import ReportKind
 from resolvers import errors
 from resolvers.access import own_subject, refuse, require, withheld
 from resolvers.calendar import published_years, working_days
 from resolvers.context import Context
 from resolvers.errors import Conflict, ForbiddenFilter, InvalidArgument, NotFound
+from resolvers.notices import issue_notice_once
 from resolvers.pagination import Page, keyset_page
 from resolvers.records import change_record, current_record
 from store import records as record_store
@@ -169,6 +171,17 @@ async def review_repair(
     )
     if application.state is RepairState.APPROVED:
         await _repair_record(ctx, application)  # also completes an interrupted approval
+        # Issue 12.5: the approval reaches the subject as a sealed 信用修复决定书.
+        await issue_notice_once(
+            ctx,
+            kind=ReportKind.REPAIR_DECISION,
+            regarding=application.id,
+            record_id=application.record_id,
+            filed_at=application.submitted_at,
+            outcome=application.state,
+            reason=application.reason,
+            decided_at=application.decided_at or ctx.now,
+        )
     if written:
         ctx.audit.wrote_for(application.subject_id)
     return application

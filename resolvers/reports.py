@@ -16,42 +16,34 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from auth.masking import revealed_keys
-from auth.viewer import Scope, Viewer
+from auth.viewer import Scope
 from domain.blacklist import BlacklistEntry
 from domain.catalogue import Category
 from domain.records import RecordStatus
 from domain.repair import RepairState
 from domain.reports import (
-    SERIAL,
     CreditReport,
     ReportPurpose,
     ReportSection,
 )
 from domain.subjects import Subject
 from reports.content import CommitmentEntry, Entry, ListingEntry, RepairLine, ReportContent
-from reports.errors import TimestampUnavailable
 from reports.sections import printed
 from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.access import disclosed_on, refuse, withheld
-from resolvers.audit import AuditTrail, record_trail
 from resolvers.commitments import CommitmentView, subject_commitments
 from resolvers.context import Context
-from resolvers.errors import NotFound, ServiceUnavailable
+from resolvers.errors import NotFound
 from resolvers.records import RecordView
 from resolvers.repair import repaired_records
+from resolvers.sealed import may_have_report, sealed
 from resolvers.subjects import SubjectView
 from store import records as record_store
 from store import repair as repair_store
 from store import reports as report_store
 from store import source_units as unit_store
-from store.database import Database
 from store.records import RecordFilter
-
-
-def may_have_report(viewer: Viewer, subject_id: str) -> bool:
-    """The subject itself or the credit centre: a report is not a way round a grant."""
-    return viewer.owns(subject_id) or viewer.has(Scope.RESTRICTED_READ)
 
 
 async def issue_credit_report(
@@ -63,44 +55,32 @@ async def issue_credit_report(
             f"the credit centre ({Scope.RESTRICTED_READ})",
             field="subject",
         )
-    if ctx.reports is None:
-        raise LookupError("credit reports are not set up in this service")
     subject = await ctx.loaders.subjects.load(subject_id)
     if subject is None:
         raise NotFound("there is no subject with this id", field="subject")
     shown = await subject_resolvers.view_of(ctx, subject)
     sections = await read_sections(ctx, subject, purpose)
-    serial = await report_store.next_serial(
-        ctx.db, region_code=ctx.reports.region_code, day=ctx.today
+    content, pdf = await sealed(
+        ctx,
+        lambda serial, issued_at: report_content(
+            serial=serial,
+            issued_at=issued_at,
+            as_of=ctx.today,
+            purpose=purpose,
+            subject=shown,
+            records=sections.records,
+            entries=sections.entries,
+            commitments=sections.commitments,
+            repairs=sections.repairs,
+            omitted=sections.omitted,
+            unit_names=sections.unit_names,
+        ),
     )
-    # Stored as a BSON date, which keeps milliseconds: the time answered now is the time
-    # every later read (verification, the report itself) answers.
-    issued_at = ctx.now.replace(microsecond=ctx.now.microsecond // 1000 * 1000)
-    content = report_content(
-        serial=serial,
-        issued_at=issued_at,
-        as_of=ctx.today,
-        purpose=purpose,
-        subject=shown,
-        records=sections.records,
-        entries=sections.entries,
-        commitments=sections.commitments,
-        repairs=sections.repairs,
-        omitted=sections.omitted,
-        unit_names=sections.unit_names,
-    )
-    try:
-        pdf = await ctx.reports.produce(content)
-    except TimestampUnavailable:
-        # The serial stays unused: serials are allocated, not guaranteed gap-free.
-        raise ServiceUnavailable(
-            "the time-stamping authority did not answer; no report was issued, try again later"
-        ) from None
     report = CreditReport(
-        serial=serial,
+        serial=content.serial,
         subject_id=subject_id,
         purpose=purpose.value,
-        issued_at=issued_at,
+        issued_at=content.issued_at,
         issued_to=ctx.viewer.sub or subject_id,
         sha256=hashlib.sha256(pdf).hexdigest(),
         content_sha256=content.digest(),
@@ -117,44 +97,6 @@ async def issue_credit_report(
     await report_store.insert_report(ctx.db, report=report, pdf=pdf)
     ctx.audit.wrote_for(subject_id)
     return report
-
-
-async def report_for_download(
-    db: Database,
-    viewer: Viewer,
-    *,
-    serial: str,
-    at: datetime,
-    purpose: str | None,
-    request_id: str | None,
-) -> tuple[CreditReport, bytes] | None:
-    """The report and its PDF for the subject or the centre, the download audited; else None.
-
-    None alike for an unknown serial and for someone else's report, so a download cannot
-    tell a stranger which serials exist.
-    """
-    if not SERIAL.match(serial):
-        return None
-    found = await report_store.get_report_pdf(db, serial=serial)
-    if found is None or not may_have_report(viewer, found[0].subject_id):
-        return None
-    report = found[0]
-    # Shenzhen regulation art. 45: the download reveals what the report shows, so it is
-    # recorded like the query that made it.
-    trail = AuditTrail(
-        subject_ids={report.subject_id},
-        record_ids=set(report.record_ids),
-        data_item_keys=set(report.data_item_keys),
-    )
-    event = trail.event(
-        viewer,
-        operation=f"GET {report.download_path}",
-        at=at,
-        purpose=purpose,
-        request_id=request_id,
-    )
-    await record_trail(db, event)
-    return found
 
 
 # Records listed in one report; a file with more says how many it leaves out. Repairs are

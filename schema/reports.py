@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from domain.catalogue import CreditField
 from domain.reports import CreditReport as IssuedReport
+from domain.reports import ReportKind
 from domain.reports import ReportPurpose as Purpose
+from resolvers import notices as notice_resolvers
 from resolvers import reports as report_resolvers
+from resolvers import special_reports as special_report_resolvers
 from resolvers import verification as verification_resolvers
 from resolvers.context import Context
 from resolvers.verification import Verification
+from schema.enums import described
 from schema.errors import UserError, mutation_result
 
 
@@ -53,17 +58,40 @@ class ReportPurpose(Enum):
         return Purpose[self.name]
 
 
+described(
+    CreditField,
+    "领域: a field of regulation; a special credit report states violations per field",
+    {f: f.label for f in CreditField},
+)
+described(
+    ReportKind,
+    "What kind of report was issued",
+    {
+        ReportKind.CREDIT: "公共信用报告: sections chosen by its purpose (notice 二(六))",
+        ReportKind.SPECIAL: "专项信用报告: replaces a no-violation certificate, per field "
+        "and period",
+        ReportKind.REPAIR_DECISION: "信用修复决定书: the notice of an approved repair "
+        "(notice 三(十一)), issued when it is approved",
+        ReportKind.OBJECTION_NOTICE: "异议处理告知书: the notice of a decided objection, "
+        "issued when it is decided",
+    },
+)
+
+
 @strawberry.type(description="An issued report: a signed PDF with the centre's seal")
 class CreditReport:
     serial: str = strawberry.field(description="Region code, issue date and daily sequence")
     subject_id: strawberry.ID = strawberry.field(description="The subject the report is about")
+    kind: ReportKind = strawberry.field(description="A credit report or a special report")
     purpose: str = strawberry.field(
-        description="The purpose it was issued for (a ReportPurpose name)"
+        description="The purpose it was issued for (a ReportPurpose name); for a special "
+        "report the fields it covers (CreditField names joined by commas)"
     )
     sha256: str = strawberry.field(description="SHA-256 of the signed PDF, lowercase hex")
     issued_at: datetime = strawberry.field(description="When it was issued")
     download_path: str = strawberry.field(
-        description="GET it with the same token: only the subject and the centre may"
+        description="GET it with the same token: only the subject and the centre may, and "
+        "whoever a special report was issued to"
     )
 
     @classmethod
@@ -71,6 +99,7 @@ class CreditReport:
         return cls(
             serial=report.serial,
             subject_id=strawberry.ID(report.subject_id),
+            kind=report.kind,
             purpose=report.purpose,
             sha256=report.sha256,
             issued_at=report.issued_at,
@@ -147,10 +176,61 @@ class ReportMutation:
             IssueCreditReportSuccess.of,
         )
 
+    @strawberry.mutation(
+        description="A signed 专项信用报告 that replaces the no-violation certificate "
+        "(信用报告代替无违法违规证明): for a legal person or other organisation, per field, the "
+        "violations decided in the period or 无违法违规记录; for the subject itself, the credit "
+        "centre, or a funding department or bank holding the subject's live grant covering "
+        "DISHONEST"
+    )
+    async def issue_special_credit_report(
+        self,
+        info: Info[Context, None],
+        subject: Annotated[
+            strawberry.ID, strawberry.argument(description="The firm the report is about")
+        ],
+        fields: Annotated[
+            list[CreditField], strawberry.argument(description="The fields it covers, at least one")
+        ],
+        start: Annotated[
+            date,
+            strawberry.argument(
+                name="from", description="First day of the period, at most 36 months back"
+            ),
+        ],
+        end: Annotated[
+            date,
+            strawberry.argument(name="to", description="Last day of the period, not after today"),
+        ],
+    ) -> IssueCreditReportResult:
+        return await mutation_result(
+            special_report_resolvers.issue_special_report(
+                info.context, subject_id=str(subject), fields=fields, start=start, end=end
+            ),
+            IssueCreditReportSuccess.of,
+        )
+
 
 @strawberry.type
 class ReportQuery:
     """Reads of credit reports: fields of the Query root (schema/query.py)."""
+
+    @strawberry.field(
+        description="The sealed notice issued on the decision of a repair application "
+        "(信用修复决定书) or an objection (异议处理告知书), for the subject and the credit "
+        "centre; null when there is none or it is someone else's. Download it at its "
+        "downloadPath and verify it like a credit report"
+    )
+    async def decision_notice(
+        self,
+        info: Info[Context, None],
+        regarding: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The repair application's or objection's id"),
+        ],
+    ) -> CreditReport | None:
+        found = await notice_resolvers.decision_notice(info.context, regarding=str(regarding))
+        return None if found is None else CreditReport.of(found)
 
     @strawberry.field(
         description="Public: whether a credit report with this serial and SHA-256 was issued"

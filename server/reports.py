@@ -13,7 +13,7 @@ from auth.viewer import Viewer
 from reports.fonts import report_font
 from reports.issuer import ReportIssuer
 from reports.signing import load_signer
-from resolvers.reports import report_for_download
+from resolvers.sealed import report_for_download
 from server.graphql import purpose_of
 from server.settings import Settings
 

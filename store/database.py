@@ -65,6 +65,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     CATALOGUE_VERSIONS: [IndexModel([("effective_from", DESCENDING)], name="effective_from")],
     PROGRAMME_VERSIONS: [IndexModel([("effective_from", DESCENDING)], name="effective_from")],
+    # A decision's notice is found by the application or objection it is about.
+    CREDIT_REPORTS: [IndexModel([("regarding", ASCENDING)], name="regarding")],
     GRANTS: [
         IndexModel([("grantee_org", ASCENDING), ("subject_id", ASCENDING)], name="grantee_subject"),
         IndexModel([("subject_id", ASCENDING), ("created_at", DESCENDING)], name="subject_created"),

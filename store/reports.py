@@ -38,6 +38,12 @@ async def get_report(db: Database, *, serial: str) -> CreditReport | None:
     return None if document is None else _report(document)
 
 
+async def find_notice(db: Database, *, regarding: str) -> CreditReport | None:
+    """The notice issued on the decision of the repair application or objection `regarding`."""
+    document = await db[CREDIT_REPORTS].find_one({"regarding": regarding}, _METADATA)
+    return None if document is None else _report(document)
+
+
 async def get_report_pdf(db: Database, *, serial: str) -> tuple[CreditReport, bytes] | None:
     document = await db[CREDIT_REPORTS].find_one({"_id": serial})
     if document is None:
