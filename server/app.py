@@ -35,7 +35,7 @@ from server.reports import report_download, report_issuer
 from server.settings import Settings
 from server.telemetry import RequestTelemetry, Telemetry, tracing
 from server.verify import verification_routes
-from store import blacklist, records
+from store import blacklist, commitments, records
 from store.calendar import insert_years_if_missing, read_default_calendar
 from store.catalogue import (
     PublishedCatalogues,
@@ -61,7 +61,11 @@ async def prepare_store(db: Database) -> CatalogueVersions:
     await ensure_indexes(db)
     if await fill_name_keys(db):
         log.info("filled the name keys of subjects stored by an older version")
-    for name, module in (("records", records), ("blacklist entries", blacklist)):
+    for name, module in (
+        ("records", records),
+        ("blacklist entries", blacklist),
+        ("commitments", commitments),
+    ):
         if filled := await module.add_day_numbers(db):
             log.info("stored the day numbers of %d older %s", filled, name)
     if await insert_catalogue_if_missing(db, catalogue=read_default_catalogue()):
