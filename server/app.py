@@ -23,8 +23,9 @@ from domain.catalogue import CatalogueVersions
 from schema import Limits, create_schema
 from server.admission import Admission, AdmitToStore
 from server.authentication import Authenticate
+from server.evidence import DOWNLOAD_PATH, evidence_download
 from server.graphiql import ASSETS_PATH, graphiql_asset
-from server.graphql import GraphQLEndpoint
+from server.graphql import PREFLIGHT_HEADERS, GraphQLEndpoint
 from server.guards import RequestGuards, StoreFailureErrors
 from server.health import healthz, metrics, readyz
 from server.logging import configure_logging
@@ -171,6 +172,7 @@ def create_app(
         max_json_depth=settings.max_json_depth,
         retry_after=settings.retry_after_seconds,
         rejected_identifiers_per_hour=settings.rejected_identifiers_per_hour,
+        evidence_max_bytes=settings.evidence_max_bytes,
         persisted=persisted_queries(settings),
     )
     admission = Admission(
@@ -189,6 +191,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/reports/{serial}.pdf", report_download(clock), methods=["GET"]),
+            Route(DOWNLOAD_PATH, evidence_download(clock), methods=["GET"]),
             *verification_routes(clock),
         ],
         middleware=[
@@ -199,7 +202,13 @@ def create_app(
                 allow_origins=settings.cors_origins,
                 allow_credentials=settings.cors_allow_credentials,
                 allow_methods=["GET", "POST"],
-                allow_headers=["authorization", "content-type", "x-purpose", "x-request-id"],
+                allow_headers=[
+                    "authorization",
+                    "content-type",
+                    "x-purpose",
+                    "x-request-id",
+                    *PREFLIGHT_HEADERS,
+                ],
                 expose_headers=["x-request-id", "retry-after"],
                 max_age=600,
             ),

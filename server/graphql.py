@@ -43,6 +43,7 @@ from server.refusals import (
     HTTP_CODES,
     MALFORMED_REQUEST,
     METHOD_NOT_ALLOWED,
+    PREFLIGHT_REQUIRED,
     STATUS_OF_CODE,
     Refused,
     refusal,
@@ -62,10 +63,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         max_json_depth: int = 32,
         retry_after: int = 1,
         rejected_identifiers_per_hour: int = 1000,
+        evidence_max_bytes: int = 2_000_000,
         persisted: PersistedQueries | None = None,
     ) -> None:
         # Strawberry renders its IDE only when one is named; ours decides in render_graphql_ide.
-        super().__init__(schema, graphql_ide="graphiql")
+        # Multipart requests carry repair evidence files (`attachRepairEvidence`); they must
+        # pass `preflighted` first.
+        super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
+        self.evidence_max_bytes = evidence_max_bytes
         self.clock = clock
         self.graphiql = graphiql
         self.persisted = persisted if persisted is not None else PersistedQueries()
@@ -82,6 +87,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         request = Request(scope=scope, receive=receive)
         response: Response
         try:
+            preflighted(request)
             response = await self.run(request)
         except Refused as refused:
             response = refused.response()
@@ -91,6 +97,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         except HTTPException as error:
             code = HTTP_CODES.get(error.status_code, MALFORMED_REQUEST)
             response = refusal(code, error.reason, status=error.status_code)
+        finally:
+            await request.close()  # the uploaded files' temporary copies, if any
         await negotiated(request, response)(scope, receive, send)
 
     async def parse_http_body(
@@ -206,6 +214,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             request_id=getattr(request.state, "request_id", None),
             reports=state.reports,
             rejected_identifiers_per_hour=self.rejected_identifiers_per_hour,
+            evidence_max_bytes=self.evidence_max_bytes,
         )
 
     async def process_result(
@@ -250,6 +259,28 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             waits = [int(e["retryAfter"]) for e in extensions if "retryAfter" in e]
             response.headers["Retry-After"] = str(max([self.retry_after, *waits]))
         return response
+
+
+# Headers a browser sends only after a CORS preflight, which a cross-site form cannot pass.
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
+
+
+def preflighted(request: Request) -> None:
+    """Refuse a multipart request that carries none of `PREFLIGHT_HEADERS`.
+
+    A cross-site HTML form may post multipart/form-data without a CORS preflight, so it could
+    make a signed-in browser run a mutation (CSRF; strawberry's advisory GHSA-79gp-q4wv-33fr).
+    A custom header forces the preflight, which CORS answers only for allowed origins.
+    """
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith("multipart/"):
+        return
+    if not any(request.headers.get(name, "").strip() for name in PREFLIGHT_HEADERS):
+        raise Refused(
+            PREFLIGHT_REQUIRED,
+            "a multipart request must carry a non-empty Apollo-Require-Preflight header "
+            "(or X-Apollo-Operation-Name), so that browsers preflight it",
+        )
 
 
 def purpose_of(request: Request, viewer: Viewer) -> str | None:
