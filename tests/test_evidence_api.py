@@ -9,11 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from domain.catalogue import Catalogue
 from domain.evidence import MAX_FILES
 from domain.records import Record
 from domain.subjects import Subject
+from server.settings import Settings
 from store.database import AUDIT_EVENTS, EVIDENCE_CHUNKS, EVIDENCE_FILES, Database
 from store.subjects import insert_new_subjects
 from tests import factories
@@ -269,3 +271,24 @@ async def test_only_the_credit_centre_lists_or_downloads_evidence(
         assert error_codes(response.json()) == ["FORBIDDEN"], role
     assert unknown.status_code == 404
     assert error_codes(unknown.json()) == ["NOT_FOUND"]
+
+
+def test_an_evidence_limit_the_request_limit_cannot_carry_is_refused_at_start() -> None:
+    with pytest.raises(ValidationError, match="evidence_max_bytes must be below"):
+        Settings(evidence_max_bytes=4_000_000, max_request_bytes=4_000_000)
+
+
+async def test_a_multipart_request_whose_map_names_a_missing_file_is_malformed(
+    api: httpx.AsyncClient, token: TokenFactory
+) -> None:
+    operations = {"query": ATTACH, "variables": {"application": "ra-1", "file": None}}
+
+    response = await api.post(
+        "/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"9": ["variables.file"]})},
+        files={"0": ("a.pdf", PDF, "application/pdf")},
+        headers={"authorization": f"Bearer {token('subject', subject='s-1')}", **PREFLIGHT},
+    )
+
+    assert response.status_code == 400
+    assert error_codes(response.json()) == ["MALFORMED_REQUEST"]
