@@ -115,9 +115,8 @@ async def attach_repair_evidence(
             ctx.db, file=file, content=content, taken=len(attached)
         )
     except evidence_store.NoFreeSlot:
-        raise refused(
-            rules.TooManyFiles("application: no room left", field="application")
-        ) from None
+        # Another upload took the last slot between the count above and this write.
+        raise refused(rules.too_many_files()) from None
     ctx.audit.wrote_for(subject_id)
     return file
 

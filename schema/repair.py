@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -24,10 +24,8 @@ from resolvers.repair import EvidenceGiven
 from schema.connections import After, Connection, First, connection
 from schema.enums import described
 from schema.errors import UserError, mutation_result
+from schema.evidence import EvidenceFile, application_evidence_files
 from schema.records import Record
-
-if TYPE_CHECKING:
-    from schema.evidence import EvidenceFile
 
 described(
     RepairState,
@@ -143,12 +141,7 @@ class RepairApplication:
         description="The evidence files attached (证明材料), in the order attached: for the "
         "credit centre (repair:review) only, FORBIDDEN for anyone else"
     )
-    async def evidence_files(
-        self, info: Info[Context, None]
-    ) -> list[Annotated[EvidenceFile, strawberry.lazy("schema.evidence")]] | None:
-        # Imported here: schema.evidence uses the enums this module describes.
-        from schema.evidence import application_evidence_files
-
+    async def evidence_files(self, info: Info[Context, None]) -> list[EvidenceFile] | None:
         return await application_evidence_files(
             info, application_id=str(self.id), subject_id=str(self.subject_id)
         )

@@ -25,11 +25,11 @@ from server.admission import Admission, AdmitToStore
 from server.authentication import Authenticate
 from server.evidence import DOWNLOAD_PATH, evidence_download
 from server.graphiql import ASSETS_PATH, graphiql_asset
-from server.graphql import PREFLIGHT_HEADERS, GraphQLEndpoint
+from server.graphql import GraphQLEndpoint
 from server.guards import RequestGuards, StoreFailureErrors
 from server.health import healthz, metrics, readyz
 from server.logging import configure_logging
-from server.middleware import BodyLimit, RequestId, StoreFailures
+from server.middleware import PREFLIGHT_HEADERS, BodyLimit, RequestId, StoreFailures
 from server.persisted import PersistedQueries, read_trusted_documents
 from server.refusals import http_refusal
 from server.reports import report_download, report_issuer

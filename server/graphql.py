@@ -38,12 +38,12 @@ from resolvers.context import Context, Loaders
 from schema.errors import PARSE_FAILED, TOO_COMPLEX, VALIDATION_FAILED, code_for
 from server.cost import operation_of
 from server.graphiql import graphiql_page, graphiql_turned_off
+from server.middleware import preflighted
 from server.persisted import PersistedQueries, PersistedQueryError
 from server.refusals import (
     HTTP_CODES,
     MALFORMED_REQUEST,
     METHOD_NOT_ALLOWED,
-    PREFLIGHT_REQUIRED,
     STATUS_OF_CODE,
     Refused,
     refusal,
@@ -259,28 +259,6 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             waits = [int(e["retryAfter"]) for e in extensions if "retryAfter" in e]
             response.headers["Retry-After"] = str(max([self.retry_after, *waits]))
         return response
-
-
-# Headers a browser sends only after a CORS preflight, which a cross-site form cannot pass.
-PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
-
-
-def preflighted(request: Request) -> None:
-    """Refuse a multipart request that carries none of `PREFLIGHT_HEADERS`.
-
-    A cross-site HTML form may post multipart/form-data without a CORS preflight, so it could
-    make a signed-in browser run a mutation (CSRF; strawberry's advisory GHSA-79gp-q4wv-33fr).
-    A custom header forces the preflight, which CORS answers only for allowed origins.
-    """
-    content_type = request.headers.get("content-type", "")
-    if not content_type.lower().startswith("multipart/"):
-        return
-    if not any(request.headers.get(name, "").strip() for name in PREFLIGHT_HEADERS):
-        raise Refused(
-            PREFLIGHT_REQUIRED,
-            "a multipart request must carry a non-empty Apollo-Require-Preflight header "
-            "(or X-Apollo-Operation-Name), so that browsers preflight it",
-        )
 
 
 def purpose_of(request: Request, viewer: Viewer) -> str | None:

@@ -11,8 +11,10 @@ import pytest
 from domain.catalogue import Catalogue
 from domain.commitments import CommitmentStatus
 from domain.subjects import Subject
+from server.app import prepare_store
 from store import commitments as commitment_store
 from store.database import AUDIT_EVENTS, Database
+from store.database import COMMITMENTS as COMMITMENT_DOCUMENTS
 from store.documents import WRITE_ATTEMPTS
 from store.records import get_records
 from store.subjects import insert_new_subjects
@@ -574,3 +576,17 @@ async def test_public_list_pages_and_counts_only_per_subject(
     assert fulfilled["commitments"]["edges"] == []
     assert counted["commitments"]["totalCount"] == 3
     assert error_codes(uncounted) == ["COUNT_NOT_OFFERED"]
+
+
+async def test_start_up_gives_older_commitments_their_day_numbers(db: Database) -> None:
+    firm = factories.firm()
+    valid = factories.commitment(firm, signed=date(2020, 3, 1))
+    await commitment_store.insert_commitment(db, commitment=valid)
+    older = {"$unset": {"valid_from_day": "", "valid_until_day": ""}}
+    await db[COMMITMENT_DOCUMENTS].update_many({}, older)
+
+    await prepare_store(db)
+
+    stored = await db[COMMITMENT_DOCUMENTS].find_one({"_id": valid.id})
+    assert stored is not None
+    assert (stored["valid_from_day"], stored["valid_until_day"]) == (20200301, 20210228)
