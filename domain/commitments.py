@@ -100,6 +100,12 @@ class Commitment(BaseModel):
         """Whether the public sees it today: a commitment is shown while it is valid."""
         return self.valid_from <= today <= self.valid_until
 
+    def on_public_list(self, today: date) -> bool:
+        """Whether the public list of commitments (信用承诺公示, notice 二(九)) shows it today:
+        an organisation's commitment while it is valid, whatever its status; a person's never
+        (Shenzhen regulation art. 38: personal information is not published)."""
+        return self.subject_kind is not SubjectKind.NATURAL_PERSON and self.displayed(today)
+
 
 def commitment_id(managing_unit: str, number: str) -> str:
     """One id per commitment number of a unit, so a retried registration finds the first."""

@@ -9,7 +9,7 @@ linked both ways.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from pydantic import ValidationError
@@ -34,9 +34,9 @@ from domain.source_units import SourceUnit
 from domain.subjects import SubjectRef
 from domain.submission import RecordSubmission, judge
 from resolvers import errors
-from resolvers.access import access_for, refuse, registered_source_unit
+from resolvers.access import access_for, registered_source_unit
 from resolvers.context import Context, forget
-from resolvers.errors import Conflict, ForbiddenFilter, InvalidArgument, NotFound
+from resolvers.errors import Conflict, CountNotOffered, ForbiddenFilter, InvalidArgument, NotFound
 from resolvers.pagination import Page, keyset_page
 from resolvers.records import RecordView
 from resolvers.records import view_of as record_view_of
@@ -223,7 +223,9 @@ async def subject_commitments(
 
 
 def _scope(ctx: Context, subject_id: str | None) -> CommitmentFilter:
-    """Government and the centre list all, a subject its own, a managing unit those it manages."""
+    """Government and the centre list all, a subject its own, a managing unit those it manages;
+    anyone else the public list (信用承诺公示, notice 二(九)): organisations' commitments valid
+    today, whatever their status, and a person's never (`Commitment.on_public_list`)."""
     viewer = ctx.viewer
     if viewer.has(Scope.RECORDS_READ):
         return CommitmentFilter(subject_id=subject_id)
@@ -233,10 +235,19 @@ def _scope(ctx: Context, subject_id: str | None) -> CommitmentFilter:
         return CommitmentFilter(subject_id=viewer.subject_id)
     if viewer.unit is not None and viewer.has(Scope.RECORDS_SUBMIT):
         return CommitmentFilter(subject_id=subject_id, managing_unit=viewer.unit)
-    refuse(
-        f"commitments are listed for government ({Scope.RECORDS_READ}), the subject itself "
-        f"({Scope.SUBJECT_SELF}) and the managing unit ({Scope.RECORDS_SUBMIT})"
-    )
+    return CommitmentFilter(subject_id=subject_id, on_public_list=ctx.today)
+
+
+async def _count(ctx: Context, spec: CommitmentFilter) -> int:
+    if spec.on_public_list is not None and spec.subject_id is None:
+        # DESIGN.md §2.1: counting what is on display reads every commitment shown, a scan a
+        # portal asking on each page would repeat; pages use hasNextPage.
+        raise CountNotOffered(
+            "totalCount is not offered on the public list of commitments: use "
+            "pageInfo.hasNextPage, or one subject's commitments",
+            field="totalCount",
+        )
+    return await commitment_store.count_commitments(ctx.db, spec=spec)
 
 
 async def commitments(
@@ -247,10 +258,7 @@ async def commitments(
     first: int | None,
     after: str | None,
 ) -> Page[CommitmentView]:
-    base = _scope(ctx, subject_id)
-    spec = CommitmentFilter(
-        subject_id=base.subject_id, managing_unit=base.managing_unit, status=status
-    )
+    spec = replace(_scope(ctx, subject_id), status=status)
     return await keyset_page(
         CURSOR_TAG,
         first,
@@ -259,7 +267,7 @@ async def commitments(
             ctx.db, spec=spec, after=key, limit=limit
         ),
         key=commitment_store.order_key,
-        count=lambda: commitment_store.count_commitments(ctx.db, spec=spec),
+        count=lambda: _count(ctx, spec),
         view=lambda commitment: view_of(ctx, commitment),
     )
 

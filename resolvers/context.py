@@ -17,6 +17,7 @@ from domain.blacklist import BlacklistEntry
 from domain.calendar import DateWindow
 from domain.catalogue import CatalogueVersions
 from domain.commitments import Commitment
+from domain.evidence import EvidenceFile
 from domain.grants import AuthorizationGrant
 from domain.records import Record
 from domain.subjects import Subject
@@ -24,6 +25,7 @@ from reports.issuer import ReportIssuer
 from resolvers.audit import AuditTrail
 from store import blacklist as blacklist_store
 from store import commitments as commitment_store
+from store import evidence as evidence_store
 from store import grants as grant_store
 from store import records as record_store
 from store import subjects as subject_store
@@ -59,6 +61,7 @@ class Loaders:
     grants: DataLoader[str, list[AuthorizationGrant]] = field(init=False)
     blacklist_entries: DataLoader[str, list[BlacklistEntry]] = field(init=False)
     commitments: DataLoader[str, list[Commitment]] = field(init=False)
+    evidence_files: DataLoader[str, list[EvidenceFile]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.subjects = DataLoader(self._load_subjects)
@@ -69,6 +72,7 @@ class Loaders:
         self.grants = DataLoader(self._load_grants)
         self.blacklist_entries = DataLoader(self._load_blacklist_entries)
         self.commitments = DataLoader(self._load_commitments)
+        self.evidence_files = DataLoader(self._load_evidence_files)
 
     async def _load_subjects(self, ids: list[str]) -> list[Subject | None]:
         return await subject_store.get_subjects(self.db, ids=ids)
@@ -81,6 +85,9 @@ class Loaders:
 
     async def _load_commitments(self, subject_ids: list[str]) -> list[list[Commitment]]:
         return await commitment_store.commitments_of_subjects(self.db, subject_ids=subject_ids)
+
+    async def _load_evidence_files(self, application_ids: list[str]) -> list[list[EvidenceFile]]:
+        return await evidence_store.files_of_applications(self.db, application_ids=application_ids)
 
     async def _load_subject_records(self, keys: list[SubjectSlice]) -> list[list[Record]]:
         found: dict[SubjectSlice, list[Record]] = {}
@@ -157,6 +164,8 @@ class Context:
     reports: ReportIssuer | None = None
     # Issue 8.9: submissions are no oracle; a token's rejected identifiers per hour are capped.
     rejected_identifiers_per_hour: int = 1000
+    # The largest evidence file a subject may attach to a repair application, in bytes.
+    evidence_max_bytes: int = 2_000_000
     # What `catalogues` was taken from, reloaded when a version is published.
     published: PublishedCatalogues | None = None
 

@@ -10,7 +10,11 @@
     │   ├── ConductOutsideEpidemic CONDUCT_OUTSIDE_EPIDEMIC: good behaviour's conduct date
     │   │                     is outside the epidemic window (notice 一(一))
     │   ├── ConductAfterDecision CONDUCT_AFTER_DECISION: conduct after the commendation
-    │   └── LevelAboveAuthority LEVEL_ABOVE_AUTHORITY: a commendation above its awarding level
+    │   ├── LevelAboveAuthority LEVEL_ABOVE_AUTHORITY: a commendation above its awarding level
+    │   ├── UnsupportedFileType UNSUPPORTED_FILE_TYPE: an evidence file's content is not PDF,
+    │   │                     JPEG or PNG, its name says another type, or it is empty
+    │   ├── FileTooLarge      FILE_TOO_LARGE: an evidence file is over the configured size
+    │   └── TooManyFiles      TOO_MANY_FILES: the repair application holds the most files
     ├── NotFound             NOT_FOUND: what a mutation names does not exist for this viewer
     ├── AlreadyRevoked       ALREADY_REVOKED: the record was revoked before
     ├── NotClearable         NOT_CLEARABLE: a filing clears no such record (三(十), not ACTIVE)
@@ -110,6 +114,18 @@ class ConductAfterDecision(InvalidArgument):
 
 class LevelAboveAuthority(InvalidArgument):
     code = "LEVEL_ABOVE_AUTHORITY"
+
+
+class UnsupportedFileType(InvalidArgument):
+    code = "UNSUPPORTED_FILE_TYPE"
+
+
+class FileTooLarge(InvalidArgument):
+    code = "FILE_TOO_LARGE"
+
+
+class TooManyFiles(InvalidArgument):
+    code = "TOO_MANY_FILES"
 
 
 class NotClearable(ApiError):

@@ -272,7 +272,9 @@ class CommitmentQuery:
 
     @strawberry.field(
         description="Commitments, newest signing first: all for government and the centre, "
-        "its own for a subject, those it manages for a managing unit"
+        "its own for a subject, those it manages for a managing unit; for anyone else the "
+        "public list (信用承诺公示, 二(九)): organisations' commitments valid today with their "
+        "status, masked as Subject.commitments masks them (totalCount only with a subject)"
     )
     async def commitments(
         self,

@@ -21,6 +21,7 @@ from domain.records import (
     ObjectionState,
     RecordStatus,
 )
+from domain.repair import RepairMeasure
 
 E = TypeVar("E", bound=Enum)
 
@@ -225,3 +226,17 @@ __all__ = [
     "SubjectKind",
     "described",
 ]
+
+# Shared by repair applications and their evidence files (schema/repair.py, schema/evidence.py).
+described(
+    RepairMeasure,
+    "What a subject did to repair its credit",
+    {
+        RepairMeasure.COMMITMENT: "信用修复承诺书: a signed credit repair commitment",
+        RepairMeasure.CORRECTION: "纠正失信行为: the dishonest act was corrected",
+        RepairMeasure.PENALTY_FULFILLED: "履行行政处罚决定: the penalty decision (or the "
+        "judgment) was carried out (notice 三(十一))",
+        RepairMeasure.TRAINING: "信用修复专题培训: credit repair training attended",
+        RepairMeasure.CREDIT_REPORT: "信用报告 by a comprehensive credit service agency",
+    },
+)

@@ -13,6 +13,7 @@ from schema.cases import CaseMutation
 from schema.catalogue import CatalogueMutation
 from schema.commitments import CommitmentMutation
 from schema.eligibility import EligibilityMutation
+from schema.evidence import EvidenceMutation
 from schema.grants import GrantMutation
 from schema.objections import ObjectionMutation
 from schema.records import FilingMutation
@@ -30,6 +31,7 @@ from schema.submission import SubmissionMutation
 class Mutation(
     # The bases in order give the fields' order in the SDL.
     RepairMutation,
+    EvidenceMutation,
     ObjectionMutation,
     RecordingPreferenceMutation,
     CaseMutation,

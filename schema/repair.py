@@ -24,20 +24,9 @@ from resolvers.repair import EvidenceGiven
 from schema.connections import After, Connection, First, connection
 from schema.enums import described
 from schema.errors import UserError, mutation_result
+from schema.evidence import EvidenceFile, application_evidence_files
 from schema.records import Record
 
-described(
-    RepairMeasure,
-    "What a subject did to repair its credit",
-    {
-        RepairMeasure.COMMITMENT: "信用修复承诺书: a signed credit repair commitment",
-        RepairMeasure.CORRECTION: "纠正失信行为: the dishonest act was corrected",
-        RepairMeasure.PENALTY_FULFILLED: "履行行政处罚决定: the penalty decision (or the "
-        "judgment) was carried out (notice 三(十一))",
-        RepairMeasure.TRAINING: "信用修复专题培训: credit repair training attended",
-        RepairMeasure.CREDIT_REPORT: "信用报告 by a comprehensive credit service agency",
-    },
-)
 described(
     RepairState,
     "SUBMITTED → ACCEPTED → APPROVED | REJECTED",
@@ -147,6 +136,15 @@ class RepairApplication:
     async def record(self, info: Info[Context, None]) -> Record | None:
         found = await record_resolvers.record(info.context, str(self.record_id))
         return None if found is None else Record.of(found)
+
+    @strawberry.field(
+        description="The evidence files attached (证明材料), in the order attached: for the "
+        "credit centre (repair:review) only, FORBIDDEN for anyone else"
+    )
+    async def evidence_files(self, info: Info[Context, None]) -> list[EvidenceFile] | None:
+        return await application_evidence_files(
+            info, application_id=str(self.id), subject_id=str(self.subject_id)
+        )
 
     @classmethod
     def of(cls, application: repair.RepairApplication, today: date) -> RepairApplication:

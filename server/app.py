@@ -24,19 +24,20 @@ from domain.catalogue import CatalogueVersions
 from schema import Limits, create_schema
 from server.admission import Admission, AdmitToStore
 from server.authentication import Authenticate
+from server.evidence import DOWNLOAD_PATH, evidence_download
 from server.graphiql import ASSETS_PATH, graphiql_asset
 from server.graphql import GraphQLEndpoint
 from server.guards import RequestGuards, StoreFailureErrors
 from server.health import healthz, metrics, readyz
 from server.logging import configure_logging
-from server.middleware import BodyLimit, RequestId, StoreFailures
+from server.middleware import PREFLIGHT_HEADERS, BodyLimit, RequestId, StoreFailures
 from server.persisted import PersistedQueries, read_trusted_documents
 from server.refusals import http_refusal
 from server.reports import report_download, report_issuer
 from server.settings import Settings
 from server.telemetry import RequestTelemetry, Telemetry, tracing
 from server.verify import verification_routes
-from store import blacklist, records
+from store import blacklist, commitments, records
 from store.calendar import insert_years_if_missing, read_default_calendar
 from store.catalogue import (
     PublishedCatalogues,
@@ -70,7 +71,11 @@ async def prepare_store(db: Database) -> CatalogueVersions:
     await ensure_indexes(db)
     if await fill_name_keys(db):
         log.info("filled the name keys of subjects stored by an older version")
-    for name, module in (("records", records), ("blacklist entries", blacklist)):
+    for name, module in (
+        ("records", records),
+        ("blacklist entries", blacklist),
+        ("commitments", commitments),
+    ):
         if filled := await module.add_day_numbers(db):
             log.info("stored the day numbers of %d older %s", filled, name)
     if await insert_shipped_catalogue(db, catalogue=read_default_catalogue()):
@@ -182,6 +187,7 @@ def create_app(
         max_json_depth=settings.max_json_depth,
         retry_after=settings.retry_after_seconds,
         rejected_identifiers_per_hour=settings.rejected_identifiers_per_hour,
+        evidence_max_bytes=settings.evidence_max_bytes,
         persisted=persisted_queries(settings),
     )
     admission = Admission(
@@ -200,6 +206,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/reports/{serial}.pdf", report_download(clock), methods=["GET"]),
+            Route(DOWNLOAD_PATH, evidence_download(clock), methods=["GET"]),
             *verification_routes(clock),
         ],
         middleware=[
@@ -210,7 +217,13 @@ def create_app(
                 allow_origins=settings.cors_origins,
                 allow_credentials=settings.cors_allow_credentials,
                 allow_methods=["GET", "POST"],
-                allow_headers=["authorization", "content-type", "x-purpose", "x-request-id"],
+                allow_headers=[
+                    "authorization",
+                    "content-type",
+                    "x-purpose",
+                    "x-request-id",
+                    *PREFLIGHT_HEADERS,
+                ],
                 expose_headers=["x-request-id", "retry-after"],
                 max_age=600,
             ),

@@ -38,6 +38,7 @@ from resolvers.context import Context, Loaders
 from schema.errors import PARSE_FAILED, TOO_COMPLEX, VALIDATION_FAILED, code_for
 from server.cost import operation_of
 from server.graphiql import graphiql_page, graphiql_turned_off
+from server.middleware import preflighted
 from server.persisted import PersistedQueries, PersistedQueryError
 from server.refusals import (
     HTTP_CODES,
@@ -62,10 +63,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         max_json_depth: int = 32,
         retry_after: int = 1,
         rejected_identifiers_per_hour: int = 1000,
+        evidence_max_bytes: int = 2_000_000,
         persisted: PersistedQueries | None = None,
     ) -> None:
         # Strawberry renders its IDE only when one is named; ours decides in render_graphql_ide.
-        super().__init__(schema, graphql_ide="graphiql")
+        # Multipart requests carry repair evidence files (`attachRepairEvidence`); they must
+        # pass `preflighted` first.
+        super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
+        self.evidence_max_bytes = evidence_max_bytes
         self.clock = clock
         self.graphiql = graphiql
         self.persisted = persisted if persisted is not None else PersistedQueries()
@@ -82,6 +87,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         request = Request(scope=scope, receive=receive)
         response: Response
         try:
+            preflighted(request)
             response = await self.run(request)
         except Refused as refused:
             response = refused.response()
@@ -91,6 +97,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         except HTTPException as error:
             code = HTTP_CODES.get(error.status_code, MALFORMED_REQUEST)
             response = refusal(code, error.reason, status=error.status_code)
+        finally:
+            await request.close()  # the uploaded files' temporary copies, if any
         await negotiated(request, response)(scope, receive, send)
 
     async def parse_http_body(
@@ -207,6 +215,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             request_id=getattr(request.state, "request_id", None),
             reports=state.reports,
             rejected_identifiers_per_hour=self.rejected_identifiers_per_hour,
+            evidence_max_bytes=self.evidence_max_bytes,
         )
 
     async def process_result(

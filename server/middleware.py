@@ -1,15 +1,23 @@
-"""ASGI middleware: request ids, a request body limit and store failures."""
+"""ASGI middleware: request ids, a request body limit, store failures; the CSRF check of
+multipart requests."""
 
 from __future__ import annotations
 
 import re
 import uuid
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.logging import request_id
-from server.refusals import STORE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE, refusal
+from server.refusals import (
+    PREFLIGHT_REQUIRED,
+    STORE_UNAVAILABLE,
+    STORE_UNAVAILABLE_MESSAGE,
+    Refused,
+    refusal,
+)
 from store.database import is_unavailable
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
@@ -121,3 +129,25 @@ class StoreFailures:
                 STORE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE, retry_after=self.retry_after
             )
             await response(scope, receive, send)
+
+
+# Headers a browser sends only after a CORS preflight, which a cross-site form cannot pass.
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
+
+
+def preflighted(request: Request) -> None:
+    """Refuse a multipart request that carries none of `PREFLIGHT_HEADERS`.
+
+    A cross-site HTML form may post multipart/form-data without a CORS preflight, so it could
+    make a signed-in browser run a mutation (CSRF; strawberry's advisory GHSA-79gp-q4wv-33fr).
+    A custom header forces the preflight, which CORS answers only for allowed origins.
+    """
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith("multipart/"):
+        return
+    if not any(request.headers.get(name, "").strip() for name in PREFLIGHT_HEADERS):
+        raise Refused(
+            PREFLIGHT_REQUIRED,
+            "a multipart request must carry a non-empty Apollo-Require-Preflight header "
+            "(or X-Apollo-Operation-Name), so that browsers preflight it",
+        )

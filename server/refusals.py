@@ -2,6 +2,8 @@
 
     MALFORMED_REQUEST  400  the body is not one GraphQL request (bad UTF-8 or JSON, too deep,
                             several operations and no `operationName`, two `Authorization`s)
+    PREFLIGHT_REQUIRED 400  a multipart (file upload) request without a non-empty
+                            `Apollo-Require-Preflight` or `X-Apollo-Operation-Name` header
     METHOD_NOT_ALLOWED 405  a mutation sent with GET (`Allow: POST`), or a method the path does
                             not take (`Allow` names those it does)
     NOT_FOUND          404  no such path
@@ -20,6 +22,7 @@ from starlette.responses import JSONResponse
 
 MALFORMED_REQUEST = "MALFORMED_REQUEST"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+PREFLIGHT_REQUIRED = "PREFLIGHT_REQUIRED"
 RATE_LIMITED = "RATE_LIMITED"
 OVERLOADED = "OVERLOADED"
 STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
@@ -27,6 +30,7 @@ STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
 STATUS_OF_CODE: dict[str, int] = {
     MALFORMED_REQUEST: 400,
     METHOD_NOT_ALLOWED: 405,
+    PREFLIGHT_REQUIRED: 400,
     RATE_LIMITED: 429,
     OVERLOADED: 503,
     STORE_UNAVAILABLE: 503,

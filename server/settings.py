@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     # A batch of 1,000 records with their data items runs to a few megabytes.
     max_request_bytes: int = Field(default=4_000_000, ge=1_000, le=20_000_000)
     max_json_depth: int = Field(default=32, ge=4, le=200, description="Nesting of a JSON body")
+    # Scans and photos of a receipt or certificate; the request around one must fit too.
+    evidence_max_bytes: int = Field(
+        default=2_000_000, ge=1_000, le=15_000_000, description="Largest repair evidence file"
+    )
     # The embedded store answers one command at a time: more requests in it only lengthen
     # everyone's wait (concurrency × a request's store time stays well under a second).
     store_concurrency: int = Field(
@@ -137,6 +141,11 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"cors_origins: {origin!r} is not an origin (scheme://host[:port])"
                 )
+        if self.evidence_max_bytes >= self.max_request_bytes:
+            raise ValueError(
+                "evidence_max_bytes must be below max_request_bytes: the upload request "
+                "carries the file and more"
+            )
         secret = self.jwt_hs256_secret
         if secret is not None and self.production and secret.get_secret_value() in PLACEHOLDERS:
             raise ValueError("jwt_hs256_secret is a placeholder; set a real secret in production")

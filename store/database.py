@@ -29,6 +29,8 @@ REVOKED_TOKENS = "revoked_tokens"
 RECORD_CHANGES = "record_changes"
 COUNTERS = "counters"
 REPAIR_APPLICATIONS = "repair_applications"
+EVIDENCE_FILES = "evidence_files"
+EVIDENCE_CHUNKS = "evidence_chunks"
 OBJECTIONS = "objections"
 # Read by serial (`_id`) only, so no index of its own.
 CREDIT_REPORTS = "credit_reports"
@@ -98,6 +100,12 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("queue_key", ASCENDING)], name="queue"),
         IndexModel([("state", ASCENDING), ("queue_key", ASCENDING)], name="state_queue"),
     ],
+    # A file takes one of an application's numbered slots: the unique key caps the count.
+    EVIDENCE_FILES: [
+        IndexModel([("slot_key", ASCENDING)], unique=True, name="slot_unique"),
+        IndexModel([("application_id", ASCENDING)], name="application"),
+    ],
+    EVIDENCE_CHUNKS: [IndexModel([("file_id", ASCENDING)], name="file")],
     OBJECTIONS: [
         IndexModel([("open_key", ASCENDING)], unique=True, name="open_unique"),
         IndexModel([("order_key", DESCENDING)], name="ordered"),

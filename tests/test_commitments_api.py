@@ -11,8 +11,10 @@ import pytest
 from domain.catalogue import Catalogue
 from domain.commitments import CommitmentStatus
 from domain.subjects import Subject
+from server.app import prepare_store
 from store import commitments as commitment_store
 from store.database import AUDIT_EVENTS, Database
+from store.database import COMMITMENTS as COMMITMENT_DOCUMENTS
 from store.documents import WRITE_ATTEMPTS
 from store.records import get_records
 from store.subjects import insert_new_subjects
@@ -447,7 +449,7 @@ async def test_commitments_refusals(
     )
     size = await graphql(api, COMMITMENTS, {"first": 101}, token=token("government"))
 
-    assert error_codes(anonymous) == error_codes(bank) == ["FORBIDDEN"]
+    assert error_codes(anonymous) == error_codes(bank) == ["COUNT_NOT_OFFERED"]
     assert error_codes(others) == ["FORBIDDEN_FILTER"]
     assert error_codes(cursor) == ["INVALID_CURSOR"]
     assert error_codes(size) == ["PAGE_SIZE"]
@@ -493,3 +495,98 @@ async def test_firm_commitments_are_public_while_valid_with_the_signatory_masked
     assert shown["id"] == valid.id
     assert {"key": "signatory", "value": "李**", "masked": True} in shown["dataItems"]
     assert {c["id"] for c in government["commitments"]} == {valid.id, lapsed.id}
+
+
+PUBLIC_COMMITMENTS = """
+query ($subject: ID, $status: CommitmentStatus, $first: Int, $after: String) {
+  commitments(subject: $subject, status: $status, first: $first, after: $after) {
+    edges { node { id status validFrom validUntil accessLevel
+                   dataItems { key value masked } subject { id } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+PUBLIC_COUNT = """
+query ($subject: ID) { commitments(subject: $subject) { totalCount } }
+"""
+
+
+async def test_public_list_shows_organisations_commitments_valid_today_with_status(
+    api: httpx.AsyncClient, db: Database, token: TokenFactory
+) -> None:
+    firm, person = factories.firm(), factories.person()
+    await insert_new_subjects(db, subjects=[firm, person])
+    lapsed = factories.commitment(firm, signed=date(2020, 3, 1), valid_until=date(2020, 8, 31))
+    last_day = factories.commitment(firm, signed=date(2020, 4, 1), valid_until=date(2020, 9, 1))
+    broken = factories.commitment(
+        firm,
+        signed=date(2020, 5, 1),
+        status=CommitmentStatus.VIOLATED,
+        violated_on=date(2020, 8, 1),
+        violation_record_id="r-1",
+    )
+    future = factories.commitment(firm, signed=date(2020, 9, 2))
+    persons = factories.commitment(person, signed=date(2020, 6, 1))
+    for c in (lapsed, last_day, broken, future, persons):
+        await commitment_store.insert_commitment(db, commitment=c)
+
+    anonymous = data_of(await graphql(api, PUBLIC_COMMITMENTS, {}))["commitments"]
+    bank = data_of(await graphql(api, PUBLIC_COMMITMENTS, {}, token=token("bank", org="BANK-1")))[
+        "commitments"
+    ]
+    of_person = data_of(await graphql(api, PUBLIC_COMMITMENTS, {"subject": person.id}))
+
+    nodes = [e["node"] for e in anonymous["edges"]]
+    assert [(n["id"], n["status"]) for n in nodes] == [
+        (broken.id, "VIOLATED"),
+        (last_day.id, "ACTIVE"),
+    ]
+    assert bank == anonymous
+    for node in nodes:
+        assert node["accessLevel"] == "PUBLIC"
+        assert node["subject"] == {"id": firm.id}
+        assert {"key": "signatory", "value": "李**", "masked": True} in node["dataItems"]
+    # Shenzhen regulation art. 38: a person's commitments are never on the public list.
+    assert of_person["commitments"]["edges"] == []
+
+
+async def test_public_list_pages_and_counts_only_per_subject(
+    api: httpx.AsyncClient, db: Database
+) -> None:
+    firm = factories.firm()
+    await insert_new_subjects(db, subjects=[firm])
+    for day in (date(2020, 3, 1), date(2020, 4, 1), date(2020, 5, 1)):
+        await commitment_store.insert_commitment(
+            db, commitment=factories.commitment(firm, signed=day)
+        )
+
+    first = data_of(await graphql(api, PUBLIC_COMMITMENTS, {"first": 2}))["commitments"]
+    rest = data_of(
+        await graphql(
+            api, PUBLIC_COMMITMENTS, {"first": 2, "after": first["pageInfo"]["endCursor"]}
+        )
+    )["commitments"]
+    fulfilled = data_of(await graphql(api, PUBLIC_COMMITMENTS, {"status": "FULFILLED"}))
+    counted = data_of(await graphql(api, PUBLIC_COUNT, {"subject": firm.id}))
+    uncounted = await graphql(api, PUBLIC_COUNT, {})
+
+    assert (len(first["edges"]), first["pageInfo"]["hasNextPage"]) == (2, True)
+    assert (len(rest["edges"]), rest["pageInfo"]["hasNextPage"]) == (1, False)
+    assert fulfilled["commitments"]["edges"] == []
+    assert counted["commitments"]["totalCount"] == 3
+    assert error_codes(uncounted) == ["COUNT_NOT_OFFERED"]
+
+
+async def test_start_up_gives_older_commitments_their_day_numbers(db: Database) -> None:
+    firm = factories.firm()
+    valid = factories.commitment(firm, signed=date(2020, 3, 1))
+    await commitment_store.insert_commitment(db, commitment=valid)
+    older = {"$unset": {"valid_from_day": "", "valid_until_day": ""}}
+    await db[COMMITMENT_DOCUMENTS].update_many({}, older)
+
+    await prepare_store(db)
+
+    stored = await db[COMMITMENT_DOCUMENTS].find_one({"_id": valid.id})
+    assert stored is not None
+    assert (stored["valid_from_day"], stored["valid_until_day"]) == (20200301, 20210228)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain import commitments as rules
 from domain.catalogue import Catalogue
@@ -15,6 +17,7 @@ from domain.commitments import (
     CommitmentStatus,
     Violation,
 )
+from domain.identifiers import SubjectKind
 from tests import factories
 
 TODAY = date(2020, 9, 1)
@@ -203,3 +206,27 @@ def test_same_registration_ignores_what_happened_since() -> None:
 
     assert rules.same_registration(c, rules.fulfilled(c, TODAY))
     assert not rules.same_registration(c, c.model_copy(update={"content": "另一承诺"}))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from(list(SubjectKind)),
+    starts=st.integers(min_value=-400, max_value=400),
+    lasts=st.integers(min_value=0, max_value=800),
+    status=st.sampled_from(list(CommitmentStatus)),
+)
+def test_public_list_shows_organisations_commitments_while_valid_and_persons_never(
+    kind: SubjectKind, starts: int, lasts: int, status: CommitmentStatus
+) -> None:
+    subject = factories.person() if kind is SubjectKind.NATURAL_PERSON else factories.firm()
+    valid_from = TODAY + timedelta(days=starts)
+    c = factories.commitment(
+        subject, signed=valid_from, valid_until=valid_from + timedelta(days=lasts), status=status
+    ).model_copy(update={"subject_kind": kind})
+
+    shown = c.on_public_list(TODAY)
+
+    assert shown == (
+        kind is not SubjectKind.NATURAL_PERSON and c.valid_from <= TODAY <= c.valid_until
+    )
+    assert not shown or c.displayed(TODAY)
