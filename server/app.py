@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from auth.keys import load_verification_keys
 from auth.tokens import TokenVerifier
+from domain.calendar import CITY_TIME
 from domain.catalogue import CatalogueVersions
 from schema import Limits, create_schema
 from server.admission import Admission, AdmitToStore
@@ -145,6 +146,11 @@ def create_app(
         ) as db:
             published = PublishedCatalogues(await prepare_store(db))
             programmes = PublishedProgrammes(await list_rules(db))
+            today = clock().astimezone(CITY_TIME).date()
+            if swept := await blacklist.rejudge_in_force(db, day=today):
+                log.info(
+                    "re-judged %d blacklist entries left unjudged by an interrupted write", swept
+                )
             app.state.published = published
             app.state.programmes = programmes
             app.state.db = db

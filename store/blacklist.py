@@ -164,3 +164,36 @@ async def rejudge_entries_citing(db: Database, *, record: Record, day: date) -> 
         if not stale:
             return changed
     raise ChangedMeanwhile(f"the entries citing record {record.id} kept changing while re-judged")
+
+
+# Entries in force read per page of the start-up sweep.
+SWEEP_PAGE = 200
+
+
+async def rejudge_in_force(db: Database, *, day: date) -> int:
+    """Re-judge on `day` every entry in force against its basis records as stored now; returns
+    how many changed.
+
+    The safety net of `rejudge_entries_citing`: a process that died between writing a record
+    change and re-judging, or a re-judgement that kept losing races, leaves an entry that may
+    rest on no serious record on display any more. Run at start-up, it restores the invariant
+    of `domain.blacklist.rejudged` for all of them; idempotent. The record named as the cause
+    is the basis changed last.
+    """
+    changed = 0
+    after: str | None = None
+    while True:
+        page = await ENTRY_LIST.find(db, _in_force(day), after=after, limit=SWEEP_PAGE)
+        if not page:
+            return changed
+        ids = list(dict.fromkeys(i for e in page for i in e.basis_record_ids))
+        records = {r.id: r for r in await get_records(db, ids=ids) if r is not None}
+        for entry in page:
+            basis = [records[i] for i in entry.basis_record_ids if i in records]
+            if not basis:
+                continue
+            last = max(basis, key=lambda r: r.history[-1].at if r.history else r.created_at)
+            judged = rejudged(entry, changed=last, basis=basis, day=day)
+            if judged is not None and await replace_entry(db, before=entry, after=judged):
+                changed += 1
+        after = ENTRY_LIST.order_key(page[-1])

@@ -12,6 +12,7 @@ settle, so a consumer resuming from a cursor never passes a change it has not se
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,10 +24,12 @@ from store.blacklist import rejudge_entries_citing
 from store.counters import allocate
 from store.database import RECORD_CHANGES, RECORDS, Database, Document
 from store.documents import insert_new
-from store.errors import StaleRecord
+from store.errors import ChangedMeanwhile, StaleRecord
 from store.records import record_document, record_from_document
 
 FEED = "record_changes"  # the counter's stored name: kept as it was
+
+log = logging.getLogger("creditgraph.store")
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,13 @@ async def write_change(db: Database, *, before: Record, after: Record, today: da
     except DuplicateKeyError:
         raise StaleRecord(f"record {after.id} changed meanwhile; read it again") from None
     await _apply(db, seq, after)
-    await rejudge_entries_citing(db, record=after, day=today)
+    try:
+        await rejudge_entries_citing(db, record=after, day=today)
+    except ChangedMeanwhile:
+        # The change stands (it is written and logged); the entries citing the record kept
+        # changing under us. Failing the request now would tell the client it did not happen:
+        # the start-up sweep (`store.blacklist.rejudge_in_force`) judges them again.
+        log.warning("blacklist entries citing %s kept changing; left for the sweep", after.id)
     return after
 
 

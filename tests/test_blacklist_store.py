@@ -15,6 +15,8 @@ from store import blacklist as store
 from store.blacklist import EntryFilter
 from store.changes import write_change, write_new_records
 from store.database import BLACKLIST_ENTRIES, Database
+from store.errors import ChangedMeanwhile
+from store.records import get_records
 from tests import factories
 
 LISTED = date(2020, 7, 1)
@@ -145,3 +147,57 @@ async def test_rejudging_removes_entries_in_force_left_without_a_serious_basis(
     )
     assert after.removal_reason is not None
     assert f"列入依据{record.id}已撤销（第2版撤销）" in after.removal_reason
+
+
+async def test_the_sweep_rejudges_entries_a_write_left_unjudged_once(
+    db: Database, catalogue: Catalogue
+) -> None:
+    """A record changed without its entries re-judged (the process died between the two, or
+    the re-judgement kept losing races): the start-up sweep restores the invariant."""
+    firm = factories.firm()
+    [record] = basis(catalogue, firm)
+    [other] = basis(catalogue, firm)
+    await write_new_records(db, records=[record, other])
+    revoked = next_version(
+        record, kind=ChangeKind.REVOKED, at=AT, by="440300-TEST", status=RecordStatus.REVOKED
+    )
+    await write_change(db, before=record, after=revoked, today=AT.date())
+    # Entries stored as they stood before the change: as if its re-judgement never ran.
+    resting = factories.blacklist_entry(firm, [other, record], listed=LISTED, until=UNTIL)
+    alone = factories.blacklist_entry(firm, [record], listed=LISTED, until=UNTIL)
+    for entry in (resting, alone):
+        await store.insert_entry(db, entry=entry)
+
+    swept = await store.rejudge_in_force(db, day=AT.date())
+    again = await store.rejudge_in_force(db, day=AT.date())
+
+    assert (swept, again) == (1, 0)
+    assert await store.get_entry(db, entry_id=resting.id) == resting
+    after = await store.get_entry(db, entry_id=alone.id)
+    assert after is not None
+    assert after.removed_on == AT.date()
+    assert after.history[-1].record_id == record.id
+
+
+async def test_a_change_stands_when_its_entries_keep_changing_while_rejudged(
+    db: Database, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Losing every re-judgement race does not undo or fail the record change (it is written
+    and logged); the sweep judges the entries later."""
+    firm = factories.firm()
+    [record] = basis(catalogue, firm)
+    await write_new_records(db, records=[record])
+    revoked = next_version(
+        record, kind=ChangeKind.REVOKED, at=AT, by="440300-TEST", status=RecordStatus.REVOKED
+    )
+
+    async def always_beaten(db: Database, *, record: Record, day: date) -> int:
+        raise ChangedMeanwhile("kept changing")
+
+    monkeypatch.setattr("store.changes.rejudge_entries_citing", always_beaten)
+    written = await write_change(db, before=record, after=revoked, today=AT.date())
+
+    assert written == revoked
+    [stored] = await get_records(db, ids=[record.id])
+    assert stored is not None
+    assert stored.status is RecordStatus.REVOKED
