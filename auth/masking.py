@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from auth.viewer import Scope, Viewer
-from domain.catalogue import CatalogueItem, DataItemSpec, PublicAttribute
-from domain.data_items import shown_value
+from domain.catalogue import CatalogueItem
+from domain.data_items import DataItemSpec, shown_value
 from domain.identifiers import SubjectKind
-from domain.masking import apply_mask
+from domain.masking import PublicAttribute, apply_mask
 from domain.records import Record, RecordScope, record_scope
 from domain.subjects import met
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.catalogue import PublicAttribute
+from domain.masking import PublicAttribute
 
 
 class Scope:

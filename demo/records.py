@@ -29,7 +29,8 @@ from demo.texts import (
 from demo.units import COURT, Document, Unit, document_number
 from demo.words import AID_DESTINATIONS, FUNDING_PROGRAMMES, RECIPIENTS
 from domain.calendar import DateWindow, add_months
-from domain.catalogue import CatalogueItem, Category, DataFormat, DataItemSpec
+from domain.catalogue import CatalogueItem, Category
+from domain.data_items import DataFormat, DataItemSpec
 from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
 

@@ -22,7 +22,8 @@ from demo.words import (
     TRADES,
     District,
 )
-from domain.catalogue import CatalogueItem, DataFormat
+from domain.catalogue import CatalogueItem
+from domain.data_items import DataFormat
 from domain.identifiers import SubjectKind
 
 CITY_AREA = "440300"

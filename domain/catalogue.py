@@ -16,83 +16,12 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from domain.data_items import DataItemSpec, Key
 from domain.disclosure import DisclosureRuleSet
-from domain.enum_values import DatedValue, enum_problems
 from domain.identifiers import SubjectKind
+from domain.masking import PublicAttribute
 
 Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,63}$")]
-Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-
-
-class PublicAttribute(StrEnum):
-    """公开属性, ordered from the widest audience to the narrowest."""
-
-    PUBLIC = "PUBLIC"  # 公开公示
-    AUTHORIZED = "AUTHORIZED"  # 授权查询
-    GOVERNMENT = "GOVERNMENT"  # 政务共享
-    RESTRICTED = "RESTRICTED"  # 不予公开
-
-    @property
-    def rank(self) -> int:
-        return _ATTRIBUTE_ORDER.index(self)
-
-    def allows(self, required: PublicAttribute) -> bool:
-        """Whether a viewer at this level may see a value of the `required` attribute."""
-        return self.rank >= required.rank
-
-
-_ATTRIBUTE_ORDER = tuple(PublicAttribute)
-
-
-class MaskKind(StrEnum):
-    """How a value is shown to a viewer below its public attribute."""
-
-    HIDDEN = "HIDDEN"
-    KEEP = "KEEP"
-    NAME = "NAME"
-    ADDRESS = "ADDRESS"
-    DATE_MONTH = "DATE_MONTH"
-
-
-class Mask(BaseModel):
-    """A mask as catalogue data: `KEEP` keeps `front` and `back` characters."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    kind: MaskKind
-    front: int = Field(default=0, ge=0, le=32)
-    back: int = Field(default=0, ge=0, le=32)
-
-    @model_validator(mode="after")
-    def _keep_counts_only_for_keep(self) -> Self:
-        if self.kind is not MaskKind.KEEP and (self.front or self.back):
-            raise ValueError("front and back apply only to the KEEP mask")
-        return self
-
-
-class IdentityPart(StrEnum):
-    """What a data item tells of who a natural person is, for the de-identification check.
-
-    Shenzhen regulation art. 38, PIPL art. 73: what one viewer is shown of a person, taken
-    together, must not identify them (`domain.deidentification`).
-    """
-
-    RESIDENT_ID = "RESIDENT_ID"  # 公民身份号码 (GB 11643-1999)
-    BIRTH_DATE = "BIRTH_DATE"
-    REGION = "REGION"  # an address: its division is the region code's best guess
-    GENDER = "GENDER"
-    MOBILE = "MOBILE"
-    NAME = "NAME"
-
-
-class DataFormat(StrEnum):
-    TEXT = "text"
-    DATE = "date"
-    DATETIME = "datetime"
-    AMOUNT = "amount"
-    ENUM = "enum"
-    IDENTIFIER = "identifier"
-    DOCUMENT_NUMBER = "document_number"
 
 
 class Category(StrEnum):
@@ -142,61 +71,6 @@ class SourceUnitType(StrEnum):
     COMMITMENT_MANAGING_UNIT = "COMMITMENT_MANAGING_UNIT"  # 承诺管理单位或授权部门
     REGISTRATION_AUTHORITY = "REGISTRATION_AUTHORITY"  # 登记机关 (basic information)
     FUNDING_DEPARTMENT = "FUNDING_DEPARTMENT"  # 资金资助主管部门 (notice 三(十二))
-
-
-class DataItemSpec(BaseModel):
-    """One data item (数据项) of a catalogue item.
-
-    An `enum` item may be `multiple` (several values in one string, domain/enum_values.py) and
-    may date some of its values (`dated_values`): a value is accepted only for decisions on
-    the days it is in force.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    key: Key
-    label_zh: str = Field(min_length=1)
-    label_en: str = Field(min_length=1)
-    format: DataFormat
-    required: bool = False
-    max_length: int = Field(default=200, ge=1, le=10_000)
-    public_attribute: PublicAttribute
-    # What every level below the attribute sees, unless `masks` names that level.
-    mask: Mask = Mask(kind=MaskKind.HIDDEN)
-    # A mask per access level (e.g. hidden for PUBLIC, KEEP(3,4) for AUTHORIZED).
-    masks: dict[PublicAttribute, Mask] = Field(default_factory=dict)
-    personal: bool = False
-    identity: IdentityPart | None = None
-    enum_values: tuple[str, ...] = ()
-    multiple: bool = False
-    dated_values: tuple[DatedValue, ...] = ()
-
-    @model_validator(mode="after")
-    def _enum_values_only_for_enum(self) -> Self:
-        if (self.format is DataFormat.ENUM) != bool(self.enum_values):
-            raise ValueError("enum_values are required for the enum format and only for it")
-        if self.format is not DataFormat.ENUM and (self.multiple or self.dated_values):
-            raise ValueError("multiple and dated_values apply to the enum format only")
-        problems = enum_problems(self.enum_values, self.dated_values, multiple=self.multiple)
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
-
-    @model_validator(mode="after")
-    def _masks_only_below_the_attribute(self) -> Self:
-        raw = sorted(level.value for level in self.masks if level.allows(self.public_attribute))
-        if raw:
-            raise ValueError(
-                f"masks name levels that see the raw value ({', '.join(raw)}); a mask applies "
-                f"only below the public attribute {self.public_attribute.value}"
-            )
-        return self
-
-    def mask_for(self, level: PublicAttribute) -> Mask | None:
-        """The mask a viewer at `level` sees this item through; None when they see it raw."""
-        if level.allows(self.public_attribute):
-            return None
-        return self.masks.get(level, self.mask)
 
 
 class CatalogueItem(BaseModel):

@@ -1,4 +1,5 @@
-"""Checking submitted data items against their catalogue item: keys, length, format and enum.
+"""Data items (数据项): how the catalogue defines one (`DataItemSpec`: format, public attribute,
+masks) and how a submitted value is checked against it: keys, length, format and enum.
 
 Formats (DESIGN.md §4): `date` is ISO YYYY-MM-DD; `datetime` is ISO 8601 with an offset;
 `amount` is a non-negative integer of fen written in ASCII digits, stored so and shown in 元
@@ -13,11 +14,102 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain import enum_values
-from domain.catalogue import CatalogueItem, DataFormat, DataItemSpec
+from domain.enum_values import DatedValue, enum_problems
 from domain.errors import Problem, ProblemCode
 from domain.identifiers import InvalidIdentifier, SubjectKind, validate_identifier
+from domain.masking import Mask, MaskKind, PublicAttribute
+
+if TYPE_CHECKING:
+    from domain.catalogue import CatalogueItem  # which imports this module
+
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+class IdentityPart(StrEnum):
+    """What a data item tells of who a natural person is, for the de-identification check.
+
+    Shenzhen regulation art. 38, PIPL art. 73: what one viewer is shown of a person, taken
+    together, must not identify them (`domain.deidentification`).
+    """
+
+    RESIDENT_ID = "RESIDENT_ID"  # 公民身份号码 (GB 11643-1999)
+    BIRTH_DATE = "BIRTH_DATE"
+    REGION = "REGION"  # an address: its division is the region code's best guess
+    GENDER = "GENDER"
+    MOBILE = "MOBILE"
+    NAME = "NAME"
+
+
+class DataFormat(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    DATETIME = "datetime"
+    AMOUNT = "amount"
+    ENUM = "enum"
+    IDENTIFIER = "identifier"
+    DOCUMENT_NUMBER = "document_number"
+
+
+class DataItemSpec(BaseModel):
+    """One data item (数据项) of a catalogue item.
+
+    An `enum` item may be `multiple` (several values in one string, domain/enum_values.py) and
+    may date some of its values (`dated_values`): a value is accepted only for decisions on
+    the days it is in force.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: Key
+    label_zh: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    format: DataFormat
+    required: bool = False
+    max_length: int = Field(default=200, ge=1, le=10_000)
+    public_attribute: PublicAttribute
+    # What every level below the attribute sees, unless `masks` names that level.
+    mask: Mask = Mask(kind=MaskKind.HIDDEN)
+    # A mask per access level (e.g. hidden for PUBLIC, KEEP(3,4) for AUTHORIZED).
+    masks: dict[PublicAttribute, Mask] = Field(default_factory=dict)
+    personal: bool = False
+    identity: IdentityPart | None = None
+    enum_values: tuple[str, ...] = ()
+    multiple: bool = False
+    dated_values: tuple[DatedValue, ...] = ()
+
+    @model_validator(mode="after")
+    def _enum_values_only_for_enum(self) -> Self:
+        if (self.format is DataFormat.ENUM) != bool(self.enum_values):
+            raise ValueError("enum_values are required for the enum format and only for it")
+        if self.format is not DataFormat.ENUM and (self.multiple or self.dated_values):
+            raise ValueError("multiple and dated_values apply to the enum format only")
+        problems = enum_problems(self.enum_values, self.dated_values, multiple=self.multiple)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _masks_only_below_the_attribute(self) -> Self:
+        raw = sorted(level.value for level in self.masks if level.allows(self.public_attribute))
+        if raw:
+            raise ValueError(
+                f"masks name levels that see the raw value ({', '.join(raw)}); a mask applies "
+                f"only below the public attribute {self.public_attribute.value}"
+            )
+        return self
+
+    def mask_for(self, level: PublicAttribute) -> Mask | None:
+        """The mask a viewer at `level` sees this item through; None when they see it raw."""
+        if level.allows(self.public_attribute):
+            return None
+        return self.masks.get(level, self.mask)
+
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DATETIME = re.compile(

@@ -24,17 +24,10 @@ from datetime import date
 from functools import cache
 from operator import itemgetter
 
-from domain.catalogue import (
-    Catalogue,
-    CatalogueError,
-    Category,
-    DataItemSpec,
-    IdentityPart,
-    Mask,
-    MaskKind,
-    PublicAttribute,
-)
+from domain.catalogue import Catalogue, CatalogueError, Category
+from domain.data_items import DataItemSpec, IdentityPart
 from domain.identifiers import SubjectKind
+from domain.masking import Mask, MaskKind, PublicAttribute
 
 # A guess at a person's number must be right less than once in 500 with what the viewer can
 # link to it: "a few hundred" is the floor issue 8 names, and 500 leaves room for what the

@@ -1,4 +1,5 @@
-"""Mask functions: what a viewer below a value's public attribute sees of it.
+"""Public attributes (公开属性) and masks: who may see a value raw, and what a viewer below its
+attribute sees of it (the mask, as catalogue data, and the functions that apply it).
 
 Shenzhen Social Credit Regulation 2023 art. 38 and PIPL art. 73: personal information is
 de-identified before publication. Each function keeps only the part the catalogue allows.
@@ -6,8 +7,59 @@ de-identified before publication. Each function keeps only the part the catalogu
 
 from __future__ import annotations
 
-from domain.catalogue import Mask, MaskKind
+from enum import StrEnum
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
 from domain.divisions import leading_divisions
+
+
+class PublicAttribute(StrEnum):
+    """公开属性, ordered from the widest audience to the narrowest."""
+
+    PUBLIC = "PUBLIC"  # 公开公示
+    AUTHORIZED = "AUTHORIZED"  # 授权查询
+    GOVERNMENT = "GOVERNMENT"  # 政务共享
+    RESTRICTED = "RESTRICTED"  # 不予公开
+
+    @property
+    def rank(self) -> int:
+        return _ATTRIBUTE_ORDER.index(self)
+
+    def allows(self, required: PublicAttribute) -> bool:
+        """Whether a viewer at this level may see a value of the `required` attribute."""
+        return self.rank >= required.rank
+
+
+_ATTRIBUTE_ORDER = tuple(PublicAttribute)
+
+
+class MaskKind(StrEnum):
+    """How a value is shown to a viewer below its public attribute."""
+
+    HIDDEN = "HIDDEN"
+    KEEP = "KEEP"
+    NAME = "NAME"
+    ADDRESS = "ADDRESS"
+    DATE_MONTH = "DATE_MONTH"
+
+
+class Mask(BaseModel):
+    """A mask as catalogue data: `KEEP` keeps `front` and `back` characters."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: MaskKind
+    front: int = Field(default=0, ge=0, le=32)
+    back: int = Field(default=0, ge=0, le=32)
+
+    @model_validator(mode="after")
+    def _keep_counts_only_for_keep(self) -> Self:
+        if self.kind is not MaskKind.KEEP and (self.front or self.back):
+            raise ValueError("front and back apply only to the KEEP mask")
+        return self
+
 
 STAR = "*"
 

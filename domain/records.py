@@ -8,9 +8,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.catalogue import Category, PublicAttribute
+from domain.catalogue import Category
 from domain.disclosure import DisclosurePeriod, DisclosureState, Severity
 from domain.identifiers import SubjectKind
+from domain.masking import PublicAttribute
 
 
 class RecordStatus(StrEnum):

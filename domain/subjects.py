@@ -16,10 +16,11 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.catalogue import CatalogueItem, PublicAttribute, SourceUnitType
+from domain.catalogue import CatalogueItem, SourceUnitType
 from domain.data_items import check_data_items
 from domain.errors import Problem, ProblemCode
 from domain.identifiers import InvalidIdentifier, SubjectKind, validate_identifier
+from domain.masking import PublicAttribute
 
 
 class BasicDataChange(BaseModel):

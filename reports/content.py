@@ -15,11 +15,12 @@ from datetime import date, datetime
 from typing import Protocol
 
 from auth.masking import ShownValue
-from domain.catalogue import CreditField, PublicAttribute
+from domain.catalogue import CreditField
 from domain.commitments import CommitmentStatus
 from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
 from domain.listing_notice import BasisLine
+from domain.masking import PublicAttribute
 from domain.records import ObjectionOutcome, RecordStatus
 from domain.repair import RepairState
 from domain.reports import ReportKind, ReportPurpose

@@ -32,8 +32,8 @@ from reportlab.platypus import (
 )
 
 from domain.calendar import CITY_TIME
-from domain.catalogue import PublicAttribute
 from domain.identifiers import SubjectKind
+from domain.masking import PublicAttribute
 from domain.reports import ReportPurpose, ReportSection
 from reports.content import ReportContent, Sealed
 from reports.fonts import ReportFont

@@ -13,8 +13,9 @@ from datetime import datetime
 
 from auth.masking import ShownValue
 from domain.calendar import CITY_TIME
-from domain.catalogue import CatalogueItem, DataFormat
+from domain.catalogue import CatalogueItem
 from domain.commitments import CommitmentStatus
+from domain.data_items import DataFormat
 from domain.disclosure import Severity
 from domain.repair import RepairState
 from domain.reports import yuan

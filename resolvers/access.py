@@ -7,8 +7,9 @@ from datetime import date
 from typing import NoReturn
 
 from auth.viewer import Scope
-from domain.catalogue import CatalogueItem, Category, PublicAttribute
+from domain.catalogue import CatalogueItem, Category
 from domain.identifiers import SubjectKind
+from domain.masking import PublicAttribute
 from domain.records import Record
 from domain.source_units import SourceUnit
 from domain.subjects import Subject

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from auth.masking import ShownValue, show_items
 from auth.viewer import Scope
 from domain import commitments as rules
-from domain.catalogue import Category, PublicAttribute, SourceUnitType
+from domain.catalogue import Category, SourceUnitType
 from domain.commitments import (
     COMMITMENT_ITEM,
     ITEM_ARGUMENTS,
@@ -29,6 +29,7 @@ from domain.commitments import (
 )
 from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
+from domain.masking import PublicAttribute
 from domain.records import Record
 from domain.source_units import SourceUnit
 from domain.subjects import SubjectRef

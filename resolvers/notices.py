@@ -8,7 +8,7 @@ import hashlib
 from datetime import datetime
 
 from auth.masking import revealed_keys
-from domain.catalogue import PublicAttribute
+from domain.masking import PublicAttribute
 from domain.records import ObjectionOutcome
 from domain.repair import RepairState
 from domain.reports import CreditReport, ReportKind

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from domain.catalogue import CatalogueItem, PublicAttribute
+from domain.catalogue import CatalogueItem
+from domain.masking import PublicAttribute
 from domain.records import record_scope
 from resolvers.context import Context
 from resolvers.errors import InvalidArgument

@@ -11,8 +11,9 @@ from functools import partial
 
 from auth.masking import ShownValue, show_items
 from auth.viewer import Scope
-from domain.catalogue import CatalogueItem, Category, PublicAttribute
+from domain.catalogue import CatalogueItem, Category
 from domain.disclosure import DisclosurePeriod, DisclosureState, Severity
+from domain.masking import PublicAttribute
 from domain.records import (
     ChangeKind,
     ObjectionNote,

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from auth.masking import ShownValue, show_items
-from domain.catalogue import CatalogueItem, Category, PublicAttribute
+from domain.catalogue import CatalogueItem, Category
 from domain.errors import ProblemCode
 from domain.identifiers import InvalidIdentifier as BadIdentifier
 from domain.identifiers import SubjectKind, identify
+from domain.masking import PublicAttribute
 from domain.subjects import KindOnFile, Subject, basic_data_values, with_basic_data
 from resolvers.access import (
     access_for,

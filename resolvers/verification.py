@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.catalogue import CatalogueVersions, PublicAttribute
+from domain.catalogue import CatalogueVersions
+from domain.masking import PublicAttribute
 from domain.reports import SERIAL, SHA256_HEX, matches_content, same_digest
 from domain.subjects import Subject
 from reports.content import CENTRE

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from auth.masking import ShownValue
 from domain import catalogue as model
-from domain import disclosure
+from domain import data_items, disclosure, masking
 from resolvers import catalogue as catalogue_resolvers
 from resolvers.context import Context
 from schema.enums import (
@@ -32,7 +32,7 @@ class Mask:
     back: int = strawberry.field(description="KEEP: characters kept at the end")
 
     @classmethod
-    def of(cls, mask: model.Mask) -> Mask:
+    def of(cls, mask: masking.Mask) -> Mask:
         return cls(kind=mask.kind, front=mask.front, back=mask.back)
 
 
@@ -81,7 +81,7 @@ class DataItemSpec:
     )
 
     @classmethod
-    def of(cls, spec: model.DataItemSpec) -> DataItemSpec:
+    def of(cls, spec: data_items.DataItemSpec) -> DataItemSpec:
         return cls(
             key=spec.key,
             label=spec.label_zh,

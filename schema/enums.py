@@ -11,9 +11,11 @@ from typing import TypeVar
 
 import strawberry
 
-from domain.catalogue import Category, DataFormat, MaskKind, PublicAttribute, SourceUnitType
+from domain.catalogue import Category, SourceUnitType
+from domain.data_items import DataFormat
 from domain.disclosure import DisclosureState, Severity
 from domain.identifiers import SubjectKind
+from domain.masking import MaskKind, PublicAttribute
 from domain.records import (
     ChangeKind,
     ObjectionGrounds,

@@ -24,7 +24,8 @@ from rich.progress import Progress
 from auth.masking import ShownValue
 from auth.viewer import Scope, Viewer
 from domain.calendar import CITY_TIME
-from domain.catalogue import CatalogueVersions, PublicAttribute
+from domain.catalogue import CatalogueVersions
+from domain.masking import PublicAttribute
 from domain.records import record_scope
 from domain.subjects import Subject
 from resolvers.audit import AuditTrail, record_trail

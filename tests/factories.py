@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from auth.masking import show_items
 from domain.blacklist import BlacklistEntry
 from domain.calendar import DateWindow, WorkingDayCalendar
-from domain.catalogue import Catalogue, Category, PublicAttribute
+from domain.catalogue import Catalogue, Category
 from domain.commitments import (
     COMMITMENT_ITEM,
     Commitment,
@@ -25,6 +25,7 @@ from domain.identifiers import (
     uscc_check_character,
 )
 from domain.listing_notice import build_notice
+from domain.masking import PublicAttribute
 from domain.records import Record, RecordStatus
 from domain.reports import ReportPurpose
 from domain.subjects import Subject

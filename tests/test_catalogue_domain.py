@@ -17,13 +17,11 @@ from domain.catalogue import (
     CatalogueError,
     CatalogueItem,
     Category,
-    Mask,
-    MaskKind,
-    PublicAttribute,
     SourceUnitType,
     parse_catalogue,
 )
 from domain.identifiers import SubjectKind
+from domain.masking import Mask, MaskKind, PublicAttribute
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parents[1] / "store" / "default_catalogue.toml"
 

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.catalogue import Catalogue, PublicAttribute
+from domain.catalogue import Catalogue
+from domain.masking import PublicAttribute
 from domain.records import ChangeKind, RecordStatus, next_version
 from domain.reports import PURPOSE_SECTIONS, ReportPurpose, ReportSection, yuan
 from reports.fonts import report_font

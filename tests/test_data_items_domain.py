@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.catalogue import DataItemSpec
-from domain.data_items import shown_value
+from domain.data_items import DataItemSpec, shown_value
 from tests.submissions import CATALOGUE
 
 

@@ -14,15 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auth.masking import show_items
-from domain.catalogue import (
-    Catalogue,
-    CatalogueError,
-    IdentityPart,
-    Mask,
-    MaskKind,
-    PublicAttribute,
-    parse_catalogue,
-)
+from domain.catalogue import Catalogue, CatalogueError, parse_catalogue
+from domain.data_items import IdentityPart
 from domain.deidentification import (
     BIRTH_SPAN,
     FULL_NAME_SHARE,
@@ -37,7 +30,7 @@ from domain.deidentification import (
     knowledge_at,
 )
 from domain.identifiers import SubjectKind
-from domain.masking import apply_mask
+from domain.masking import Mask, MaskKind, PublicAttribute, apply_mask
 from store.catalogue import insert_catalogue_if_missing, list_catalogues
 from store.database import Database
 from tests import factories

@@ -15,7 +15,8 @@ import pytest
 
 from demo.seed import BATCH_SIZE, DECIDED_FROM, DECIDED_TO, DemoBatch, generate_demo
 from domain.calendar import DateWindow
-from domain.catalogue import Catalogue, Category, DataFormat, DataItemSpec, parse_catalogue
+from domain.catalogue import Catalogue, Category, parse_catalogue
+from domain.data_items import DataFormat, DataItemSpec
 from domain.disclosure import Severity, disclosure_period
 from domain.identifiers import (
     InvalidIdentifier,

@@ -9,11 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain import enum_values
-from domain.catalogue import CatalogueItem, Category, DataFormat, DataItemSpec, PublicAttribute
-from domain.data_items import check_value
+from domain.catalogue import CatalogueItem, Category
+from domain.data_items import DataFormat, DataItemSpec, check_value
 from domain.enum_values import SEPARATOR, DatedValue, enum_problems
 from domain.errors import Problem, ProblemCode
 from domain.identifiers import SubjectKind
+from domain.masking import PublicAttribute
 from domain.objections import InvalidCorrection, corrected_items
 from domain.records import Record
 from domain.subjects import Subject

@@ -10,10 +10,12 @@ from hypothesis import strategies as st
 
 from auth.masking import show_items
 from domain.calendar import add_months
-from domain.catalogue import Category, DataFormat, PublicAttribute, SourceUnitType
+from domain.catalogue import Category, SourceUnitType
+from domain.data_items import DataFormat
 from domain.eligibility import blocker, evaluate
 from domain.errors import ProblemCode
 from domain.identifiers import SubjectKind
+from domain.masking import PublicAttribute
 from domain.programmes import BlockerKind, BlockerRule
 from domain.records import Record, RecordStatus
 from domain.source_units import SourceUnit

@@ -13,8 +13,9 @@ import pytest
 
 from auth.masking import Gate
 from auth.viewer import Scope, Viewer
-from domain.catalogue import Catalogue, PublicAttribute
+from domain.catalogue import Catalogue
 from domain.identifiers import SubjectKind
+from domain.masking import PublicAttribute
 from domain.records import Record, RecordStatus
 from store.database import Database
 from store.records import RecordFilter, count_records, find_records

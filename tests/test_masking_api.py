@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 from demo.seed import DemoBatch
-from domain.catalogue import Catalogue, PublicAttribute
+from domain.catalogue import Catalogue
 from domain.identifiers import InvalidIdentifier, validate_resident_id
+from domain.masking import PublicAttribute
 from domain.records import Record
 from domain.subjects import Subject
 from tests.conftest import TokenFactory

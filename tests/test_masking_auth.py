@@ -6,8 +6,18 @@ import pytest
 
 from auth.masking import revealed_keys, show, show_items
 from auth.viewer import Scope, Viewer
-from domain.catalogue import Catalogue, DataFormat, DataItemSpec, Mask, MaskKind, PublicAttribute
-from domain.masking import apply_mask, district_only, keep, month_only, surname_only
+from domain.catalogue import Catalogue
+from domain.data_items import DataFormat, DataItemSpec
+from domain.masking import (
+    Mask,
+    MaskKind,
+    PublicAttribute,
+    apply_mask,
+    district_only,
+    keep,
+    month_only,
+    surname_only,
+)
 
 IDENTITY = "11010519491231002X"
 MOBILE = "13812345678"

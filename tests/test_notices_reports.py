@@ -8,7 +8,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from domain.catalogue import Catalogue, PublicAttribute
+from domain.catalogue import Catalogue
+from domain.masking import PublicAttribute
 from domain.records import ObjectionOutcome
 from domain.repair import RepairState
 from domain.reports import ReportKind

@@ -12,8 +12,9 @@ import pytest
 import reportlab
 from PIL import Image, ImageStat
 
-from domain.catalogue import Catalogue, PublicAttribute
+from domain.catalogue import Catalogue
 from domain.disclosure import Severity
+from domain.masking import PublicAttribute
 from domain.records import Record
 from domain.repair import RepairState
 from domain.subjects import Subject

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from domain.catalogue import Catalogue, PublicAttribute
+from domain.catalogue import Catalogue
 from domain.identifiers import SubjectKind
+from domain.masking import PublicAttribute
 from domain.recording_preference import applies_to, refusable_item_codes, with_preference
 from domain.records import ChangeKind, publicly_visible, sees_opted_out
 from tests import factories

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from domain.catalogue import Catalogue, CreditField, PublicAttribute
+from domain.catalogue import Catalogue, CreditField
+from domain.masking import PublicAttribute
 from domain.records import RecordStatus
 from reports.certificates import ReportCertificateFiles
 from reports.content import FieldFinding, SpecialReportContent, Violation

@@ -16,11 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.calendar import DateWindow
-from domain.catalogue import Catalogue, CatalogueVersions, DataFormat, DataItemSpec, PublicAttribute
-from domain.data_items import check_value
+from domain.catalogue import Catalogue, CatalogueVersions
+from domain.data_items import DataFormat, DataItemSpec, check_value
 from domain.disclosure import Severity, disclosure_period
 from domain.errors import Problem, ProblemCode
 from domain.identifiers import SubjectKind
+from domain.masking import PublicAttribute
 from domain.outcomes import (
     BatchPlan,
     ItemResult,

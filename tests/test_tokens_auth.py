@@ -20,7 +20,7 @@ from auth.keys import KeySet, SigningKey, load_verification_keys
 from auth.roles import DEFAULT_MAX_LIFETIMES, Role
 from auth.tokens import TokenVerifier, bearer_token, issue_token
 from auth.viewer import Scope, Viewer
-from domain.catalogue import PublicAttribute
+from domain.masking import PublicAttribute
 
 ISSUER = "https://id.credit.example.gov.cn"
 AUDIENCE = "creditgraph"
