@@ -7,12 +7,10 @@ notice is verified the same way, by its serial.
 
 from __future__ import annotations
 
-from io import BytesIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from domain.calendar import CITY_TIME
 from domain.records import ObjectionOutcome
@@ -23,10 +21,7 @@ from reports.fonts import ReportFont
 from reports.pdf import (
     KINDS,
     Styles,
-    header,
-    numbered_canvas,
-    sealed_document,
-    stamp_first_page,
+    render_sealed,
     table,
 )
 from reports.qr import check_code
@@ -56,24 +51,13 @@ def title(content: NoticeContent) -> str:
 
 def render_notice(content: NoticeContent, font: ReportFont, *, base_url: str) -> bytes:
     """The unsigned PDF of `content`, its text in `font`, its QR code pointing under `base_url`."""
-    out = BytesIO()
-    styles = Styles(font.name)
-    named = title(content)
-    document = sealed_document(out, content, font, title=named)
-
-    def first_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        stamp_first_page(canvas, content, font, base_url=base_url, title=named)
-
-    def later_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        header(canvas, content.centre, font, title=named)
-
-    document.build(
-        _story(content, styles, base_url=base_url),
-        onFirstPage=first_page,
-        onLaterPages=later_page,
-        canvasmaker=numbered_canvas(font.name, content.serial),
+    return render_sealed(
+        content,
+        font,
+        title=title(content),
+        base_url=base_url,
+        story=lambda styles: _story(content, styles, base_url=base_url),
     )
-    return out.getvalue()
 
 
 def _story(content: NoticeContent, styles: Styles, *, base_url: str) -> list[Flowable]:

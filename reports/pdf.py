@@ -10,7 +10,7 @@ embedded font: the canvas starts in it too, so no page refers to an unembedded H
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from io import BytesIO
 from typing import Any
 from xml.sax.saxutils import escape
@@ -113,18 +113,37 @@ class Styles:
 
 def render(content: ReportContent, font: ReportFont, *, base_url: str) -> bytes:
     """The unsigned PDF of `content`, its text in `font`, its QR code pointing under `base_url`."""
+    return render_sealed(
+        content,
+        font,
+        title=TITLE,
+        base_url=base_url,
+        story=lambda styles: _story(content, styles, base_url=base_url),
+    )
+
+
+def render_sealed(
+    content: Sealed,
+    font: ReportFont,
+    *,
+    title: str,
+    base_url: str,
+    story: Callable[[Styles], list[Flowable]],
+) -> bytes:
+    """The unsigned PDF of any sealed document (report or notice): its `story` under the
+    centre's header, the first page stamped with the seal and QR code, every page numbered
+    with the serial."""
     out = BytesIO()
-    styles = Styles(font.name)
-    document = sealed_document(out, content, font, title=TITLE)
+    document = sealed_document(out, content, font, title=title)
 
     def first_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        stamp_first_page(canvas, content, font, base_url=base_url, title=TITLE)
+        stamp_first_page(canvas, content, font, base_url=base_url, title=title)
 
     def later_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        header(canvas, content.centre, font, title=TITLE)
+        header(canvas, content.centre, font, title=title)
 
     document.build(
-        _story(content, styles, base_url=base_url),
+        story(Styles(font.name)),
         onFirstPage=first_page,
         onLaterPages=later_page,
         canvasmaker=numbered_canvas(font.name, content.serial),

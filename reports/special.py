@@ -7,12 +7,10 @@ signature are the credit report's (reports/pdf.py), so it is verified the same w
 
 from __future__ import annotations
 
-from io import BytesIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from domain.calendar import CITY_TIME
 from domain.records import RecordStatus
@@ -23,10 +21,7 @@ from reports.pdf import (
     NUMERALS,
     STATEMENT,
     Styles,
-    header,
-    numbered_canvas,
-    sealed_document,
-    stamp_first_page,
+    render_sealed,
     table,
 )
 from reports.qr import check_code
@@ -44,23 +39,13 @@ STATES = {
 
 def render_special(content: SpecialReportContent, font: ReportFont, *, base_url: str) -> bytes:
     """The unsigned PDF of `content`, its text in `font`, its QR code pointing under `base_url`."""
-    out = BytesIO()
-    styles = Styles(font.name)
-    document = sealed_document(out, content, font, title=TITLE)
-
-    def first_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        stamp_first_page(canvas, content, font, base_url=base_url, title=TITLE)
-
-    def later_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        header(canvas, content.centre, font, title=TITLE)
-
-    document.build(
-        _story(content, styles, base_url=base_url),
-        onFirstPage=first_page,
-        onLaterPages=later_page,
-        canvasmaker=numbered_canvas(font.name, content.serial),
+    return render_sealed(
+        content,
+        font,
+        title=TITLE,
+        base_url=base_url,
+        story=lambda styles: _story(content, styles, base_url=base_url),
     )
-    return out.getvalue()
 
 
 def period(content: SpecialReportContent) -> str:

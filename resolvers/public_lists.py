@@ -6,19 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from domain.catalogue import CatalogueItem
 from domain.masking import PublicAttribute
 from domain.records import record_scope
 from resolvers.context import Context
 from resolvers.errors import InvalidArgument
-from resolvers.pagination import Page, keyset_page
-from resolvers.records import CURSOR_TAG, RecordView, count_of, view_of
+from resolvers.pagination import Page
 from resolvers.records import RecordFilter as RecordFilter  # what the lists take, for the schema
-from store import records as record_store
+from resolvers.records import RecordView, page_of
 from store import source_units as unit_store
-from store.records import order_key
 
 
 @dataclass(frozen=True)
@@ -82,14 +79,4 @@ async def public_list(
         decided_from=wanted.decided_from,
         decided_to=wanted.decided_to,
     )
-    return await keyset_page(
-        CURSOR_TAG,
-        first,
-        after,
-        find=lambda key, limit: record_store.find_records(
-            ctx.db, spec=spec, after=key, limit=limit
-        ),
-        key=order_key,
-        count=lambda: count_of(ctx, spec),
-        view=partial(view_of, ctx),
-    )
+    return await page_of(ctx, spec, first, after)

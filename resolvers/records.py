@@ -108,7 +108,14 @@ async def records(
     ctx: Context, *, wanted: RecordFilter, first: int | None, after: str | None
 ) -> Page[RecordView]:
     """The records the client's filter wants (its `subject_id`: one subject's, else any)."""
-    spec = _spec(ctx, wanted, wanted.subject_id)
+    return await page_of(ctx, _spec(ctx, wanted, wanted.subject_id), first, after)
+
+
+async def page_of(
+    ctx: Context, spec: RecordFilter, first: int | None, after: str | None
+) -> Page[RecordView]:
+    """One page of the records `spec` selects (already narrowed to what the viewer is shown),
+    newest decision first, masked for the viewer."""
     return await keyset_page(
         CURSOR_TAG,
         first,
