@@ -19,6 +19,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from pymongo import monitoring
+from starlette.applications import Starlette
 
 from auth.keys import SigningKey, init_keys, load_signing_key
 from auth.tokens import issue_token
@@ -234,13 +235,24 @@ TokenFactory = Callable[..., str]
 
 
 @asynccontextmanager
-async def serving(settings: Settings, store_uri: str) -> AsyncIterator[httpx.AsyncClient]:
-    """HTTP through the app with its lifespan, standing on `TODAY`."""
-    app = create_app(settings, mongodb_uri=store_uri, clock=lambda: at(TODAY))
+async def serving_app(
+    settings: Settings, store_uri: str, day: date = TODAY
+) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    """One serving process standing on `day`: its app (for its state) and HTTP through it."""
+    app = create_app(settings, mongodb_uri=store_uri, clock=lambda: at(day))
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+            yield app, http
+
+
+@asynccontextmanager
+async def serving(
+    settings: Settings, store_uri: str, day: date = TODAY
+) -> AsyncIterator[httpx.AsyncClient]:
+    """HTTP through the app with its lifespan, standing on `day`."""
+    async with serving_app(settings, store_uri, day) as (_, http):
+        yield http
 
 
 @pytest.fixture

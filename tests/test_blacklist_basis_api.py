@@ -7,27 +7,23 @@ objection removal, repair, and the end of display by the calendar alone.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from domain.blacklist import last_display_day
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
 from domain.records import Record
 from domain.subjects import Subject
-from server.app import create_app
 from server.settings import Settings
 from store.changes import write_new_records
 from store.database import Database
 from store.records import get_records
 from store.subjects import insert_new_subjects
 from tests import factories
-from tests.conftest import TokenFactory, at
+from tests.conftest import TokenFactory, serving
 from tests.helpers import data_of, graphql
 from tests.submissions import as_input, penalty, ref
 
@@ -278,18 +274,6 @@ async def test_repairing_the_serious_basis_removes_the_entry(
     assert not await blacklisted(api, firm.id)
 
 
-@asynccontextmanager
-async def standing_on(
-    day: date, settings: Settings, store_uri: str
-) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with its clock on `day`, as a request on that day sees it."""
-    app = create_app(settings, mongodb_uri=store_uri, clock=lambda: at(day))
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
-
-
 async def test_entry_ends_with_the_display_of_its_serious_basis_without_a_job(
     api: httpx.AsyncClient,
     db: Database,
@@ -311,10 +295,10 @@ async def test_entry_ends_with_the_display_of_its_serious_basis_without_a_job(
     last_day = last_display_day(stored)
 
     entry = await entry_of(api, token, firm.id)
-    on_last_day = standing_on(last_day, settings, store_uri)
+    on_last_day = serving(settings, store_uri, last_day)
     async with on_last_day as http:
         in_force_then = await blacklisted(http, firm.id)
-    async with standing_on(last_day + timedelta(days=1), settings, store_uri) as http:
+    async with serving(settings, store_uri, last_day + timedelta(days=1)) as http:
         in_force_after = await blacklisted(http, firm.id)
 
     assert listed["history"][0]["event"] == "LISTED"

@@ -4,21 +4,17 @@ error, never guessed), /readyz warns 60 days ahead, and a year published counts 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from domain.catalogue import Catalogue
-from server.app import create_app
 from server.settings import Settings
 from store.database import Database
 from store.subjects import insert_new_subjects
 from tests import factories
-from tests.conftest import TokenFactory, at
+from tests.conftest import TokenFactory, at, serving
 from tests.helpers import data_of, graphql
 from tests.seed import seed_records
 
@@ -54,18 +50,6 @@ YEAR_2028 = {
 }
 
 
-@asynccontextmanager
-async def standing_on(
-    day: date, settings: Settings, store_uri: str
-) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with its clock on `day`."""
-    app = create_app(settings, mongodb_uri=store_uri, clock=lambda: at(day))
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
-
-
 async def publish(http: httpx.AsyncClient, token: str, year: dict[str, Any]) -> dict[str, Any]:
     body = await graphql(http, PUBLISH, {"input": year}, token=token)
     result: dict[str, Any] = data_of(body)["publishCalendarYear"]
@@ -87,7 +71,7 @@ async def test_a_deadline_in_an_unpublished_year_is_refused_until_the_centre_pub
     subject = token("subject", subject=firm.id, now=at(day))
     centre = token("credit_centre", now=at(day))
 
-    async with standing_on(day, settings, store_uri) as http:
+    async with serving(settings, store_uri, day) as http:
         refused = data_of(await graphql(http, FILE, {"record": record.id}, token=subject))[
             "fileObjection"
         ]
@@ -109,11 +93,11 @@ async def test_a_deadline_in_an_unpublished_year_is_refused_until_the_centre_pub
 async def test_readyz_warns_60_days_before_the_calendar_runs_out(
     token: TokenFactory, settings: Settings, store_uri: str
 ) -> None:
-    async with standing_on(date(2027, 12, 1), settings, store_uri) as http:
+    async with serving(settings, store_uri, date(2027, 12, 1)) as http:
         warned = (await http.get("/readyz")).json()
         await publish(http, token("credit_centre", now=at(date(2027, 12, 1))), YEAR_2028)
         after = (await http.get("/readyz")).json()
-    async with standing_on(date(2027, 10, 1), settings, store_uri) as http:
+    async with serving(settings, store_uri, date(2027, 10, 1)) as http:
         early = (await http.get("/readyz")).json()
 
     assert warned["status"] == "ready"

@@ -4,22 +4,18 @@ item stored records are of; every worker serves it without a restart."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date
 from importlib import resources
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from domain.catalogue import Catalogue
-from server.app import create_app
 from server.settings import Settings
 from store.database import Database
 from store.subjects import insert_new_subjects
 from tests import factories
-from tests.conftest import TODAY, TokenFactory, at
+from tests.conftest import TODAY, TokenFactory, serving_app
 from tests.helpers import data_of, graphql
 from tests.seed import seed_records
 
@@ -46,16 +42,6 @@ def version(number: str, effective: date, text: str = SHIPPED) -> str:
     )
 
 
-@asynccontextmanager
-async def worker(day: date, settings: Settings, store_uri: str) -> AsyncIterator[Any]:
-    """One serving process on `day`: its app (for its state) and a client."""
-    app = create_app(settings, mongodb_uri=store_uri, clock=lambda: at(day))
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield app, http
-
-
 async def publish(http: httpx.AsyncClient, token: str, text: str) -> dict[str, Any]:
     body = await graphql(http, PUBLISH, {"catalogue": text}, token=token)
     result: dict[str, Any] = data_of(body)["publishCatalogueVersion"]
@@ -68,8 +54,8 @@ async def test_a_published_version_is_served_by_every_worker_without_a_restart(
     effective = date(2020, 10, 1)
     centre = token("credit_centre")
     async with (
-        worker(TODAY, settings, store_uri) as (_, first),
-        worker(effective, settings, store_uri) as (second_app, second),
+        serving_app(settings, store_uri, TODAY) as (_, first),
+        serving_app(settings, store_uri, effective) as (second_app, second),
     ):
         published = await publish(first, centre, version("2020.5", effective))
         asked_at_once = data_of(await graphql(first, VERSION, {"v": "2020.5"}))["catalogue"]

@@ -5,21 +5,17 @@ worker judges by the version in force on its day without a restart, and says whi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
 
-from server.app import create_app
 from server.settings import Settings
 from store.database import Database
 from store.programmes import read_programme_text
 from store.subjects import insert_new_subjects
 from tests import factories
-from tests.conftest import TODAY, TokenFactory, at
+from tests.conftest import TODAY, TokenFactory, at, serving_app
 from tests.helpers import data_of, graphql
 
 PUBLISH = """
@@ -55,16 +51,6 @@ def stricter(number: str, effective: date) -> str:
     return version(number, effective, text)
 
 
-@asynccontextmanager
-async def worker(day: date, settings: Settings, store_uri: str) -> AsyncIterator[Any]:
-    """One serving process on `day`: its app (for its state) and a client."""
-    app = create_app(settings, mongodb_uri=store_uri, clock=lambda: at(day))
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield app, http
-
-
 async def publish(http: httpx.AsyncClient, token: str, text: str) -> dict[str, Any]:
     body = await graphql(http, PUBLISH, {"programmes": text}, token=token)
     result: dict[str, Any] = data_of(body)["publishProgrammes"]
@@ -80,8 +66,8 @@ async def test_a_published_version_judges_from_its_day_in_every_worker_without_a
     funder = token("funding", org="FUND-1")
     funder_later = token("funding", org="FUND-1", now=at(effective))
     async with (
-        worker(TODAY, settings, store_uri) as (_, first),
-        worker(effective, settings, store_uri) as (second_app, second),
+        serving_app(settings, store_uri, TODAY) as (_, first),
+        serving_app(settings, store_uri, effective) as (second_app, second),
     ):
         published = await publish(first, token("credit_centre"), stricter("2020.5", effective))
         # The other worker serves it at its next look (store.documents.Published).
