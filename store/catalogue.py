@@ -14,7 +14,6 @@ from store.documents import (
     Published,
     from_document,
     insert_first_version,
-    insert_new,
     publish_version,
     to_document,
 )
@@ -49,11 +48,6 @@ async def list_catalogues(db: Database) -> list[Catalogue]:
     for catalogue in catalogues:
         check_deidentified(catalogue)
     return catalogues
-
-
-async def insert_catalogue_if_missing(db: Database, *, catalogue: Catalogue) -> bool:
-    """Store a version unless one with its number exists; True when it was stored."""
-    return await insert_new(db, CATALOGUE_VERSIONS, [to_document(catalogue, key="version")]) == 1
 
 
 async def insert_shipped_catalogue(db: Database, *, catalogue: Catalogue) -> bool:

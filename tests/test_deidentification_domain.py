@@ -31,7 +31,7 @@ from domain.deidentification import (
 )
 from domain.identifiers import SubjectKind
 from domain.masking import Mask, MaskKind, PublicAttribute, apply_mask
-from store.catalogue import insert_catalogue_if_missing, list_catalogues
+from store.catalogue import insert_shipped_catalogue, list_catalogues
 from store.database import Database
 from tests import factories
 
@@ -320,7 +320,7 @@ def test_identity_parts_of_default_person_items() -> None:
 
 async def test_list_catalogues_refuses_a_stored_version_that_identifies(db: Database) -> None:
     identifying = with_masks(identifier={"mask": KEEP_6_4}, birth_date={"masks": {}})
-    await insert_catalogue_if_missing(db, catalogue=identifying)
+    await insert_shipped_catalogue(db, catalogue=identifying)
 
     with pytest.raises(CatalogueError, match=r"^catalogue 2020\.2 would identify natural persons"):
         await list_catalogues(db)

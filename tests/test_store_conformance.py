@@ -41,7 +41,12 @@ from store import audit as audit_store
 from store import blacklist as blacklist_store
 from store import records as record_store
 from store.blacklist import EntryFilter
-from store.catalogue import insert_catalogue_if_missing, list_catalogues, read_default_catalogue
+from store.catalogue import (
+    insert_shipped_catalogue,
+    list_catalogues,
+    publish_catalogue,
+    read_default_catalogue,
+)
 from store.changes import write_new_records
 from store.database import (
     AUDIT_EVENTS,
@@ -1285,13 +1290,13 @@ async def test_count_records_of_subjects_empty_ids_returns_empty_without_a_comma
 # --- catalogue -------------------------------------------------------------------------------
 
 
-async def test_insert_catalogue_if_missing_first_time_true_then_false(
+async def test_insert_shipped_catalogue_on_a_new_store_only(
     db: Database, catalogue: Catalogue
 ) -> None:
-    assert await insert_catalogue_if_missing(db, catalogue=catalogue) is True
+    assert await insert_shipped_catalogue(db, catalogue=catalogue) is True
     before = await stored(db, CATALOGUE_VERSIONS)
 
-    assert await insert_catalogue_if_missing(db, catalogue=catalogue) is False
+    assert await insert_shipped_catalogue(db, catalogue=catalogue) is False
     assert await stored(db, CATALOGUE_VERSIONS) == before
     assert list(before) == [catalogue.version]
 
@@ -1299,7 +1304,7 @@ async def test_insert_catalogue_if_missing_first_time_true_then_false(
 async def test_catalogue_document_stored_keyed_by_version_with_iso_dates(
     db: Database, catalogue: Catalogue
 ) -> None:
-    await insert_catalogue_if_missing(db, catalogue=catalogue)
+    await insert_shipped_catalogue(db, catalogue=catalogue)
 
     document = (await stored(db, CATALOGUE_VERSIONS))[catalogue.version]
 
@@ -1309,7 +1314,7 @@ async def test_catalogue_document_stored_keyed_by_version_with_iso_dates(
 
 
 async def test_list_catalogues_returns_equal_catalogue(db: Database, catalogue: Catalogue) -> None:
-    await insert_catalogue_if_missing(db, catalogue=catalogue)
+    await insert_shipped_catalogue(db, catalogue=catalogue)
 
     assert await list_catalogues(db) == [catalogue]
 
@@ -1320,7 +1325,7 @@ async def test_list_catalogues_several_versions_returns_newest_effective_first(
     newer = catalogue.model_copy(update={"version": "2021.1", "effective_from": date(2021, 1, 1)})
     older = catalogue.model_copy(update={"version": "2019.1", "effective_from": date(2019, 1, 1)})
     for version in (catalogue, older, newer):
-        assert await insert_catalogue_if_missing(db, catalogue=version) is True
+        await publish_catalogue(db, catalogue=version, today=date(2019, 1, 1))
 
     assert await list_catalogues(db) == [newer, catalogue, older]
 
