@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 # Rows of the standard that hold a code but name no place: they never start an address.
@@ -91,6 +91,7 @@ def _chain_end(address: str, position: int, level: int, within: str) -> int:
     return end
 
 
+@lru_cache(maxsize=4096)  # pure, and a page shows the same few addresses over and over
 def leading_divisions(address: str) -> str:
     """The administrative divisions an address starts with, down to the street or town.
 

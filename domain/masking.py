@@ -25,14 +25,14 @@ class PublicAttribute(StrEnum):
 
     @property
     def rank(self) -> int:
-        return _ATTRIBUTE_ORDER.index(self)
+        return _RANK[self]
 
     def allows(self, required: PublicAttribute) -> bool:
         """Whether a viewer at this level may see a value of the `required` attribute."""
         return self.rank >= required.rank
 
 
-_ATTRIBUTE_ORDER = tuple(PublicAttribute)
+_RANK = {level: rank for rank, level in enumerate(PublicAttribute)}
 
 
 class MaskKind(StrEnum):

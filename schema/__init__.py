@@ -27,6 +27,7 @@ from strawberry.types import ExecutionContext
 from resolvers.context import Context
 from schema.audit import WriteAuditTrail
 from schema.errors import HideUnexpectedErrors, is_unexpected
+from schema.execution import ExecutionContext as PlainFirstExecution
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import AwareDateTime
@@ -93,6 +94,7 @@ def create_schema(
     return CreditSchema(
         query=Query,
         mutation=Mutation,
+        execution_context_class=PlainFirstExecution,
         config=StrawberryConfig(
             disable_field_suggestions=not suggestions,
             scalar_map={datetime: AwareDateTime},

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -113,16 +114,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             data = replace(data, query=self.persisted.document(data.query, data.extensions))
         except PersistedQueryError as error:
             raise Refused(error.code, error.message, status=200) from None
-        if data.operation_name is None and data.query:
-            try:
-                document = parse(data.query)
-            except GraphQLError:
-                return data  # answered as a parse error by the execution that follows
-            if operation_of(document, None) is None and document.definitions:
-                raise Refused(
-                    MALFORMED_REQUEST,
-                    "the document has several operations; name the one to run in operationName",
-                )
+        if data.operation_name is None and data.query and _ambiguous(data.query):
+            raise Refused(
+                MALFORMED_REQUEST,
+                "the document has several operations; name the one to run in operationName",
+            )
         return data
 
     async def execute_single(
@@ -284,6 +280,17 @@ def is_request_error(result: ExecutionResult) -> bool:
         (error.extensions or {}).get("code") or code_for(error) for error in result.errors or []
     ]
     return result.data is None and bool(codes) and set(codes) <= REQUEST_ERROR_CODES
+
+
+@lru_cache(maxsize=256)  # clients send the same few documents: parse each once, not per request
+def _ambiguous(query: str) -> bool:
+    """Whether the document has operations but none of them can run without a name; a
+    document that does not parse is answered as a parse error by the execution that follows."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    return operation_of(document, None) is None and bool(document.definitions)
 
 
 def media_type_for(accept: str) -> str:
