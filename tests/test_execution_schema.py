@@ -164,4 +164,3 @@ async def test_every_viewer_gets_the_answer_graphql_core_gives(
     assert "errors" not in ours, ours["errors"]
     assert ours["data"]["records"]["edges"], "the day must show records"
     assert json.dumps(ours, sort_keys=True) == json.dumps(theirs, sort_keys=True)
-
