@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 import strawberry
+from graphql import GraphQLObjectType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from demo.seed import DemoBatch
@@ -118,6 +119,7 @@ def test_plain_objects_complete_as_graphql_core_completes_them(query: str) -> No
 def test_only_attribute_fields_of_leaf_types_are_plain() -> None:
     schema = strawberry.Schema(query=Query)
     item = schema._schema.type_map["Item"]
+    assert isinstance(item, GraphQLObjectType)
 
     assert set(plain_fields(item)) == {"name", "maybe", "count", "colour"}  # not `shout`
 
