@@ -183,6 +183,7 @@ async def test_a_crash_between_the_record_and_its_standing_is_redone(
     record = factories.record(catalogue, firm, item_code="GOOD_7", decided=date(2020, 3, 1))
     await write_new_records(db, records=[record])
     standing_before = await db[STANDINGS].find_one({"_id": firm.id})
+    assert standing_before is not None
     await change(db, record, ChangeKind.REVOKED, status=RecordStatus.REVOKED)
     # As a crash after the record was replaced would leave it: the standing not yet written,
     # the intent not yet marked applied.
