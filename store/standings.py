@@ -57,7 +57,7 @@ def _entry(record: Record) -> Document:
     return entry
 
 
-def _update(record: Record) -> UpdateOne:
+def _update(record: Record, *, upsert: bool) -> UpdateOne:
     """Set the record's entry unless the standing holds it at this version or a later one.
 
     Conditional on the stored entry's version: writers of two versions of a record may reach
@@ -69,7 +69,7 @@ def _update(record: Record) -> UpdateOne:
     stored records instead would read every record of the subject again on each write, the
     decoding standings exist to avoid, and two recomputations racing would still need a
     condition.) The upsert gives a standing to a subject stored without one; when the entry is
-    newer, it fails as a duplicate `_id`, which `_write` takes for "nothing to do".
+    newer, it fails as a duplicate `_id` (see `update_standings`).
 
     `$and` because nx-27017 ignores an `_id` beside a top-level `$or` and updates whatever
     document the `$or` matches (tests/test_store_conformance.py); MongoDB reads both alike.
@@ -80,20 +80,28 @@ def _update(record: Record) -> UpdateOne:
     return UpdateOne(
         {"$and": [{"_id": record.subject_id}, newer]},
         {"$set": {path: _entry(record)}, "$setOnInsert": {"kind": record.subject_kind.value}},
-        upsert=True,
+        upsert=upsert,
     )
 
 
 async def update_standings(db: Database, *, records: Sequence[Record]) -> None:
-    """Bring the standings of the records' subjects up to these versions, in one bulk write."""
+    """Bring the standings of the records' subjects up to these versions, in one bulk write.
+
+    An upsert refused as a duplicate `_id` met a standing whose entry is as new or newer, or
+    lost a race to create the standing (MongoDB does not retry an upsert whose filter is more
+    than the `_id`): those are written once more as plain updates, which the first case leaves
+    alone and the second applies. A second round trip only then.
+    """
     if not records:
         return
     try:
-        await db[STANDINGS].bulk_write([_update(r) for r in records], ordered=False)
+        await db[STANDINGS].bulk_write([_update(r, upsert=True) for r in records], ordered=False)
     except BulkWriteError as exc:
         errors = exc.details.get("writeErrors", [])
         if any(e.get("code") != DUPLICATE_KEY for e in errors):
             raise
+        again = [_update(records[e["index"]], upsert=False) for e in errors]
+        await db[STANDINGS].bulk_write(again, ordered=False)
 
 
 async def insert_new_standings(db: Database, *, subjects: Sequence[Subject]) -> None:
