@@ -136,7 +136,7 @@ async def eligibilities(
     found = await subject_store.get_subjects_by_identifiers(ctx.db, identifiers=wanted)
     ids = {c: s.id for c, s in zip(wanted, found, strict=True) if s is not None}
     for subject in found:
-        if subject is not None:  # read anyway: `Eligibility.subject` reads it no more
+        if subject is not None:  # read for its id: `Eligibility.subject` needs no second read
             ctx.loaders.subjects.prime(subject.id, subject)
     files = await _judged_files(ctx, list(dict.fromkeys(ids.values())))
     answers = []
