@@ -108,6 +108,23 @@ async def test_a_retried_batch_changes_no_standing(db: Database, catalogue: Cata
     await assert_standings_follow_records(db, [firm])
 
 
+async def test_a_batch_mixing_a_retried_record_and_a_new_one_of_a_subject_adds_the_new(
+    db: Database, catalogue: Catalogue
+) -> None:
+    firm = factories.firm()
+    record = factories.record(catalogue, firm, item_code="GOOD_7", decided=date(2020, 3, 1))
+    added = factories.record(catalogue, firm, item_code="GOOD_5", decided=date(2020, 3, 2))
+    await write_new_records(db, records=[record])
+    await change(db, record, ChangeKind.CORRECTED, decision_date=date(2020, 3, 5))
+
+    await write_new_records(db, records=[record, added])
+
+    await assert_standings_follow_records(db, [firm])
+    [standing] = await get_standings(db, ids=[firm.id])
+    assert standing is not None
+    assert [(f.id, f.version) for f in standing.records] == [(record.id, 2), (added.id, 1)]
+
+
 async def test_every_change_of_a_record_keeps_its_standing(
     db: Database, catalogue: Catalogue
 ) -> None:
