@@ -80,7 +80,7 @@ async def prepare_store(db: Database) -> CatalogueVersions:
         if filled := await module.add_day_numbers(db):
             log.info("stored the day numbers of %d older %s", filled, name)
     if built := await standings.add_standings(db):
-        log.info("built the standings of %d subjects stored before standings existed", built)
+        log.info("built the standings of %d records stored before standings existed", built)
     if await insert_shipped_catalogue(db, catalogue=read_default_catalogue()):
         log.info("published the default catalogue")
     if await insert_shipped_rules(db, rules=read_default_rules()):

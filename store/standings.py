@@ -10,9 +10,10 @@ A batch of checks (三(十二)) reads 1,000 of these, about 8 values per record 
 where it read every record (about 35 values each): nx-27017 decodes every value it returns.
 
 Kept in the write path, so no path can forget it: every record write (store.changes: new
-records, and `_apply`, which the feed reader also calls to redo an intent a crash left) and
-every new subject (store.subjects.insert_new_subjects). A store written before standings
-existed gets them once at start-up (`add_standings`).
+records, and `_apply`, which the feed reader also calls to redo an intent a crash left). A
+subject's first record makes its standing; a subject on file with no record has none and is
+read as an empty standing (`get_standings`). A store written before standings existed gets
+them once at start-up (`add_standings`).
 """
 
 from __future__ import annotations
@@ -29,12 +30,11 @@ from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
 from domain.records import Record
 from domain.standings import RecordFacts, Standing, in_list_order, standing_facts
-from domain.subjects import Subject
 from store.database import MIGRATIONS, RECORDS, STANDINGS, SUBJECTS, Database, Document
 from store.documents import DUPLICATE_KEY, insert_new
 from store.records import record_from_document
 
-# Subjects or records read per pass of the start-up backfill (DESIGN.md §2.1: bounded cursors).
+# Records read per pass of the start-up backfill (DESIGN.md §2.1: bounded cursors).
 BACKFILL_BATCH = 1000
 BACKFILLED = "standings"  # its note in `migrations`
 
@@ -58,10 +58,10 @@ def _entry(record: Record) -> Document:
 
 
 def _update(records: Sequence[Record], *, upsert: bool) -> UpdateOne:
-    """Set the entries of records of one subject unless the standing holds any of them at its
-    version or a later one.
+    """Set the entries of `records`, all of one subject, unless the standing holds any of them
+    at its version or a later one.
 
-    Conditional on the stored entry's version: writers of two versions of a record may reach
+    Conditional on each stored entry's version: writers of two versions of a record may reach
     the standing in either order (the writer of version 2 is overtaken by that of version 3
     between its record write and this one), and a redone intent or a retried batch brings a
     version already there, so the update is idempotent and an older version never overwrites a
@@ -69,25 +69,27 @@ def _update(records: Sequence[Record], *, upsert: bool) -> UpdateOne:
     entry gone, a late older version would bring it back. (Recomputing the standing from the
     stored records instead would read every record of the subject again on each write, the
     decoding standings exist to avoid, and two recomputations racing would still need a
-    condition.) The upsert gives a standing to a subject stored without one; when an entry is
-    newer, it fails as a duplicate `_id` (see `update_standings`).
+    condition.) The upsert makes the standing of a subject that has none; when an entry is
+    as new, it fails as a duplicate `_id` (see `_update_entries`).
 
-    `$and` because nx-27017 ignores an `_id` beside a top-level `$or` and updates whatever
-    document the `$or` matches (tests/test_store_conformance.py); MongoDB reads both alike.
-    Record ids (domain.records.Record.id: letters, digits, `_`, `-`) are safe field names.
+    A first version has nothing older than "no entry": its condition is a plain `$exists`,
+    which nx-27017 answers in SQL. A later one needs an `$or`, under `$and` with the `_id`:
+    nx-27017 ignores an `_id` beside a top-level `$or` and updates whatever document the
+    `$or` matches (tests/test_store_conformance.py); MongoDB reads both alike. Record ids
+    (domain.records.Record.id: letters, digits, `_`, `-`) are safe field names.
     """
     first = records[0]
-    older = [
-        {
-            "$or": [
-                {f"records.{r.id}.version": {"$lt": r.version}},
-                {f"records.{r.id}": {"$exists": False}},
-            ]
-        }
-        for r in records
-    ]
+    query: Document = {"_id": first.subject_id}
+    changed = []
+    for record in records:
+        path = f"records.{record.id}"
+        if record.version == 1:
+            query[path] = {"$exists": False}
+        else:
+            lower = {f"{path}.version": {"$lt": record.version}}
+            changed.append({"$or": [lower, {path: {"$exists": False}}]})
     return UpdateOne(
-        {"$and": [{"_id": first.subject_id}, *older]},
+        {"$and": [query, *changed]} if changed else query,
         {
             "$set": {f"records.{r.id}": _entry(r) for r in records},
             "$setOnInsert": {"kind": first.subject_kind.value},
@@ -98,14 +100,11 @@ def _update(records: Sequence[Record], *, upsert: bool) -> UpdateOne:
 
 async def update_standings(db: Database, *, records: Sequence[Record]) -> None:
     """Bring the standings of the records' subjects up to these versions, in one bulk write
-    of one update per subject (nx-27017 spends about 0.3 ms on each update, a batch of new
-    records has about five a subject).
+    of one update per subject (nx-27017 spends about 0.2 ms on each; a seeded demo batch holds
+    several records of each subject, an import batch about 1.3).
 
-    An upsert refused as a duplicate `_id` met a standing holding one of its entries as new or
-    newer (a retried batch, a redone intent, a late writer), or lost a race to create the
-    standing (MongoDB does not retry an upsert whose filter is more than the `_id`): its
-    records are written once more one by one as plain updates, which leave alone each entry
-    already as new and apply the others. A second round trip only then.
+    A subject's first record that stands makes its standing (the upsert). A first version that
+    does not stand is not written at all: no older version of it exists for an entry to stop.
     """
     latest: dict[str, Record] = {}
     for record in records:  # a record given twice: its newest version is the one that counts
@@ -113,8 +112,20 @@ async def update_standings(db: Database, *, records: Sequence[Record]) -> None:
             latest[record.id] = record
     by_subject: dict[str, list[Record]] = {}
     for record in latest.values():
-        by_subject.setdefault(record.subject_id, []).append(record)
-    groups = list(by_subject.values())
+        if record.version > 1 or standing_facts(record) is not None:
+            by_subject.setdefault(record.subject_id, []).append(record)
+    await _update_entries(db, list(by_subject.values()))
+
+
+async def _update_entries(db: Database, groups: list[list[Record]]) -> None:
+    """Each group's entries in its subject's standing, in one bulk write of conditional upserts.
+
+    An upsert refused as a duplicate `_id` met a standing holding one of the entries as new or
+    newer (a retried batch, a redone intent, a late writer), or lost a race to make the
+    standing (MongoDB does not retry an upsert whose filter is more than the `_id`): its
+    records are written once more one by one as plain updates, which leave an entry as new
+    alone and apply the others.
+    """
     if not groups:
         return
     try:
@@ -125,12 +136,6 @@ async def update_standings(db: Database, *, records: Sequence[Record]) -> None:
             raise
         again = [_update([r], upsert=False) for e in errors for r in groups[e["index"]]]
         await db[STANDINGS].bulk_write(again, ordered=False)
-
-
-async def insert_new_standings(db: Database, *, subjects: Sequence[Subject]) -> None:
-    """An empty standing for each subject that has none: a subject on file is judged even
-    before it has a record, and one with no standing is answered as unknown."""
-    await insert_new(db, STANDINGS, [{"_id": s.id, "kind": s.kind.value} for s in subjects])
 
 
 def _facts(record_id: str, entry: dict[str, Any]) -> RecordFacts | None:
@@ -156,43 +161,51 @@ def _standing(document: Document) -> Standing:
 
 
 async def get_standings(db: Database, *, ids: Sequence[str]) -> list[Standing | None]:
-    """Standings in the order of `ids`, None where no subject has the id, in one `find`."""
+    """Standings in the order of `ids`, None where no subject has the id.
+
+    One `find`, and a second for the ids it did not find, if any: a subject's first record
+    makes its standing, so a subject on file without one has no record (an empty standing),
+    and an id no subject has is answered alike whether or not it ever had records.
+    """
     if not ids:
         return []
     query = {"_id": {"$in": list(ids)}}
     cursor = db[STANDINGS].find(query, limit=len(ids), batch_size=len(ids))
     by_id = {doc["_id"]: _standing(doc) for doc in await cursor.to_list(None)}
+    missing = [i for i in dict.fromkeys(ids) if i not in by_id]
+    if missing:
+        query = {"_id": {"$in": missing}}
+        cursor = db[SUBJECTS].find(query, {"kind": 1}, limit=len(missing), batch_size=len(missing))
+        for doc in await cursor.to_list(None):
+            by_id[doc["_id"]] = Standing(doc["_id"], SubjectKind(doc["kind"]))
     return [by_id.get(i) for i in ids]
 
 
 async def add_standings(db: Database) -> int:
-    """Give a store written before standings existed its standings; returns how many subjects
-    were read. Once done it leaves a note in `migrations`, so later start-ups cost one lookup.
+    """Give the records of a store written before standings existed their standings; returns
+    how many records were read. Once done it leaves a note in `migrations`, so later start-ups
+    cost one lookup.
 
-    Safe beside writers and when interrupted: both passes write only what `insert_new_standings`
-    and `update_standings` write, which never undo a newer write.
+    Safe beside writers and when interrupted: it writes only what `update_standings` writes,
+    which never undoes a newer write.
     """
     if await db[MIGRATIONS].find_one({"_id": BACKFILLED}) is not None:
         return 0
-    subjects = 0
-    async for batch in _batches(db, SUBJECTS, {"kind": 1}):
-        await insert_new(db, STANDINGS, [{"_id": d["_id"], "kind": d["kind"]} for d in batch])
-        subjects += len(batch)
-    async for batch in _batches(db, RECORDS, None):
+    read = 0
+    async for batch in _batches(db, RECORDS):
         await update_standings(db, records=[record_from_document(d) for d in batch])
-    await insert_new(db, MIGRATIONS, [{"_id": BACKFILLED, "filled": subjects}])
-    return subjects
+        read += len(batch)
+    await insert_new(db, MIGRATIONS, [{"_id": BACKFILLED, "filled": read}])
+    return read
 
 
-async def _batches(
-    db: Database, collection: str, projection: Document | None
-) -> AsyncIterator[list[Document]]:
+async def _batches(db: Database, collection: str) -> AsyncIterator[list[Document]]:
     """Every document of `collection` in `_id` order, `BACKFILL_BATCH` at a time."""
     last = None
     while True:
         query: Document = {} if last is None else {"_id": {"$gt": last}}
         cursor = db[collection].find(
-            query, projection, sort=[("_id", 1)], limit=BACKFILL_BATCH, batch_size=BACKFILL_BATCH
+            query, sort=[("_id", 1)], limit=BACKFILL_BATCH, batch_size=BACKFILL_BATCH
         )
         batch = await cursor.to_list(None)
         if not batch:

@@ -15,7 +15,6 @@ from store.documents import from_document, insert_new, to_document
 
 # Persons are listed through the records that put them on public display.
 from store.records import RecordFilter, record_query
-from store.standings import insert_new_standings
 
 # Each subject is stored with its name as names are compared (domain.subjects.name_key: NFKC,
 # whitespace folded), so a search for （有限合伙） finds (有限合伙); the name itself is kept as
@@ -82,13 +81,8 @@ def _subjects_filter(
 
 
 async def insert_new_subjects(db: Database, *, subjects: Sequence[Subject]) -> int:
-    """Insert those not stored yet (by id), then their standings; returns how many were new.
-
-    A retried batch gives a standing to any subject a crash left without one.
-    """
-    inserted = await insert_new(db, SUBJECTS, [_document(x) for x in subjects])
-    await insert_new_standings(db, subjects=subjects)
-    return inserted
+    """Insert those not stored yet (by id) in one round trip; returns how many were new."""
+    return await insert_new(db, SUBJECTS, [_document(x) for x in subjects])
 
 
 async def get_subjects(db: Database, *, ids: Sequence[str]) -> list[Subject | None]:

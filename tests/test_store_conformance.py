@@ -1769,3 +1769,33 @@ async def test_entry_update_conditional_on_its_version_touches_only_its_document
         {"_id": "s-2", "kind": "K", "records": {"r-a": {"version": 1}}},
         {"_id": "s-3", "kind": "K", "records": {"r-a": {"version": 1}}},
     ]
+
+
+async def test_entries_set_only_where_missing_by_exists_beside_the_id(db: Database) -> None:
+    """store/standings.py, first versions: `_id` and `$exists: false` on dotted paths, upserted.
+
+    MongoDB: the filter selects the one document while every named entry is missing; a missing
+    document is inserted with the `_id`; one holding an entry fails as a duplicate `_id`.
+    """
+    table = db["conformance_entries"]
+    await table.insert_many([{"_id": "s-1", "records": {"r-a": {"version": 1}}}, {"_id": "s-2"}])
+
+    def missing(subject: str, *entries: str) -> dict[str, Any]:
+        return {"_id": subject, **{f"records.{e}": {"$exists": False} for e in entries}}
+
+    def entries(*names: str) -> dict[str, Any]:
+        values = {f"records.{e}": {"version": 1} for e in names}
+        return {"$set": values, "$setOnInsert": {"kind": "K"}}
+
+    added = await table.update_one(missing("s-2", "r-a", "r-b"), entries("r-a", "r-b"), upsert=True)
+    inserted = await table.update_one(missing("s-3", "r-c"), entries("r-c"), upsert=True)
+    with pytest.raises(DuplicateKeyError):
+        await table.update_one(missing("s-1", "r-a", "r-d"), entries("r-a", "r-d"), upsert=True)
+
+    assert (added.matched_count, inserted.upserted_id) == (1, "s-3")
+    found = await table.find({"_id": {"$in": ["s-1", "s-2", "s-3"]}}, sort=[("_id", 1)]).to_list(3)
+    assert found == [
+        {"_id": "s-1", "records": {"r-a": {"version": 1}}},
+        {"_id": "s-2", "records": {"r-a": {"version": 1}, "r-b": {"version": 1}}},
+        {"_id": "s-3", "kind": "K", "records": {"r-c": {"version": 1}}},
+    ]
