@@ -71,7 +71,8 @@ class Standing:
 
 
 def standing_of(subject_id: str, kind: SubjectKind, records: Iterable[Record]) -> Standing:
-    """The standing of a subject whose file is `records`, kept in their order."""
+    """The standing of a subject whose file is `records`, kept in their order: judged, it gives
+    exactly the evaluation and grade the records give (the invariant of this module)."""
     facts = (standing_facts(r) for r in records)
     return Standing(subject_id, kind, tuple(f for f in facts if f is not None))
 

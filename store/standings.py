@@ -6,14 +6,14 @@
                          "shown_until": "2021-03-01"},          # stands (no severity: none)
                  "r-2": {"version": 3}}}                         # stopped standing
 
-A batch of checks (三(十二)) reads 1,000 of these, about 8 values per record that stands,
+A batch of checks (三(十二)) reads 1,000 of these, 6 or 7 values per record that stands,
 where it read every record (about 35 values each): nx-27017 decodes every value it returns.
 
 Kept in the write path, so no path can forget it: every record write (store.changes: new
 records, and `_apply`, which the feed reader also calls to redo an intent a crash left). A
-subject's first record makes its standing; a subject on file with no record has none and is
-read as an empty standing (`get_standings`). A store written before standings existed gets
-them once at start-up (`add_standings`).
+subject's first record that stands makes its standing; a subject on file with none has no
+standing document and is read as standing with no record (`get_standings`). A store written
+before standings existed gets them once at start-up (`add_standings`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ from store.records import record_from_document
 
 # Records read per pass of the start-up backfill (DESIGN.md §2.1: bounded cursors).
 BACKFILL_BATCH = 1000
+# Entries one update sets at most: nx-27017 turns each condition into SQL and refuses an
+# expression deeper than 1,000 ("Expression tree is too large").
+ENTRIES_PER_UPDATE = 50
 BACKFILLED = "standings"  # its note in `migrations`
 
 
@@ -114,7 +117,9 @@ async def update_standings(db: Database, *, records: Sequence[Record]) -> None:
     for record in latest.values():
         if record.version > 1 or standing_facts(record) is not None:
             by_subject.setdefault(record.subject_id, []).append(record)
-    await _update_entries(db, list(by_subject.values()))
+    step = ENTRIES_PER_UPDATE
+    groups = [g[i : i + step] for g in by_subject.values() for i in range(0, len(g), step)]
+    await _update_entries(db, groups)
 
 
 async def _update_entries(db: Database, groups: list[list[Record]]) -> None:
@@ -164,8 +169,8 @@ async def get_standings(db: Database, *, ids: Sequence[str]) -> list[Standing | 
     """Standings in the order of `ids`, None where no subject has the id.
 
     One `find`, and a second for the ids it did not find, if any: a subject's first record
-    makes its standing, so a subject on file without one has no record (an empty standing),
-    and an id no subject has is answered alike whether or not it ever had records.
+    that stands makes its standing, so a subject on file without one has no record that
+    stands, and an id no subject has is None whether or not it ever had records.
     """
     if not ids:
         return []
@@ -192,19 +197,19 @@ async def add_standings(db: Database) -> int:
     if await db[MIGRATIONS].find_one({"_id": BACKFILLED}) is not None:
         return 0
     read = 0
-    async for batch in _batches(db, RECORDS):
+    async for batch in _records(db):
         await update_standings(db, records=[record_from_document(d) for d in batch])
         read += len(batch)
     await insert_new(db, MIGRATIONS, [{"_id": BACKFILLED, "filled": read}])
     return read
 
 
-async def _batches(db: Database, collection: str) -> AsyncIterator[list[Document]]:
-    """Every document of `collection` in `_id` order, `BACKFILL_BATCH` at a time."""
+async def _records(db: Database) -> AsyncIterator[list[Document]]:
+    """Every record document in `_id` order, `BACKFILL_BATCH` at a time."""
     last = None
     while True:
         query: Document = {} if last is None else {"_id": {"$gt": last}}
-        cursor = db[collection].find(
+        cursor = db[RECORDS].find(
             query, sort=[("_id", 1)], limit=BACKFILL_BATCH, batch_size=BACKFILL_BATCH
         )
         batch = await cursor.to_list(None)

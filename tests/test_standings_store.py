@@ -14,7 +14,7 @@ from domain.subjects import Subject
 from store.changes import _intent, find_changes, write_change, write_new_records
 from store.database import MIGRATIONS, RECORD_CHANGES, STANDINGS, Database
 from store.records import RecordFilter, files_of_subjects, get_records
-from store.standings import add_standings, get_standings, update_standings
+from store.standings import ENTRIES_PER_UPDATE, add_standings, get_standings, update_standings
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import CommandLog
@@ -29,7 +29,7 @@ async def assert_standings_follow_records(db: Database, subjects: list[Subject])
     standing since its first version needs none); a subject with no record standing has no
     standing document (its first such record makes it)."""
     ids = [s.id for s in subjects]
-    files = await files_of_subjects(db, subject_ids=ids, spec=RecordFilter(), limit_each=100)
+    files = await files_of_subjects(db, subject_ids=ids, spec=RecordFilter(), limit_each=500)
     standings = await get_standings(db, ids=ids)
     for subject, records, standing in zip(subjects, files, standings, strict=True):
         expected = standing_of(subject.id, subject.kind, records)
@@ -119,6 +119,20 @@ async def test_new_records_stand_in_one_bulk_write_per_batch(
     # One update a subject: the excused record (it never stood) is not written at all.
     assert len(to_standings[0]["updates"]) == 2
     await assert_standings_follow_records(db, [firm, person])
+
+
+async def test_a_batch_of_many_records_of_one_subject_stands_whole(
+    db: Database, catalogue: Catalogue
+) -> None:
+    firm = factories.firm()
+    records = [
+        factories.record(catalogue, firm, item_code="GOOD_7", decided=date(2020, 3, 1))
+        for _ in range(2 * ENTRIES_PER_UPDATE + 1)
+    ]
+
+    await write_new_records(db, records=records)
+
+    await assert_standings_follow_records(db, [firm])
 
 
 async def test_a_retried_batch_changes_no_standing(db: Database, catalogue: Catalogue) -> None:
