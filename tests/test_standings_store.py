@@ -8,7 +8,15 @@ from typing import Any
 
 from domain.catalogue import Catalogue
 from domain.disclosure import Severity
-from domain.records import ChangeKind, Record, RecordStatus, next_version
+from domain.records import (
+    ChangeKind,
+    ObjectionGrounds,
+    ObjectionNote,
+    ObjectionState,
+    Record,
+    RecordStatus,
+    next_version,
+)
 from domain.standings import Standing, in_list_order, standing_of
 from domain.subjects import Subject
 from store.changes import _intent, find_changes, write_change, write_new_records
@@ -21,6 +29,12 @@ from tests.conftest import CommandLog
 
 AT = datetime(2020, 9, 1, 4, tzinfo=UTC)
 TODAY = AT.date()
+NOTE = ObjectionNote(
+    objection_id="o-1",
+    state=ObjectionState.PENDING,
+    grounds=ObjectionGrounds.ERROR,
+    filed_at=AT,
+)
 
 
 async def assert_standings_follow_records(db: Database, subjects: list[Subject]) -> None:
@@ -180,8 +194,9 @@ async def test_every_change_of_a_record_keeps_its_standing(
         # The person refuses its recording (art. 39), then withdraws the refusal.
         (ChangeKind.HIDDEN, {"opted_out": True}),
         (ChangeKind.SHOWN, {"opted_out": False}),
-        # Removed from display on an objection, then shown again on its withdrawal.
-        (ChangeKind.OBJECTION_RESOLVED, {"hidden": True}),
+        # Disputed (annotated only), removed from display on the objection, shown again.
+        (ChangeKind.OBJECTION_FILED, {"objection": NOTE}),
+        (ChangeKind.HIDDEN, {"hidden": True}),
         (ChangeKind.SHOWN, {"hidden": False}),
         (ChangeKind.REPAIRED, {"status": RecordStatus.REPAIRED}),
     ]
