@@ -1,7 +1,8 @@
 """Eligibility: a subject's file judged against an incentive programme (二(七)-二(九), 三(十二)).
 
-Pure: the file (records, blacklist entries, commitments) and the day are passed in. Every
-reason for a no is reported at once, each with a stable code.
+Pure: the file (the subject's standing — the facts of its records that stand, see
+domain/standings.py —, blacklist entries, commitments) and the day are passed in. Every reason
+for a no is reported at once, each with a stable code.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from domain.catalogue import Category
 from domain.commitments import Commitment, CommitmentStatus
 from domain.disclosure import Severity
 from domain.programmes import BlockerKind, BlockerRule, Programme
-from domain.records import Record, publicly_visible, stands
-from domain.subjects import Subject
+from domain.standings import RecordFacts, Standing
 
 
 class Outcome(StrEnum):
@@ -54,11 +54,14 @@ class Evaluation(BaseModel):
     identifier: str | None = None
 
 
-def _points(programme: Programme, records: Sequence[Record], today: date) -> tuple[int, list[str]]:
+def _points(
+    programme: Programme, records: Sequence[RecordFacts], today: date
+) -> tuple[int, list[str]]:
     """Points earned and the records that earned them, each record counted by its first rule.
 
     A record earns points while it stands, on display or not (the window decides how old it
-    may be): never one the person refused (art. 39) or one removed from display on an objection.
+    may be): never one the person refused (art. 39) or one removed from display on an objection,
+    which have no facts (domain.standings.standing_facts).
     """
     counted: set[str] = set()
     total = 0
@@ -68,7 +71,6 @@ def _points(programme: Programme, records: Sequence[Record], today: date) -> tup
         for record in records:
             if (
                 record.id not in counted
-                and stands(record)
                 and rule.takes(record.item_code, record.category)
                 and rule.window.contains(record.decision_date, today)
             ):
@@ -81,7 +83,9 @@ def _points(programme: Programme, records: Sequence[Record], today: date) -> tup
     return total, qualifying
 
 
-def _dishonesty(rule: BlockerRule, records: Sequence[Record], today: date) -> list[Record]:
+def _dishonesty(
+    rule: BlockerRule, records: Sequence[RecordFacts], today: date
+) -> list[RecordFacts]:
     """Dishonesty records on public display today, narrowed as the rule says.
 
     A record withdrawn from display on an objection, or repaired, no longer blocks.
@@ -91,7 +95,7 @@ def _dishonesty(rule: BlockerRule, records: Sequence[Record], today: date) -> li
         r
         for r in records
         if r.category is Category.DISHONEST
-        and publicly_visible(r, today)
+        and r.on_display(today)
         and (rule.kind is BlockerKind.DISHONESTY_ACTIVE or r.severity is Severity.SERIOUS)
         and (not rule.items or r.item_code in rule.items)
         and (since is None or r.decision_date >= since)
@@ -101,12 +105,13 @@ def _dishonesty(rule: BlockerRule, records: Sequence[Record], today: date) -> li
 def blocker(
     rule: BlockerRule,
     *,
-    records: Sequence[Record],
+    records: Sequence[RecordFacts],
     entries: Sequence[BlacklistEntry],
     commitments: Sequence[Commitment],
     today: date,
 ) -> Blocker | None:
-    """The blocker `rule` finds in a subject's file, or None."""
+    """The blocker `rule` finds in a subject's file (`records`: the facts of those that stand),
+    or None."""
     match rule.kind:
         case BlockerKind.BLACKLISTED:
             listed = [e for e in entries if e.in_force(today)]
@@ -136,7 +141,7 @@ def blocker(
             return _funded(rule, records, today)
 
 
-def _funded(rule: BlockerRule, records: Sequence[Record], today: date) -> Blocker | None:
+def _funded(rule: BlockerRule, records: Sequence[RecordFacts], today: date) -> Blocker | None:
     """Funding granted (category FUNDING, notice 三(十二)) on or before the evaluation day and
     within the rule's months, while its record stands: a grant recorded in error and revoked,
     or removed from display on an objection, no longer counts."""
@@ -145,7 +150,6 @@ def _funded(rule: BlockerRule, records: Sequence[Record], today: date) -> Blocke
         r
         for r in records
         if r.category is Category.FUNDING
-        and stands(r)
         and r.decision_date <= today
         and (since is None or r.decision_date >= since)
         and (not rule.items or r.item_code in rule.items)
@@ -162,11 +166,14 @@ def _funded(rule: BlockerRule, records: Sequence[Record], today: date) -> Blocke
 
 
 def _broken_commitment(
-    rule: BlockerRule, records: Sequence[Record], commitments: Sequence[Commitment], today: date
+    rule: BlockerRule,
+    records: Sequence[RecordFacts],
+    commitments: Sequence[Commitment],
+    today: date,
 ) -> Blocker | None:
     """Breaches whose dishonesty record still stands, on display or not: repaired, revoked or
     removed from display on an objection, it no longer counts."""
-    standing = {r.id for r in records if stands(r)}
+    standing = {r.id for r in records}
     since = None if rule.within_months is None else add_months(today, -rule.within_months)
     broken = [
         c
@@ -189,8 +196,7 @@ def _broken_commitment(
 def evaluate(
     programme: Programme,
     *,
-    subject: Subject,
-    records: Sequence[Record],
+    standing: Standing,
     entries: Sequence[BlacklistEntry],
     commitments: Sequence[Commitment],
     today: date,
@@ -199,14 +205,15 @@ def evaluate(
 ) -> Evaluation:
     """Whether the subject qualifies for the programme today, with points and reasons.
 
-    `records` are the subject's file (at least its ACTIVE records), newest first.
+    The standing's records are named in its order (newest first, domain.standings.in_list_order).
     """
+    records = standing.records
     blockers: list[Blocker] = []
-    if subject.kind not in programme.subject_kinds:
+    if standing.kind not in programme.subject_kinds:
         blockers.append(
             Blocker(
                 code=Outcome.SUBJECT_KIND_NOT_COVERED.value,
-                message=f"the programme is not open to {subject.kind.value} subjects",
+                message=f"the programme is not open to {standing.kind.value} subjects",
             )
         )
     for rule in programme.blockers:
@@ -224,7 +231,7 @@ def evaluate(
             )
         )
     return Evaluation(
-        subject_id=subject.id,
+        subject_id=standing.subject_id,
         programme=programme.code,
         eligible=not blockers,
         points=points,

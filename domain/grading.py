@@ -17,7 +17,7 @@ from domain.blacklist import BlacklistEntry
 from domain.commitments import Commitment
 from domain.eligibility import Evaluation, blocker
 from domain.programmes import BlockerKind, BlockerRule, Code, ProgrammeSet, parse_programmes
-from domain.records import Record
+from domain.standings import RecordFacts
 
 
 class GradeRule(BaseModel):
@@ -74,12 +74,13 @@ def grade(
     grading: Grading,
     *,
     evaluation: Evaluation,
-    records: Sequence[Record],
+    records: Sequence[RecordFacts],
     entries: Sequence[BlacklistEntry],
     commitments: Sequence[Commitment],
     today: date,
 ) -> Grade:
-    """The first grade whose conditions hold, with the facts that made it so."""
+    """The first grade whose conditions hold, with the facts that made it so (`records`: the
+    facts of the subject's records that stand, domain.standings)."""
     kinds = {k for g in grading.grades for k in g.if_any_blocker}
     found = {
         kind: blocker(

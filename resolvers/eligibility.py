@@ -1,7 +1,9 @@
 """Eligibility for incentive programmes, one subject or up to 1,000 at once (二(七), 三(十二)).
 
-A batch reads subjects, records, blacklist entries and commitments with one `$in` query each,
-so a check of 1,000 subjects costs the store round trips of a check of one.
+A batch reads standings (the facts of each subject's records that stand, store/standings.py),
+blacklist entries and commitments with one `$in` query each, so a check of 1,000 subjects costs
+the store round trips of a check of one, and reads one small document per subject, not every
+record.
 """
 
 from __future__ import annotations
@@ -17,33 +19,25 @@ from domain.eligibility import Evaluation, evaluate, not_found
 from domain.grading import IncentiveRules
 from domain.identifiers import InvalidIdentifier, identify
 from domain.programmes import Programme
-from domain.records import Record, RecordStatus
-from domain.subjects import Subject
+from domain.standings import Standing
 from resolvers import errors
 from resolvers.access import require
 from resolvers.context import Context
 from store import blacklist as blacklist_store
 from store import commitments as commitment_store
 from store import programmes as programme_store
-from store import records as record_store
+from store import standings as standing_store
 from store import subjects as subject_store
 from store.errors import PublicationRefused
-from store.records import RecordFilter
 
 MAX_SUBJECTS = 1000
-# Records read per subject, newest first: far above any real file, so nothing counted is cut.
-MAX_RECORDS_PER_SUBJECT = 500
-# Only records that stand count or block (domain.records.stands): those refused under art. 39
-# are not even read; those removed from display on an objection are left out when judged.
-STANDING = RecordFilter(status=RecordStatus.ACTIVE, hide_opted_out=True)
 
 
 @dataclass(frozen=True)
 class SubjectFile:
-    """What a programme or grade is judged on: the subject and its file."""
+    """What a programme or grade is judged on: the subject's standing and the rest of its file."""
 
-    subject: Subject
-    records: list[Record]
+    standing: Standing
     entries: list[BlacklistEntry]
     commitments: list[Commitment]
 
@@ -68,39 +62,31 @@ def programme(ctx: Context, code: str) -> Programme:
     return found
 
 
-async def read_files(
-    ctx: Context, subject_ids: Sequence[str], *, records: RecordFilter
-) -> dict[str, SubjectFile]:
-    """The files of the subjects that exist, in four queries run side by side.
+async def read_files(ctx: Context, subject_ids: Sequence[str]) -> dict[str, SubjectFile]:
+    """The files of the subjects that exist (those with a standing), in three queries run side
+    by side.
 
     The blacklist entries and commitments read are also what the request's loaders answer
     for these subjects, so nothing later reads them again.
     """
-    subjects, by_subject, entries, commitments = await asyncio.gather(
-        subject_store.get_subjects(ctx.db, ids=subject_ids),
-        record_store.files_of_subjects(
-            ctx.db, subject_ids=subject_ids, spec=records, limit_each=MAX_RECORDS_PER_SUBJECT
-        ),
+    standings, entries, commitments = await asyncio.gather(
+        standing_store.get_standings(ctx.db, ids=subject_ids),
         blacklist_store.entries_of_subjects(ctx.db, subject_ids=subject_ids),
         commitment_store.commitments_of_subjects(ctx.db, subject_ids=subject_ids),
     )
     files = {}
-    for subject, found, listed, committed in zip(
-        subjects, by_subject, entries, commitments, strict=True
-    ):
-        if subject is not None:
-            ctx.loaders.subjects.prime(subject.id, subject)
-            ctx.loaders.blacklist_entries.prime(subject.id, listed)
-            ctx.loaders.commitments.prime(subject.id, committed)
-            files[subject.id] = SubjectFile(subject, found, listed, committed)
+    for standing, listed, committed in zip(standings, entries, commitments, strict=True):
+        if standing is not None:
+            ctx.loaders.blacklist_entries.prime(standing.subject_id, listed)
+            ctx.loaders.commitments.prime(standing.subject_id, committed)
+            files[standing.subject_id] = SubjectFile(standing, listed, committed)
     return files
 
 
 def judge(ctx: Context, chosen: Programme, file: SubjectFile) -> Evaluation:
     return evaluate(
         chosen,
-        subject=file.subject,
-        records=file.records,
+        standing=file.standing,
         entries=file.entries,
         commitments=file.commitments,
         today=ctx.today,
@@ -149,6 +135,9 @@ async def eligibilities(
     wanted = [c for c in dict.fromkeys(canonical.values()) if isinstance(c, str)]
     found = await subject_store.get_subjects_by_identifiers(ctx.db, identifiers=wanted)
     ids = {c: s.id for c, s in zip(wanted, found, strict=True) if s is not None}
+    for subject in found:
+        if subject is not None:  # read for its id: `Eligibility.subject` needs no second read
+            ctx.loaders.subjects.prime(subject.id, subject)
     files = await _judged_files(ctx, list(dict.fromkeys(ids.values())))
     answers = []
     for given in asked:
@@ -168,7 +157,7 @@ async def eligibilities(
 
 async def _judged_files(ctx: Context, subject_ids: Sequence[str]) -> dict[str, SubjectFile]:
     """The files of the subjects that exist, each check audited as a query of its credit."""
-    files = await read_files(ctx, list(dict.fromkeys(subject_ids)), records=STANDING)
+    files = await read_files(ctx, list(dict.fromkeys(subject_ids)))
     for subject_id in files:
         # Notice 三(十二): a funding department's check is a query of the subject's credit.
         ctx.audit.consulted(subject_id)

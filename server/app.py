@@ -38,7 +38,7 @@ from server.reports import report_download, report_issuer
 from server.settings import Settings
 from server.telemetry import RequestTelemetry, Telemetry, tracing
 from server.verify import verification_routes
-from store import blacklist, commitments, records
+from store import blacklist, commitments, records, standings
 from store.calendar import insert_years_if_missing, read_default_calendar
 from store.catalogue import (
     PublishedCatalogues,
@@ -67,8 +67,8 @@ def utc_now() -> datetime:
 
 async def prepare_store(db: Database) -> CatalogueVersions:
     """Indexes, the default catalogue and programmes on a new store, source units and calendar
-    years when missing, the day numbers of documents stored before they existed; the published
-    catalogue versions."""
+    years when missing, the day numbers and standings of documents stored before they existed;
+    the published catalogue versions."""
     await ensure_indexes(db)
     if await fill_name_keys(db):
         log.info("filled the name keys of subjects stored by an older version")
@@ -79,6 +79,8 @@ async def prepare_store(db: Database) -> CatalogueVersions:
     ):
         if filled := await module.add_day_numbers(db):
             log.info("stored the day numbers of %d older %s", filled, name)
+    if built := await standings.add_standings(db):
+        log.info("built the standings of %d records stored before standings existed", built)
     if await insert_shipped_catalogue(db, catalogue=read_default_catalogue()):
         log.info("published the default catalogue")
     if await insert_shipped_rules(db, rules=read_default_rules()):

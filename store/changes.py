@@ -26,6 +26,7 @@ from store.database import RECORD_CHANGES, RECORDS, Database, Document
 from store.documents import insert_new
 from store.errors import ChangedMeanwhile, StaleRecord
 from store.records import record_document, record_from_document
+from store.standings import update_standings
 
 FEED = "record_changes"  # the counter's stored name: kept as it was
 
@@ -73,6 +74,7 @@ async def write_new_records(db: Database, *, records: Sequence[Record]) -> int:
     intents = [_intent(first + i, r) for i, r in enumerate(records)]
     await insert_new(db, RECORD_CHANGES, intents)
     written = await insert_new(db, RECORDS, [record_document(r) for r in records])
+    await update_standings(db, records=records)  # before marking: a crash leaves it to redo
     await db[RECORD_CHANGES].update_many(
         {"seq": {"$gte": first, "$lt": first + len(records)}}, {"$set": {"applied": True}}
     )
@@ -124,6 +126,7 @@ async def _apply(db: Database, seq: int, record: Record) -> bool:
         else:
             applied = True
     if applied:
+        await update_standings(db, records=[record])  # before marking: a crash leaves it to redo
         await db[RECORD_CHANGES].update_one({"_id": f"{seq:020d}"}, {"$set": {"applied": True}})
     return applied
 

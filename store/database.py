@@ -43,6 +43,8 @@ BLACKLIST_ENTRIES = "blacklist_entries"
 # One note per finished backfill of a derived field (store.documents.fill_derived); by `_id`.
 MIGRATIONS = "migrations"
 RATE_LIMITS = "rate_limits"
+# One document per subject, `_id` the subject id: what eligibility reads (store/standings.py).
+STANDINGS = "standings"
 
 # No index may include `_id`: nx-27017 fails every write to such a collection.
 INDEXES: dict[str, list[IndexModel]] = {

@@ -216,7 +216,8 @@ async def test_batch_of_1000_costs_the_round_trips_of_a_batch_of_10(
 
     # Run side by side, the reads may start in any order.
     assert sorted(counts[10]) == sorted(counts[1000])
-    # The token's revocation check; subjects, records, blacklist entries, commitments; the audit.
+    # The token's revocation check; standings, blacklist entries, commitments, the subjects
+    # asked for (`subject { name }`); the audit.
     assert sorted(counts[1000]) == ["find", "find", "find", "find", "find", "insert"]
 
 

@@ -19,6 +19,7 @@ from domain.masking import PublicAttribute
 from domain.programmes import BlockerKind, BlockerRule
 from domain.records import Record, RecordStatus
 from domain.source_units import SourceUnit
+from domain.standings import RecordFacts, standing_of
 from domain.submission import judge
 from store.programmes import read_default_rules
 from tests import factories
@@ -102,6 +103,11 @@ def grant(decided: date, status: RecordStatus = RecordStatus.ACTIVE) -> Record:
     )
 
 
+def facts(records: list[Record]) -> tuple[RecordFacts, ...]:
+    """What a judgement reads of the firm's records that stand."""
+    return standing_of(FIRM.id, FIRM.kind, records).records
+
+
 @given(
     st.lists(st.tuples(st.integers(-1200, 30), st.sampled_from(list(RecordStatus))), max_size=5),
     st.one_of(st.none(), st.integers(1, 60)),
@@ -112,7 +118,7 @@ def test_funded_recently_blocks_exactly_on_standing_grants_in_its_months(
     records = [grant(TODAY + timedelta(days=d), status) for d, status in grants]
     rule = BlockerRule(kind=BlockerKind.FUNDED_RECENTLY, within_months=months)
 
-    found = blocker(rule, records=records, entries=[], commitments=[], today=TODAY)
+    found = blocker(rule, records=facts(records), entries=[], commitments=[], today=TODAY)
 
     since = date.min if months is None else add_months(TODAY, -months)
     expected = [
@@ -127,7 +133,9 @@ def test_funded_recently_ignores_other_categories() -> None:
     commended = factories.record(CATALOGUE, FIRM, item_code="GOOD_7", decided=TODAY)
     rule = BlockerRule(kind=BlockerKind.FUNDED_RECENTLY, within_months=12)
 
-    assert blocker(rule, records=[commended], entries=[], commitments=[], today=TODAY) is None
+    assert (
+        blocker(rule, records=facts([commended]), entries=[], commitments=[], today=TODAY) is None
+    )
 
 
 def test_the_shipped_funding_preference_passes_over_a_subject_funded_in_the_last_year() -> None:
@@ -136,10 +144,10 @@ def test_the_shipped_funding_preference_passes_over_a_subject_funded_in_the_last
     [rule] = [b for b in preference.blockers if b.kind is BlockerKind.FUNDED_RECENTLY]
 
     lately = blocker(
-        rule, records=[grant(date(2020, 5, 20))], entries=[], commitments=[], today=TODAY
+        rule, records=facts([grant(date(2020, 5, 20))]), entries=[], commitments=[], today=TODAY
     )
     long_ago = blocker(
-        rule, records=[grant(date(2019, 5, 20))], entries=[], commitments=[], today=TODAY
+        rule, records=facts([grant(date(2019, 5, 20))]), entries=[], commitments=[], today=TODAY
     )
 
     assert lately is not None
@@ -153,8 +161,7 @@ def test_no_shipped_programme_counts_a_grant_as_good_behaviour() -> None:
     for programme in read_default_rules().programmes.programmes:
         evaluation = evaluate(
             programme,
-            subject=FIRM,
-            records=records,
+            standing=standing_of(FIRM.id, FIRM.kind, records),
             entries=[],
             commitments=[],
             today=TODAY,

@@ -15,6 +15,7 @@ from domain.disclosure import Severity
 from domain.eligibility import evaluate
 from domain.grading import Grade, GradingError, grade, parse_grading, parse_rules
 from domain.records import Record
+from domain.standings import standing_of
 from domain.subjects import Subject
 from store.programmes import read_default_rules, read_programme_text
 from tests import factories
@@ -33,8 +34,7 @@ def graded(
     assert financing is not None
     evaluation = evaluate(
         financing,
-        subject=subject,
-        records=records,
+        standing=standing_of(subject.id, subject.kind, records),
         entries=entries,
         commitments=commitments,
         today=TODAY,
@@ -44,7 +44,7 @@ def graded(
     return grade(
         rules.grading,
         evaluation=evaluation,
-        records=records,
+        records=standing_of(subject.id, subject.kind, records).records,
         entries=entries,
         commitments=commitments,
         today=TODAY,
@@ -220,8 +220,7 @@ def test_configured_thresholds_change_the_grade(catalogue: Catalogue) -> None:
     assert financing is not None
     evaluation = evaluate(
         financing,
-        subject=firm,
-        records=records,
+        standing=standing_of(firm.id, firm.kind, records),
         entries=[],
         commitments=[],
         today=TODAY,
@@ -232,7 +231,7 @@ def test_configured_thresholds_change_the_grade(catalogue: Catalogue) -> None:
     result = grade(
         rules.grading,
         evaluation=evaluation,
-        records=records,
+        records=standing_of(firm.id, firm.kind, records).records,
         entries=[],
         commitments=[],
         today=TODAY,

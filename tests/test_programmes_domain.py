@@ -22,6 +22,7 @@ from domain.grading import RulesVersions, parse_rules
 from domain.identifiers import SubjectKind
 from domain.programmes import BlockerKind, PointRule, Programme, ProgrammeError, parse_programmes
 from domain.records import Record, RecordStatus
+from domain.standings import standing_of
 from domain.subjects import Subject
 from store.catalogue import read_default_catalogue
 from store.programmes import read_default_rules, read_programme_text
@@ -53,8 +54,7 @@ def run(
 ) -> Evaluation:
     return evaluate(
         chosen,
-        subject=subject,
-        records=records,
+        standing=standing_of(subject.id, subject.kind, records),
         entries=entries,
         commitments=commitments,
         today=today,
@@ -518,8 +518,7 @@ def subject_of(kind: SubjectKind) -> Subject:
 def judged(programme: Programme, subject: Subject, records: list[Record]) -> Evaluation:
     return evaluate(
         programme,
-        subject=subject,
-        records=records,
+        standing=standing_of(subject.id, subject.kind, records),
         entries=[],
         commitments=[],
         today=A_YEAR_ON,

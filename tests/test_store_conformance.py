@@ -1718,3 +1718,84 @@ async def test_array_field_with_an_index_matches_one_value_by_in_of_one(db: Data
     found = await entries.find(in_of_one).to_list(None)
 
     assert [d["_id"] for d in found] == ["bl-1"]
+
+
+async def test_entry_update_conditional_on_its_version_touches_only_its_document(
+    db: Database,
+) -> None:
+    """store/standings.py: `_id` and an `$or` per entry on dotted paths under `$and`, upserted.
+
+    MongoDB: the filter selects the one document, and only while every entry is older or
+    missing; the upsert of a document holding a newer entry fails as a duplicate `_id`.
+    (nx-27017 ignores an `_id` beside a top-level `$or`, so the store always writes the `$and`.)
+    """
+    table = db["conformance_entries"]
+    await table.insert_many(
+        [{"_id": "s-1", "records": {"r-a": {"version": 2}}}, {"_id": "s-2", "kind": "K"}]
+    )
+
+    def newer_than(subject: str, version: int, *entries: str) -> dict[str, Any]:
+        older = [
+            {
+                "$or": [
+                    {f"records.{e}.version": {"$lt": version}},
+                    {f"records.{e}": {"$exists": False}},
+                ]
+            }
+            for e in entries or ("r-a",)
+        ]
+        return {"$and": [{"_id": subject}, *older]}
+
+    def entry(version: int, *entries: str) -> dict[str, Any]:
+        values = {f"records.{e}": {"version": version} for e in entries or ("r-a",)}
+        return {"$set": values, "$setOnInsert": {"kind": "K"}}
+
+    added = await table.update_one(newer_than("s-2", 1), entry(1), upsert=True)
+    inserted = await table.update_one(newer_than("s-3", 1), entry(1), upsert=True)
+    with pytest.raises(DuplicateKeyError):
+        await table.update_one(newer_than("s-1", 1), entry(1), upsert=True)
+    with pytest.raises(DuplicateKeyError):  # one entry of the two is newer: neither is set
+        await table.update_one(
+            newer_than("s-1", 2, "r-a", "r-b"), entry(2, "r-a", "r-b"), upsert=True
+        )
+    raised = await table.update_one(
+        newer_than("s-1", 3, "r-a", "r-b"), entry(3, "r-a", "r-b"), upsert=True
+    )
+
+    assert (added.matched_count, inserted.upserted_id, raised.matched_count) == (1, "s-3", 1)
+    found = await table.find({"_id": {"$in": ["s-1", "s-2", "s-3"]}}, sort=[("_id", 1)]).to_list(3)
+    assert found == [
+        {"_id": "s-1", "records": {"r-a": {"version": 3}, "r-b": {"version": 3}}},
+        {"_id": "s-2", "kind": "K", "records": {"r-a": {"version": 1}}},
+        {"_id": "s-3", "kind": "K", "records": {"r-a": {"version": 1}}},
+    ]
+
+
+async def test_entries_set_only_where_missing_by_exists_beside_the_id(db: Database) -> None:
+    """store/standings.py, first versions: `_id` and `$exists: false` on dotted paths, upserted.
+
+    MongoDB: the filter selects the one document while every named entry is missing; a missing
+    document is inserted with the `_id`; one holding an entry fails as a duplicate `_id`.
+    """
+    table = db["conformance_entries"]
+    await table.insert_many([{"_id": "s-1", "records": {"r-a": {"version": 1}}}, {"_id": "s-2"}])
+
+    def missing(subject: str, *entries: str) -> dict[str, Any]:
+        return {"_id": subject, **{f"records.{e}": {"$exists": False} for e in entries}}
+
+    def entries(*names: str) -> dict[str, Any]:
+        values = {f"records.{e}": {"version": 1} for e in names}
+        return {"$set": values, "$setOnInsert": {"kind": "K"}}
+
+    added = await table.update_one(missing("s-2", "r-a", "r-b"), entries("r-a", "r-b"), upsert=True)
+    inserted = await table.update_one(missing("s-3", "r-c"), entries("r-c"), upsert=True)
+    with pytest.raises(DuplicateKeyError):
+        await table.update_one(missing("s-1", "r-a", "r-d"), entries("r-a", "r-d"), upsert=True)
+
+    assert (added.matched_count, inserted.upserted_id) == (1, "s-3")
+    found = await table.find({"_id": {"$in": ["s-1", "s-2", "s-3"]}}, sort=[("_id", 1)]).to_list(3)
+    assert found == [
+        {"_id": "s-1", "records": {"r-a": {"version": 1}}},
+        {"_id": "s-2", "records": {"r-a": {"version": 1}, "r-b": {"version": 1}}},
+        {"_id": "s-3", "kind": "K", "records": {"r-c": {"version": 1}}},
+    ]
