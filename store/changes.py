@@ -30,7 +30,7 @@ from domain.records import ChangeKind, Record, first_version
 from store.blacklist import rejudge_entries_citing
 from store.counters import allocate
 from store.database import RECORD_CHANGES, RECORDS, Database, Document
-from store.documents import insert_new, one_of
+from store.documents import insert_new
 from store.errors import ChangedMeanwhile, StaleRecord
 from store.records import record_document, record_from_document
 
@@ -57,7 +57,7 @@ def _intent(seq: int, record: Record, *, through: int) -> Document:
     of the last intent of the write it belongs to (its own for a single change)."""
     last = record.history[-1]
     return {
-        "_id": _intent_id(seq),
+        "_id": _intent_id(record),
         "seq": seq,
         "through": through,
         "record_id": record.id,
@@ -70,25 +70,25 @@ def _intent(seq: int, record: Record, *, through: int) -> Document:
     }
 
 
-def _intent_id(seq: int) -> str:
-    return f"{seq:020d}"
+def _intent_id(record: Record) -> str:
+    """The (record, version) key: one writer per version, the optimistic lock. Intents are
+    updated by it only: nx-27017 answers an update filtered on any other field, indexed or
+    not, by reading the whole collection (40 ms at 10,000 intents, against 0.6 ms)."""
+    return f"{record.id}@{record.version}"
 
 
-async def _log_new(db: Database, records: Sequence[Record]) -> int:
-    """Log the intents of new records, in order; returns the sequence number of the last."""
+async def _log_new(db: Database, records: Sequence[Record]) -> None:
+    """Log the intents of new records, in order: the last record's intent is the write's last."""
     first = await _allocate(db, len(records))
     through = first + len(records) - 1
     intents = [_intent(first + i, r, through=through) for i, r in enumerate(records)]
     await insert_new(db, RECORD_CHANGES, intents)
-    return through
 
 
-async def _mark_write_applied(db: Database, through: int) -> None:
+async def _mark_write_applied(db: Database, last: Record) -> None:
     """Settle every intent of a write at once by marking its last (the writer alone does this:
     it knows that every record of the write is stored)."""
-    await db[RECORD_CHANGES].update_one(
-        {"_id": _intent_id(through)}, {"$set": {"all_applied": True}}
-    )
+    await db[RECORD_CHANGES].update_one({"_id": _intent_id(last)}, {"$set": {"all_applied": True}})
 
 
 async def write_new_records(db: Database, *, records: Sequence[Record]) -> int:
@@ -103,9 +103,9 @@ async def write_new_records(db: Database, *, records: Sequence[Record]) -> int:
     if not records:
         return 0
     records = [first_version(r, at=r.created_at, by=r.source_unit) for r in records]
-    through = await _log_new(db, records)
+    await _log_new(db, records)
     written = await insert_new(db, RECORDS, [record_document(r) for r in records])
-    await _mark_write_applied(db, through)
+    await _mark_write_applied(db, records[-1])
     return written
 
 
@@ -121,7 +121,7 @@ async def write_change(db: Database, *, before: Record, after: Record, today: da
         await db[RECORD_CHANGES].insert_one(_intent(seq, after, through=seq))
     except DuplicateKeyError:
         raise StaleRecord(f"record {after.id} changed meanwhile; read it again") from None
-    await _apply(db, seq, after)
+    await _apply(db, _intent_id(after), after)
     try:
         await rejudge_entries_citing(db, record=after, day=today)
     except ChangedMeanwhile:
@@ -132,8 +132,8 @@ async def write_change(db: Database, *, before: Record, after: Record, today: da
     return after
 
 
-async def _apply(db: Database, seq: int, record: Record) -> bool:
-    """Make the stored record be `record` if it is still at the version before; mark the intent.
+async def _apply(db: Database, intent_id: str, record: Record) -> bool:
+    """Make the stored record be `record` if it is still at the version before; mark its intent.
 
     The document is made afresh from the model, so an intent logged before a derived query
     field existed still applies with it. Returns False when the record is at neither version
@@ -154,7 +154,7 @@ async def _apply(db: Database, seq: int, record: Record) -> bool:
         else:
             applied = True
     if applied:
-        await db[RECORD_CHANGES].update_one({"_id": _intent_id(seq)}, {"$set": {"applied": True}})
+        await db[RECORD_CHANGES].update_one({"_id": intent_id}, {"$set": {"applied": True}})
     return applied
 
 
@@ -173,7 +173,7 @@ async def find_changes(db: Database, *, after: int, limit: int) -> list[LoggedCh
     for entry in entries:
         record = _logged_record(entry)
         settled = entry["applied"] or entry.get("through") in writes_applied
-        if not settled and not await _apply(db, entry["seq"], record):
+        if not settled and not await _apply(db, entry["_id"], record):
             break
         changes.append(
             LoggedChange(
@@ -184,17 +184,17 @@ async def find_changes(db: Database, *, after: int, limit: int) -> list[LoggedCh
 
 
 async def _writes_applied(db: Database, entries: list[Document]) -> set[int]:
-    """The writes among `entries` (by their last sequence number) marked all applied; a write
-    whose last intent lies beyond the page costs one read for all such."""
+    """The writes among `entries` (by their last sequence number) marked all applied.
+
+    Writes take consecutive sequence numbers, so only the page's last write may end beyond
+    it: one more read at most.
+    """
     throughs = {e["through"] for e in entries if "through" in e}
     marked = {e["seq"] for e in entries if e["seq"] in throughs and e.get("all_applied")}
-    beyond = sorted(throughs - {e["seq"] for e in entries})
-    if beyond:
-        ids = [_intent_id(seq) for seq in beyond]
-        cursor = db[RECORD_CHANGES].find(
-            {"_id": one_of(ids)}, {"seq": 1, "all_applied": 1}, limit=len(ids)
-        )
-        marked.update(e["seq"] for e in await cursor.to_list(None) if e.get("all_applied"))
+    for seq in throughs - {e["seq"] for e in entries}:
+        last = await db[RECORD_CHANGES].find_one({"seq": seq}, {"all_applied": 1})
+        if last is not None and last["all_applied"]:
+            marked.add(seq)
     return marked
 
 

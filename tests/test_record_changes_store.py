@@ -238,12 +238,12 @@ async def test_write_of_new_records_marks_only_its_last_intent(
     assert again == intents
 
 
-async def test_intents_logged_with_the_record_document_are_still_read(
+async def test_intents_logged_with_the_record_document_are_still_read_and_settled(
     db: Database, catalogue: Catalogue
 ) -> None:
-    """Intents logged before 2026-12-01 carry the record document and their own mark."""
+    """Intents logged before 2026-12-01 carry the record document, their own mark and the
+    sequence number as `_id`; one a crash left unapplied is redone and marked."""
     [record] = new_records(catalogue, 1)
-    await insert_new(db, RECORDS, [record_document(record)])
     seq = await _allocate(db, 1)
     legacy = {
         "_id": f"{seq:020d}",
@@ -252,7 +252,7 @@ async def test_intents_logged_with_the_record_document_are_still_read(
         "version": 1,
         "kind": "CREATED",
         "at": record.created_at,
-        "applied": True,
+        "applied": False,
         "document": record_document(record),
     }
     await db[RECORD_CHANGES].insert_one(legacy)
@@ -260,3 +260,6 @@ async def test_intents_logged_with_the_record_document_are_still_read(
     [change] = await find_changes(db, after=0, limit=10)
 
     assert change.record == record
+    assert await get_records(db, ids=[record.id]) == [record]
+    marked = await db[RECORD_CHANGES].find_one({"_id": f"{seq:020d}"})
+    assert marked is not None and marked["applied"]
