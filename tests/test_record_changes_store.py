@@ -262,4 +262,5 @@ async def test_intents_logged_with_the_record_document_are_still_read_and_settle
     assert change.record == record
     assert await get_records(db, ids=[record.id]) == [record]
     marked = await db[RECORD_CHANGES].find_one({"_id": f"{seq:020d}"})
-    assert marked is not None and marked["applied"]
+    assert marked is not None
+    assert marked["applied"]
