@@ -77,18 +77,26 @@ def _intent_id(record: Record) -> str:
     return f"{record.id}@{record.version}"
 
 
-async def _log_new(db: Database, records: Sequence[Record]) -> None:
-    """Log the intents of new records, in order: the last record's intent is the write's last."""
+async def _log_new(db: Database, records: Sequence[Record]) -> int:
+    """Log the intents of new records, in order; the sequence number of the write's last."""
     first = await _allocate(db, len(records))
     through = first + len(records) - 1
     intents = [_intent(first + i, r, through=through) for i, r in enumerate(records)]
     await insert_new(db, RECORD_CHANGES, intents)
+    return through
 
 
-async def _mark_write_applied(db: Database, last: Record) -> None:
+async def _mark_write_applied(db: Database, last: Record, through: int) -> None:
     """Settle every intent of a write at once by marking its last (the writer alone does this:
-    it knows that every record of the write is stored)."""
-    await db[RECORD_CHANGES].update_one({"_id": _intent_id(last)}, {"$set": {"all_applied": True}})
+    it knows that every record of the write is stored).
+
+    Only if that intent is this write's own: when the last record was logged by an earlier
+    write (a retry after a crash), its intent speaks for that write, whose other records this
+    one may not have stored.
+    """
+    await db[RECORD_CHANGES].update_one(
+        {"_id": _intent_id(last), "seq": through}, {"$set": {"all_applied": True}}
+    )
 
 
 async def write_new_records(db: Database, *, records: Sequence[Record]) -> int:
@@ -103,9 +111,9 @@ async def write_new_records(db: Database, *, records: Sequence[Record]) -> int:
     if not records:
         return 0
     records = [first_version(r, at=r.created_at, by=r.source_unit) for r in records]
-    await _log_new(db, records)
+    through = await _log_new(db, records)
     written = await insert_new(db, RECORDS, [record_document(r) for r in records])
-    await _mark_write_applied(db, records[-1])
+    await _mark_write_applied(db, records[-1], through)
     return written
 
 

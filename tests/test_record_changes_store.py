@@ -183,6 +183,21 @@ async def test_write_of_new_records_ended_by_a_crash_is_settled_by_the_feed(
     assert [r.version if r else None for r in stored] == [1, 1, 1, 1]
 
 
+async def test_retry_naming_only_the_last_record_of_a_crashed_write_settles_no_other(
+    db: Database, catalogue: Catalogue
+) -> None:
+    """A write whose last record an earlier, crashed write logged does not mark that write's
+    intent: the earlier write's other records are still redone, not taken as stored."""
+    first, last = new_records(catalogue, 2)
+    await crash_after_logging(db, [first, last])
+
+    await write_new_records(db, records=[last])
+    changes = await find_changes(db, after=0, limit=10)
+
+    assert [c.record.id for c in changes] == [first.id, last.id]
+    assert all(r is not None for r in await get_records(db, ids=[first.id, last.id]))
+
+
 async def test_write_ended_while_logging_shows_only_what_was_logged(
     db: Database, catalogue: Catalogue
 ) -> None:
