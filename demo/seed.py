@@ -3,10 +3,14 @@
 A pure generator of subjects with their records, in batches so that memory stays flat, and
 one writer. Every draw comes from one `random.Random(seed)`, so a seed always gives the same
 data, and a run with more subjects begins with the subjects of a shorter one.
+
+The writer is a pipeline one batch deep: a batch is written while the next is generated, in
+small steps that let the write go on between them (issue 9.2).
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -27,6 +31,9 @@ from store.database import Database
 from store.subjects import insert_new_subjects
 
 BATCH_SIZE = 500  # subjects per batch, with their records
+# Subjects generated between two turns of the event loop while a batch is written: a few
+# milliseconds of work, so the write sends its next command soon after the store answers.
+SUBJECTS_PER_TURN = 10
 # The first catalogue version takes effect on 2020-01-24: nothing is recorded before it.
 DECIDED_FROM = date(2020, 1, 24)
 DECIDED_TO = date(2021, 6, 30)
@@ -68,13 +75,17 @@ def generate_demo(
     seed: int,
     epidemic_window: DateWindow,
     created_at: datetime,
+    batch_size: int = BATCH_SIZE,
 ) -> Iterator[DemoBatch]:
-    """Yield `subjects` subjects and their records, at most `BATCH_SIZE` subjects at a time."""
+    """Yield `subjects` subjects and their records, at most `batch_size` subjects at a time.
+
+    The batch size does not change the data: subjects are drawn one after another.
+    """
     if subjects < 0:
         raise ValueError("the number of demo subjects cannot be negative")
     generator = _Generator(catalogue, random.Random(seed), epidemic_window, created_at)
-    for start in range(0, subjects, BATCH_SIZE):
-        yield generator.batch(min(BATCH_SIZE, subjects - start))
+    for start in range(0, subjects, batch_size):
+        yield generator.batch(min(batch_size, subjects - start))
 
 
 async def seed_demo(
@@ -87,29 +98,69 @@ async def seed_demo(
     created_at: datetime,
     progress: Callable[[int], None] | None = None,
 ) -> SeedSummary:
-    """Write the demo data, two round trips per batch; what is stored already is kept."""
-    written = [0, 0]
+    """Write the demo data, `BATCH_SIZE` subjects at a time; what is stored already is kept.
+
+    At most one batch is in flight: the next is generated meanwhile, and a failed write is
+    raised once the batch after it is ready (or at the end).
+    """
+    written = _Written()
+    writing: asyncio.Task[None] | None = None
     total = [0, 0]
-    batches = generate_demo(
+    steps = generate_demo(
         catalogue,
         subjects=subjects,
         seed=seed,
         epidemic_window=epidemic_window,
         created_at=created_at,
+        batch_size=SUBJECTS_PER_TURN,
     )
-    for batch in batches:
-        written[0] += await insert_new_subjects(db, subjects=batch.subjects)
-        written[1] += await write_new_records(db, records=batch.records)
+
+    async def hand_over(batch: DemoBatch) -> asyncio.Task[None]:
+        if writing is not None:
+            await writing
         total[0] += len(batch.subjects)
         total[1] += len(batch.records)
-        if progress is not None:
-            progress(len(batch.subjects))
+        return asyncio.create_task(written.write(db, batch, progress))
+
+    batch = DemoBatch(subjects=[], records=[])
+    try:
+        for step in steps:
+            batch.subjects.extend(step.subjects)
+            batch.records.extend(step.records)
+            if len(batch.subjects) >= BATCH_SIZE:
+                writing = await hand_over(batch)
+                batch = DemoBatch(subjects=[], records=[])
+            await asyncio.sleep(0)
+        if batch.subjects:
+            writing = await hand_over(batch)
+        if writing is not None:
+            await writing
+    except BaseException:
+        if writing is not None:
+            await asyncio.gather(writing, return_exceptions=True)
+        raise
     return SeedSummary(
-        subjects_written=written[0],
-        records_written=written[1],
+        subjects_written=written.subjects,
+        records_written=written.records,
         subjects_total=total[0],
         records_total=total[1],
     )
+
+
+@dataclass
+class _Written:
+    """What the writes of a seed run stored."""
+
+    subjects: int = 0
+    records: int = 0
+
+    async def write(
+        self, db: Database, batch: DemoBatch, progress: Callable[[int], None] | None
+    ) -> None:
+        self.subjects += await insert_new_subjects(db, subjects=batch.subjects)
+        self.records += await write_new_records(db, records=batch.records)
+        if progress is not None:
+            progress(len(batch.subjects))
 
 
 class _Generator:

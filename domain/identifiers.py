@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from domain.divisions import is_division_code
 
@@ -104,8 +105,14 @@ def validate_resident_id(number: str, *, today: date) -> str:
     return number
 
 
+@lru_cache(maxsize=4096)
 def validate_identifier(kind: SubjectKind, identifier: str, *, today: date) -> str:
-    """Validate the identifier a subject of this kind must carry, as of `today`."""
+    """Validate the identifier a subject of this kind must carry, as of `today`.
+
+    A pure function of its arguments, so its answers are kept (an invalid identifier raises
+    each time): an import judges each identifier three times a record, and a subject has
+    several records.
+    """
     if kind is SubjectKind.NATURAL_PERSON:
         return validate_resident_id(identifier, today=today)
     return validate_uscc(identifier)

@@ -122,8 +122,51 @@ async def submit_batch(
 
     A batch sent twice changes nothing. The caller checks who is asking and audits the write.
     """
+    planned = await plan_submissions(
+        db,
+        unit=unit,
+        submissions=submissions,
+        catalogues=catalogues,
+        today=today,
+        now=now,
+        epidemic_window=epidemic_window,
+    )
+    return await store_planned(db, planned)
+
+
+@dataclass(frozen=True)
+class PlannedBatch:
+    """A batch judged against the store, its new subjects created, its records not written."""
+
+    unit: SourceUnit
+    today: date
+    plan: BatchPlan
+
+
+async def plan_submissions(
+    db: Database,
+    *,
+    unit: SourceUnit,
+    submissions: Sequence[RecordSubmission],
+    catalogues: CatalogueVersions,
+    today: date,
+    now: datetime,
+    epidemic_window: DateWindow,
+) -> PlannedBatch:
+    """The first half of `submit_batch`: judge the batch and create its new subjects.
+
+    The plan holds while the batch's source record ids are not written by anyone else before
+    `store_planned` (a race it settles as `submit_batch` does); a pipeline planning one batch
+    while the one before is written must therefore not plan a batch sharing a source record
+    id with it (server/record_import.py).
+    """
     judging = _Judging(unit, catalogues, today, now, epidemic_window)
-    plan = await _plan(db, submissions, judging)
+    return PlannedBatch(unit, today, await _plan(db, submissions, judging))
+
+
+async def store_planned(db: Database, planned: PlannedBatch) -> BatchOutcome:
+    """The second half of `submit_batch`: write the planned records and corrections."""
+    unit, today, plan = planned.unit, planned.today, planned.plan
     results = list(plan.results)
     written = await change_store.write_new_records(db, records=plan.new_records)
     if written < len(plan.new_records):

@@ -2,14 +2,18 @@
 (and lines of basic data through the one `submitBasicData` writes with).
 
 The credit centre's operator imports on behalf of the registered source units each line names.
-Lines are grouped per unit into batches of at most `MAX_BATCH` and judged by
+Lines are grouped per unit into batches of at most `MAX_BATCH` and judged by the two halves of
 `resolvers.submission.submit_batch`, so a line is accepted, a duplicate, a conflict or rejected
 exactly as the API would answer it; a file imported twice changes nothing. Each batch that
 wrote something leaves one audit WRITE event (Shenzhen regulation art. 45).
+
+The import is a pipeline one batch deep: while a batch is written, the lines after it are read
+and the next batch is judged, so the store and the importer work at the same time (issue 9.2).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable
@@ -31,7 +35,7 @@ from domain.submission import MAX_BATCH
 from resolvers.audit import AuditTrail, record_trail
 from resolvers.errors import Conflict
 from resolvers.subjects import record_basic_data
-from resolvers.submission import BatchOutcome, submit_batch
+from resolvers.submission import BatchOutcome, PlannedBatch, plan_submissions, store_planned
 from server.app import prepare_store, utc_now
 from server.commands import CommandFileError, database
 from server.import_lines import (
@@ -46,6 +50,9 @@ from store import source_units as unit_store
 from store.database import Database
 
 OPERATION = "import"
+# Lines read between two turns of the event loop, which lets the batch being written send its
+# next command while lines are parsed (a few milliseconds of work).
+LINES_PER_TURN = 25
 
 
 class ImportFileError(CommandFileError):
@@ -112,6 +119,21 @@ class _Batch:
     source_ids: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class _Writing:
+    """The batch being written: the one batch in flight."""
+
+    batch: _Batch
+    task: asyncio.Task[None]
+
+    def precedes(self, batch: _Batch) -> bool:
+        """Whether `batch` must wait for this write: it names a source record id of it, and
+        judging it before the write ends would judge it against the store without it."""
+        return batch.unit.code == self.batch.unit.code and bool(
+            batch.source_ids & self.batch.source_ids
+        )
+
+
 @dataclass
 class _Importer:
     db: Database
@@ -124,6 +146,7 @@ class _Importer:
     summary: ImportSummary = field(default_factory=ImportSummary)
     units: dict[str, SourceUnit | None] = field(default_factory=dict)
     pending: dict[str, _Batch] = field(default_factory=dict)
+    writing: _Writing | None = None
 
     async def line(self, number: int, raw: bytes) -> None:
         try:
@@ -159,11 +182,18 @@ class _Importer:
             await self.flush(unit.code)
 
     async def flush(self, unit_code: str) -> None:
+        """Judge a unit's pending batch and start writing it once the write before has ended.
+
+        At most one batch is in flight; a batch naming a source record id of the one in
+        flight is judged only after that write (the file's order, as two requests would be).
+        """
         batch = self.pending.pop(unit_code, None)
         if batch is None:
             return
+        if self.writing is not None and self.writing.precedes(batch):
+            await self.settle()
         now = self.clock()
-        outcome = await submit_batch(
+        planned = await plan_submissions(
             self.db,
             unit=batch.unit,
             submissions=[line.submission for line in batch.lines],
@@ -172,6 +202,11 @@ class _Importer:
             now=now,
             epidemic_window=self.epidemic_window,
         )
+        await self.settle()
+        self.writing = _Writing(batch, asyncio.create_task(self._store(batch, planned, now)))
+
+    async def _store(self, batch: _Batch, planned: PlannedBatch, now: datetime) -> None:
+        outcome = await store_planned(self.db, planned)
         self.summary.batches += 1
         for result in outcome.results:
             self.summary.count(result.outcome)
@@ -179,9 +214,23 @@ class _Importer:
                 self._judged(batch.lines[result.index], result)
         await self._audit(batch.unit, outcome, now)
 
+    async def settle(self) -> None:
+        """Wait for the batch in flight; its store failure is raised here."""
+        writing, self.writing = self.writing, None
+        if writing is not None:
+            await writing.task
+
+    async def abandon(self) -> None:
+        """After a failure elsewhere: let the batch in flight end (what the store acknowledged
+        stays acknowledged) without raising its own failure over the first."""
+        writing, self.writing = self.writing, None
+        if writing is not None:
+            await asyncio.gather(writing.task, return_exceptions=True)
+
     async def flush_all(self) -> None:
         for unit_code in list(self.pending):
             await self.flush(unit_code)
+        await self.settle()
 
     async def _unit(self, code: str) -> SourceUnit | None:
         if code not in self.units:
@@ -312,11 +361,17 @@ async def import_file(
             rejects=rejected,
             clock=clock,
         )
-        for number, raw in enumerate(source, start=1):
-            await importer.line(number, raw.rstrip(b"\r\n"))
-            if progress is not None:
-                progress(1)
-        await importer.flush_all()
+        try:
+            for number, raw in enumerate(source, start=1):
+                await importer.line(number, raw.rstrip(b"\r\n"))
+                if progress is not None:
+                    progress(1)
+                if number % LINES_PER_TURN == 0:
+                    await asyncio.sleep(0)
+            await importer.flush_all()
+        except BaseException:
+            await importer.abandon()
+            raise
     importer.summary.seconds = time.perf_counter() - started
     return importer.summary
 

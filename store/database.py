@@ -80,13 +80,10 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("order_key", DESCENDING)], name="ordered"),
         IndexModel([("subject_ids", ASCENDING), ("order_key", DESCENDING)], name="subject_ordered"),
     ],
-    RECORD_CHANGES: [
-        IndexModel([("seq", ASCENDING)], unique=True, name="seq_unique"),
-        # One writer per version: the optimistic lock of store/changes.py.
-        IndexModel(
-            [("record_id", ASCENDING), ("version", ASCENDING)], unique=True, name="version_unique"
-        ),
-    ],
+    # One writer per version, the optimistic lock of store/changes.py, is the `_id` (record and
+    # version). Stores made before 2026-12-01 also keep the unique index `version_unique` over
+    # the two fields (their intents' `_id` was the sequence number); it still holds for them.
+    RECORD_CHANGES: [IndexModel([("seq", ASCENDING)], unique=True, name="seq_unique")],
     CASES: [
         IndexModel([("order_key", DESCENDING)], name="ordered"),
         IndexModel([("kind", ASCENDING), ("order_key", DESCENDING)], name="kind_ordered"),

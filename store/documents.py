@@ -31,7 +31,14 @@ MAX_VERSIONS = 1000
 WRITE_ATTEMPTS = 3
 
 
+# Values stored as they are, matched by exact type first: most values of a document are these,
+# and one type lookup is cheaper than the checks below (records are written by the thousand).
+_AS_THEY_ARE = frozenset({str, int, float, bool, datetime})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_THEY_ARE:
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from demo.seed import seed_demo
+import pytest
+
+from demo import seed
+from demo.seed import generate_demo, seed_demo
 from domain.catalogue import Catalogue
+from domain.records import Record
+from store.changes import find_changes, write_new_records
 from store.database import RECORDS, SUBJECTS, Database
+from store.errors import StoreUnavailable
 from tests.factories import EPIDEMIC
 
 CREATED = datetime(2021, 7, 1, tzinfo=UTC)
@@ -36,3 +43,56 @@ async def test_seed_demo_twice_with_same_seed_writes_nothing_new(
     assert (second.subjects_written, second.records_written) == (0, 0)
     assert await db[SUBJECTS].count_documents({}) == 120
     assert await db[RECORDS].count_documents({}) == first.records_total
+
+
+async def test_seed_demo_writes_batch_after_batch_in_the_order_generated(
+    db: Database, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pipeline (one batch written while the next is generated) stores what the generator
+    yields, and the change feed lists the records in the order generated."""
+    monkeypatch.setattr(seed, "BATCH_SIZE", 20)
+    progress: list[int] = []
+
+    summary = await seed_demo(
+        db,
+        catalogue,
+        subjects=70,
+        seed=3,
+        epidemic_window=EPIDEMIC,
+        created_at=CREATED,
+        progress=progress.append,
+    )
+
+    generated = list(
+        generate_demo(catalogue, subjects=70, seed=3, epidemic_window=EPIDEMIC, created_at=CREATED)
+    )
+    records = [r.id for batch in generated for r in batch.records]
+    assert progress == [20, 20, 20, 10]
+    assert (summary.subjects_written, summary.records_written) == (70, len(records))
+    changes = await find_changes(db, after=0, limit=len(records) + 1)
+    assert [c.record.id for c in changes] == records
+
+
+async def test_seed_demo_whose_write_fails_raises_it_and_writes_no_later_batch(
+    db: Database, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(seed, "BATCH_SIZE", 20)
+    written: list[int] = []
+
+    async def failing_second(db: Database, *, records: Sequence[Record]) -> int:
+        if written:
+            raise StoreUnavailable("the store went away")
+        written.append(len(records))
+        return await write_new_records(db, records=records)
+
+    monkeypatch.setattr(seed, "write_new_records", failing_second)
+
+    with pytest.raises(StoreUnavailable):
+        await seed_demo(
+            db, catalogue, subjects=70, seed=3, epidemic_window=EPIDEMIC, created_at=CREATED
+        )
+
+    # The first batch whole; the second batch's subjects (written before its records); nothing
+    # of the batches after it.
+    assert await db[RECORDS].count_documents({}) == written[0]
+    assert await db[SUBJECTS].count_documents({}) == 40

@@ -3,10 +3,16 @@ real server, with a rival writer that comes between our read and our write."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from enum import Enum, IntEnum, StrEnum
+from typing import Any
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from store.database import Database, Document
-from store.documents import update_optimistically
+from store.documents import _plain, update_optimistically
 
 COLLECTION = "optimistic"
 
@@ -80,3 +86,57 @@ async def test_update_with_nothing_left_to_write_writes_nothing(db: Database) ->
     )
 
     assert (after["value"], written) == (0, False)
+
+
+class _Colour(StrEnum):
+    RED = "RED"
+
+
+class _Level(IntEnum):
+    LOW = 1
+
+
+_LEAVES = st.one_of(
+    st.text(max_size=5),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+    st.datetimes(timezones=st.just(UTC)),
+    st.dates(),
+    st.sampled_from([_Colour.RED, _Level.LOW]),
+)
+_VALUES = st.recursive(
+    _LEAVES,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+def _stored(value: Any) -> Any:
+    """What a value is stored as (DESIGN.md §2.1), spelt out one rule at a time."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _stored(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_stored(v) for v in value]
+    return value
+
+
+@given(_VALUES)
+def test_plain_stores_every_value_by_the_portable_rules(value: Any) -> None:
+    """Enums as their values, dates as ISO strings, datetimes as they are, no None in a
+    document, sequences as lists; the exact-type shortcut for common values changes none."""
+    plain = _plain(value)
+
+    assert plain == _stored(value)
+    assert type(plain) is type(_stored(value))

@@ -19,6 +19,7 @@ from domain.identifiers import (
     validate_resident_id,
     validate_uscc,
 )
+from tests import factories
 
 # Written out from the standards rather than imported, so the properties below check the
 # module against an independent reading of GB 32100 and GB 11643.
@@ -366,3 +367,19 @@ def test_resident_id_historical_and_special_division_codes_are_valid(region: str
     number = body + reference_resident_check(body)
 
     assert validate_resident_id(number, today=TODAY) == number
+
+
+def test_validate_identifier_kept_answers_never_let_an_invalid_identifier_pass() -> None:
+    """Answers are kept per (kind, identifier, day): an invalid one raises every time, and a
+    birth date that is in the future on one day is judged again on the next."""
+    code = factories.uscc(7)
+    wrong = code[:17] + ("0" if code[17] != "0" else "1")
+    born_tomorrow = factories.resident_id(7, born="20200302")
+    for _ in range(2):
+        with pytest.raises(InvalidIdentifier):
+            validate_identifier(SubjectKind.LEGAL_PERSON, wrong, today=date(2020, 3, 1))
+        assert validate_identifier(SubjectKind.LEGAL_PERSON, code, today=date(2020, 3, 1)) == code
+        with pytest.raises(InvalidIdentifier):
+            validate_identifier(SubjectKind.NATURAL_PERSON, born_tomorrow, today=date(2020, 3, 1))
+    person = SubjectKind.NATURAL_PERSON
+    assert validate_identifier(person, born_tomorrow, today=date(2020, 3, 2)) == born_tomorrow

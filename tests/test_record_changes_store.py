@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 
 import pytest
 
 from domain.catalogue import Catalogue
-from domain.records import ChangeKind, RecordStatus, next_version
-from store.changes import _allocate, _intent, find_changes, write_change, write_new_records
-from store.database import RECORD_CHANGES, Database
+from domain.records import ChangeKind, Record, RecordStatus, first_version, next_version
+from store.changes import (
+    _allocate,
+    _intent,
+    _log_new,
+    find_changes,
+    write_change,
+    write_new_records,
+)
+from store.database import RECORD_CHANGES, RECORDS, Database
+from store.documents import insert_new
 from store.errors import StaleRecord
-from store.records import get_records
+from store.records import get_records, record_document
 from tests import factories
 
 AT = datetime(2020, 9, 1, 4, tzinfo=UTC)
@@ -91,7 +100,7 @@ async def test_intent_left_by_a_crash_is_redone_by_the_feed(
         stored, kind=ChangeKind.REPAIRED, at=AT, by="centre", status=RecordStatus.REPAIRED
     )
     # The writer died after logging its intent and before applying it.
-    await db[RECORD_CHANGES].insert_one(_intent(999, repaired))
+    await db[RECORD_CHANGES].insert_one(_intent(999, repaired, through=999))
 
     changes = await find_changes(db, after=0, limit=10)
 
@@ -113,9 +122,160 @@ async def test_feed_stops_before_an_intent_it_cannot_settle(
     v2 = next_version(stored, kind=ChangeKind.HIDDEN, at=AT, by="a")
     v3 = next_version(v2, kind=ChangeKind.SHOWN, at=AT, by="a")
     # Version 3 logged while version 2 never was: nothing can make it apply.
-    await db[RECORD_CHANGES].insert_one(_intent(await _allocate(db, 1), v3))
+    await db[RECORD_CHANGES].insert_one(_intent(seq := await _allocate(db, 1), v3, through=seq))
     await write_new_records(db, records=[other])
 
     changes = await find_changes(db, after=0, limit=10)
 
     assert [c.record.id for c in changes] == [record.id]
+
+
+def new_records(catalogue: Catalogue, count: int) -> list[Record]:
+    """Records as `write_new_records` logs them: version 1, created by their unit."""
+    firm = factories.firm()
+    return [
+        first_version(r, at=r.created_at, by=r.source_unit)
+        for r in (
+            factories.record(catalogue, firm, item_code="DISHONEST_2", decided=date(2020, 3, d))
+            for d in range(1, count + 1)
+        )
+    ]
+
+
+async def crash_after_logging(db: Database, records: list[Record]) -> None:
+    await _log_new(db, records)
+
+
+async def crash_after_some_records(db: Database, records: list[Record]) -> None:
+    await _log_new(db, records)
+    await insert_new(db, RECORDS, [record_document(records[0])])
+
+
+async def crash_before_marking(db: Database, records: list[Record]) -> None:
+    await _log_new(db, records)
+    await insert_new(db, RECORDS, [record_document(r) for r in records])
+
+
+Crash = Callable[[Database, list[Record]], Awaitable[None]]
+
+
+@pytest.mark.parametrize(
+    "crash", [crash_after_logging, crash_after_some_records, crash_before_marking]
+)
+async def test_write_of_new_records_ended_by_a_crash_is_settled_by_the_feed(
+    db: Database, catalogue: Catalogue, crash: Crash
+) -> None:
+    """A crash between any two steps of `write_new_records` (log, insert, mark): the feed
+    redoes what is unsettled, shows each record once and in order, and every record it
+    shows is stored."""
+    records = new_records(catalogue, 3)
+    await crash(db, records)
+    later = new_records(catalogue, 1)
+    await write_new_records(db, records=later)
+
+    first_read = await find_changes(db, after=0, limit=10)
+    second_read = await find_changes(db, after=0, limit=10)
+
+    expected = [r.id for r in records + later]
+    assert [c.record for c in first_read] == records + later
+    assert second_read == first_read
+    stored = await get_records(db, ids=expected)
+    assert [r.version if r else None for r in stored] == [1, 1, 1, 1]
+
+
+async def test_retry_naming_only_the_last_record_of_a_crashed_write_settles_no_other(
+    db: Database, catalogue: Catalogue
+) -> None:
+    """A write whose last record an earlier, crashed write logged does not mark that write's
+    intent: the earlier write's other records are still redone, not taken as stored."""
+    first, last = new_records(catalogue, 2)
+    await crash_after_logging(db, [first, last])
+
+    await write_new_records(db, records=[last])
+    changes = await find_changes(db, after=0, limit=10)
+
+    assert [c.record.id for c in changes] == [first.id, last.id]
+    assert all(r is not None for r in await get_records(db, ids=[first.id, last.id]))
+
+
+async def test_write_ended_while_logging_shows_only_what_was_logged(
+    db: Database, catalogue: Catalogue
+) -> None:
+    records = new_records(catalogue, 3)
+    first = await _allocate(db, 3)
+    # The crash came after the first two intents: the write's last intent was never logged.
+    logged = [_intent(first + i, r, through=first + 2) for i, r in enumerate(records[:2])]
+    await insert_new(db, RECORD_CHANGES, logged)
+
+    changes = await find_changes(db, after=0, limit=10)
+
+    assert [c.record.id for c in changes] == [r.id for r in records[:2]]
+    stored = await get_records(db, ids=[r.id for r in records])
+    assert [r is not None for r in stored] == [True, True, False]
+
+
+async def test_reader_starting_inside_a_crashed_write_leaves_the_rest_to_others(
+    db: Database, catalogue: Catalogue
+) -> None:
+    """A reader whose cursor lies inside a write redoes only what follows the cursor, and marks
+    only that: the intents before it stay unsettled for the next reader to redo."""
+    records = new_records(catalogue, 3)
+    await crash_after_logging(db, records)
+    [first, *_] = await db[RECORD_CHANGES].find({}, sort=[("seq", 1)], limit=1).to_list(None)
+
+    tail = await find_changes(db, after=first["seq"], limit=10)
+    whole = await find_changes(db, after=0, limit=10)
+
+    assert [c.record.id for c in tail] == [r.id for r in records[1:]]
+    assert [c.record.id for c in whole] == [r.id for r in records]
+    assert all(r is not None for r in await get_records(db, ids=[r.id for r in records]))
+
+
+async def test_write_of_new_records_marks_only_its_last_intent(
+    db: Database, catalogue: Catalogue
+) -> None:
+    """The writer never rewrites every intent to settle them: it marks the last one, and a
+    reader then settles the whole write without writing anything."""
+    records = new_records(catalogue, 3)
+    await write_new_records(db, records=records)
+
+    intents = await db[RECORD_CHANGES].find({}, sort=[("seq", 1)], limit=10).to_list(None)
+    changes = await find_changes(db, after=0, limit=2)
+
+    assert [(i["applied"], i["all_applied"]) for i in intents] == [
+        (False, False),
+        (False, False),
+        (False, True),
+    ]
+    assert {i["through"] for i in intents} == {intents[-1]["seq"]}
+    assert [c.record.id for c in changes] == [r.id for r in records[:2]]
+    again = await db[RECORD_CHANGES].find({}, sort=[("seq", 1)], limit=10).to_list(None)
+    assert again == intents
+
+
+async def test_intents_logged_with_the_record_document_are_still_read_and_settled(
+    db: Database, catalogue: Catalogue
+) -> None:
+    """Intents logged before 2026-12-01 carry the record document, their own mark and the
+    sequence number as `_id`; one a crash left unapplied is redone and marked."""
+    [record] = new_records(catalogue, 1)
+    seq = await _allocate(db, 1)
+    legacy = {
+        "_id": f"{seq:020d}",
+        "seq": seq,
+        "record_id": record.id,
+        "version": 1,
+        "kind": "CREATED",
+        "at": record.created_at,
+        "applied": False,
+        "document": record_document(record),
+    }
+    await db[RECORD_CHANGES].insert_one(legacy)
+
+    [change] = await find_changes(db, after=0, limit=10)
+
+    assert change.record == record
+    assert await get_records(db, ids=[record.id]) == [record]
+    marked = await db[RECORD_CHANGES].find_one({"_id": f"{seq:020d}"})
+    assert marked is not None
+    assert marked["applied"]

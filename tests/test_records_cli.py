@@ -18,11 +18,14 @@ from domain.audit import AuditAction
 from domain.catalogue import Catalogue, Category
 from domain.errors import ProblemCode
 from domain.submission import RecordSubmission
+from resolvers.submission import BatchOutcome, PlannedBatch, store_planned
+from server import record_import
 from server.cli import app
 from server.import_lines import MalformedLine, ParsedBasicData, ParsedLine, parse_line
 from store.audit import find_events
 from store.changes import count_changes, last_sequence, write_new_records
 from store.database import RECORDS, SUBJECTS, Database
+from store.errors import StoreUnavailable
 from store.records import get_records_by_source
 from store.subjects import insert_new_subjects
 from tests import factories
@@ -358,6 +361,35 @@ async def test_import_with_store_unavailable_exits_non_zero_with_one_line(
     assert result.exit_code == 1
     [message] = result.stderr.splitlines()
     assert message == "creditgraph: MongoDB at 127.0.0.1:9 did not answer within 300 ms"
+
+
+async def test_import_whose_batch_write_fails_ends_with_one_line_and_writes_no_later_batch(
+    cli_environment: dict[str, str],
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pipeline raises a failed write of the batch in flight, not later than the next
+    batch's hand-over: the command ends with one line, and no batch after it is written."""
+    monkeypatch.setattr(record_import, "MAX_BATCH", 5)
+    stored_batches: list[int] = []
+
+    async def failing_second(db: Database, planned: PlannedBatch) -> BatchOutcome:
+        if stored_batches:
+            raise StoreUnavailable("the store went away")
+        stored_batches.append(len(planned.plan.new_records))
+        return await store_planned(db, planned)
+
+    monkeypatch.setattr(record_import, "store_planned", failing_second)
+    lines = [line(penalty(source_record_id=f"2020-F-{n:04d}")) for n in range(17)]
+    source = write_file(tmp_path / "records.jsonl", *lines)
+
+    result = await run(cli_environment, "import", str(source))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["creditgraph: the store went away"]
+    assert stored_batches == [5]
+    assert await db[RECORDS].count_documents({}) == 5
 
 
 # Exporting
