@@ -240,7 +240,7 @@ async def test_an_intent_left_by_a_crash_is_redone_into_the_standing(
         status=RecordStatus.REVOKED,
     )
     # The writer died after logging its intent and before applying it.
-    await db[RECORD_CHANGES].insert_one(_intent(999, repaired))
+    await db[RECORD_CHANGES].insert_one(_intent(999, repaired, through=999))
 
     await find_changes(db, after=0, limit=10)
 
