@@ -38,7 +38,7 @@ from server.reports import report_download, report_issuer
 from server.settings import Settings
 from server.telemetry import RequestTelemetry, Telemetry, tracing
 from server.verify import verification_routes
-from store import blacklist, commitments, records, standings
+from store import blacklist, changes, commitments, records, standings
 from store.calendar import insert_years_if_missing, read_default_calendar
 from store.catalogue import (
     PublishedCatalogues,
@@ -149,6 +149,8 @@ def create_app(
             published = PublishedCatalogues(await prepare_store(db))
             programmes = PublishedProgrammes(await list_rules(db))
             today = clock().astimezone(CITY_TIME).date()
+            if read := await changes.settle_changes(db):
+                log.info("read %d logged changes to settle what a crash may have cut short", read)
             if swept := await blacklist.rejudge_in_force(db, day=today):
                 log.info(
                     "re-judged %d blacklist entries left unjudged by an interrupted write", swept

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -29,13 +30,14 @@ from pymongo.errors import DuplicateKeyError
 from domain.records import ChangeKind, Record, first_version
 from store.blacklist import rejudge_entries_citing
 from store.counters import allocate
-from store.database import RECORD_CHANGES, RECORDS, Database, Document
+from store.database import COUNTERS, RECORD_CHANGES, RECORDS, Database, Document
 from store.documents import insert_new
 from store.errors import ChangedMeanwhile, StaleRecord
 from store.records import record_document, record_from_document
 from store.standings import update_standings
 
 FEED = "record_changes"  # the counter's stored name: kept as it was
+SETTLED = "record_changes_settled"  # the counter of the feed settled through (settle_changes)
 
 log = logging.getLogger("creditgraph.store")
 
@@ -178,20 +180,51 @@ async def find_changes(db: Database, *, after: int, limit: int) -> list[LoggedCh
     before `after`.
     """
     cursor = db[RECORD_CHANGES].find({"seq": {"$gt": after}}, sort=[("seq", 1)], limit=limit)
-    entries = await cursor.to_list(None)
-    writes_applied = await _writes_applied(db, entries)
-    changes = []
-    for entry in entries:
-        record = _logged_record(entry)
-        settled = entry["applied"] or entry.get("through") in writes_applied
-        if not settled and not await _apply(db, entry["_id"], record):
-            break
-        changes.append(
-            LoggedChange(
-                seq=entry["seq"], kind=ChangeKind(entry["kind"]), at=entry["at"], record=record
-            )
+    return [
+        LoggedChange(
+            seq=entry["seq"], kind=ChangeKind(entry["kind"]), at=entry["at"], record=record
         )
-    return changes
+        for entry in await _settled(db, await cursor.to_list(None))
+        for record in [_logged_record(entry)]
+    ]
+
+
+async def _settled(db: Database, entries: list[Document]) -> list[Document]:
+    """`entries` up to the first that cannot be settled, each unsettled one redone."""
+    writes_applied = await _writes_applied(db, entries)
+    for at, entry in enumerate(entries):
+        settled = entry["applied"] or entry.get("through") in writes_applied
+        if not settled and not await _apply(db, entry["_id"], _logged_record(entry)):
+            return entries[:at]
+    return entries
+
+
+async def settle_changes(db: Database, *, page: int = 1000) -> int:
+    """Redo every change a crash left unsettled since the last settling; how far it read.
+
+    Run at start-up (server/app.py), so a write cut short between its steps (its intents
+    logged, its records or their standings not yet written) is finished before the first
+    request instead of when a feed reader next passes. Stops at the first intent it cannot
+    settle, and keeps where it stopped (`SETTLED`), so a start-up reads only what was logged
+    since the one before.
+    """
+    mark = await db[COUNTERS].find_one({"_id": SETTLED})
+    through = start = int(mark["seq"]) if mark is not None else 0
+    while True:
+        cursor = db[RECORD_CHANGES].find({"seq": {"$gt": through}}, sort=[("seq", 1)], limit=page)
+        entries = await cursor.to_list(None)
+        settled = await _settled(db, entries)
+        if settled:
+            through = settled[-1]["seq"]
+        if len(settled) < page:
+            break
+    if through > start:
+        # Only forwards: a worker that settled further keeps its mark.
+        with suppress(DuplicateKeyError):
+            await db[COUNTERS].update_one(
+                {"_id": SETTLED, "seq": {"$lt": through}}, {"$set": {"seq": through}}, upsert=True
+            )
+    return through - start
 
 
 async def _writes_applied(db: Database, entries: list[Document]) -> set[int]:

@@ -10,18 +10,21 @@ import pytest
 from domain.catalogue import Catalogue
 from domain.records import ChangeKind, Record, RecordStatus, first_version, next_version
 from store.changes import (
+    SETTLED,
     _allocate,
     _intent,
     _log_new,
     find_changes,
+    settle_changes,
     write_change,
     write_new_records,
 )
-from store.database import RECORD_CHANGES, RECORDS, Database
+from store.database import COUNTERS, RECORD_CHANGES, RECORDS, Database
 from store.documents import insert_new
 from store.errors import StaleRecord
 from store.records import get_records, record_document
 from tests import factories
+from tests.conftest import CommandLog
 
 AT = datetime(2020, 9, 1, 4, tzinfo=UTC)
 
@@ -279,3 +282,44 @@ async def test_intents_logged_with_the_record_document_are_still_read_and_settle
     marked = await db[RECORD_CHANGES].find_one({"_id": f"{seq:020d}"})
     assert marked is not None
     assert marked["applied"]
+
+
+@pytest.mark.parametrize("page", [1, 2, 1000])
+async def test_settling_finishes_writes_cut_short_and_reads_each_change_once(
+    db: Database, catalogue: Catalogue, commands: CommandLog, page: int
+) -> None:
+    """What crashes left (a write cut after logging, one cut after some records) is stored by
+    the start-up settling, whatever its page; the next settling reads only what came since."""
+    cut, half = new_records(catalogue, 3), new_records(catalogue, 2)
+    await crash_after_logging(db, cut)
+    await write_new_records(db, records=new_records(catalogue, 1))
+    await crash_after_some_records(db, half)
+
+    assert await settle_changes(db, page=page) == 6
+
+    stored = await get_records(db, ids=[r.id for r in cut + half])
+    assert all(r is not None for r in stored)
+    commands.start()
+    assert await settle_changes(db, page=page) == 0
+    assert commands.stop() == ["find", "find"]  # the mark, then the feed beyond it
+
+
+async def test_settling_stops_before_an_intent_it_cannot_settle_and_keeps_its_place(
+    db: Database, catalogue: Catalogue
+) -> None:
+    firm = factories.firm()
+    record = factories.record(catalogue, firm, item_code="DISHONEST_2", decided=date(2020, 3, 1))
+    await write_new_records(db, records=[record])
+    stored = (await get_records(db, ids=[record.id]))[0]
+    assert stored is not None
+    v3 = next_version(next_version(stored, kind=ChangeKind.HIDDEN, at=AT, by="a"),
+                      kind=ChangeKind.SHOWN, at=AT, by="a")  # fmt: skip
+    # Version 3 logged while version 2 never was: nothing can make it apply.
+    await db[RECORD_CHANGES].insert_one(_intent(seq := await _allocate(db, 1), v3, through=seq))
+    await write_new_records(db, records=new_records(catalogue, 1))
+
+    assert await settle_changes(db) == seq - 1
+    assert await settle_changes(db) == 0
+    mark = await db[COUNTERS].find_one({"_id": SETTLED})
+    assert mark is not None
+    assert mark["seq"] == seq - 1

@@ -15,17 +15,20 @@ from domain.records import (
     ObjectionState,
     Record,
     RecordStatus,
+    first_version,
     next_version,
 )
 from domain.standings import Standing, in_list_order, standing_of
 from domain.subjects import Subject
-from store.changes import _intent, find_changes, write_change, write_new_records
-from store.database import MIGRATIONS, RECORD_CHANGES, STANDINGS, Database
-from store.records import RecordFilter, files_of_subjects, get_records
+from server.settings import Settings
+from store.changes import _intent, _log_new, find_changes, write_change, write_new_records
+from store.database import MIGRATIONS, RECORD_CHANGES, RECORDS, STANDINGS, Database
+from store.documents import insert_new
+from store.records import RecordFilter, files_of_subjects, get_records, record_document
 from store.standings import ENTRIES_PER_UPDATE, add_standings, get_standings, update_standings
 from store.subjects import insert_new_subjects
 from tests import factories
-from tests.conftest import CommandLog
+from tests.conftest import CommandLog, serving
 
 AT = datetime(2020, 9, 1, 4, tzinfo=UTC)
 TODAY = AT.date()
@@ -287,3 +290,28 @@ async def test_a_store_written_before_standings_gets_them_once(
     commands.start()
     assert await add_standings(db) == 0
     assert commands.stop() == ["find"]
+
+
+async def test_a_write_cut_short_is_finished_before_the_service_serves(
+    db: Database, catalogue: Catalogue, settings: Settings, store_uri: str
+) -> None:
+    """A crash after a record was stored and before its standing was (or the record itself)
+    is settled by the start-up, not left for a feed reader to pass by."""
+    firm, person = factories.firm(), factories.person()
+    stored_only = first_version(
+        factories.record(catalogue, firm, item_code="GOOD_7", decided=date(2020, 3, 1)),
+        at=AT, by="unit",
+    )  # fmt: skip
+    logged_only = first_version(
+        factories.record(catalogue, person, item_code="GOOD_3", decided=date(2020, 3, 2)),
+        at=AT, by="unit",
+    )  # fmt: skip
+    await _log_new(db, [stored_only, logged_only])
+    await insert_new(db, RECORDS, [record_document(stored_only)])
+
+    async with serving(settings, store_uri):
+        pass
+
+    await assert_standings_follow_records(db, [firm, person])
+    standings = await get_standings(db, ids=[firm.id, person.id])
+    assert [s is not None and s.records != () for s in standings] == [True, True]
