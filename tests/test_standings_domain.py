@@ -249,7 +249,8 @@ def test_judging_the_standing_judges_as_the_records_do(
     assert summary(evaluation) == judged_from_records(
         programme, FIRM, ordered, [], committed, today
     )
-    # The financing grade reads the same facts through the same blockers.
+    # The financing grade reads the same facts through the same blockers, in list order as the
+    # store answers them (store.standings), whatever order the records were written in.
     graded = grade(
         RULES.grading,
         evaluation=evaluation,
@@ -261,7 +262,7 @@ def test_judging_the_standing_judges_as_the_records_do(
     assert graded == grade(
         RULES.grading,
         evaluation=evaluation,
-        records=standing_of(FIRM.id, FIRM.kind, file).records,
+        records=in_list_order(standing_of(FIRM.id, FIRM.kind, file).records),
         entries=[],
         commitments=committed,
         today=today,
