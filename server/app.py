@@ -149,8 +149,8 @@ def create_app(
             published = PublishedCatalogues(await prepare_store(db))
             programmes = PublishedProgrammes(await list_rules(db))
             today = clock().astimezone(CITY_TIME).date()
-            if read := await changes.settle_changes(db):
-                log.info("read %d logged changes to settle what a crash may have cut short", read)
+            if redone := await changes.settle_changes(db):
+                log.info("finished %d logged changes that an interrupted write left", redone)
             if swept := await blacklist.rejudge_in_force(db, day=today):
                 log.info(
                     "re-judged %d blacklist entries left unjudged by an interrupted write", swept

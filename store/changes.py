@@ -184,23 +184,27 @@ async def find_changes(db: Database, *, after: int, limit: int) -> list[LoggedCh
         LoggedChange(
             seq=entry["seq"], kind=ChangeKind(entry["kind"]), at=entry["at"], record=record
         )
-        for entry in await _settled(db, await cursor.to_list(None))
+        for entry in (await _settled(db, await cursor.to_list(None)))[0]
         for record in [_logged_record(entry)]
     ]
 
 
-async def _settled(db: Database, entries: list[Document]) -> list[Document]:
-    """`entries` up to the first that cannot be settled, each unsettled one redone."""
+async def _settled(db: Database, entries: list[Document]) -> tuple[list[Document], int]:
+    """`entries` up to the first that cannot be settled, each unsettled one redone; and how
+    many were redone."""
     writes_applied = await _writes_applied(db, entries)
+    redone = 0
     for at, entry in enumerate(entries):
-        settled = entry["applied"] or entry.get("through") in writes_applied
-        if not settled and not await _apply(db, entry["_id"], _logged_record(entry)):
-            return entries[:at]
-    return entries
+        if entry["applied"] or entry.get("through") in writes_applied:
+            continue
+        if not await _apply(db, entry["_id"], _logged_record(entry)):
+            return entries[:at], redone
+        redone += 1
+    return entries, redone
 
 
 async def settle_changes(db: Database, *, page: int = 1000) -> int:
-    """Redo every change a crash left unsettled since the last settling; how far it read.
+    """Redo every change a crash left unsettled since the last settling; how many it redid.
 
     Run at start-up (server/app.py), so a write cut short between its steps (its intents
     logged, its records or their standings not yet written) is finished before the first
@@ -210,10 +214,11 @@ async def settle_changes(db: Database, *, page: int = 1000) -> int:
     """
     mark = await db[COUNTERS].find_one({"_id": SETTLED})
     through = start = int(mark["seq"]) if mark is not None else 0
+    redone = 0
     while True:
         cursor = db[RECORD_CHANGES].find({"seq": {"$gt": through}}, sort=[("seq", 1)], limit=page)
-        entries = await cursor.to_list(None)
-        settled = await _settled(db, entries)
+        settled, redid = await _settled(db, await cursor.to_list(None))
+        redone += redid
         if settled:
             through = settled[-1]["seq"]
         if len(settled) < page:
@@ -224,7 +229,7 @@ async def settle_changes(db: Database, *, page: int = 1000) -> int:
             await db[COUNTERS].update_one(
                 {"_id": SETTLED, "seq": {"$lt": through}}, {"$set": {"seq": through}}, upsert=True
             )
-    return through - start
+    return redone
 
 
 async def _writes_applied(db: Database, entries: list[Document]) -> set[int]:

@@ -295,7 +295,7 @@ async def test_settling_finishes_writes_cut_short_and_reads_each_change_once(
     await write_new_records(db, records=new_records(catalogue, 1))
     await crash_after_some_records(db, half)
 
-    assert await settle_changes(db, page=page) == 6
+    assert await settle_changes(db, page=page) == 5  # the cut write's 3, the half one's 2
 
     stored = await get_records(db, ids=[r.id for r in cut + half])
     assert all(r is not None for r in stored)
@@ -318,7 +318,7 @@ async def test_settling_stops_before_an_intent_it_cannot_settle_and_keeps_its_pl
     await db[RECORD_CHANGES].insert_one(_intent(seq := await _allocate(db, 1), v3, through=seq))
     await write_new_records(db, records=new_records(catalogue, 1))
 
-    assert await settle_changes(db) == seq - 1
+    assert await settle_changes(db) == 0
     assert await settle_changes(db) == 0
     mark = await db[COUNTERS].find_one({"_id": SETTLED})
     assert mark is not None
