@@ -179,14 +179,17 @@ async def find_changes(db: Database, *, after: int, limit: int) -> list[LoggedCh
     its write: a reader that starts inside a write (any cursor) cannot vouch for the intents
     before `after`.
     """
-    cursor = db[RECORD_CHANGES].find({"seq": {"$gt": after}}, sort=[("seq", 1)], limit=limit)
+    settled, _ = await _settle_page(db, after=after, limit=limit)
     return [
-        LoggedChange(
-            seq=entry["seq"], kind=ChangeKind(entry["kind"]), at=entry["at"], record=record
-        )
-        for entry in (await _settled(db, await cursor.to_list(None)))[0]
-        for record in [_logged_record(entry)]
+        LoggedChange(seq=e["seq"], kind=ChangeKind(e["kind"]), at=e["at"], record=_logged_record(e))
+        for e in settled
     ]
+
+
+async def _settle_page(db: Database, *, after: int, limit: int) -> tuple[list[Document], int]:
+    """The intents after `after`, up to `limit`, settled (`_settled`)."""
+    cursor = db[RECORD_CHANGES].find({"seq": {"$gt": after}}, sort=[("seq", 1)], limit=limit)
+    return await _settled(db, await cursor.to_list(None))
 
 
 async def _settled(db: Database, entries: list[Document]) -> tuple[list[Document], int]:
@@ -216,8 +219,7 @@ async def settle_changes(db: Database, *, page: int = 1000) -> int:
     through = start = int(mark["seq"]) if mark is not None else 0
     redone = 0
     while True:
-        cursor = db[RECORD_CHANGES].find({"seq": {"$gt": through}}, sort=[("seq", 1)], limit=page)
-        settled, redid = await _settled(db, await cursor.to_list(None))
+        settled, redid = await _settle_page(db, after=through, limit=page)
         redone += redid
         if settled:
             through = settled[-1]["seq"]

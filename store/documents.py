@@ -123,6 +123,17 @@ async def insert_new(db: Database, collection: str, documents: list[Document]) -
 DUPLICATE_KEY = 11000
 
 
+async def backfill_once(db: Database, note: str, backfill: Callable[[], Awaitable[int]]) -> int:
+    """Run `backfill` (which returns how much it filled) unless a note in `migrations` says it
+    finished before, and leave that note when it does: later start-ups cost one lookup. A
+    backfill cut short runs again whole, so it must be idempotent."""
+    if await db[MIGRATIONS].find_one({"_id": note}) is not None:
+        return 0
+    filled = await backfill()
+    await insert_new(db, MIGRATIONS, [{"_id": note, "filled": filled}])
+    return filled
+
+
 async def fill_derived(
     db: Database,
     collection: str,
@@ -136,26 +147,27 @@ async def fill_derived(
 
     For documents stored before a derived query field existed. Idempotent and safe beside
     writers: each update is conditional on the field still missing, and a writer stores the
-    fields itself. Reads are bounded by `batch` (DESIGN.md §2.1: no unbounded cursors). Once
-    done it leaves a note in `migrations`, so later start-ups skip the scan.
+    fields itself. Reads are bounded by `batch` (DESIGN.md §2.1: no unbounded cursors). Runs
+    once (`backfill_once`).
     """
-    note = f"{collection}.{missing}"
-    if await db[MIGRATIONS].find_one({"_id": note}) is not None:
-        return 0
-    filled = 0
-    while True:
-        cursor = db[collection].find({missing: {"$exists": False}}, limit=batch, batch_size=batch)
-        documents = await cursor.to_list(None)
-        if not documents:
-            break
-        updates = [
-            UpdateOne({"_id": d["_id"], missing: {"$exists": False}}, {"$set": derive(d)})
-            for d in documents
-        ]
-        result = await db[collection].bulk_write(updates, ordered=False)
-        filled += result.modified_count
-    await insert_new(db, MIGRATIONS, [{"_id": note, "filled": filled}])
-    return filled
+
+    async def fill() -> int:
+        filled = 0
+        while True:
+            cursor = db[collection].find(
+                {missing: {"$exists": False}}, limit=batch, batch_size=batch
+            )
+            documents = await cursor.to_list(None)
+            if not documents:
+                return filled
+            updates = [
+                UpdateOne({"_id": d["_id"], missing: {"$exists": False}}, {"$set": derive(d)})
+                for d in documents
+            ]
+            result = await db[collection].bulk_write(updates, ordered=False)
+            filled += result.modified_count
+
+    return await backfill_once(db, f"{collection}.{missing}", fill)
 
 
 async def update_optimistically(

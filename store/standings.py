@@ -30,8 +30,8 @@ from domain.disclosure import Severity
 from domain.identifiers import SubjectKind
 from domain.records import Record
 from domain.standings import RecordFacts, Standing, in_list_order, standing_facts
-from store.database import MIGRATIONS, RECORDS, STANDINGS, SUBJECTS, Database, Document
-from store.documents import DUPLICATE_KEY, insert_new
+from store.database import RECORDS, STANDINGS, SUBJECTS, Database, Document
+from store.documents import DUPLICATE_KEY, backfill_once
 from store.records import record_from_document
 
 # Records read per pass of the start-up backfill (DESIGN.md §2.1: bounded cursors).
@@ -188,20 +188,20 @@ async def get_standings(db: Database, *, ids: Sequence[str]) -> list[Standing | 
 
 async def add_standings(db: Database) -> int:
     """Give the records of a store written before standings existed their standings; returns
-    how many records were read. Once done it leaves a note in `migrations`, so later start-ups
-    cost one lookup.
+    how many records were read. Runs once (`store.documents.backfill_once`).
 
     Safe beside writers and when interrupted: it writes only what `update_standings` writes,
     which never undoes a newer write.
     """
-    if await db[MIGRATIONS].find_one({"_id": BACKFILLED}) is not None:
-        return 0
-    read = 0
-    async for batch in _records(db):
-        await update_standings(db, records=[record_from_document(d) for d in batch])
-        read += len(batch)
-    await insert_new(db, MIGRATIONS, [{"_id": BACKFILLED, "filled": read}])
-    return read
+
+    async def build() -> int:
+        read = 0
+        async for batch in _records(db):
+            await update_standings(db, records=[record_from_document(d) for d in batch])
+            read += len(batch)
+        return read
+
+    return await backfill_once(db, BACKFILLED, build)
 
 
 async def _records(db: Database) -> AsyncIterator[list[Document]]:
