@@ -158,7 +158,8 @@ class _Written:
         self, db: Database, batch: DemoBatch, progress: Callable[[int], None] | None
     ) -> None:
         self.subjects += await insert_new_subjects(db, subjects=batch.subjects)
-        self.records += await write_new_records(db, records=batch.records)
+        made = {s.id for s in batch.subjects}
+        self.records += await write_new_records(db, records=batch.records, new_subjects=made)
         if progress is not None:
             progress(len(batch.subjects))
 

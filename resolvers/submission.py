@@ -168,7 +168,8 @@ async def store_planned(db: Database, planned: PlannedBatch) -> BatchOutcome:
     """The second half of `submit_batch`: write the planned records and corrections."""
     unit, today, plan = planned.unit, planned.today, planned.plan
     results = list(plan.results)
-    written = await change_store.write_new_records(db, records=plan.new_records)
+    made = {s.id for s in plan.new_subjects}
+    written = await change_store.write_new_records(db, records=plan.new_records, new_subjects=made)
     if written < len(plan.new_records):
         results = await _settle_races(db, unit, plan, results)
     position = {

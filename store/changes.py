@@ -1,39 +1,48 @@
 """The change feed (`recordChanges`): every change to a record, exactly once, in a stable order
 that survives restarts. Every write of a record goes through it.
 
-Write-ahead, without transactions (DESIGN.md §2.1): a change is first logged as an intent with
-the next sequence number and the whole record as it will be, then applied to the record
-(conditional on the version it replaces), then marked applied. The unique (record, version)
-key lets only one writer produce each version. A crash between the steps leaves an unapplied
-intent; whoever meets it next, the feed reader included, redoes it, so the feed never skips a
-change and never shows one that will not happen. The feed stops at the first intent it cannot
-settle, so a consumer resuming from a cursor never passes a change it has not seen.
+Write-ahead, without transactions (DESIGN.md §2.1): a change is first logged under the next
+sequence number with the record as it will be, then applied to the stored record and its
+subject's standing, then its log entry is marked applied. A crash between the steps leaves an
+entry unmarked; whoever meets it next, the feed reader and start-up settling included, redoes
+it (every step is idempotent), so the feed never skips a change and never shows one that will
+not happen. The feed stops at the first entry it cannot settle, so a consumer resuming from a
+cursor never passes a change it has not seen.
 
-An intent is written once and marked once, never rewritten whole: the record rides in it as
-its JSON text (one string, cheap for the store to encode and index around), and a write of
-many records (`write_new_records`) marks only its last intent. Every intent names that last
-one (`through`): an intent is settled when it or the last intent of its write is marked.
-Intents of one write take consecutive sequence numbers, so a reader that meets an unmarked
-one redoes the write's intents in order, and marks each it settled.
+Two kinds of entry:
+- A write of new records (`write_new_records`) is one entry, whatever its size: its records
+  take the consecutive sequence numbers `seq`..`last` and ride in it as compressed JSON lines.
+  nx-27017 spends about as much on each document inserted as on each record, so an entry per
+  record cost an import a third of its speed. Writers racing to create one record (a retried
+  batch, two submissions of one source record id) both log it; the stored record keeps the
+  sequence number of the one whose insert stood (`store.records.LOGGED`, through every later
+  version), and the others mark its position `skipped`: each creation shows once.
+- A change to a stored record (`write_change`) is one entry keyed by (record, version), the
+  optimistic lock: only one writer produces each version.
+
+Entries logged before 2026-12-02, one per record with the write's last marked `all_applied`
+for all of them (`through`), are still read and settled.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import zlib
+from collections.abc import Collection, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bson import Binary
 from pymongo.errors import DuplicateKeyError
 
 from domain.records import ChangeKind, Record, first_version
 from store.blacklist import rejudge_entries_citing
 from store.counters import allocate
 from store.database import COUNTERS, RECORD_CHANGES, RECORDS, Database, Document
-from store.documents import insert_new
+from store.documents import insert_missing, insert_new
 from store.errors import ChangedMeanwhile, StaleRecord
-from store.records import record_document, record_from_document
+from store.records import LOGGED, record_document, record_from_document
 from store.standings import update_standings
 
 FEED = "record_changes"  # the counter's stored name: kept as it was
@@ -50,75 +59,99 @@ class LoggedChange:
     record: Record
 
 
+def _change(seq: int, record: Record) -> LoggedChange:
+    last = record.history[-1]
+    return LoggedChange(seq=seq, kind=last.kind, at=last.at, record=record)
+
+
 async def _allocate(db: Database, count: int) -> int:
     """Reserve `count` sequence numbers of the feed and return the first."""
     return await allocate(db, name=FEED, count=count)
 
 
-def _intent(seq: int, record: Record, *, through: int) -> Document:
-    """The intent of one change: the record as it will be, and `through`, the sequence number
-    of the last intent of the write it belongs to (its own for a single change)."""
-    last = record.history[-1]
+def _write_entry(first: int, records: Sequence[Record]) -> Document:
+    """The entry of a write of new records logged from `first` on. Marked by `_id` only:
+    nx-27017 answers an update filtered on any other field by reading the whole collection."""
+    lines = "\n".join(r.model_dump_json() for r in records)  # JSON text escapes newlines
     return {
-        "_id": _intent_id(record),
-        "seq": seq,
-        "through": through,
-        "record_id": record.id,
-        "version": record.version,
-        "kind": last.kind.value,
-        "at": last.at,
+        "_id": f"write@{first}",
+        "seq": first,
+        "last": first + len(records) - 1,
         "applied": False,
-        "all_applied": False,
+        "records": Binary(zlib.compress(lines.encode(), 1)),
+    }
+
+
+def _intent(seq: int, record: Record) -> Document:
+    """The entry of one change: the record as it will be, keyed by (record, version)."""
+    return {
+        "_id": f"{record.id}@{record.version}",
+        "seq": seq,
+        "applied": False,
         "record": record.model_dump_json(),
     }
 
 
-def _intent_id(record: Record) -> str:
-    """The (record, version) key: one writer per version, the optimistic lock. Intents are
-    updated by it only: nx-27017 answers an update filtered on any other field, indexed or
-    not, by reading the whole collection (40 ms at 10,000 intents, against 0.6 ms)."""
-    return f"{record.id}@{record.version}"
-
-
-async def _log_new(db: Database, records: Sequence[Record]) -> int:
-    """Log the intents of new records, in order; the sequence number of the write's last."""
-    first = await _allocate(db, len(records))
-    through = first + len(records) - 1
-    intents = [_intent(first + i, r, through=through) for i, r in enumerate(records)]
-    await insert_new(db, RECORD_CHANGES, intents)
-    return through
-
-
-async def _mark_write_applied(db: Database, last: Record, through: int) -> None:
-    """Settle every intent of a write at once by marking its last (the writer alone does this:
-    it knows that every record of the write is stored).
-
-    Only if that intent is this write's own: when the last record was logged by an earlier
-    write (a retry after a crash), its intent speaks for that write, whose other records this
-    one may not have stored.
-    """
-    await db[RECORD_CHANGES].update_one(
-        {"_id": _intent_id(last), "seq": through}, {"$set": {"all_applied": True}}
-    )
-
-
-async def write_new_records(db: Database, *, records: Sequence[Record]) -> int:
-    """Log and insert new records in a constant number of round trips.
+async def write_new_records(
+    db: Database, *, records: Sequence[Record], new_subjects: Collection[str] = ()
+) -> int:
+    """Log and insert new records in a constant number of round trips; how many were new.
 
     Each becomes version 1 with its creation (by its source unit, at its `created_at`) as the
-    first history entry. Records already stored keep their first intent, so a retried batch
-    changes nothing. The steps, any of which a crash may end: log every intent, insert every
-    record, mark the write applied (store/changes.py's docstring says how a reader settles
-    what a crash left).
+    first history entry. Records already stored stay as they are and keep the creation logged
+    first, so a retried batch changes nothing. `new_subjects`: the subjects the caller has just
+    made, whose standings are inserted whole (`store.standings.update_standings`).
     """
     if not records:
         return 0
     records = [first_version(r, at=r.created_at, by=r.source_unit) for r in records]
-    through = await _log_new(db, records)
-    written = await insert_new(db, RECORDS, [record_document(r) for r in records])
-    await update_standings(db, records=records)  # before marking: a crash leaves it to redo
-    await _mark_write_applied(db, records[-1], through)
+    first, entry_id = await _log_write(db, records)
+    skipped, written = await _create(db, first, records, new_subjects)
+    await _mark_applied(db, entry_id, skipped)
     return written
+
+
+async def _log_write(db: Database, records: Sequence[Record]) -> tuple[int, str]:
+    """Log a write of new records; its first sequence number and its entry's `_id`."""
+    first = await _allocate(db, len(records))
+    entry = _write_entry(first, records)
+    await db[RECORD_CHANGES].insert_one(entry)
+    return first, entry["_id"]
+
+
+async def _create(
+    db: Database, first: int, records: Sequence[Record], new_subjects: Collection[str] = ()
+) -> tuple[list[int], int]:
+    """Store the records logged from `first` on, and their standings. Returns the positions of
+    those another write created (its entry shows them) and how many this call inserted."""
+    documents = [record_document(r) | {LOGGED: first + i} for i, r in enumerate(records)]
+    refused = await insert_missing(db, RECORDS, documents)
+    skipped = await _created_by_others(db, first, records, refused)
+    if skipped:
+        left_out = set(skipped)
+        records = [r for i, r in enumerate(records) if i not in left_out]
+    await update_standings(db, records=records, new_subjects=new_subjects)
+    return skipped, len(documents) - len(refused)
+
+
+async def _created_by_others(
+    db: Database, first: int, records: Sequence[Record], refused: list[int]
+) -> list[int]:
+    """The positions among `refused` (inserts of records already stored) whose stored record
+    was not created under this write's sequence number."""
+    if not refused:
+        return []
+    ids = [records[i].id for i in refused]
+    cursor = db[RECORDS].find({"_id": {"$in": ids}}, {LOGGED: 1}, limit=len(ids))
+    logged = {d["_id"]: d.get(LOGGED) for d in await cursor.to_list(None)}
+    return [i for i in refused if logged.get(records[i].id) != first + i]
+
+
+async def _mark_applied(db: Database, entry_id: str, skipped: list[int] | None = None) -> None:
+    marks: Document = {"applied": True}
+    if skipped:  # DESIGN.md §2.1: no stored empties where absence says it
+        marks["skipped"] = skipped
+    await db[RECORD_CHANGES].update_one({"_id": entry_id}, {"$set": marks})
 
 
 async def write_change(db: Database, *, before: Record, after: Record, today: date) -> Record:
@@ -129,11 +162,12 @@ async def write_change(db: Database, *, before: Record, after: Record, today: da
     Raises `StaleRecord` when another writer changed the record first.
     """
     seq = await _allocate(db, 1)
+    intent = _intent(seq, after)
     try:
-        await db[RECORD_CHANGES].insert_one(_intent(seq, after, through=seq))
+        await db[RECORD_CHANGES].insert_one(intent)
     except DuplicateKeyError:
         raise StaleRecord(f"record {after.id} changed meanwhile; read it again") from None
-    await _apply(db, _intent_id(after), after)
+    await _apply(db, intent["_id"], after)
     try:
         await rejudge_entries_citing(db, record=after, day=today)
     except ChangedMeanwhile:
@@ -147,73 +181,137 @@ async def write_change(db: Database, *, before: Record, after: Record, today: da
 async def _apply(db: Database, intent_id: str, record: Record) -> bool:
     """Make the stored record be `record` if it is still at the version before; mark its intent.
 
-    The document is made afresh from the model, so an intent logged before a derived query
-    field existed still applies with it. Returns False when the record is at neither version
-    (an earlier change is unsettled).
+    The document is made afresh from the model (an intent logged before a derived field
+    existed still applies with it) and keeps the sequence number its creation was logged
+    under. Only this intent makes its version, so a replace that finds the record moved on
+    met a redo of this same change. Returns False when the record is at neither version (an
+    earlier change is unsettled).
     """
     document = record_document(record)
-    version = record.version
-    if version == 1:
+    if record.version == 1:  # only entries logged before 2026-12-02 create one by one
         await insert_new(db, RECORDS, [document])
-        applied = True
     else:
-        result = await db[RECORDS].replace_one(
-            {"_id": document["_id"], "version": version - 1}, document
-        )
-        if result.matched_count == 0:
-            current = await db[RECORDS].find_one({"_id": document["_id"]}, {"version": 1})
-            applied = current is not None and current["version"] >= version
-        else:
-            applied = True
-    if applied:
-        await update_standings(db, records=[record])  # before marking: a crash leaves it to redo
-        await db[RECORD_CHANGES].update_one({"_id": intent_id}, {"$set": {"applied": True}})
-    return applied
+        current = await db[RECORDS].find_one({"_id": record.id}, {"version": 1, LOGGED: 1})
+        if current is None or current["version"] < record.version - 1:
+            return False
+        if current["version"] == record.version - 1:
+            if LOGGED in current:
+                document[LOGGED] = current[LOGGED]
+            query = {"_id": record.id, "version": current["version"]}
+            await db[RECORDS].replace_one(query, document)
+    await update_standings(db, records=[record])  # before marking: a crash leaves it to redo
+    await _mark_applied(db, intent_id)
+    return True
 
 
 async def find_changes(db: Database, *, after: int, limit: int) -> list[LoggedChange]:
     """Changes with a sequence number above `after`, in order, up to the first unsettled one.
 
-    An intent is settled when it is marked applied or its write's last intent is marked
-    `all_applied`; any other is redone (`_apply`, idempotent) and marked on its own, never as
-    its write: a reader that starts inside a write (any cursor) cannot vouch for the intents
-    before `after`.
+    A page of entries may show fewer changes than it has entries (a write whose every record
+    another write created shows none), so an entry page that is full but short of changes is
+    followed by the next: an empty answer means the end of what is settled, never a gap.
     """
-    settled, _ = await _settle_page(db, after=after, limit=limit)
-    return [
-        LoggedChange(seq=e["seq"], kind=ChangeKind(e["kind"]), at=e["at"], record=_logged_record(e))
-        for e in settled
-    ]
+    changes: list[LoggedChange] = []
+    while len(changes) < limit:
+        entries, _ = await _settle_page(db, after=after, limit=limit)
+        changes += await _changes_in(db, entries, after=after, limit=limit - len(changes))
+        if len(entries) < limit:  # the feed's end, or an entry it cannot settle
+            break
+        after = _end(entries[-1])
+    return changes
+
+
+async def _changes_in(
+    db: Database, entries: list[Document], *, after: int, limit: int
+) -> list[LoggedChange]:
+    """The first `limit` changes that `entries` (settled) hold after `after`; the records of
+    writes read in one round trip."""
+    wanted, count = [], 0
+    for entry in entries:
+        if count >= limit:
+            break
+        wanted.append(entry)
+        count += _span(entry, after=after)
+    lines = await _lines_of(db, [e for e in wanted if "last" in e])
+    changes: list[LoggedChange] = []
+    for entry in wanted:
+        if "last" not in entry:
+            changes.append(_change(entry["seq"], _logged_record(entry)))
+            continue
+        skipped = set(entry.get("skipped", ()))
+        for i in range(max(0, after + 1 - entry["seq"]), len(lines[entry["_id"]])):
+            if len(changes) == limit:
+                break
+            if i not in skipped:
+                record = Record.model_validate_json(lines[entry["_id"]][i])
+                changes.append(_change(entry["seq"] + i, record))
+    return changes[:limit]
+
+
+def _end(entry: Document) -> int:
+    """The last sequence number an entry holds."""
+    return int(entry["last"] if "last" in entry else entry["seq"])
+
+
+def _span(entry: Document, *, after: int = 0) -> int:
+    """How many changes an entry shows beyond `after`."""
+    if "last" not in entry:
+        return 1
+    skipped = entry.get("skipped", ())
+    first = max(int(entry["seq"]), after + 1)
+    return int(entry["last"]) - first + 1 - sum(1 for i in skipped if entry["seq"] + i >= first)
+
+
+async def _lines_of(db: Database, entries: list[Document]) -> dict[str, list[str]]:
+    """The records of write entries as JSON lines, by entry, in one round trip."""
+    if not entries:
+        return {}
+    ids = [e["_id"] for e in entries]
+    cursor = db[RECORD_CHANGES].find({"_id": {"$in": ids}}, {"records": 1}, limit=len(ids))
+    return {
+        d["_id"]: zlib.decompress(d["records"]).decode().split("\n")
+        for d in await cursor.to_list(None)
+    }
 
 
 async def _settle_page(db: Database, *, after: int, limit: int) -> tuple[list[Document], int]:
-    """The intents after `after`, up to `limit`, settled (`_settled`)."""
-    cursor = db[RECORD_CHANGES].find({"seq": {"$gt": after}}, sort=[("seq", 1)], limit=limit)
-    return await _settled(db, await cursor.to_list(None))
-
-
-async def _settled(db: Database, entries: list[Document]) -> tuple[list[Document], int]:
-    """`entries` up to the first that cannot be settled, each unsettled one redone; and how
-    many were redone."""
+    """The entries (without their records) holding changes after `after`, up to `limit`
+    entries and the first that cannot be settled, each unsettled one redone; and how many
+    were redone. The first may be a write begun at or before `after` that ends beyond it."""
+    entries = []
+    if after > 0:
+        cursor = db[RECORD_CHANGES].find(
+            {"seq": {"$lte": after}}, {"records": 0}, sort=[("seq", -1)], limit=1
+        )
+        entries = [e for e in await cursor.to_list(None) if e.get("last", 0) > after]
+    cursor = db[RECORD_CHANGES].find(
+        {"seq": {"$gt": after}}, {"records": 0}, sort=[("seq", 1)], limit=limit
+    )
+    entries += await cursor.to_list(None)
     writes_applied = await _writes_applied(db, entries)
     redone = 0
     for at, entry in enumerate(entries):
         if entry["applied"] or entry.get("through") in writes_applied:
             continue
-        if not await _apply(db, entry["_id"], _logged_record(entry)):
+        if "last" in entry:
+            [records] = (await _lines_of(db, [entry])).values()
+            logged = [Record.model_validate_json(line) for line in records]
+            entry["skipped"], _ = await _create(db, entry["seq"], logged)
+            await _mark_applied(db, entry["_id"], entry["skipped"])
+        elif not await _apply(db, entry["_id"], _logged_record(entry)):
             return entries[:at], redone
         redone += 1
     return entries, redone
 
 
 async def settle_changes(db: Database, *, page: int = 1000) -> int:
-    """Redo every change a crash left unsettled since the last settling; how many it redid.
+    """Redo every change a crash left unsettled since the last settling; how many entries it
+    redid.
 
-    Run at start-up (server/app.py), so a write cut short between its steps (its intents
-    logged, its records or their standings not yet written) is finished before the first
-    request instead of when a feed reader next passes. Stops at the first intent it cannot
-    settle, and keeps where it stopped (`SETTLED`), so a start-up reads only what was logged
-    since the one before.
+    Run at start-up (server/app.py), so a write cut short between its steps (logged, its
+    records or their standings not yet written) is finished before the first request instead
+    of when a feed reader next passes. Stops at the first entry it cannot settle, and keeps
+    where it stopped (`SETTLED`), so a start-up reads only what was logged since the one before.
     """
     mark = await db[COUNTERS].find_one({"_id": SETTLED})
     through = start = int(mark["seq"]) if mark is not None else 0
@@ -222,7 +320,7 @@ async def settle_changes(db: Database, *, page: int = 1000) -> int:
         settled, redid = await _settle_page(db, after=through, limit=page)
         redone += redid
         if settled:
-            through = settled[-1]["seq"]
+            through = _end(settled[-1])
         if len(settled) < page:
             break
     if through > start:
@@ -235,34 +333,39 @@ async def settle_changes(db: Database, *, page: int = 1000) -> int:
 
 
 async def _writes_applied(db: Database, entries: list[Document]) -> set[int]:
-    """The writes among `entries` (by their last sequence number) marked all applied.
-
-    Writes take consecutive sequence numbers, so only the page's last write may end beyond
-    it: one more read at most.
-    """
+    """Among entries logged before 2026-12-02, the writes (by their last sequence number)
+    marked all applied. Writes took consecutive sequence numbers, so only the page's last
+    write may end beyond it: one more read at most."""
     throughs = {e["through"] for e in entries if "through" in e}
     marked = {e["seq"] for e in entries if e["seq"] in throughs and e.get("all_applied")}
     for seq in throughs - {e["seq"] for e in entries}:
         last = await db[RECORD_CHANGES].find_one({"seq": seq}, {"all_applied": 1})
-        if last is not None and last["all_applied"]:
+        if last is not None and last.get("all_applied"):
             marked.add(seq)
     return marked
 
 
 def _logged_record(entry: Document) -> Record:
-    """The record an intent carries: its JSON text, or (intents logged before 2026-12-01)
-    the record document itself."""
+    """The record of a one-record entry: its JSON text, or (logged before 2026-12-01) the
+    record document itself."""
     if "record" in entry:
         return Record.model_validate_json(entry["record"])
     return record_from_document(entry["document"])
 
 
 async def count_changes(db: Database) -> int:
-    return await db[RECORD_CHANGES].count_documents({})
+    """How many changes the feed holds: its entries, each write counted by its records."""
+    writes = (
+        await db[RECORD_CHANGES]
+        .find({"last": {"$exists": True}}, {"seq": 1, "last": 1, "skipped": 1})
+        .to_list(None)
+    )
+    entries = await db[RECORD_CHANGES].count_documents({})
+    return entries - len(writes) + sum(_span(w) for w in writes)
 
 
 async def last_sequence(db: Database) -> int:
     """The highest sequence number logged, 0 for an empty feed."""
-    cursor = db[RECORD_CHANGES].find({}, {"seq": 1}, sort=[("seq", -1)], limit=1)
+    cursor = db[RECORD_CHANGES].find({}, {"seq": 1, "last": 1}, sort=[("seq", -1)], limit=1)
     found = await cursor.to_list(None)
-    return int(found[0]["seq"]) if found else 0
+    return _end(found[0]) if found else 0

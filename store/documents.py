@@ -103,21 +103,26 @@ def from_document(document: Document, *, key: str = "id") -> dict[str, Any]:
 
 
 async def insert_new(db: Database, collection: str, documents: list[Document]) -> int:
-    """Insert the documents whose `_id` is not stored yet; returns how many were new.
+    """Insert the documents whose `_id` is not stored yet; returns how many were new."""
+    return len(documents) - len(await insert_missing(db, collection, documents))
+
+
+async def insert_missing(db: Database, collection: str, documents: list[Document]) -> list[int]:
+    """Insert the documents whose `_id` is not stored yet; returns the positions of the others.
 
     An unordered insert that skips duplicate keys is the portable form of "insert if
     missing": nx-27017 fails upserts filtered on `_id` ("JSON path error near '_id'").
     """
     if not documents:
-        return 0
+        return []
     try:
-        result = await db[collection].insert_many(documents, ordered=False)
+        await db[collection].insert_many(documents, ordered=False)
     except BulkWriteError as exc:
         errors = exc.details.get("writeErrors", [])
         if any(e.get("code") != DUPLICATE_KEY for e in errors):
             raise
-        return int(exc.details.get("nInserted", 0))
-    return len(result.inserted_ids)
+        return sorted(e["index"] for e in errors)
+    return []
 
 
 DUPLICATE_KEY = 11000

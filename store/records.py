@@ -85,11 +85,15 @@ def _derived(record: Record) -> Document:
 
 
 DERIVED = ("order_key", "disclosure_start_day", "disclosure_end_day", "source_key")
+# The sequence number the record's creation was logged under in the change feed, kept by
+# store.changes through every version: of writers racing to create it, the one whose insert
+# stood shows the creation (a store written before 2026-12-02 has none).
+LOGGED = "logged_seq"
 
 
 def record_from_document(document: Document) -> Record:
     data = from_document(document)
-    for name in DERIVED:
+    for name in (*DERIVED, LOGGED):
         data.pop(name, None)
     return Record.model_validate(data)
 

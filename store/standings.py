@@ -18,7 +18,7 @@ before standings existed gets them once at start-up (`add_standings`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -31,7 +31,7 @@ from domain.identifiers import SubjectKind
 from domain.records import Record
 from domain.standings import RecordFacts, Standing, in_list_order, standing_facts
 from store.database import RECORDS, STANDINGS, SUBJECTS, Database, Document
-from store.documents import DUPLICATE_KEY, backfill_once
+from store.documents import DUPLICATE_KEY, backfill_once, insert_missing
 from store.records import record_from_document
 
 # Records read per pass of the start-up backfill (DESIGN.md §2.1: bounded cursors).
@@ -101,13 +101,19 @@ def _update(records: Sequence[Record], *, upsert: bool) -> UpdateOne:
     )
 
 
-async def update_standings(db: Database, *, records: Sequence[Record]) -> None:
-    """Bring the standings of the records' subjects up to these versions, in one bulk write
-    of one update per subject (nx-27017 spends about 0.2 ms on each; a seeded demo batch holds
-    several records of each subject, an import batch about 1.3).
+async def update_standings(
+    db: Database, *, records: Sequence[Record], new_subjects: Collection[str] = ()
+) -> None:
+    """Bring the standings of the records' subjects up to these versions, in at most three
+    round trips whatever the number of records.
 
-    A subject's first record that stands makes its standing (the upsert). A first version that
-    does not stand is not written at all: no older version of it exists for an entry to stop.
+    The standing of a subject in `new_subjects` (the caller made the subject, so it can have
+    no standing yet) is inserted whole, which nx-27017 does for a fraction of a conditional
+    update; one found made meanwhile (a retried batch, a writer racing this one) is updated
+    like the others. The others get one update per subject (nx-27017 spends about 0.2 ms on
+    each). A subject's first record that stands makes its standing (the upsert). A first
+    version that does not stand is not written at all: no older version of it exists for an
+    entry to stop.
     """
     latest: dict[str, Record] = {}
     for record in records:  # a record given twice: its newest version is the one that counts
@@ -117,9 +123,24 @@ async def update_standings(db: Database, *, records: Sequence[Record]) -> None:
     for record in latest.values():
         if record.version > 1 or standing_facts(record) is not None:
             by_subject.setdefault(record.subject_id, []).append(record)
+    made = [s for s in by_subject if s in new_subjects]
+    if made:
+        documents = [_whole(by_subject[s]) for s in made]
+        refused = {made[i] for i in await insert_missing(db, STANDINGS, documents)}
+        by_subject = {s: g for s, g in by_subject.items() if s not in made or s in refused}
     step = ENTRIES_PER_UPDATE
     groups = [g[i : i + step] for g in by_subject.values() for i in range(0, len(g), step)]
     await _update_entries(db, groups)
+
+
+def _whole(records: Sequence[Record]) -> Document:
+    """The standing of a subject with no other records than `records`."""
+    first = records[0]
+    return {
+        "_id": first.subject_id,
+        "kind": first.subject_kind.value,
+        "records": {r.id: _entry(r) for r in records},
+    }
 
 
 async def _update_entries(db: Database, groups: list[list[Record]]) -> None:

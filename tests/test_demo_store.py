@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -79,11 +79,13 @@ async def test_seed_demo_whose_write_fails_raises_it_and_writes_no_later_batch(
     monkeypatch.setattr(seed, "BATCH_SIZE", 20)
     written: list[int] = []
 
-    async def failing_second(db: Database, *, records: Sequence[Record]) -> int:
+    async def failing_second(
+        db: Database, *, records: Sequence[Record], new_subjects: Collection[str]
+    ) -> int:
         if written:
             raise StoreUnavailable("the store went away")
         written.append(len(records))
-        return await write_new_records(db, records=records)
+        return await write_new_records(db, records=records, new_subjects=new_subjects)
 
     monkeypatch.setattr(seed, "write_new_records", failing_second)
 

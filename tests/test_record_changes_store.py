@@ -11,9 +11,13 @@ from domain.catalogue import Catalogue
 from domain.records import ChangeKind, Record, RecordStatus, first_version, next_version
 from store.changes import (
     SETTLED,
+    LoggedChange,
     _allocate,
+    _create,
     _intent,
-    _log_new,
+    _log_write,
+    _mark_applied,
+    count_changes,
     find_changes,
     settle_changes,
     write_change,
@@ -22,7 +26,7 @@ from store.changes import (
 from store.database import COUNTERS, RECORD_CHANGES, RECORDS, Database
 from store.documents import insert_new
 from store.errors import StaleRecord
-from store.records import get_records, record_document
+from store.records import LOGGED, get_records, record_document
 from tests import factories
 from tests.conftest import CommandLog
 
@@ -103,7 +107,7 @@ async def test_intent_left_by_a_crash_is_redone_by_the_feed(
         stored, kind=ChangeKind.REPAIRED, at=AT, by="centre", status=RecordStatus.REPAIRED
     )
     # The writer died after logging its intent and before applying it.
-    await db[RECORD_CHANGES].insert_one(_intent(999, repaired, through=999))
+    await db[RECORD_CHANGES].insert_one(_intent(999, repaired))
 
     changes = await find_changes(db, after=0, limit=10)
 
@@ -125,7 +129,7 @@ async def test_feed_stops_before_an_intent_it_cannot_settle(
     v2 = next_version(stored, kind=ChangeKind.HIDDEN, at=AT, by="a")
     v3 = next_version(v2, kind=ChangeKind.SHOWN, at=AT, by="a")
     # Version 3 logged while version 2 never was: nothing can make it apply.
-    await db[RECORD_CHANGES].insert_one(_intent(seq := await _allocate(db, 1), v3, through=seq))
+    await db[RECORD_CHANGES].insert_one(_intent(await _allocate(db, 1), v3))
     await write_new_records(db, records=[other])
 
     changes = await find_changes(db, after=0, limit=10)
@@ -146,17 +150,18 @@ def new_records(catalogue: Catalogue, count: int) -> list[Record]:
 
 
 async def crash_after_logging(db: Database, records: list[Record]) -> None:
-    await _log_new(db, records)
+    await _log_write(db, records)
 
 
 async def crash_after_some_records(db: Database, records: list[Record]) -> None:
-    await _log_new(db, records)
-    await insert_new(db, RECORDS, [record_document(records[0])])
+    first, _ = await _log_write(db, records)
+    await insert_new(db, RECORDS, [record_document(records[0]) | {LOGGED: first}])
 
 
 async def crash_before_marking(db: Database, records: list[Record]) -> None:
-    await _log_new(db, records)
-    await insert_new(db, RECORDS, [record_document(r) for r in records])
+    first, _ = await _log_write(db, records)
+    documents = [record_document(r) | {LOGGED: first + i} for i, r in enumerate(records)]
+    await insert_new(db, RECORDS, documents)
 
 
 Crash = Callable[[Database, list[Record]], Awaitable[None]]
@@ -182,78 +187,99 @@ async def test_write_of_new_records_ended_by_a_crash_is_settled_by_the_feed(
     expected = [r.id for r in records + later]
     assert [c.record for c in first_read] == records + later
     assert second_read == first_read
+    assert await count_changes(db) == 4
     stored = await get_records(db, ids=expected)
     assert [r.version if r else None for r in stored] == [1, 1, 1, 1]
 
 
-async def test_retry_naming_only_the_last_record_of_a_crashed_write_settles_no_other(
+async def test_a_retry_after_a_crashed_write_shows_each_record_once(
     db: Database, catalogue: Catalogue
 ) -> None:
-    """A write whose last record an earlier, crashed write logged does not mark that write's
-    intent: the earlier write's other records are still redone, not taken as stored."""
+    """A retry of part of a write that crashed after logging: the record the retry stored
+    shows under the retry, the crashed write's others under it, each once."""
     first, last = new_records(catalogue, 2)
     await crash_after_logging(db, [first, last])
 
-    await write_new_records(db, records=[last])
+    assert await write_new_records(db, records=[last]) == 1
     changes = await find_changes(db, after=0, limit=10)
 
-    assert [c.record.id for c in changes] == [first.id, last.id]
+    assert [(c.seq, c.record.id) for c in changes] == [(1, first.id), (3, last.id)]
+    assert await count_changes(db) == 2
     assert all(r is not None for r in await get_records(db, ids=[first.id, last.id]))
 
 
-async def test_write_ended_while_logging_shows_only_what_was_logged(
+async def test_writers_racing_to_create_one_record_show_its_creation_once(
     db: Database, catalogue: Catalogue
 ) -> None:
-    records = new_records(catalogue, 3)
-    first = await _allocate(db, 3)
-    # The crash came after the first two intents: the write's last intent was never logged.
-    logged = [_intent(first + i, r, through=first + 2) for i, r in enumerate(records[:2])]
-    await insert_new(db, RECORD_CHANGES, logged)
+    """Both writers log the record; the one whose insert stood shows it, whichever of the
+    two finishes (or is settled by a reader) first."""
+    [record] = new_records(catalogue, 1)
+    slow, slow_id = await _log_write(db, [record])
+    fast, fast_id = await _log_write(db, [record])
+    fast_skipped, _ = await _create(db, fast, [record])
+    await _mark_applied(db, fast_id, fast_skipped)
+    slow_skipped, inserted = await _create(db, slow, [record])
 
     changes = await find_changes(db, after=0, limit=10)
 
-    assert [c.record.id for c in changes] == [r.id for r in records[:2]]
-    stored = await get_records(db, ids=[r.id for r in records])
-    assert [r is not None for r in stored] == [True, True, False]
+    assert (fast_skipped, slow_skipped, inserted) == ([], [0], 0)
+    assert [(c.seq, c.record.id) for c in changes] == [(fast, record.id)]
+    assert await count_changes(db) == 1
+    assert slow_id != fast_id
 
 
-async def test_reader_starting_inside_a_crashed_write_leaves_the_rest_to_others(
+async def test_a_change_made_before_the_creating_write_is_settled_keeps_its_creation(
     db: Database, catalogue: Catalogue
 ) -> None:
-    """A reader whose cursor lies inside a write redoes only what follows the cursor, and marks
-    only that: the intents before it stay unsettled for the next reader to redo."""
+    """The record a crashed write stored is changed before anyone settles the write: the
+    change keeps the creation's sequence number, so the creation still shows, before it."""
+    [record] = new_records(catalogue, 1)
+    await crash_before_marking(db, [record])
+    hidden = next_version(record, kind=ChangeKind.HIDDEN, at=AT, by="a")
+    await write_change(db, before=record, after=hidden, today=AT.date())
+
+    changes = await find_changes(db, after=0, limit=10)
+
+    assert [(c.kind, c.record.version) for c in changes] == [
+        (ChangeKind.CREATED, 1),
+        (ChangeKind.HIDDEN, 2),
+    ]
+
+
+async def test_a_reader_starting_inside_a_crashed_write_shows_only_what_follows(
+    db: Database, catalogue: Catalogue
+) -> None:
+    """A reader whose cursor lies inside a write settles the write and shows what follows
+    the cursor; a reader from the start then reads the whole write, settled."""
     records = new_records(catalogue, 3)
     await crash_after_logging(db, records)
-    [first, *_] = await db[RECORD_CHANGES].find({}, sort=[("seq", 1)], limit=1).to_list(None)
 
-    tail = await find_changes(db, after=first["seq"], limit=10)
+    tail = await find_changes(db, after=1, limit=10)
     whole = await find_changes(db, after=0, limit=10)
 
-    assert [c.record.id for c in tail] == [r.id for r in records[1:]]
+    assert [(c.seq, c.record.id) for c in tail] == [(2, records[1].id), (3, records[2].id)]
     assert [c.record.id for c in whole] == [r.id for r in records]
     assert all(r is not None for r in await get_records(db, ids=[r.id for r in records]))
 
 
-async def test_write_of_new_records_marks_only_its_last_intent(
+async def test_a_write_of_new_records_is_one_entry_marked_once_and_read_in_pages(
     db: Database, catalogue: Catalogue
 ) -> None:
-    """The writer never rewrites every intent to settle them: it marks the last one, and a
-    reader then settles the whole write without writing anything."""
-    records = new_records(catalogue, 3)
+    """The writer logs one entry for the whole write and marks it; readers, in pages of any
+    size and from any cursor, read its records without writing anything."""
+    records = new_records(catalogue, 5)
     await write_new_records(db, records=records)
+    entries = await db[RECORD_CHANGES].find({}, limit=10).to_list(None)
 
-    intents = await db[RECORD_CHANGES].find({}, sort=[("seq", 1)], limit=10).to_list(None)
-    changes = await find_changes(db, after=0, limit=2)
+    paged: list[LoggedChange] = []
+    while page := await find_changes(db, after=paged[-1].seq if paged else 0, limit=2):
+        paged += page
 
-    assert [(i["applied"], i["all_applied"]) for i in intents] == [
-        (False, False),
-        (False, False),
-        (False, True),
-    ]
-    assert {i["through"] for i in intents} == {intents[-1]["seq"]}
-    assert [c.record.id for c in changes] == [r.id for r in records[:2]]
-    again = await db[RECORD_CHANGES].find({}, sort=[("seq", 1)], limit=10).to_list(None)
-    assert again == intents
+    assert len(entries) == 1
+    assert entries[0]["applied"]
+    assert [c.record for c in paged] == records
+    assert [c.seq for c in paged] == [1, 2, 3, 4, 5]
+    assert await db[RECORD_CHANGES].find({}, limit=10).to_list(None) == entries
 
 
 async def test_intents_logged_with_the_record_document_are_still_read_and_settled(
@@ -284,6 +310,40 @@ async def test_intents_logged_with_the_record_document_are_still_read_and_settle
     assert marked["applied"]
 
 
+@pytest.mark.parametrize("marked", [True, False])
+async def test_intents_of_a_write_logged_one_by_one_are_still_read_and_settled(
+    db: Database, catalogue: Catalogue, marked: bool
+) -> None:
+    """Writes logged on 2026-12-01 have an intent per record, their last marked for all
+    (`all_applied`, `through`); a write whose mark a crash left out is redone."""
+    records = new_records(catalogue, 2)
+    first = await _allocate(db, 2)
+    intents = [
+        {
+            "_id": f"{r.id}@1",
+            "seq": first + i,
+            "through": first + 1,
+            "record_id": r.id,
+            "version": 1,
+            "kind": "CREATED",
+            "at": r.created_at,
+            "applied": False,
+            "all_applied": marked and i == 1,
+            "record": r.model_dump_json(),
+        }
+        for i, r in enumerate(records)
+    ]
+    await insert_new(db, RECORD_CHANGES, intents)
+    if marked:
+        await insert_new(db, RECORDS, [record_document(r) for r in records])
+
+    changes = await find_changes(db, after=0, limit=10)
+
+    assert [(c.seq, c.record) for c in changes] == [(first, records[0]), (first + 1, records[1])]
+    assert await get_records(db, ids=[r.id for r in records]) == records
+    assert await count_changes(db) == 2
+
+
 @pytest.mark.parametrize("page", [1, 2, 1000])
 async def test_settling_finishes_writes_cut_short_and_reads_each_change_once(
     db: Database, catalogue: Catalogue, commands: CommandLog, page: int
@@ -295,13 +355,14 @@ async def test_settling_finishes_writes_cut_short_and_reads_each_change_once(
     await write_new_records(db, records=new_records(catalogue, 1))
     await crash_after_some_records(db, half)
 
-    assert await settle_changes(db, page=page) == 5  # the cut write's 3, the half one's 2
+    assert await settle_changes(db, page=page) == 2  # the cut write and the half one
 
     stored = await get_records(db, ids=[r.id for r in cut + half])
     assert all(r is not None for r in stored)
     commands.start()
     assert await settle_changes(db, page=page) == 0
-    assert commands.stop() == ["find", "find"]  # the mark, then the feed beyond it
+    # The mark, the write it ends in, and the feed beyond it.
+    assert commands.stop() == ["find", "find", "find"]
 
 
 async def test_settling_stops_before_an_intent_it_cannot_settle_and_keeps_its_place(
@@ -315,7 +376,7 @@ async def test_settling_stops_before_an_intent_it_cannot_settle_and_keeps_its_pl
     v3 = next_version(next_version(stored, kind=ChangeKind.HIDDEN, at=AT, by="a"),
                       kind=ChangeKind.SHOWN, at=AT, by="a")  # fmt: skip
     # Version 3 logged while version 2 never was: nothing can make it apply.
-    await db[RECORD_CHANGES].insert_one(_intent(seq := await _allocate(db, 1), v3, through=seq))
+    await db[RECORD_CHANGES].insert_one(_intent(seq := await _allocate(db, 1), v3))
     await write_new_records(db, records=new_records(catalogue, 1))
 
     assert await settle_changes(db) == 0

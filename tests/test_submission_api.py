@@ -373,10 +373,10 @@ async def test_submit_records_round_trips_do_not_grow_with_the_batch(
 
     assert sent[50] == sent[500]
     # Token revocation, the token's creation rate, unit, rejections this hour, records,
-    # subjects; insert subjects; reserve sequence numbers, log intents, insert records, the
-    # subjects' standings, mark applied; the audit event.
+    # subjects; insert subjects; reserve sequence numbers, log the write (one entry), insert
+    # records, insert the new subjects' standings whole, mark applied; the audit event.
     expected = ["find", "findAndModify"] + ["find"] * 4
-    expected += ["insert", "findAndModify", "insert", "insert", "update", "update", "insert"]
+    expected += ["insert", "findAndModify", "insert", "insert", "insert", "update", "insert"]
     assert sent[500] == expected
 
 
