@@ -6,8 +6,9 @@ sequence number with the record as it will be, then applied to the stored record
 subject's standing, then its log entry is marked applied. A crash between the steps leaves an
 entry unmarked; whoever meets it next, the feed reader and start-up settling included, redoes
 it (every step is idempotent), so the feed never skips a change and never shows one that will
-not happen. The feed stops at the first entry it cannot settle, so a consumer resuming from a
-cursor never passes a change it has not seen.
+not happen. The feed stops at the first entry it cannot settle, and at a sequence number
+allocated but not logged yet (`LOGGING_WAIT_MS`), so a consumer resuming from a cursor never
+passes a change it has not seen.
 
 Two kinds of entry:
 - A write of new records (`write_new_records`) is one entry, whatever its size: its records
@@ -27,6 +28,7 @@ for all of them (`through`), are still read and settled.
 from __future__ import annotations
 
 import logging
+import time
 import zlib
 from collections.abc import Collection, Sequence
 from contextlib import suppress
@@ -49,6 +51,14 @@ FEED = "record_changes"  # the counter's stored name: kept as it was
 SETTLED = "record_changes_settled"  # the counter of the feed settled through (settle_changes)
 
 log = logging.getLogger("creditgraph.store")
+
+# How long a gap in the sequence numbers may be a writer between allocating and logging. Writers
+# allocate and log in two commands, so a reader can meet a later write logged before an earlier
+# one; it waits at the gap rather than pass a change that is still coming. A writer logs right
+# after allocating, and the driver's timeouts (store.database.connect) end one that cannot
+# long before this, so a gap followed by an entry logged longer ago is a writer that died
+# between the two commands (a writer that allocates and gives up logs that instead: `_given_up`).
+LOGGING_WAIT_MS = 60_000
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,21 @@ def _write_entry(first: int, records: Sequence[Record]) -> Document:
         "last": first + len(records) - 1,
         "applied": False,
         "records": Binary(zlib.compress(lines.encode(), 1)),
+        "logged_at": _now_ms(),
+    }
+
+
+def _given_up(seq: int) -> Document:
+    """The entry of a sequence number whose writer gave it up (its change was stale): a write
+    whose one position shows nothing, so readers have no gap to wait at."""
+    return {
+        "_id": f"given-up@{seq}",
+        "seq": seq,
+        "last": seq,
+        "applied": True,
+        "skipped": [0],
+        "records": Binary(zlib.compress(b"", 1)),
+        "logged_at": _now_ms(),
     }
 
 
@@ -89,7 +114,15 @@ def _intent(seq: int, record: Record) -> Document:
         "seq": seq,
         "applied": False,
         "record": record.model_dump_json(),
+        "logged_at": _now_ms(),
     }
+
+
+def _now_ms() -> int:
+    """When an entry is logged, in milliseconds since the epoch (a number, which both stores
+    compare natively): the machine's clock, not the service's (which tests and demos set to a
+    day of their own), as only `LOGGING_WAIT_MS` reads it."""
+    return time.time_ns() // 1_000_000
 
 
 async def write_new_records(
@@ -166,6 +199,7 @@ async def write_change(db: Database, *, before: Record, after: Record, today: da
     try:
         await db[RECORD_CHANGES].insert_one(intent)
     except DuplicateKeyError:
+        await db[RECORD_CHANGES].insert_one(_given_up(seq))
         raise StaleRecord(f"record {after.id} changed meanwhile; read it again") from None
     await _apply(db, intent["_id"], after)
     try:
@@ -205,7 +239,8 @@ async def _apply(db: Database, intent_id: str, record: Record) -> bool:
 
 
 async def find_changes(db: Database, *, after: int, limit: int) -> list[LoggedChange]:
-    """Changes with a sequence number above `after`, in order, up to the first unsettled one.
+    """Changes with a sequence number above `after`, in order, up to the first unsettled one
+    or the first gap a writer may still fill (`LOGGING_WAIT_MS`).
 
     A page of entries may show fewer changes than it has entries (a write whose every record
     another write created shows none), so an entry page that is full but short of changes is
@@ -214,11 +249,25 @@ async def find_changes(db: Database, *, after: int, limit: int) -> list[LoggedCh
     changes: list[LoggedChange] = []
     while len(changes) < limit:
         entries, _ = await _settle_page(db, after=after, limit=limit)
-        changes += await _changes_in(db, entries, after=after, limit=limit - len(changes))
-        if len(entries) < limit:  # the feed's end, or an entry it cannot settle
+        logged = _before_gap(entries, after=after)
+        changes += await _changes_in(db, logged, after=after, limit=limit - len(changes))
+        if len(logged) < limit:  # the feed's end, an entry it cannot settle, or a gap
             break
-        after = _end(entries[-1])
+        after = _end(logged[-1])
     return changes
+
+
+def _before_gap(entries: list[Document], *, after: int) -> list[Document]:
+    """`entries` (in order) up to the first that follows a sequence number not logged yet
+    whose writer may still log it: one that the entry after it was logged less than
+    `LOGGING_WAIT_MS` ago (the gap's writer allocated before that entry's did). Entries
+    logged before 2026-12-02 carry no time and never wait."""
+    waited_since, expected = _now_ms() - LOGGING_WAIT_MS, after + 1
+    for at, entry in enumerate(entries):
+        if entry["seq"] > expected and entry.get("logged_at", waited_since) > waited_since:
+            return entries[:at]
+        expected = max(expected, _end(entry) + 1)
+    return entries
 
 
 async def _changes_in(
@@ -311,23 +360,28 @@ async def settle_changes(db: Database, *, page: int = 1000) -> int:
     Run at start-up (server/app.py), so a write cut short between its steps (logged, its
     records or their standings not yet written) is finished before the first request instead
     of when a feed reader next passes. Stops at the first entry it cannot settle, and keeps
-    where it stopped (`SETTLED`), so a start-up reads only what was logged since the one before.
+    where it stopped (`SETTLED`), short of any gap a writer may still fill (`_before_gap`), so
+    a start-up reads only what was logged since the one before and misses nothing logged late.
     """
-    mark = await db[COUNTERS].find_one({"_id": SETTLED})
-    through = start = int(mark["seq"]) if mark is not None else 0
-    redone = 0
+    found = await db[COUNTERS].find_one({"_id": SETTLED})
+    through = mark = start = int(found["seq"]) if found is not None else 0
+    redone, gapless = 0, True
     while True:
         settled, redid = await _settle_page(db, after=through, limit=page)
         redone += redid
+        if gapless:
+            logged = _before_gap(settled, after=through)
+            mark = _end(logged[-1]) if logged else mark
+            gapless = len(logged) == len(settled)
         if settled:
             through = _end(settled[-1])
         if len(settled) < page:
             break
-    if through > start:
+    if mark > start:
         # Only forwards: a worker that settled further keeps its mark.
         with suppress(DuplicateKeyError):
             await db[COUNTERS].update_one(
-                {"_id": SETTLED, "seq": {"$lt": through}}, {"$set": {"seq": through}}, upsert=True
+                {"_id": SETTLED, "seq": {"$lt": mark}}, {"$set": {"seq": mark}}, upsert=True
             )
     return redone
 

@@ -10,6 +10,7 @@ import pytest
 from domain.catalogue import Catalogue
 from domain.records import ChangeKind, Record, RecordStatus, first_version, next_version
 from store.changes import (
+    LOGGING_WAIT_MS,
     SETTLED,
     LoggedChange,
     _allocate,
@@ -17,6 +18,8 @@ from store.changes import (
     _intent,
     _log_write,
     _mark_applied,
+    _now_ms,
+    _write_entry,
     count_changes,
     find_changes,
     settle_changes,
@@ -95,6 +98,63 @@ async def test_second_writer_of_same_version_is_stale(db: Database, catalogue: C
     assert (now.version, now.history[-1].kind) == (2, ChangeKind.HIDDEN)
 
 
+async def test_a_stale_writer_gives_its_number_up_so_readers_do_not_wait(
+    db: Database, catalogue: Catalogue
+) -> None:
+    [record, later] = new_records(catalogue, 2)
+    await write_new_records(db, records=[record])
+    [stored] = await get_records(db, ids=[record.id])
+    assert stored is not None
+    first = next_version(stored, kind=ChangeKind.HIDDEN, at=AT, by="a")
+    await write_change(db, before=stored, after=first, today=AT.date())
+    with pytest.raises(StaleRecord):
+        await write_change(db, before=stored, after=first, today=AT.date())
+    await write_new_records(db, records=[later])
+
+    changes = await find_changes(db, after=0, limit=10)
+
+    assert [(c.record.id, c.record.version) for c in changes] == [
+        (record.id, 1),
+        (record.id, 2),
+        (later.id, 1),
+    ]
+    assert await count_changes(db) == 3
+
+
+async def test_a_reader_waits_at_a_number_allocated_but_not_logged_yet(
+    db: Database, catalogue: Catalogue
+) -> None:
+    [slow, fast] = new_records(catalogue, 2)
+    first = await _allocate(db, 1)  # the slow writer has its number, not yet its entry
+    await write_new_records(db, records=[fast])
+
+    assert await find_changes(db, after=0, limit=10) == []
+    entry = _write_entry(first, [slow])
+    await db[RECORD_CHANGES].insert_one(entry)
+    await _create(db, first, [slow])
+    await _mark_applied(db, entry["_id"])
+
+    changes = await find_changes(db, after=0, limit=10)
+    assert [c.record.id for c in changes] == [slow.id, fast.id]
+
+
+async def test_a_gap_left_by_a_writer_that_died_is_passed_once_the_wait_is_over(
+    db: Database, catalogue: Catalogue
+) -> None:
+    [written] = new_records(catalogue, 1)
+    await _allocate(db, 1)  # its writer dies before logging
+    await write_new_records(db, records=[written])
+    assert await settle_changes(db) == 0
+    assert await db[COUNTERS].find_one({"_id": SETTLED}) is None  # settled short of the gap
+    assert await find_changes(db, after=0, limit=10) == []
+
+    long_ago = _now_ms() - LOGGING_WAIT_MS - 1
+    await db[RECORD_CHANGES].update_many({}, {"$set": {"logged_at": long_ago}})
+
+    [change] = await find_changes(db, after=0, limit=10)
+    assert change.record.id == written.id
+
+
 async def test_intent_left_by_a_crash_is_redone_by_the_feed(
     db: Database, catalogue: Catalogue
 ) -> None:
@@ -107,7 +167,7 @@ async def test_intent_left_by_a_crash_is_redone_by_the_feed(
         stored, kind=ChangeKind.REPAIRED, at=AT, by="centre", status=RecordStatus.REPAIRED
     )
     # The writer died after logging its intent and before applying it.
-    await db[RECORD_CHANGES].insert_one(_intent(999, repaired))
+    await db[RECORD_CHANGES].insert_one(_intent(await _allocate(db, 1), repaired))
 
     changes = await find_changes(db, after=0, limit=10)
 

@@ -21,7 +21,14 @@ from domain.records import (
 from domain.standings import Standing, in_list_order, standing_of
 from domain.subjects import Subject
 from server.settings import Settings
-from store.changes import _intent, _log_write, find_changes, write_change, write_new_records
+from store.changes import (
+    _allocate,
+    _intent,
+    _log_write,
+    find_changes,
+    write_change,
+    write_new_records,
+)
 from store.database import MIGRATIONS, RECORD_CHANGES, RECORDS, STANDINGS, Database
 from store.documents import insert_new
 from store.records import LOGGED, RecordFilter, files_of_subjects, get_records, record_document
@@ -289,7 +296,7 @@ async def test_an_intent_left_by_a_crash_is_redone_into_the_standing(
         status=RecordStatus.REVOKED,
     )
     # The writer died after logging its intent and before applying it.
-    await db[RECORD_CHANGES].insert_one(_intent(999, repaired))
+    await db[RECORD_CHANGES].insert_one(_intent(await _allocate(db, 1), repaired))
 
     await find_changes(db, after=0, limit=10)
 
