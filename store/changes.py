@@ -128,7 +128,9 @@ def _now_ms() -> int:
 async def write_new_records(
     db: Database, *, records: Sequence[Record], new_subjects: Collection[str] = ()
 ) -> int:
-    """Log and insert new records in a constant number of round trips; how many were new.
+    """Log and insert new records in a constant number of round trips; how many were new: the
+    ones created under this write's entry, by this call or by a reader that met the entry
+    first and finished the write (`_settle_page`).
 
     Each becomes version 1 with its creation (by its source unit, at its `created_at`) as the
     first history entry. Records already stored stay as they are and keep the creation logged
@@ -139,9 +141,9 @@ async def write_new_records(
         return 0
     records = [first_version(r, at=r.created_at, by=r.source_unit) for r in records]
     first, entry_id = await _log_write(db, records)
-    skipped, written = await _create(db, first, records, new_subjects)
+    skipped = await _create(db, first, records, new_subjects)
     await _mark_applied(db, entry_id, skipped)
-    return written
+    return len(records) - len(skipped)
 
 
 async def _log_write(db: Database, records: Sequence[Record]) -> tuple[int, str]:
@@ -154,9 +156,9 @@ async def _log_write(db: Database, records: Sequence[Record]) -> tuple[int, str]
 
 async def _create(
     db: Database, first: int, records: Sequence[Record], new_subjects: Collection[str] = ()
-) -> tuple[list[int], int]:
+) -> list[int]:
     """Store the records logged from `first` on, and their standings. Returns the positions of
-    those another write created (its entry shows them) and how many this call inserted."""
+    those another write created (its entry shows them)."""
     documents = [record_document(r) | {LOGGED: first + i} for i, r in enumerate(records)]
     refused = await insert_missing(db, RECORDS, documents)
     skipped = await _created_by_others(db, first, records, refused)
@@ -164,7 +166,7 @@ async def _create(
         left_out = set(skipped)
         records = [r for i, r in enumerate(records) if i not in left_out]
     await update_standings(db, records=records, new_subjects=new_subjects)
-    return skipped, len(documents) - len(refused)
+    return skipped
 
 
 async def _created_by_others(
@@ -345,7 +347,7 @@ async def _settle_page(db: Database, *, after: int, limit: int) -> tuple[list[Do
         if "last" in entry:
             [records] = (await _lines_of(db, [entry])).values()
             logged = [Record.model_validate_json(line) for line in records]
-            entry["skipped"], _ = await _create(db, entry["seq"], logged)
+            entry["skipped"] = await _create(db, entry["seq"], logged)
             await _mark_applied(db, entry["_id"], entry["skipped"])
         elif not await _apply(db, entry["_id"], _logged_record(entry)):
             return entries[:at], redone

@@ -148,7 +148,7 @@ async def write(db: Database, step: Write, records: Sequence[Record]) -> None:
     if step.racer:
         await write_new_records(db, records=records)
     if step.crash is None:
-        skipped, _ = await _create(db, first, records, made)
+        skipped = await _create(db, first, records, made)
         await _mark_applied(db, entry_id, skipped)
     elif step.crash > len(records):
         await _create(db, first, records, made)
@@ -177,7 +177,7 @@ async def change(db: Database, step: Change, record: Record) -> None:
 async def log_late(db: Database, first: int, records: list[Record]) -> None:
     entry = _write_entry(first, records)
     await db[RECORD_CHANGES].insert_one(entry)
-    skipped, _ = await _create(db, first, records)
+    skipped = await _create(db, first, records)
     await _mark_applied(db, entry["_id"], skipped)
 
 

@@ -276,16 +276,33 @@ async def test_writers_racing_to_create_one_record_show_its_creation_once(
     [record] = new_records(catalogue, 1)
     slow, slow_id = await _log_write(db, [record])
     fast, fast_id = await _log_write(db, [record])
-    fast_skipped, _ = await _create(db, fast, [record])
+    fast_skipped = await _create(db, fast, [record])
     await _mark_applied(db, fast_id, fast_skipped)
-    slow_skipped, inserted = await _create(db, slow, [record])
+    slow_skipped = await _create(db, slow, [record])
 
     changes = await find_changes(db, after=0, limit=10)
 
-    assert (fast_skipped, slow_skipped, inserted) == ([], [0], 0)
+    assert (fast_skipped, slow_skipped) == ([], [0])
     assert [(c.seq, c.record.id) for c in changes] == [(fast, record.id)]
     assert await count_changes(db) == 1
     assert slow_id != fast_id
+
+
+async def test_a_write_a_reader_finished_first_still_counts_its_records_as_new(
+    db: Database, catalogue: Catalogue
+) -> None:
+    """`write_new_records` answers how many records are new by what `_create` skips."""
+    records = new_records(catalogue, 2)
+    first, entry_id = await _log_write(db, records)
+    assert len(await find_changes(db, after=0, limit=10)) == 2  # the reader finishes the write
+
+    skipped = await _create(db, first, records)  # the writer goes on
+    await _mark_applied(db, entry_id, skipped)
+
+    assert skipped == []
+    assert [c.record.id for c in await find_changes(db, after=0, limit=10)] == [
+        r.id for r in records
+    ]
 
 
 async def test_a_change_made_before_the_creating_write_is_settled_keeps_its_creation(
