@@ -7,7 +7,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 
@@ -106,6 +106,29 @@ async def _watch_publications(served: tuple[Published[Any], ...], db: Database, 
                 log.warning("could not look for new %s; will look again", published.collection)
 
 
+async def settle_interrupted(db: Database, *, day: date) -> None:
+    """Finish what writes cut short between their steps left: logged changes not yet applied
+    (store.changes.settle_changes) and blacklist entries not yet re-judged on `day`
+    (store.blacklist.rejudge_in_force). Both are idempotent and cheap when nothing is left."""
+    if redone := await changes.settle_changes(db):
+        log.info("finished %d logged changes that an interrupted write left", redone)
+    if swept := await blacklist.rejudge_in_force(db, day=day):
+        log.info("re-judged %d blacklist entries left unjudged by an interrupted write", swept)
+
+
+async def _keep_settled(db: Database, clock: Callable[[], datetime], every: int) -> None:
+    """`settle_interrupted` every `every` seconds while the app runs: a write is also cut short
+    without any restart of the worker, when the store fails under it (the embedded store is
+    restarted by its supervisor), and the changes it logged should not wait for a feed reader
+    or the next start to be applied."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await settle_interrupted(db, day=clock().astimezone(CITY_TIME).date())
+        except Exception:  # the loop outlives any one failure; the next turn tries again
+            log.exception("could not settle interrupted writes; will try again")
+
+
 def token_verifier(settings: Settings) -> TokenVerifier:
     """The verifier for the configured keys; a missing or bad key set stops start-up."""
     keys = load_verification_keys(settings.verification_keys_path)
@@ -148,19 +171,18 @@ def create_app(
         ) as db:
             published = PublishedCatalogues(await prepare_store(db))
             programmes = PublishedProgrammes(await list_rules(db))
-            today = clock().astimezone(CITY_TIME).date()
-            if redone := await changes.settle_changes(db):
-                log.info("finished %d logged changes that an interrupted write left", redone)
-            if swept := await blacklist.rejudge_in_force(db, day=today):
-                log.info(
-                    "re-judged %d blacklist entries left unjudged by an interrupted write", swept
-                )
+            await settle_interrupted(db, day=clock().astimezone(CITY_TIME).date())
             app.state.published = published
             app.state.programmes = programmes
             app.state.db = db
-            poll = asyncio.create_task(
-                _watch_publications((published, programmes), db, settings.catalogue_poll_seconds)
-            )
+            upkeep = [
+                asyncio.create_task(
+                    _watch_publications(
+                        (published, programmes), db, settings.catalogue_poll_seconds
+                    )
+                ),
+                asyncio.create_task(_keep_settled(db, clock, settings.settle_seconds)),
+            ]
             # What start-up built (schema, catalogue, division table: ~180k objects) lives as
             # long as the app; out of the collector's generations, a full collection no longer
             # walks it on a request (it cost ~14 ms a portal page). Unfrozen on the way out.
@@ -169,7 +191,8 @@ def create_app(
                 yield
             finally:
                 gc.unfreeze()
-                poll.cancel()
+                for task in upkeep:
+                    task.cancel()
         for traced in tracers:
             traced.shutdown()  # spans still batched leave before the process does
 

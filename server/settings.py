@@ -88,6 +88,12 @@ class Settings(BaseSettings):
         le=3600,
         description="How often a worker looks for new catalogue and programmes versions",
     )
+    settle_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description="How often a worker finishes writes that a store failure cut short",
+    )
     creations_per_minute: int = Field(
         default=60, ge=1, le=100_000, description="Creating mutations per token and per subject"
     )

@@ -1,4 +1,5 @@
-"""The HTTP surface around GraphQL: health, readiness, metrics, request ids, error masking."""
+"""The HTTP surface around GraphQL: health, readiness, metrics, request ids, error masking; the
+app's upkeep."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from pathlib import Path
 import httpx
 from asgi_lifespan import LifespanManager
 
-from server.app import create_app
+from domain.catalogue import Catalogue
+from server.app import create_app, settle_interrupted
 from server.settings import Environment, Settings
+from store.changes import _log_write
 from store.database import RECORDS, Database
 from store.embedded import EmbeddedServer
+from store.records import get_records
 from tests.conftest import TODAY, at, report_settings
 from tests.helpers import error_codes, graphql
+from tests.test_record_changes_store import new_records
 
 
 async def test_healthz_answers_while_process_is_up(api: httpx.AsyncClient) -> None:
@@ -105,6 +110,18 @@ async def test_field_suggestions_help_in_development(api: httpx.AsyncClient) -> 
     body = await graphql(api, "{ catalog { version } }")
 
     assert "Did you mean 'catalogue'" in body["errors"][0]["message"]
+
+
+async def test_a_write_cut_short_under_a_running_worker_is_finished_by_its_upkeep(
+    db: Database, catalogue: Catalogue
+) -> None:
+    """What every start does, and a running worker every `settle_seconds` (server.app)."""
+    records = new_records(catalogue, 2)
+    await _log_write(db, records)  # the store failed once the write was logged
+
+    await settle_interrupted(db, day=TODAY)
+
+    assert await get_records(db, ids=[r.id for r in records]) == records
 
 
 def _broken_record() -> dict[str, object]:
