@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -81,6 +83,13 @@ async def subject_by_id(ctx: Context, subject_id: str) -> SubjectView | None:
     if subject is None or not await meets(ctx, subject):
         return None
     return await view_of(ctx, subject)
+
+
+async def subjects_by_id(ctx: Context, subject_ids: Iterable[str]) -> dict[str, SubjectView | None]:
+    """`subject_by_id` of each id, run together so that each loader reads them in one batch."""
+    wanted = list(dict.fromkeys(subject_ids))
+    found = await asyncio.gather(*(subject_by_id(ctx, s) for s in wanted))
+    return dict(zip(wanted, found, strict=True))
 
 
 def _canonical_identifier(identifier: str, *, today: date) -> tuple[SubjectKind, str]:

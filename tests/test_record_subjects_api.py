@@ -1,0 +1,126 @@
+"""API tests: a records page reads its subjects ahead in one batch (schema.records.with_subjects)
+and answers, audits and costs exactly what resolving each record's subject would.
+
+The same query with `@include(if: true)` on `subject` is not read ahead (a directive may drop
+a field), so it shows what `Record.subject` resolves record by record.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+
+from demo.seed import DemoBatch
+from domain.catalogue import Catalogue
+from store.database import AUDIT_EVENTS, Database
+from store.subjects import insert_new_subjects
+from tests import factories
+from tests.conftest import CommandLog, TokenFactory
+from tests.helpers import data_of, graphql
+from tests.seed import seed_records
+
+SUBJECT = """fragment S on Subject { id kind name identifier accessLevel formerNames
+  basicItems { key label value masked attribute } }"""
+READ_AHEAD = (
+    """query ($first: Int, $after: String) { records(first: $first, after: $after) {
+  pageInfo { hasNextPage endCursor } edges { cursor node { id subject { ...S } } } } }"""
+    + SUBJECT
+)
+RESOLVED = READ_AHEAD.replace("subject {", "subject @include(if: true) {")
+
+# Every kind of viewer: (role, claims); a subject's own token is made for a demo subject.
+VIEWERS: dict[str, tuple[str, dict[str, str]] | None] = {
+    "anonymous": None,
+    "government": ("government", {}),
+    "credit_centre": ("credit_centre", {}),
+    "bank": ("bank", {"org": "BANK-NO-GRANT"}),
+    "funding": ("funding", {"org": "FUND-1"}),
+    "subject": ("subject", {}),
+}
+
+
+def bearer(viewer: str, token: TokenFactory, demo: DemoBatch) -> str | None:
+    found = VIEWERS[viewer]
+    if found is None:
+        return None
+    role, claims = found
+    if role == "subject":
+        claims = {"subject": demo.records[0].subject_id}
+    return token(role, **claims)
+
+
+async def all_pages(
+    api: httpx.AsyncClient, query: str, token: str | None, first: int = 50
+) -> list[dict[str, Any]]:
+    """Every page of the records list as the viewer reads it."""
+    pages, after = [], None
+    while True:
+        body = await graphql(api, query, {"first": first, "after": after}, token=token)
+        page = data_of(body)["records"]
+        pages.append(page)
+        if not page["pageInfo"]["hasNextPage"]:
+            return pages
+        after = page["pageInfo"]["endCursor"]
+
+
+@pytest.mark.read_only
+@pytest.mark.parametrize("viewer", VIEWERS)
+async def test_subjects_read_ahead_are_those_resolved_for_every_viewer(
+    api: httpx.AsyncClient, demo_data: DemoBatch, token: TokenFactory, viewer: str
+) -> None:
+    holder = bearer(viewer, token, demo_data)
+
+    ahead = await all_pages(api, READ_AHEAD, holder)
+    resolved = await all_pages(api, RESOLVED, holder)
+
+    assert ahead == resolved
+    subjects = [e["node"]["subject"] for page in ahead for e in page["edges"]]
+    assert any(s is not None for s in subjects), "the day must show records and subjects"
+
+
+@pytest.mark.read_only
+@pytest.mark.parametrize("viewer", ["anonymous", "government"])
+async def test_records_page_with_subjects_costs_the_same_round_trips_for_5_and_50(
+    api: httpx.AsyncClient,
+    demo_data: DemoBatch,
+    token: TokenFactory,
+    commands: CommandLog,
+    viewer: str,
+) -> None:
+    holder = bearer(viewer, token, demo_data)
+    sent = {}
+    for first in (5, 50):
+        commands.start()
+        body = await graphql(api, READ_AHEAD, {"first": first}, token=holder)
+        sent[first] = commands.stop()
+        assert len(data_of(body)["records"]["edges"]) == first
+
+    assert sent[5] == sent[50]
+
+
+async def test_subjects_read_ahead_are_audited_as_resolved_ones(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
+) -> None:
+    people = [factories.person(1200 + i) for i in range(3)]
+    await insert_new_subjects(db, subjects=[*people, factories.firm(1200)])
+    await seed_records(
+        db,
+        [
+            factories.record(catalogue, p, item_code="DISHONEST_2", decided=date(2020, 6, 1))
+            for p in people
+        ],
+    )
+    events = []
+    for query in (READ_AHEAD, RESOLVED):
+        await db[AUDIT_EVENTS].delete_many({})
+        await graphql(api, query, {"first": 20}, token=token("government"))
+        [event] = await db[AUDIT_EVENTS].find({"action": "READ"}).to_list(None)
+        events.append(
+            {k: sorted(event[k]) for k in ("subject_ids", "record_ids", "data_item_keys")}
+        )
+
+    assert events[0] == events[1]
+    assert set(events[0]["subject_ids"]) == {p.id for p in people}
