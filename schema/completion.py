@@ -13,7 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLList, GraphQLNonNull, GraphQLOutputType, Undefined, is_leaf_type
+from graphql import (
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLOutputType,
+    Undefined,
+    is_leaf_type,
+)
+from graphql.type.scalars import serialize_boolean, serialize_id, serialize_string
 
 # What a completer returns for a value graphql-core must complete (and perhaps report).
 FAULT: Any = object()
@@ -54,6 +62,8 @@ class Plan:
 def completer(kind: GraphQLOutputType, plan: Plan | None) -> Completer:
     """How to complete a value of `kind`; `plan` completes the objects it is made of."""
     if isinstance(kind, GraphQLNonNull):
+        if plan is None and is_leaf_type(kind.of_type):
+            return leaf(kind.of_type, non_null=True)  # most fields: one call, not two
         nullable = completer(kind.of_type, plan)
 
         def non_null(value: Any) -> Any:
@@ -82,11 +92,29 @@ def completer(kind: GraphQLOutputType, plan: Plan | None) -> Completer:
 
         return object_value
     assert is_leaf_type(kind), kind  # plain_fields holds leaves and objects only
-    serialise = kind.coerce_output_value
+    return leaf(kind, non_null=False)
 
-    def leaf(value: Any) -> Any:
+
+# graphql-core's own output coercion of String, ID and Boolean returns a value of these types
+# unchanged (`isinstance` first): such a value is its own result, with no call to coerce it.
+_UNCHANGED: dict[Callable[[Any], Any], type] = {
+    serialize_string: str,
+    serialize_id: str,
+    serialize_boolean: bool,
+}
+
+
+def leaf(kind: GraphQLLeafType, *, non_null: bool) -> Completer:
+    """How to complete a value of a leaf type; a null is a FAULT when `non_null`."""
+    serialise = kind.coerce_output_value
+    unchanged = _UNCHANGED.get(serialise)
+    null = FAULT if non_null else None
+
+    def complete(value: Any) -> Any:
+        if value.__class__ is unchanged:
+            return value
         if value is None or value is Undefined:
-            return None
+            return null
         if isinstance(value, Exception):
             return FAULT
         try:
@@ -95,7 +123,7 @@ def completer(kind: GraphQLOutputType, plan: Plan | None) -> Completer:
             return FAULT
         return FAULT if coerced is None or coerced is Undefined else coerced
 
-    return leaf
+    return complete
 
 
 def read_ahead(complete: Completer) -> Completer:
