@@ -86,10 +86,18 @@ async def subject_by_id(ctx: Context, subject_id: str) -> SubjectView | None:
 
 
 async def subjects_by_id(ctx: Context, subject_ids: Iterable[str]) -> dict[str, SubjectView | None]:
-    """`subject_by_id` of each id, run together so that each loader reads them in one batch."""
+    """`subject_by_id` of each id, run together so that each loader reads them in one batch;
+    an id whose reading fails is left out, for its caller to ask again and fail as it would."""
     wanted = list(dict.fromkeys(subject_ids))
-    found = await asyncio.gather(*(subject_by_id(ctx, s) for s in wanted))
-    return dict(zip(wanted, found, strict=True))
+    found = await asyncio.gather(*(subject_by_id(ctx, s) for s in wanted), return_exceptions=True)
+    shown: dict[str, SubjectView | None] = {}
+    for subject_id, view in zip(wanted, found, strict=True):
+        if isinstance(view, BaseException):
+            if not isinstance(view, Exception):
+                raise view  # cancelled, or the process is stopping: not a failed reading
+            continue
+        shown[subject_id] = view
+    return shown
 
 
 def _canonical_identifier(identifier: str, *, today: date) -> tuple[SubjectKind, str]:

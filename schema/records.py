@@ -172,7 +172,8 @@ class Record:
 async def with_subjects(info: Info[Context, None], page: Page[RecordView]) -> Connection[Record]:
     """A connection of the page's records; when the query surely asks for each one's subject,
     the subjects read ahead together: the answers `Record.subject` gives, each in one batch,
-    completed with the records' plain fields instead of by a resolver per record (issue 9)."""
+    completed with the records' plain fields instead of by a resolver per record (issue 9).
+    A subject whose reading failed is not read ahead: its records' resolvers report it."""
     if not selects(info, "edges", "node", "subject"):
         return connection(page, Record.of)
     from schema.subjects import Subject
@@ -183,7 +184,7 @@ async def with_subjects(info: Info[Context, None], page: Page[RecordView]) -> Co
     subjects: dict[str, ReadAhead[object]] = {
         k: ReadAhead(None if v is None else Subject.of(v)) for k, v in found.items()
     }
-    return connection(page, lambda view: Record.of(view, subjects[view.subject_id]))
+    return connection(page, lambda view: Record.of(view, subjects.get(view.subject_id)))
 
 
 @strawberry.input(description="What to restrict a record list to")

@@ -15,6 +15,10 @@ import pytest
 
 from demo.seed import DemoBatch
 from domain.catalogue import Catalogue
+from domain.subjects import Subject
+from resolvers import subjects as subject_resolvers
+from resolvers.context import Context
+from resolvers.subjects import SubjectView
 from store.database import AUDIT_EVENTS, Database
 from store.subjects import insert_new_subjects
 from tests import factories
@@ -99,6 +103,29 @@ async def test_records_page_with_subjects_costs_the_same_round_trips_for_5_and_5
         assert len(data_of(body)["records"]["edges"]) == first
 
     assert sent[5] == sent[50]
+
+
+@pytest.mark.read_only
+async def test_a_subject_that_fails_to_read_fails_as_when_resolved(
+    api: httpx.AsyncClient, demo_data: DemoBatch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edges = data_of(await graphql(api, READ_AHEAD, {"first": 20}))["records"]["edges"]
+    failing = next(e["node"]["subject"]["id"] for e in edges if e["node"]["subject"])
+    view_of = subject_resolvers.view_of
+
+    async def failing_view_of(ctx: Context, subject: Subject) -> SubjectView:
+        if subject.id == failing:
+            raise RuntimeError("the subject cannot be shown")
+        return await view_of(ctx, subject)
+
+    monkeypatch.setattr(subject_resolvers, "view_of", failing_view_of)
+
+    ahead = await graphql(api, READ_AHEAD, {"first": 20})
+    resolved = await graphql(api, RESOLVED, {"first": 20})
+
+    assert ahead == resolved
+    assert ahead["errors"]
+    assert all(error["path"][-1] == "subject" for error in ahead["errors"])
 
 
 async def test_subjects_read_ahead_are_audited_as_resolved_ones(
