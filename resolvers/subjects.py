@@ -21,6 +21,7 @@ from resolvers.access import (
     disclosed_on,
     meets,
     meets_persons_only_on_display,
+    read_grants,
     registered_source_unit,
 )
 from resolvers.context import Context, forget
@@ -176,6 +177,19 @@ async def subjects(
     # name search of the public matches today's names only, as the portal shows them.
     former = disclosed_on(ctx, None) is None
 
+    async def find(key: str | None, limit: int) -> list[Subject]:
+        found = await subject_store.find_subjects(
+            ctx.db,
+            search=search,
+            kinds=kinds,
+            after=key,
+            limit=limit,
+            persons_shown_on=shown_on,
+            former_names=former,
+        )
+        await read_grants(ctx, (s.id for s in found))
+        return found
+
     async def view(subject: Subject) -> SubjectView:
         ctx.loaders.subjects.prime(subject.id, subject)
         return await view_of(ctx, subject)
@@ -184,15 +198,7 @@ async def subjects(
         CURSOR_TAG,
         first,
         after,
-        find=lambda key, limit: subject_store.find_subjects(
-            ctx.db,
-            search=search,
-            kinds=kinds,
-            after=key,
-            limit=limit,
-            persons_shown_on=shown_on,
-            former_names=former,
-        ),
+        find=find,
         key=lambda subject: subject.id,
         count=lambda: subject_store.count_subjects(
             ctx.db, search=search, kinds=kinds, persons_shown_on=shown_on, former_names=former

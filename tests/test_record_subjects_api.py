@@ -1,5 +1,6 @@
 """API tests: a records page reads its subjects ahead in one batch (schema.records.with_subjects)
-and answers, audits and costs exactly what resolving each record's subject would.
+and answers, audits and costs exactly what resolving each record's subject would; a page's
+grants are read in one batch too (resolvers.access.read_grants).
 
 The same query with `@include(if: true)` on `subject` is not read ahead (a directive may drop
 a field), so it shows what `Record.subject` resolves record by record.
@@ -19,7 +20,7 @@ from domain.subjects import Subject
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
 from resolvers.subjects import SubjectView
-from store.database import AUDIT_EVENTS, Database
+from store.database import AUDIT_EVENTS, GRANTS, RECORDS, SUBJECTS, Database
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import CommandLog, TokenFactory
@@ -35,6 +36,7 @@ READ_AHEAD = (
 )
 RESOLVED = READ_AHEAD.replace("subject {", "subject @include(if: true) {")
 
+PAGE_COLLECTIONS = {RECORDS, SUBJECTS, GRANTS}
 # Every kind of viewer: (role, claims); a subject's own token is made for a demo subject.
 VIEWERS: dict[str, tuple[str, dict[str, str]] | None] = {
     "anonymous": None,
@@ -44,6 +46,30 @@ VIEWERS: dict[str, tuple[str, dict[str, str]] | None] = {
     "funding": ("funding", {"org": "FUND-1"}),
     "subject": ("subject", {}),
 }
+
+
+def page_reads(commands: CommandLog) -> list[tuple[str, str]]:
+    """The commands a request sent to the collections a page reads (not the token check or the
+    audit write, nor what the app's background work sends meanwhile)."""
+    return [
+        (name, str(document[name]))
+        for name, document in zip(commands.names, commands.documents, strict=True)
+        if document[name] in PAGE_COLLECTIONS
+    ]
+
+
+async def page_reads_for_5_and_50(
+    api: httpx.AsyncClient, commands: CommandLog, query: str, field: str, token: str | None
+) -> dict[int, list[tuple[str, str]]]:
+    """The page reads of `query` asking its list `field` for 5 and for 50 items."""
+    sent = {}
+    for first in (5, 50):
+        commands.start()
+        body = await graphql(api, query, {"first": first}, token=token)
+        commands.stop()
+        sent[first] = page_reads(commands)
+        assert len(data_of(body)[field]["edges"]) == first
+    return sent
 
 
 def bearer(viewer: str, token: TokenFactory, demo: DemoBatch) -> str | None:
@@ -86,7 +112,7 @@ async def test_subjects_read_ahead_are_those_resolved_for_every_viewer(
 
 
 @pytest.mark.read_only
-@pytest.mark.parametrize("viewer", ["anonymous", "government"])
+@pytest.mark.parametrize("viewer", VIEWERS)
 async def test_records_page_with_subjects_costs_the_same_round_trips_for_5_and_50(
     api: httpx.AsyncClient,
     demo_data: DemoBatch,
@@ -95,12 +121,22 @@ async def test_records_page_with_subjects_costs_the_same_round_trips_for_5_and_5
     viewer: str,
 ) -> None:
     holder = bearer(viewer, token, demo_data)
-    sent = {}
-    for first in (5, 50):
-        commands.start()
-        body = await graphql(api, READ_AHEAD, {"first": first}, token=holder)
-        sent[first] = commands.stop()
-        assert len(data_of(body)["records"]["edges"]) == first
+
+    sent = await page_reads_for_5_and_50(api, commands, READ_AHEAD, "records", holder)
+
+    assert sent[5] == sent[50]
+
+
+SUBJECTS = "query ($first: Int) { subjects(first: $first) { edges { node { id name } } } }"
+
+
+@pytest.mark.read_only
+async def test_subjects_page_for_a_bank_costs_the_same_round_trips_for_5_and_50(
+    api: httpx.AsyncClient, demo_data: DemoBatch, token: TokenFactory, commands: CommandLog
+) -> None:
+    holder = token("bank", org="BANK-NO-GRANT")  # its grants are read for every subject shown
+
+    sent = await page_reads_for_5_and_50(api, commands, SUBJECTS, "subjects", holder)
 
     assert sent[5] == sent[50]
 
