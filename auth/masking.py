@@ -25,7 +25,7 @@ from auth.viewer import Scope, Viewer
 from domain.catalogue import CatalogueItem
 from domain.data_items import DataItemSpec, shown_value
 from domain.identifiers import SubjectKind
-from domain.masking import PublicAttribute, apply_mask
+from domain.masking import Mask, PublicAttribute, apply_mask
 from domain.records import Record, RecordScope, record_scope
 from domain.subjects import met
 
@@ -43,8 +43,11 @@ class ShownValue:
 
 
 def show(spec: DataItemSpec, raw: str | None, level: PublicAttribute) -> ShownValue:
+    return _show(spec, spec.mask_for(level), raw)
+
+
+def _show(spec: DataItemSpec, mask: Mask | None, raw: str | None) -> ShownValue:
     raw = None if raw is None else shown_value(spec, raw)  # amounts leave in 元, stored in fen
-    mask = spec.mask_for(level)
     if raw is None or mask is None:
         value, masked = raw, False
     else:
@@ -55,8 +58,36 @@ def show(spec: DataItemSpec, raw: str | None, level: PublicAttribute) -> ShownVa
 def show_items(
     item: CatalogueItem, values: Mapping[str, str], level: PublicAttribute
 ) -> list[ShownValue]:
-    """Every stored data item of a record or subject in catalogue order, as `level` sees it."""
-    return [show(spec, values[spec.key], level) for spec in item.data_items if spec.key in values]
+    """Every stored data item of a record or subject in catalogue order, as `level` sees it
+    (each as `show` shows it: tests/test_masking_auth.py)."""
+    return [
+        _show(spec, mask, values[spec.key])
+        for spec, mask in masks(item, level)
+        if spec.key in values
+    ]
+
+
+# Masks by (id of the item, level), with the item kept alive so that its id is not reused.
+_MASKS: dict[
+    tuple[int, PublicAttribute], tuple[CatalogueItem, tuple[tuple[DataItemSpec, Mask | None], ...]]
+] = {}
+_MASKS_HELD = 4096  # far more than the published catalogues' items at every level
+
+
+def masks(
+    item: CatalogueItem, level: PublicAttribute
+) -> tuple[tuple[DataItemSpec, Mask | None], ...]:
+    """Each data item of `item` with the mask `level` sees it through (None: raw), worked out
+    once an item and level: a page masks the same few items for one viewer again and again."""
+    found = _MASKS.get((id(item), level))
+    if found is None:
+        if len(_MASKS) >= _MASKS_HELD:
+            _MASKS.clear()  # catalogues republished many times: start again
+        found = _MASKS[id(item), level] = (
+            item,
+            tuple((spec, spec.mask_for(level)) for spec in item.data_items),
+        )
+    return found[1]
 
 
 def revealed_keys(shown: list[ShownValue]) -> list[str]:

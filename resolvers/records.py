@@ -21,7 +21,14 @@ from domain.records import (
     RecordStatus,
     disclosure_state,
 )
-from resolvers.access import access_for, hides_opted_out, note_shown, record_filter, require
+from resolvers.access import (
+    access_for,
+    hides_opted_out,
+    note_shown,
+    read_grants,
+    record_filter,
+    require,
+)
 from resolvers.context import Context, SubjectSlice
 from resolvers.errors import Conflict, CountNotOffered, InvalidArgument, InvalidCursor
 from resolvers.pagination import Page, keyset_page
@@ -116,13 +123,17 @@ async def page_of(
 ) -> Page[RecordView]:
     """One page of the records `spec` selects (already narrowed to what the viewer is shown),
     newest decision first, masked for the viewer."""
+
+    async def find(key: str | None, limit: int) -> list[Record]:
+        found = await record_store.find_records(ctx.db, spec=spec, after=key, limit=limit)
+        await read_grants(ctx, (r.subject_id for r in found))
+        return found
+
     return await keyset_page(
         CURSOR_TAG,
         first,
         after,
-        find=lambda key, limit: record_store.find_records(
-            ctx.db, spec=spec, after=key, limit=limit
-        ),
+        find=find,
         key=order_key,
         count=lambda: count_of(ctx, spec),
         view=partial(view_of, ctx),

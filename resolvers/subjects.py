@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,6 +21,7 @@ from resolvers.access import (
     disclosed_on,
     meets,
     meets_persons_only_on_display,
+    read_grants,
     registered_source_unit,
 )
 from resolvers.context import Context, forget
@@ -81,6 +84,21 @@ async def subject_by_id(ctx: Context, subject_id: str) -> SubjectView | None:
     if subject is None or not await meets(ctx, subject):
         return None
     return await view_of(ctx, subject)
+
+
+async def subjects_by_id(ctx: Context, subject_ids: Iterable[str]) -> dict[str, SubjectView | None]:
+    """`subject_by_id` of each id, run together so that each loader reads them in one batch;
+    an id whose reading fails is left out, for its caller to ask again and fail as it would."""
+    wanted = list(dict.fromkeys(subject_ids))
+    found = await asyncio.gather(*(subject_by_id(ctx, s) for s in wanted), return_exceptions=True)
+    shown: dict[str, SubjectView | None] = {}
+    for subject_id, view in zip(wanted, found, strict=True):
+        if isinstance(view, BaseException):
+            if not isinstance(view, Exception):
+                raise view  # cancelled, or the process is stopping: not a failed reading
+            continue
+        shown[subject_id] = view
+    return shown
 
 
 def _canonical_identifier(identifier: str, *, today: date) -> tuple[SubjectKind, str]:
@@ -159,6 +177,19 @@ async def subjects(
     # name search of the public matches today's names only, as the portal shows them.
     former = disclosed_on(ctx, None) is None
 
+    async def find(key: str | None, limit: int) -> list[Subject]:
+        found = await subject_store.find_subjects(
+            ctx.db,
+            search=search,
+            kinds=kinds,
+            after=key,
+            limit=limit,
+            persons_shown_on=shown_on,
+            former_names=former,
+        )
+        await read_grants(ctx, (s.id for s in found))
+        return found
+
     async def view(subject: Subject) -> SubjectView:
         ctx.loaders.subjects.prime(subject.id, subject)
         return await view_of(ctx, subject)
@@ -167,15 +198,7 @@ async def subjects(
         CURSOR_TAG,
         first,
         after,
-        find=lambda key, limit: subject_store.find_subjects(
-            ctx.db,
-            search=search,
-            kinds=kinds,
-            after=key,
-            limit=limit,
-            persons_shown_on=shown_on,
-            former_names=former,
-        ),
+        find=find,
         key=lambda subject: subject.id,
         count=lambda: subject_store.count_subjects(
             ctx.db, search=search, kinds=kinds, persons_shown_on=shown_on, former_names=former

@@ -32,7 +32,6 @@ class Subject:
     identifier: str | None = strawberry.field(
         description="统一社会信用代码 or 公民身份号码, masked for viewers below its attribute"
     )
-    basic_items: list[DataItem] = strawberry.field(description="基础信息 data items")
     access_level: PublicAttribute = strawberry.field(
         description="The viewer's level for this subject"
     )
@@ -40,6 +39,12 @@ class Subject:
         description="曾用名: names it had before, oldest first; shown to whoever sees its name "
         "unmasked"
     )
+    view: strawberry.Private[SubjectView]
+
+    @strawberry.field(description="基础信息 data items")
+    def basic_items(self) -> list[DataItem]:
+        # Built when asked: a records page shows each record's subject by id and name only.
+        return [DataItem.of(v) for v in self.view.basic_items]
 
     @strawberry.field(
         description="信用承诺 the viewer may see: a person's at AUTHORIZED only, an "
@@ -84,9 +89,9 @@ class Subject:
             kind=view.kind,
             name=view.name.value,
             identifier=view.identifier.value,
-            basic_items=[DataItem.of(v) for v in view.basic_items],
             access_level=view.level,
             former_names=list(view.former_names),
+            view=view,
         )
 
 

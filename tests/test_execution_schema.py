@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -19,7 +19,7 @@ from graphql import GraphQLObjectType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from demo.seed import DemoBatch
-from schema.execution import ExecutionContext, plain_fields
+from schema.execution import READ_AHEAD, ExecutionContext, ReadAhead, plain_fields
 from tests.conftest import TokenFactory
 from tests.helpers import graphql
 
@@ -59,8 +59,46 @@ class Broken:
     broken: str
 
 
+def read(root: Box) -> Item | None:
+    return cast("Item | None", root.ahead.value) if root.ahead else Item(name="resolved")
+
+
+@strawberry.type
+class Box:
+    item: Item
+    items: list[Item]
+    maybe: Item | None = None
+    ahead: strawberry.Private[ReadAhead[object] | None] = None
+    read: Item | None = strawberry.field(resolver=read, metadata={READ_AHEAD: "ahead"})
+
+
+def box(case: str) -> Box:
+    """A box whose fault, if any, is nested: in an object, in a list, or in what was read ahead."""
+    match case:
+        case "plain":
+            return Box(item=Item(name="a"), items=[Item(name="b")], maybe=Item(name="c"))
+        case "read_ahead":
+            return Box(item=Item(name="a"), items=[], ahead=ReadAhead(Item(name="ahead")))
+        case "read_ahead_null":
+            return Box(item=Item(name="a"), items=[], ahead=ReadAhead(None))
+        case "read_ahead_fault":
+            return Box(item=Item(name="a"), items=[], ahead=ReadAhead(Source(name=None)))
+        case "null_in_nested_non_null":
+            return Box(item=Source(name=None), items=[])  # type: ignore[arg-type]
+        case "null_in_nested_list":
+            return Box(item=Item(name="a"), items=[Item(name="b"), None])  # type: ignore[list-item]
+        case "not_a_list":
+            return Box(item=Item(name="a"), items="ab")  # type: ignore[arg-type]
+        case _:
+            return Box(item=Item(name="a"), items=[Item(name="b", count="many")])  # type: ignore[arg-type]
+
+
 @strawberry.type
 class Query:
+    @strawberry.field
+    def boxes(self, case: str) -> list[Box]:
+        return [box("plain"), box(case)]
+
     @strawberry.field
     def items(self, case: str) -> list[Item | None]:
         match case:
@@ -106,6 +144,20 @@ QUERIES = [
     "{ strict { name } }",
     "{ one { name count } }",
     "{ broken { broken } }",
+    *(
+        f'{{ boxes(case: "{case}") {{ __typename item {{ name count }} items {{ name colour }} '
+        f"maybe {{ name }} read {{ name }} }} }}"
+        for case in (
+            "plain",
+            "read_ahead",
+            "read_ahead_null",
+            "read_ahead_fault",
+            "null_in_nested_non_null",
+            "null_in_nested_list",
+            "not_a_list",
+            "bad_int_in_nested_list",
+        )
+    ),
 ]
 
 
@@ -116,12 +168,14 @@ def test_plain_objects_complete_as_graphql_core_completes_them(query: str) -> No
     assert ours == run(query, StrawberryGraphQLCoreExecutionContext)
 
 
-def test_only_attribute_fields_of_leaf_types_are_plain() -> None:
+def test_only_attribute_fields_and_fields_read_ahead_are_plain() -> None:
     schema = strawberry.Schema(query=Query)
-    item = schema._schema.type_map["Item"]
+    item, box = schema._schema.type_map["Item"], schema._schema.type_map["Box"]
     assert isinstance(item, GraphQLObjectType)
+    assert isinstance(box, GraphQLObjectType)
 
     assert set(plain_fields(item)) == {"name", "maybe", "count", "colour"}  # not `shout`
+    assert set(plain_fields(box)) == {"item", "items", "maybe", "read"}
 
 
 VIEWERS: dict[str, dict[str, str]] = {

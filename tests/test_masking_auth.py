@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auth.masking import revealed_keys, show, show_items
 from auth.viewer import Scope, Viewer
@@ -18,6 +22,7 @@ from domain.masking import (
     month_only,
     surname_only,
 )
+from store.catalogue import read_default_catalogue
 
 IDENTITY = "11010519491231002X"
 MOBILE = "13812345678"
@@ -148,6 +153,33 @@ def test_natural_person_mobile_is_kept_3_4_for_authorized_viewers(catalogue: Cat
     shown = {v.key: v.value for v in show_items(basic, {"mobile": MOBILE}, A)}
 
     assert shown == {"mobile": "138****5678"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    index=st.integers(min_value=0, max_value=10_000),
+    level=st.sampled_from(PublicAttribute),
+    raws=st.lists(
+        st.one_of(st.none(), st.text(max_size=30), st.from_regex(r"[0-9]{1,12}", fullmatch=True))
+    ),
+    present=st.lists(st.booleans()),
+)
+def test_show_items_shows_each_item_as_show_does_at_every_level(
+    index: int, level: PublicAttribute, raws: list[str | None], present: list[bool]
+) -> None:
+    """The masks worked out once an item and level change nothing: every viewer's level, any
+    catalogue item (amounts and masks of every kind), any values, some absent."""
+    catalogue = read_default_catalogue()
+    item = catalogue.items[index % len(catalogue.items)]
+    values: dict[str, Any] = {
+        spec.key: raws[i % len(raws)] if raws else "深圳市南山区科技园"
+        for i, spec in enumerate(item.data_items)
+        if not present or present[i % len(present)]
+    }
+
+    shown = show_items(item, values, level)
+
+    assert shown == [show(s, values[s.key], level) for s in item.data_items if s.key in values]
 
 
 def test_revealed_keys_lists_only_raw_values_above_public(catalogue: Catalogue) -> None:
