@@ -55,9 +55,10 @@ log = logging.getLogger("creditgraph.store")
 # How long a gap in the sequence numbers may be a writer between allocating and logging. Writers
 # allocate and log in two commands, so a reader can meet a later write logged before an earlier
 # one; it waits at the gap rather than pass a change that is still coming. A writer logs right
-# after allocating, and the driver's timeouts (store.database.connect) end one that cannot
-# long before this, so a gap followed by an entry logged longer ago is a writer that died
-# between the two commands (a writer that allocates and gives up logs that instead: `_given_up`).
+# after allocating, so a gap followed by an entry logged longer ago is taken for a writer that
+# died between the two commands (one that allocates and gives up logs that instead:
+# `_given_up`). The assumption: no store stalls a live writer's logging for this long (the
+# API's requests give up after CREDITGRAPH_STORE_READ_TIMEOUT_MS, 30 s by default).
 LOGGING_WAIT_MS = 60_000
 
 
