@@ -103,6 +103,21 @@ def revealed_keys(shown: list[ShownValue]) -> list[str]:
     ]
 
 
+def revealed_by(
+    item: CatalogueItem, values: Mapping[str, str | None], level: PublicAttribute
+) -> list[str]:
+    """`revealed_keys(show_items(item, values, level))` without showing a value: a stored value
+    is revealed where `level` sees it unmasked and it is above PUBLIC (tests/test_masking_auth.py
+    checks the two agree for any item, values and level)."""
+    return [
+        spec.key
+        for spec, mask in masks(item, level)
+        if mask is None
+        and spec.public_attribute is not PublicAttribute.PUBLIC
+        and values.get(spec.key) is not None
+    ]
+
+
 @dataclass(frozen=True)
 class Gate:
     """The access decisions for one viewer on one day."""

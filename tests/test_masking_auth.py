@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auth.masking import revealed_keys, show, show_items
+from auth.masking import revealed_by, revealed_keys, show, show_items
 from auth.viewer import Scope, Viewer
 from domain.catalogue import Catalogue
 from domain.data_items import DataFormat, DataItemSpec
@@ -180,6 +180,29 @@ def test_show_items_shows_each_item_as_show_does_at_every_level(
     shown = show_items(item, values, level)
 
     assert shown == [show(s, values[s.key], level) for s in item.data_items if s.key in values]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    index=st.integers(min_value=0, max_value=10_000),
+    level=st.sampled_from(PublicAttribute),
+    raws=st.lists(st.one_of(st.none(), st.text(max_size=30))),
+    present=st.lists(st.booleans()),
+)
+def test_revealed_by_names_what_the_shown_values_reveal_at_every_level(
+    index: int, level: PublicAttribute, raws: list[str | None], present: list[bool]
+) -> None:
+    """The audit's keys worked out without showing a value are those the shown values reveal:
+    every viewer's level, any catalogue item, any values, some absent or null."""
+    catalogue = read_default_catalogue()
+    item = catalogue.items[index % len(catalogue.items)]
+    values: dict[str, Any] = {
+        spec.key: raws[i % len(raws)] if raws else "深圳市南山区科技园"
+        for i, spec in enumerate(item.data_items)
+        if not present or present[i % len(present)]
+    }
+
+    assert revealed_by(item, values, level) == revealed_keys(show_items(item, values, level))
 
 
 def test_revealed_keys_lists_only_raw_values_above_public(catalogue: Catalogue) -> None:
