@@ -187,12 +187,23 @@ class Catalogue(BaseModel):
     def item(self, code: str) -> CatalogueItem | None:
         return self.by_code.get(code)
 
+    @cached_property
+    def basic_by_kind(self) -> dict[SubjectKind, CatalogueItem]:
+        """Each kind's basic-information item: the first listed that names the kind (a page
+        asks for it once a subject shown)."""
+        found: dict[SubjectKind, CatalogueItem] = {}
+        for item in self.items:
+            if item.category is Category.BASIC:
+                for kind in item.subject_kinds:
+                    found.setdefault(kind, item)
+        return found
+
     def basic_item(self, kind: SubjectKind) -> CatalogueItem:
         """The basic-information item that governs a subject's own fields."""
-        for item in self.items:
-            if item.category is Category.BASIC and kind in item.subject_kinds:
-                return item
-        raise LookupError(f"the catalogue has no basic-information item for {kind}")
+        item = self.basic_by_kind.get(kind)
+        if item is None:
+            raise LookupError(f"the catalogue has no basic-information item for {kind}")
+        return item
 
 
 class CatalogueVersions:

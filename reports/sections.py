@@ -8,7 +8,6 @@ requester prints as such, never as an empty cell.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 
 from auth.masking import ShownValue
@@ -55,7 +54,7 @@ def printed(item: CatalogueItem, values: Sequence[ShownValue]) -> tuple[ShownVal
     """
     formats = {spec.key: spec.format for spec in item.data_items}
     return tuple(
-        replace(v, label_zh=v.label_zh.removesuffix(FEN_LABEL), value=yuan(int(v.value)))
+        v._replace(label_zh=v.label_zh.removesuffix(FEN_LABEL), value=yuan(int(v.value)))
         if formats.get(v.key) is DataFormat.AMOUNT
         and not v.masked
         and v.value is not None

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import NoReturn
 
 from auth.viewer import Scope
 from domain.catalogue import CatalogueItem, Category
 from domain.identifiers import SubjectKind
 from domain.masking import PublicAttribute
-from domain.records import Record
+from domain.records import Record, RecordScope
 from domain.source_units import SourceUnit
 from domain.subjects import Subject
 from resolvers.context import Context
@@ -122,7 +123,7 @@ async def meets(ctx: Context, subject: Subject) -> bool:
     access = await access_for(ctx, subject.id, Category.BASIC)
     if ctx.gate.meets(subject.kind, access.level, on_display=False):
         return True
-    key = (subject.id, RecordFilter.of_scope(ctx.gate.record_scope(None)))
+    key = (subject.id, scope_filter(ctx.gate.record_scope(None)))
     shown = await ctx.loaders.subjects_shown.load(key)
     return ctx.gate.meets(subject.kind, access.level, on_display=shown)
 
@@ -133,7 +134,13 @@ def note_shown(ctx: Context, record: Record) -> None:
     scope admits is evidence, the same rule the store's count filter is built from)."""
     scope = ctx.gate.record_scope(None)
     if scope.admits(record):
-        ctx.loaders.shown(record, RecordFilter.of_scope(scope))
+        ctx.loaders.shown(record, scope_filter(scope))
+
+
+@lru_cache(maxsize=64)  # a few scopes a day; asked again for every record a page reads
+def scope_filter(scope: RecordScope) -> RecordFilter:
+    """The store's filter selecting what `scope` admits (`RecordFilter.of_scope`)."""
+    return RecordFilter.of_scope(scope)
 
 
 def record_filter(ctx: Context, subject_id: str | None, wanted: RecordFilter) -> RecordFilter:

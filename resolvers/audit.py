@@ -41,7 +41,17 @@ class AuditTrail:
         record_id: str | None = None,
         grant_id: str | None = None,
     ) -> None:
-        keys = revealed_keys(shown)
+        self.revealed(subject_id, revealed_keys(shown), record_id=record_id, grant_id=grant_id)
+
+    def revealed(
+        self,
+        subject_id: str,
+        keys: list[str],
+        *,
+        record_id: str | None = None,
+        grant_id: str | None = None,
+    ) -> None:
+        """The request revealed the values of `keys` about the subject (`saw`, its keys known)."""
         if not keys:
             return
         self.subject_ids.add(subject_id)

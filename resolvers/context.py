@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import TypeVar
 
 from starlette.requests import Request
@@ -169,7 +170,8 @@ class Context:
     # What `catalogues` was taken from, reloaded when a version is published.
     published: PublishedCatalogues | None = None
 
-    @property
+    @cached_property
     def gate(self) -> Gate:
-        """The access decisions for this request's viewer on its day (auth.masking)."""
+        """The access decisions for this request's viewer on its day (auth.masking); one a
+        request, as its viewer and day are."""
         return Gate(self.viewer, self.today)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from auth.masking import ShownValue, show_items
+from auth.masking import ShownValue, revealed_by, show, show_items
 from domain.catalogue import CatalogueItem, Category
 from domain.errors import ProblemCode
 from domain.identifiers import InvalidIdentifier as BadIdentifier
@@ -43,21 +43,34 @@ MAX_SEARCH = 50
 
 
 @dataclass(frozen=True)
-class SubjectView:
+class SubjectHeading:
+    """A subject as the viewer sees it, its basic items other than name and identifier left
+    unshown: what a page shows whose query cannot select them (issue 9)."""
+
     id: str
     kind: SubjectKind
     name: ShownValue
     identifier: ShownValue
-    basic_items: list[ShownValue]
     level: PublicAttribute
     # Shown to whoever is shown the name itself (a firm's 曾用名 is as public as its name).
     former_names: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, kw_only=True)
+class SubjectView(SubjectHeading):
+    """A subject as the viewer sees it, every basic item shown."""
+
+    basic_items: list[ShownValue]
+
+
+def _values(subject: Subject) -> dict[str, str]:
+    """The subject's own fields by the keys of its kind's basic-information item."""
+    return {"name": subject.name, "identifier": subject.identifier, **subject.basic}
+
+
 def subject_view(subject: Subject, basic: CatalogueItem, level: PublicAttribute) -> SubjectView:
     """The subject's own fields masked by its kind's basic-information item."""
-    values = {"name": subject.name, "identifier": subject.identifier, **subject.basic}
-    shown = show_items(basic, values, level)
+    shown = show_items(basic, _values(subject), level)
     by_key = {v.key: v for v in shown}
     return SubjectView(
         id=subject.id,
@@ -70,6 +83,22 @@ def subject_view(subject: Subject, basic: CatalogueItem, level: PublicAttribute)
     )
 
 
+def subject_heading(
+    subject: Subject, basic: CatalogueItem, level: PublicAttribute
+) -> SubjectHeading:
+    """`subject_view` without the other basic items: name and identifier shown as it shows them."""
+    values = _values(subject)
+    name = show(basic.specs["name"], values["name"], level)
+    return SubjectHeading(
+        id=subject.id,
+        kind=subject.kind,
+        name=name,
+        identifier=show(basic.specs["identifier"], values["identifier"], level),
+        level=level,
+        former_names=() if name.masked else subject.former_names,
+    )
+
+
 async def view_of(ctx: Context, subject: Subject) -> SubjectView:
     access = await access_for(ctx, subject.id, Category.BASIC)
     view = subject_view(subject, basic_item(ctx, subject.kind), access.level)
@@ -77,21 +106,45 @@ async def view_of(ctx: Context, subject: Subject) -> SubjectView:
     return view
 
 
+async def heading_of(ctx: Context, subject: Subject) -> SubjectHeading:
+    """The subject's heading, audited as its whole view is: the audit names what the viewer
+    may read of the subject, whether or not this query shows it."""
+    access = await access_for(ctx, subject.id, Category.BASIC)
+    basic = basic_item(ctx, subject.kind)
+    revealed = revealed_by(basic, _values(subject), access.level)
+    ctx.audit.revealed(subject.id, revealed, grant_id=access.grant_id)
+    return subject_heading(subject, basic, access.level)
+
+
+async def _met(ctx: Context, subject_id: str) -> Subject | None:
+    """The subject, if there is one and the viewer may meet it."""
+    subject = await ctx.loaders.subjects.load(subject_id)
+    return subject if subject is not None and await meets(ctx, subject) else None
+
+
 async def subject_by_id(ctx: Context, subject_id: str) -> SubjectView | None:
     """The subject as the viewer sees it; None when there is none or the viewer may not meet it
     (a person with nothing on public display), the two alike."""
-    subject = await ctx.loaders.subjects.load(subject_id)
-    if subject is None or not await meets(ctx, subject):
-        return None
-    return await view_of(ctx, subject)
+    subject = await _met(ctx, subject_id)
+    return None if subject is None else await view_of(ctx, subject)
 
 
-async def subjects_by_id(ctx: Context, subject_ids: Iterable[str]) -> dict[str, SubjectView | None]:
-    """`subject_by_id` of each id, run together so that each loader reads them in one batch;
-    an id whose reading fails is left out, for its caller to ask again and fail as it would."""
+async def heading_by_id(ctx: Context, subject_id: str) -> SubjectHeading | None:
+    """`subject_by_id`'s heading: None alike, audited alike."""
+    subject = await _met(ctx, subject_id)
+    return None if subject is None else await heading_of(ctx, subject)
+
+
+async def subjects_by_id(
+    ctx: Context, subject_ids: Iterable[str], *, basic_items: bool
+) -> dict[str, SubjectHeading | None]:
+    """`subject_by_id` of each id (`heading_by_id` unless `basic_items`), run together so that
+    each loader reads them in one batch; an id whose reading fails is left out, for its caller
+    to ask again and fail as it would."""
     wanted = list(dict.fromkeys(subject_ids))
-    found = await asyncio.gather(*(subject_by_id(ctx, s) for s in wanted), return_exceptions=True)
-    shown: dict[str, SubjectView | None] = {}
+    by_id = subject_by_id if basic_items else heading_by_id
+    found = await asyncio.gather(*(by_id(ctx, s) for s in wanted), return_exceptions=True)
+    shown: dict[str, SubjectHeading | None] = {}
     for subject_id, view in zip(wanted, found, strict=True):
         if isinstance(view, BaseException):
             if not isinstance(view, Exception):

@@ -30,7 +30,7 @@ from schema.enums import (
 )
 from schema.errors import UserError, mutation_result
 from schema.execution import READ_AHEAD, ReadAhead
-from schema.selection import selects
+from schema.selection import may_select, selects
 
 if TYPE_CHECKING:
     from schema.subjects import Subject
@@ -179,7 +179,9 @@ async def with_subjects(info: Info[Context, None], page: Page[RecordView]) -> Co
     from schema.subjects import Subject
 
     found = await subject_resolvers.subjects_by_id(
-        info.context, (view.subject_id for _, view in page.edges)
+        info.context,
+        (view.subject_id for _, view in page.edges),
+        basic_items=may_select(info, "edges", "node", "subject", "basicItems"),
     )
     subjects: dict[str, ReadAhead[object]] = {
         k: ReadAhead(None if v is None else Subject.of(v)) for k, v in found.items()

@@ -14,7 +14,7 @@ from resolvers import records as record_resolvers
 from resolvers import subjects as subject_resolvers
 from resolvers.context import Context
 from resolvers.recording_preference import RecordingPreference
-from resolvers.subjects import SubjectView
+from resolvers.subjects import SubjectHeading, SubjectView
 from schema.catalogue import DataItem
 from schema.commitments import Commitment
 from schema.connections import After, Connection, First, connection
@@ -39,11 +39,13 @@ class Subject:
         description="曾用名: names it had before, oldest first; shown to whoever sees its name "
         "unmasked"
     )
-    view: strawberry.Private[SubjectView]
+    # A heading only where the query cannot select `basicItems` (schema.records.with_subjects).
+    view: strawberry.Private[SubjectHeading]
 
     @strawberry.field(description="基础信息 data items")
     def basic_items(self) -> list[DataItem]:
         # Built when asked: a records page shows each record's subject by id and name only.
+        assert isinstance(self.view, SubjectView), "a heading where basicItems is selected"
         return [DataItem.of(v) for v in self.view.basic_items]
 
     @strawberry.field(
@@ -83,7 +85,7 @@ class Subject:
         return connection(page, Record.of)
 
     @classmethod
-    def of(cls, view: SubjectView) -> Subject:
+    def of(cls, view: SubjectHeading) -> Subject:
         return cls(
             id=strawberry.ID(view.id),
             kind=view.kind,

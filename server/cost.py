@@ -37,6 +37,11 @@ COUNT_COST = 20
 # The page size a connection without `first` gets.
 DEFAULT_PAGE = DEFAULT_PAGE_SIZE
 CONNECTION_FIELDS = frozenset({"edges", "nodes"})
+# Costs of operations without variables, by the ids of document and operation, the document
+# kept alive so that no id is reused: the parser cache hands a client's same text the same
+# document, so a portal's pages are estimated once, not on every request (issue 9).
+_FIXED: dict[tuple[int, int], tuple[DocumentNode, int]] = {}
+_FIXED_HELD = 1024  # four times the parser cache's documents
 
 
 def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
@@ -50,7 +55,21 @@ def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitio
 def estimate_cost(
     document: DocumentNode, operation: OperationDefinitionNode, variables: Mapping[str, Any]
 ) -> int:
-    """The estimated cost of running `operation` of `document` with `variables`."""
+    """The estimated cost of running `operation` of `document` with `variables`; of an operation
+    that defines none, worked out once a document (validation refuses any it uses)."""
+    if operation.variable_definitions:
+        return _cost(document, operation, variables)
+    found = _FIXED.get((id(document), id(operation)))
+    if found is None:
+        if len(_FIXED) >= _FIXED_HELD:
+            _FIXED.clear()  # many distinct documents: start again
+        found = _FIXED[id(document), id(operation)] = (document, _cost(document, operation, {}))
+    return found[1]
+
+
+def _cost(
+    document: DocumentNode, operation: OperationDefinitionNode, variables: Mapping[str, Any]
+) -> int:
     given = dict(variables)
     for definition in operation.variable_definitions or ():
         name = definition.variable.name.value

@@ -122,6 +122,23 @@ def test_default_catalogue_basic_item_exists_for_each_kind(kind: SubjectKind) ->
     assert basic.disclosure_rule == "basic"
 
 
+def test_basic_item_is_the_first_listed_naming_the_kind_and_none_is_refused() -> None:
+    catalogue = default_catalogue()
+    basic = [i for i in catalogue.items if i.category is Category.BASIC]
+    again = basic[0].model_copy(update={"code": "BASIC_AGAIN"})  # listed after the first
+    twice = Catalogue.model_validate(catalogue.model_dump() | {"items": [*catalogue.items, again]})
+    none = Catalogue.model_validate(
+        catalogue.model_dump() | {"items": [i for i in catalogue.items if i not in basic]}
+    )
+
+    for kind in SubjectKind:
+        first = next(i for i in basic if kind in i.subject_kinds)
+        assert catalogue.basic_item(kind) is first
+        assert twice.basic_item(kind).code == first.code
+        with pytest.raises(LookupError):
+            none.basic_item(kind)
+
+
 def test_default_catalogue_basic_natural_person_has_the_fields_the_api_reads() -> None:
     specs = item("BASIC_NATURAL_PERSON").specs
     expected = {

@@ -85,6 +85,18 @@ def test_cost_counts_fragments_where_they_are_spread() -> None:
     assert cost(query) == 1 + 10 * (1 + 1 + 2)
 
 
+def test_cost_of_a_document_without_variables_asked_again_is_the_same() -> None:
+    query = "{ records(first: 20) { edges { node { id subject { name } } } } }"
+    document = parse(query)
+    operation = operation_of(document, None)
+    assert operation is not None
+
+    costs = [estimate_cost(document, operation, {}) for _ in range(2)]
+
+    # records 1 + page × (edges 1 + node 1 + id 1 + subject 1 + name 1)
+    assert costs == [cost(query), cost(query)] == [1 + 20 * 5, 1 + 20 * 5]
+
+
 def test_operation_of_a_document_with_several_operations_needs_a_name() -> None:
     document = parse("query A { __typename } query B { __typename }")
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auth.masking import revealed_keys, show, show_items
+from auth.masking import revealed_by, revealed_keys, show, show_items
 from auth.viewer import Scope, Viewer
-from domain.catalogue import Catalogue
+from domain.catalogue import Catalogue, CatalogueItem
 from domain.data_items import DataFormat, DataItemSpec
 from domain.masking import (
     Mask,
@@ -155,8 +155,8 @@ def test_natural_person_mobile_is_kept_3_4_for_authorized_viewers(catalogue: Cat
     assert shown == {"mobile": "138****5678"}
 
 
-@settings(max_examples=200, deadline=None)
-@given(
+# Any catalogue item (by index), any viewer's level, values for some of its items (`present`).
+ITEMS_AND_VALUES = given(
     index=st.integers(min_value=0, max_value=10_000),
     level=st.sampled_from(PublicAttribute),
     raws=st.lists(
@@ -164,22 +164,46 @@ def test_natural_person_mobile_is_kept_3_4_for_authorized_viewers(catalogue: Cat
     ),
     present=st.lists(st.booleans()),
 )
+
+
+def item_and_values(
+    index: int, raws: list[str | None], present: list[bool]
+) -> tuple[CatalogueItem, dict[str, Any]]:
+    """The catalogue item at `index` and `raws` for those of its data items `present` keeps."""
+    catalogue = read_default_catalogue()
+    item = catalogue.items[index % len(catalogue.items)]
+    values = {
+        spec.key: raws[i % len(raws)] if raws else "深圳市南山区科技园"
+        for i, spec in enumerate(item.data_items)
+        if not present or present[i % len(present)]
+    }
+    return item, values
+
+
+@settings(max_examples=200, deadline=None)
+@ITEMS_AND_VALUES
 def test_show_items_shows_each_item_as_show_does_at_every_level(
     index: int, level: PublicAttribute, raws: list[str | None], present: list[bool]
 ) -> None:
     """The masks worked out once an item and level change nothing: every viewer's level, any
     catalogue item (amounts and masks of every kind), any values, some absent."""
-    catalogue = read_default_catalogue()
-    item = catalogue.items[index % len(catalogue.items)]
-    values: dict[str, Any] = {
-        spec.key: raws[i % len(raws)] if raws else "深圳市南山区科技园"
-        for i, spec in enumerate(item.data_items)
-        if not present or present[i % len(present)]
-    }
+    item, values = item_and_values(index, raws, present)
 
     shown = show_items(item, values, level)
 
     assert shown == [show(s, values[s.key], level) for s in item.data_items if s.key in values]
+
+
+@settings(max_examples=200, deadline=None)
+@ITEMS_AND_VALUES
+def test_revealed_by_names_what_the_shown_values_reveal_at_every_level(
+    index: int, level: PublicAttribute, raws: list[str | None], present: list[bool]
+) -> None:
+    """The audit's keys worked out without showing a value are those the shown values reveal:
+    every viewer's level, any catalogue item, any values, some absent or null."""
+    item, values = item_and_values(index, raws, present)
+
+    assert revealed_by(item, values, level) == revealed_keys(show_items(item, values, level))
 
 
 def test_revealed_keys_lists_only_raw_values_above_public(catalogue: Catalogue) -> None:

@@ -3,7 +3,8 @@ and answers, audits and costs exactly what resolving each record's subject would
 grants are read in one batch too (resolvers.access.read_grants).
 
 The same query with `@include(if: true)` on `subject` is not read ahead (a directive may drop
-a field), so it shows what `Record.subject` resolves record by record.
+a field), so it shows what `Record.subject` resolves record by record. A page whose query cannot
+select `basicItems` reads its subjects ahead as headings, their other basic items unshown.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ READ_AHEAD = (
     + SUBJECT
 )
 RESOLVED = READ_AHEAD.replace("subject {", "subject @include(if: true) {")
+HEADINGS = READ_AHEAD.replace("basicItems { key label value masked attribute } ", "")
+RESOLVED_HEADINGS = HEADINGS.replace("subject {", "subject @include(if: true) {")
+# Read ahead, but `basicItems` may be selected: the whole views.
+ITEMS_MAYBE = READ_AHEAD.replace("basicItems {", "basicItems @include(if: true) {")
+AUDITED = ("action", "subject_ids", "record_ids", "data_item_keys", "grant_ids")
 
 PAGE_COLLECTIONS = {RECORDS, SUBJECTS, GRANTS}
 # Every kind of viewer: (role, claims); a subject's own token is made for a demo subject.
@@ -125,6 +131,30 @@ async def test_records_page_with_subjects_costs_the_same_round_trips_for_5_and_5
     sent = await page_reads_for_5_and_50(api, commands, READ_AHEAD, "records", holder)
 
     assert sent[5] == sent[50]
+
+
+@pytest.mark.read_only
+@pytest.mark.parametrize("viewer", VIEWERS)
+async def test_subject_headings_answer_and_audit_as_resolved_subjects_for_every_viewer(
+    api: httpx.AsyncClient, db: Database, demo_data: DemoBatch, token: TokenFactory, viewer: str
+) -> None:
+    holder = bearer(viewer, token, demo_data)
+    answers, audits = [], []
+
+    for n, query in enumerate((HEADINGS, RESOLVED_HEADINGS, RESOLVED, ITEMS_MAYBE)):
+        request_id = f"headings-{viewer}-{n}"
+        body = await graphql(
+            api, query, {"first": 50}, token=holder, headers={"x-request-id": request_id}
+        )
+        answers.append(data_of(body))
+        events = await db[AUDIT_EVENTS].find({"request_id": request_id}).to_list(None)
+        audits.append([{k: event[k] for k in AUDITED} for event in events])
+
+    assert answers[0] == answers[1]
+    assert answers[2] == answers[3]
+    assert audits[0] == audits[1] == audits[2] == audits[3]
+    subjects = [e["node"]["subject"] for e in answers[0]["records"]["edges"]]
+    assert any(s is not None for s in subjects), "the day must show records and subjects"
 
 
 SUBJECTS = "query ($first: Int) { subjects(first: $first) { edges { node { id name } } } }"
