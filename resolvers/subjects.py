@@ -79,7 +79,7 @@ def subject_view(subject: Subject, basic: CatalogueItem, level: PublicAttribute)
         identifier=by_key["identifier"],
         basic_items=shown,
         level=level,
-        former_names=() if by_key["name"].masked else subject.former_names,
+        former_names=_former_names(subject, by_key["name"]),
     )
 
 
@@ -95,8 +95,13 @@ def subject_heading(
         name=name,
         identifier=show(basic.specs["identifier"], values["identifier"], level),
         level=level,
-        former_names=() if name.masked else subject.former_names,
+        former_names=_former_names(subject, name),
     )
+
+
+def _former_names(subject: Subject, name: ShownValue) -> tuple[str, ...]:
+    """A subject's 曾用名, shown to whoever is shown its name unmasked (as public as the name)."""
+    return () if name.masked else subject.former_names
 
 
 async def view_of(ctx: Context, subject: Subject) -> SubjectView:
