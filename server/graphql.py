@@ -54,6 +54,16 @@ from server.refusals import (
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def encode_answer(data: object) -> str:
+    """Compact JSON with text as itself rather than `\\u` escapes: a page of Chinese names and
+    data items is about half the bytes, and quicker to write and to read. An answer holding a
+    lone surrogate, which UTF-8 cannot carry, is escaped as JSON allows."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    if _LONE_SURROGATE.search(text) is not None:
+        return json.dumps(data, separators=(",", ":"))
+    return text
+
+
 class GraphQLEndpoint(GraphQL[Context, None]):
     def __init__(
         self,
@@ -101,6 +111,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         finally:
             await request.close()  # the uploaded files' temporary copies, if any
         await negotiated(request, response)(scope, receive, send)
+
+    def encode_json(self, data: object) -> str:
+        return encode_answer(data)
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter

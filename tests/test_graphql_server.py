@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from server.app import create_app
-from server.graphql import GRAPHQL_RESPONSE, media_type_for
+from server.graphql import GRAPHQL_RESPONSE, encode_answer, media_type_for
 from server.persisted import read_trusted_documents
 from server.settings import Environment, Settings
 from tests.conftest import TODAY, at
@@ -73,6 +73,32 @@ async def test_plain_json_stays_for_legacy_clients(api: httpx.AsyncClient) -> No
     )
 
     assert response.headers["content-type"].startswith("application/json")
+
+
+async def test_answers_carry_chinese_text_as_utf8_not_escapes(api: httpx.AsyncClient) -> None:
+    query = "{ catalogue { items { title } } }"
+    response = await api.post("/graphql", json={"query": query})
+
+    titles = [i["title"] for i in response.json()["data"]["catalogue"]["items"]]
+    assert any(not t.isascii() for t in titles)
+    assert b"\\u" not in response.content
+    assert all(t.encode() in response.content for t in titles)
+
+
+# Text with lone surrogates (category Cs) often: UTF-8 cannot carry them.
+texts = st.text(st.characters(categories=["Cs"]) | st.sampled_from('a中"\\\n') | st.characters())
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | texts,
+    lambda inner: st.lists(inner) | st.dictionaries(texts, inner),
+    max_leaves=20,
+)
+
+
+@given(json_values)
+def test_an_answer_encodes_to_utf8_that_reads_back_as_itself(data: object) -> None:
+    encoded = encode_answer(data).encode()
+
+    assert json.loads(encoded) == data
 
 
 @pytest.mark.parametrize(
