@@ -178,7 +178,9 @@ async def _created_by_others(
     if not refused:
         return []
     ids = [records[i].id for i in refused]
-    cursor = db[RECORDS].find({"_id": {"$in": ids}}, {LOGGED: 1}, limit=len(ids))
+    cursor = db[RECORDS].find(
+        {"_id": {"$in": ids}}, {LOGGED: 1}, limit=len(ids), batch_size=len(ids)
+    )
     logged = {d["_id"]: d.get(LOGGED) for d in await cursor.to_list(None)}
     return [i for i in refused if logged.get(records[i].id) != first + i]
 
@@ -319,7 +321,9 @@ async def _lines_of(db: Database, entries: list[Document]) -> dict[str, list[str
     if not entries:
         return {}
     ids = [e["_id"] for e in entries]
-    cursor = db[RECORD_CHANGES].find({"_id": {"$in": ids}}, {"records": 1}, limit=len(ids))
+    cursor = db[RECORD_CHANGES].find(
+        {"_id": {"$in": ids}}, {"records": 1}, limit=len(ids), batch_size=len(ids)
+    )
     return {
         d["_id"]: zlib.decompress(d["records"]).decode().split("\n")
         for d in await cursor.to_list(None)

@@ -183,7 +183,11 @@ async def get_records_by_source(
     if not source_record_ids:
         return []
     query = {"source_key": one_of([source_key(source_unit, i) for i in source_record_ids])}
-    found = await db[RECORDS].find(query, limit=len(source_record_ids)).to_list(None)
+    found = (
+        await db[RECORDS]
+        .find(query, limit=len(source_record_ids), batch_size=len(source_record_ids))
+        .to_list(None)
+    )
     by_source = {doc["source_record_id"]: record_from_document(doc) for doc in found}
     return [by_source.get(i) for i in source_record_ids]
 

@@ -26,7 +26,9 @@ async def get_source_units(db: Database, *, codes: Sequence[str]) -> list[Source
     """Units in the order of `codes`, None where the code is not registered."""
     if not codes:
         return []
-    cursor = db[SOURCE_UNITS].find({"_id": {"$in": list(codes)}}, limit=len(codes))
+    cursor = db[SOURCE_UNITS].find(
+        {"_id": {"$in": list(codes)}}, limit=len(codes), batch_size=len(codes)
+    )
     found = {
         doc["_id"]: SourceUnit.model_validate(from_document(doc, key="code"))
         for doc in await cursor.to_list(None)

@@ -103,7 +103,11 @@ async def get_subjects_by_identifiers(
     if not identifiers:
         return []
     query = {"identifier": {"$in": list(identifiers)}}
-    found = await db[SUBJECTS].find(query, limit=len(identifiers)).to_list(None)
+    found = (
+        await db[SUBJECTS]
+        .find(query, limit=len(identifiers), batch_size=len(identifiers))
+        .to_list(None)
+    )
     by_identifier = {doc["identifier"]: _subject(doc) for doc in found}
     return [by_identifier.get(i) for i in identifiers]
 

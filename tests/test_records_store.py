@@ -12,8 +12,10 @@ from store.records import (
     count_records,
     find_records,
     find_records_of_items,
+    get_records_by_source,
 )
 from tests import factories
+from tests.conftest import CommandLog
 from tests.seed import seed_records
 
 PERSON = factories.person(7201)
@@ -94,3 +96,24 @@ async def test_find_records_of_items_returns_the_subjects_records_of_those_items
     )
 
     assert sorted(r.id for r in found) == ["v-both", "v-good", "v-refused"]
+
+
+async def test_get_records_by_source_reads_a_batch_of_any_size_in_one_round_trip(
+    db: Database, catalogue: Catalogue, commands: CommandLog
+) -> None:
+    # More than the 101 documents a first reply holds when only a limit is given.
+    firm = factories.firm()
+    records = [
+        factories.record(catalogue, firm, item_code="DISHONEST_1", decided=date(2020, 6, 1))
+        for _ in range(150)
+    ]
+    await seed_records(db, records)
+    asked = [r.source_record_id for r in reversed(records)] + ["never-sent"]
+
+    commands.start()
+    found = await get_records_by_source(
+        db, source_unit=factories.SOURCE_UNIT, source_record_ids=asked
+    )
+
+    assert commands.stop() == ["find"]
+    assert [r and r.id for r in found] == [*(r.id for r in reversed(records)), None]

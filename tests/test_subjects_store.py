@@ -15,9 +15,11 @@ from store.subjects import (
     count_subjects,
     fill_name_keys,
     find_subjects,
+    get_subjects_by_identifiers,
     insert_new_subjects,
 )
 from tests import factories
+from tests.conftest import CommandLog
 from tests.seed import seed_records
 
 DAY = date(2020, 9, 1)
@@ -136,3 +138,18 @@ async def test_find_subjects_persons_shown_on_pages_past_a_person_with_many_reco
         after = found[-1].id
 
     assert seen == sorted(p.id for p in persons)
+
+
+async def test_get_subjects_by_identifiers_reads_any_number_in_one_round_trip(
+    db: Database, commands: CommandLog
+) -> None:
+    # More than the 101 documents a first reply holds when only a limit is given.
+    firms = [factories.firm(8300 + n) for n in range(150)]
+    await insert_new_subjects(db, subjects=firms)
+    asked = [f.identifier for f in reversed(firms)] + [factories.uscc(8999)]
+
+    commands.start()
+    found = await get_subjects_by_identifiers(db, identifiers=asked)
+
+    assert commands.stop() == ["find"]
+    assert found == [*reversed(firms), None]
