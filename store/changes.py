@@ -7,8 +7,9 @@ subject's standing, then its log entry is marked applied. A crash between the st
 entry unmarked; whoever meets it next, the feed reader and start-up settling included, redoes
 it (every step is idempotent), so the feed never skips a change and never shows one that will
 not happen. The feed stops at the first entry it cannot settle, and at a sequence number
-allocated but not logged yet (`LOGGING_WAIT_MS`), so a consumer resuming from a cursor never
-passes a change it has not seen.
+allocated but not logged yet; it passes such a gap only by claiming its numbers first, which
+a writer still to log them then cannot (`_pass_gaps`), so a consumer resuming from a cursor
+never passes a change it has not seen, however late its writer.
 
 Two kinds of entry:
 - A write of new records (`write_new_records`) is one entry, whatever its size: its records
@@ -36,14 +37,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bson import Binary
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from domain.records import ChangeKind, Record, first_version
 from store.blacklist import rejudge_entries_citing
 from store.counters import allocate
 from store.database import COUNTERS, RECORD_CHANGES, RECORDS, Database, Document
-from store.documents import insert_missing, insert_new
-from store.errors import ChangedMeanwhile, StaleRecord
+from store.documents import DUPLICATE_KEY, insert_missing, insert_new
+from store.errors import ChangedMeanwhile, StaleRecord, StoreUnavailable
 from store.records import LOGGED, record_document, record_from_document
 from store.standings import update_standings
 
@@ -52,14 +53,18 @@ SETTLED = "record_changes_settled"  # the counter of the feed settled through (s
 
 log = logging.getLogger("creditgraph.store")
 
-# How long a gap in the sequence numbers may be a writer between allocating and logging. Writers
-# allocate and log in two commands, so a reader can meet a later write logged before an earlier
-# one; it waits at the gap rather than pass a change that is still coming. A writer logs right
-# after allocating, so a gap followed by an entry logged longer ago is taken for a writer that
-# died between the two commands (one that allocates and gives up logs that instead:
-# `_given_up`). The assumption: no store stalls a live writer's logging for this long (the
-# API's requests give up after CREDITGRAPH_STORE_READ_TIMEOUT_MS, 30 s by default).
+# How long a gap in the sequence numbers is waited at before it is taken for a dead writer's.
+# Writers allocate and log in two commands, so a reader can meet a later write logged before an
+# earlier one. A live writer logs right after allocating: a gap followed by an entry logged
+# longer ago is most likely a writer that died between the two commands. The reader then claims
+# the gap's numbers as given up (`_pass_gaps`); the unique index on `seq` decides between it
+# and a writer that was only slow, who finds its numbers taken and logs under new ones
+# (`_log`). The wait is thus a matter of speed, not of correctness: passing too early costs a
+# slow writer new numbers, never a consumer a change.
 LOGGING_WAIT_MS = 60_000
+# A writer whose numbers readers gave up takes new ones; each time, the store must have kept it
+# from logging for over `LOGGING_WAIT_MS`, so this many times means the store is not answering.
+CLAIMED_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -149,10 +154,22 @@ async def write_new_records(
 
 async def _log_write(db: Database, records: Sequence[Record]) -> tuple[int, str]:
     """Log a write of new records; its first sequence number and its entry's `_id`."""
-    first = await _allocate(db, len(records))
-    entry = _write_entry(first, records)
-    await db[RECORD_CHANGES].insert_one(entry)
-    return first, entry["_id"]
+    return await _log(db, await _allocate(db, len(records)), records)
+
+
+async def _log(db: Database, first: int, records: Sequence[Record]) -> tuple[int, str]:
+    """Log a write of new records under the numbers allocated from `first` on, or, when a reader
+    gave those up meanwhile as a dead writer's (`_pass_gaps`), under new ones: its records are
+    not stored yet, so nothing was shown under the old numbers."""
+    for _ in range(CLAIMED_ATTEMPTS):
+        entry = _write_entry(first, records)
+        try:
+            await db[RECORD_CHANGES].insert_one(entry)
+        except DuplicateKeyError:
+            first = await _allocate(db, len(records))
+            continue
+        return first, entry["_id"]
+    raise StoreUnavailable("the store kept this write from its change feed for minutes; try again")
 
 
 async def _create(
@@ -199,13 +216,7 @@ async def write_change(db: Database, *, before: Record, after: Record, today: da
 
     Raises `StaleRecord` when another writer changed the record first.
     """
-    seq = await _allocate(db, 1)
-    intent = _intent(seq, after)
-    try:
-        await db[RECORD_CHANGES].insert_one(intent)
-    except DuplicateKeyError:
-        await db[RECORD_CHANGES].insert_one(_given_up(seq))
-        raise StaleRecord(f"record {after.id} changed meanwhile; read it again") from None
+    intent = await _log_change(db, after)
     await _apply(db, intent["_id"], after)
     try:
         await rejudge_entries_citing(db, record=after, day=today)
@@ -215,6 +226,28 @@ async def write_change(db: Database, *, before: Record, after: Record, today: da
         # the start-up sweep (`store.blacklist.rejudge_in_force`) judges them again.
         log.warning("blacklist entries citing %s kept changing; left for the sweep", after.id)
     return after
+
+
+async def _log_change(db: Database, after: Record) -> Document:
+    """Log the intent of the change to `after` under a new sequence number; another under a
+    newer one when a reader gave the first up as a dead writer's (`_pass_gaps`).
+
+    Raises `StaleRecord` when another writer logged that version first; its number is then
+    given up here, so readers have no gap to wait at.
+    """
+    for _ in range(CLAIMED_ATTEMPTS):
+        seq = await _allocate(db, 1)
+        intent = _intent(seq, after)
+        try:
+            await db[RECORD_CHANGES].insert_one(intent)
+        except DuplicateKeyError:
+            if await db[RECORD_CHANGES].find_one({"_id": intent["_id"]}, {"_id": 1}) is None:
+                continue  # the number was given up, not the version taken
+            with suppress(DuplicateKeyError):  # a reader may have given it up already
+                await db[RECORD_CHANGES].insert_one(_given_up(seq))
+            raise StaleRecord(f"record {after.id} changed meanwhile; read it again") from None
+        return intent
+    raise StoreUnavailable("the store kept this change from its change feed for minutes; try again")
 
 
 async def _apply(db: Database, intent_id: str, record: Record) -> bool:
@@ -254,7 +287,7 @@ async def find_changes(db: Database, *, after: int, limit: int) -> list[LoggedCh
     changes: list[LoggedChange] = []
     while len(changes) < limit:
         entries, _ = await _settle_page(db, after=after, limit=limit)
-        logged = _before_gap(entries, after=after)
+        logged = await _pass_gaps(db, entries, after=after)
         changes += await _changes_in(db, logged, after=after, limit=limit - len(changes))
         if len(logged) < limit:  # the feed's end, an entry it cannot settle, or a gap
             break
@@ -262,17 +295,38 @@ async def find_changes(db: Database, *, after: int, limit: int) -> list[LoggedCh
     return changes
 
 
-def _before_gap(entries: list[Document], *, after: int) -> list[Document]:
-    """`entries` (in order) up to the first that follows a sequence number not logged yet
-    whose writer may still log it: one that the entry after it was logged less than
-    `LOGGING_WAIT_MS` ago (the gap's writer allocated before that entry's did). Entries
-    logged before 2026-12-02 carry no time and never wait."""
+async def _pass_gaps(db: Database, entries: list[Document], *, after: int) -> list[Document]:
+    """`entries` (in order) up to the first that follows a sequence number not logged yet whose
+    writer may still log it: one that the entry after it was logged less than
+    `LOGGING_WAIT_MS` ago (the gap's writer allocated before that entry's did).
+
+    An older gap is passed only once its numbers are claimed as given up (`_claim`): a writer
+    that was slow, not dead, then logs under new numbers, after this reader's cursor. The
+    invariant: no number is passed by a reader and later logged with a change. Entries logged
+    before 2026-12-02 carry no time; gaps before them are claimed at once."""
     waited_since, expected = _now_ms() - LOGGING_WAIT_MS, after + 1
     for at, entry in enumerate(entries):
-        if entry["seq"] > expected and entry.get("logged_at", waited_since) > waited_since:
-            return entries[:at]
+        if entry["seq"] > expected:
+            waiting = entry.get("logged_at", waited_since) > waited_since
+            if waiting or not await _claim(db, expected, entry["seq"]):
+                return entries[:at]
         expected = max(expected, _end(entry) + 1)
     return entries
+
+
+async def _claim(db: Database, start: int, end: int) -> bool:
+    """Give up the sequence numbers from `start` up to `end` (not included), each as an entry
+    of its own, in order, so that the unique index on `seq` refuses a writer logging under one
+    of them afterwards (`_log`, `_log_change`) and refuses the claim of one logged before.
+    Each number is the first of some writer's, or inside one whose first is claimed before it
+    (and whose writer therefore logs elsewhere). True when every one was claimed."""
+    try:
+        await db[RECORD_CHANGES].insert_many([_given_up(s) for s in range(start, end)])
+    except BulkWriteError as exc:
+        if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+            raise
+        return False
+    return True
 
 
 async def _changes_in(
@@ -367,7 +421,7 @@ async def settle_changes(db: Database, *, page: int = 1000) -> int:
     Run at start-up (server/app.py), so a write cut short between its steps (logged, its
     records or their standings not yet written) is finished before the first request instead
     of when a feed reader next passes. Stops at the first entry it cannot settle, and keeps
-    where it stopped (`SETTLED`), short of any gap a writer may still fill (`_before_gap`), so
+    where it stopped (`SETTLED`), short of any gap a writer may still fill (`_pass_gaps`), so
     a start-up reads only what was logged since the one before and misses nothing logged late.
     """
     found = await db[COUNTERS].find_one({"_id": SETTLED})
@@ -377,7 +431,7 @@ async def settle_changes(db: Database, *, page: int = 1000) -> int:
         settled, redid = await _settle_page(db, after=through, limit=page)
         redone += redid
         if gapless:
-            logged = _before_gap(settled, after=through)
+            logged = await _pass_gaps(db, settled, after=through)
             mark = _end(logged[-1]) if logged else mark
             gapless = len(logged) == len(settled)
         if settled:

@@ -5,7 +5,7 @@
 - the feed shows nothing that is not stored, its sequence numbers rise, and any page size from
   any cursor reads the same feed;
 - a consumer that read a page after every step, while writers had numbers allocated and not
-  yet logged, has seen that same feed once it reads on;
+  yet logged (some for longer than readers wait), has seen that same feed once it reads on;
 - `count_changes` counts it, and every standing is that of its subject's stored records.
 """
 
@@ -31,9 +31,9 @@ from store.changes import (
     _allocate,
     _create,
     _intent,
+    _log,
     _log_write,
     _mark_applied,
-    _write_entry,
     count_changes,
     find_changes,
     settle_changes,
@@ -87,6 +87,12 @@ class Log:
 
 
 @dataclass(frozen=True)
+class Stall:
+    """Time passes: every entry logged so far was logged longer than `LOGGING_WAIT_MS` ago, so
+    readers take the gaps before them for dead writers', while those writers may still log."""
+
+
+@dataclass(frozen=True)
 class Read:
     """A reader from `after` reads a page (the consumer reads one after every step)."""
 
@@ -99,7 +105,7 @@ class Settle:
     pass
 
 
-Step = Write | Change | Allocate | Log | Read | Settle
+Step = Write | Change | Allocate | Log | Stall | Read | Settle
 POSITIONS = st.lists(st.integers(0, RECORDS_IN_PLAY - 1), min_size=1, max_size=4).map(tuple)
 
 STEPS = st.one_of(
@@ -116,6 +122,9 @@ STEPS = st.one_of(
     st.builds(Allocate, records=POSITIONS),
     st.just(Log()),
     st.just(Log()),
+    # Time passing, after which readers claim the gaps that writers still to log left.
+    st.just(Stall()),
+    st.just(Stall()),
     st.builds(Read, after=st.integers(0, 12), page=st.integers(1, 4)),
     st.just(Settle()),
 )
@@ -174,11 +183,14 @@ async def change(db: Database, step: Change, record: Record) -> None:
         await write_change(db, before=before, after=after, today=AT.date())
 
 
-async def log_late(db: Database, first: int, records: list[Record]) -> None:
-    entry = _write_entry(first, records)
-    await db[RECORD_CHANGES].insert_one(entry)
+async def log_late(db: Database, allocated: int, records: list[Record]) -> None:
+    first, entry_id = await _log(db, allocated, records)
     skipped = await _create(db, first, records)
-    await _mark_applied(db, entry["_id"], skipped)
+    await _mark_applied(db, entry_id, skipped)
+
+
+async def stall(db: Database) -> None:
+    await db[RECORD_CHANGES].update_many({}, {"$set": {"logged_at": 0}})
 
 
 async def read_all(db: Database, page: int, after: int = 0) -> list[LoggedChange]:
@@ -208,13 +220,15 @@ async def play(uri: str, catalogue: Catalogue, steps: list[Step]) -> None:
                 allocated.append((await _allocate(db, len(chosen)), chosen))
             elif isinstance(step, Log) and allocated:
                 await log_late(db, *allocated.popleft())
+            elif isinstance(step, Stall):
+                await stall(db)
             elif isinstance(step, Read):
                 await find_changes(db, after=step.after, limit=step.page)
             elif isinstance(step, Settle):
                 await settle_changes(db)
             consumed += await find_changes(db, after=consumed[-1].seq if consumed else 0, limit=2)
         # The writers still to log died; their gaps are passed once `LOGGING_WAIT_MS` is over.
-        await db[RECORD_CHANGES].update_many({}, {"$set": {"logged_at": 0}})
+        await stall(db)
         feed = await check(db, [r.id for r in records])
         consumed += await read_all(db, page=3, after=consumed[-1].seq if consumed else 0)
         assert consumed == feed

@@ -14,8 +14,10 @@ from store.changes import (
     SETTLED,
     LoggedChange,
     _allocate,
+    _claim,
     _create,
     _intent,
+    _log,
     _log_write,
     _mark_applied,
     _now_ms,
@@ -148,11 +150,67 @@ async def test_a_gap_left_by_a_writer_that_died_is_passed_once_the_wait_is_over(
     assert await db[COUNTERS].find_one({"_id": SETTLED}) is None  # settled short of the gap
     assert await find_changes(db, after=0, limit=10) == []
 
-    long_ago = _now_ms() - LOGGING_WAIT_MS - 1
-    await db[RECORD_CHANGES].update_many({}, {"$set": {"logged_at": long_ago}})
+    await pass_the_wait(db)
 
     [change] = await find_changes(db, after=0, limit=10)
     assert change.record.id == written.id
+
+
+async def pass_the_wait(db: Database) -> None:
+    """Every entry logged so far was logged longer than `LOGGING_WAIT_MS` ago."""
+    long_ago = _now_ms() - LOGGING_WAIT_MS - 1
+    await db[RECORD_CHANGES].update_many({}, {"$set": {"logged_at": long_ago}})
+
+
+async def test_a_writer_slower_than_the_wait_logs_under_new_numbers_that_a_reader_past_it_reads(
+    db: Database, catalogue: Catalogue
+) -> None:
+    [slow, fast] = new_records(catalogue, 2)
+    allocated = await _allocate(db, 1)  # the slow writer has its number, then stalls
+    await write_new_records(db, records=[fast])
+    await pass_the_wait(db)
+    [seen] = await find_changes(db, after=0, limit=10)  # the gap is taken for a dead writer's
+    assert seen.record.id == fast.id
+
+    first, entry_id = await _log(db, allocated, [slow])  # the writer wakes up and logs
+    await _mark_applied(db, entry_id, await _create(db, first, [slow]))
+
+    assert first > seen.seq
+    [late] = await find_changes(db, after=seen.seq, limit=10)
+    assert (late.seq, late.record.id) == (first, slow.id)
+    assert [c.record.id for c in await find_changes(db, after=0, limit=10)] == [fast.id, slow.id]
+    assert await count_changes(db) == 2
+
+
+async def test_a_change_whose_number_a_reader_gave_up_is_logged_under_the_next(
+    db: Database, catalogue: Catalogue
+) -> None:
+    [record] = new_records(catalogue, 1)
+    await write_new_records(db, records=[record])
+    [stored] = await get_records(db, ids=[record.id])
+    assert stored is not None
+    taken = await _allocate(db, 1) + 1  # the number the change will be given first
+    assert await _claim(db, taken - 1, taken + 1)
+
+    after = next_version(stored, kind=ChangeKind.HIDDEN, at=AT, by="a")
+    await write_change(db, before=stored, after=after, today=AT.date())
+
+    changes = await find_changes(db, after=0, limit=10)
+    assert [(c.record.version, c.seq > taken) for c in changes] == [(1, False), (2, True)]
+    assert (await get_records(db, ids=[record.id]))[0] == after
+
+
+async def test_a_claim_of_numbers_stops_at_one_a_writer_logged(
+    db: Database, catalogue: Catalogue
+) -> None:
+    [record] = new_records(catalogue, 1)
+    start = await _allocate(db, 3)
+    await _log(db, start + 1, [record])  # the middle number's writer logged in time
+
+    assert not await _claim(db, start, start + 3)
+
+    entries = await db[RECORD_CHANGES].find({}, sort=[("seq", 1)]).to_list(None)
+    assert [e["_id"] for e in entries] == [f"given-up@{start}", f"write@{start + 1}"]
 
 
 async def test_intent_left_by_a_crash_is_redone_by_the_feed(
