@@ -34,10 +34,11 @@ from resolvers.errors import Conflict, CountNotOffered, InvalidArgument, Invalid
 from resolvers.pagination import Page, keyset_page
 from store import blacklist as blacklist_store
 from store import changes as change_store
+from store import feed
 from store import records as record_store
-from store.changes import LoggedChange
 from store.documents import landed, update_optimistically
 from store.errors import StaleRecord
+from store.feed import LoggedChange
 from store.records import RecordFilter as RecordFilter  # what `records` takes, for the schema
 from store.records import order_key
 
@@ -262,10 +263,8 @@ async def record_changes(
         CHANGES_CURSOR_TAG,
         first,
         after,
-        find=lambda key, limit: change_store.find_changes(
-            ctx.db, after=_change_after(key), limit=limit
-        ),
+        find=lambda key, limit: feed.find_changes(ctx.db, after=_change_after(key), limit=limit),
         key=lambda change: str(change.seq),
-        count=lambda: change_store.count_changes(ctx.db),
+        count=lambda: feed.count_changes(ctx.db),
         view=view,
     )

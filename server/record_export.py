@@ -34,10 +34,10 @@ from resolvers.subjects import SubjectView, subject_view
 from server.app import prepare_store, utc_now
 from server.commands import CommandFileError, database
 from server.settings import Settings
-from store import changes as change_store
+from store import feed
 from store import subjects as subject_store
-from store.changes import LoggedChange
 from store.database import Database
+from store.feed import LoggedChange
 
 OPERATION = "export"
 LEVEL = PublicAttribute.GOVERNMENT
@@ -176,7 +176,7 @@ async def export_changes(
     viewer = Viewer(sub=operator, scopes=frozenset({Scope.RECORDS_READ}), role=OPERATION)
     while limit is None or written < limit:
         size = PAGE if limit is None else min(PAGE, limit - written)
-        changes = await change_store.find_changes(db, after=cursor, limit=size)
+        changes = await feed.find_changes(db, after=cursor, limit=size)
         if not changes:
             break
         subject_ids = list(dict.fromkeys(c.record.subject_id for c in changes))
@@ -223,7 +223,7 @@ async def run_export(
     """The command: open the store, export with a progress bar on stderr, close the store."""
     async with database(settings, uri) as db:
         catalogues = await prepare_store(db)
-        last = await change_store.last_sequence(db)
+        last = await feed.last_sequence(db)
         with _output(out) as file, Progress(console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("exporting changes", total=max(last - since, 0))
             return await export_changes(

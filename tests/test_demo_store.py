@@ -11,9 +11,10 @@ from demo import seed
 from demo.seed import generate_demo, seed_demo
 from domain.catalogue import Catalogue
 from domain.records import Record
-from store.changes import find_changes, write_new_records
+from store.changes import write_new_records
 from store.database import RECORDS, SUBJECTS, Database
 from store.errors import StoreUnavailable
+from store.feed import find_changes
 from tests.factories import EPIDEMIC
 
 CREATED = datetime(2021, 7, 1, tzinfo=UTC)

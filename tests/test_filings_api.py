@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 
 from domain.records import ChangeKind, RecordStatus
-from store.changes import count_changes
 from store.database import Database
+from store.feed import count_changes
 from store.records import get_records
 from tests import factories
 from tests.conftest import TokenFactory

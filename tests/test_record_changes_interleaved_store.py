@@ -1,5 +1,6 @@
 """The change feed's invariants over interleavings of writes, crashes, races, changes and reads
-(store/changes.py), on the real store: whatever happened, once the feed is read through,
+(store/changes.py, store/feed.py), on the real store: whatever happened, once the feed is read
+through,
 
 - every stored version of every record shows exactly once, in version order, creation first;
 - the feed shows nothing that is not stored, its sequence numbers rise, and any page size from
@@ -27,22 +28,19 @@ from domain.catalogue import Catalogue
 from domain.records import ChangeKind, Record, first_version, next_version
 from store.catalogue import read_default_catalogue
 from store.changes import (
-    LoggedChange,
     _allocate,
-    _create,
     _intent,
     _log,
     _log_write,
-    _mark_applied,
-    count_changes,
-    find_changes,
-    settle_changes,
+    create_logged,
+    mark_applied,
     write_change,
     write_new_records,
 )
 from store.database import RECORD_CHANGES, RECORDS, Database, connect, ensure_indexes
 from store.documents import insert_new
 from store.errors import StaleRecord
+from store.feed import LoggedChange, count_changes, find_changes, settle_changes
 from store.records import LOGGED, get_records, record_document
 from store.subjects import insert_new_subjects
 from tests import factories
@@ -157,10 +155,10 @@ async def write(db: Database, step: Write, records: Sequence[Record]) -> None:
     if step.racer:
         await write_new_records(db, records=records)
     if step.crash is None:
-        skipped = await _create(db, first, records, made)
-        await _mark_applied(db, entry_id, skipped)
+        skipped = await create_logged(db, first, records, made)
+        await mark_applied(db, entry_id, skipped)
     elif step.crash > len(records):
-        await _create(db, first, records, made)
+        await create_logged(db, first, records, made)
     else:
         part = [record_document(r) | {LOGGED: first + i} for i, r in enumerate(records)]
         await insert_new(db, RECORDS, part[: step.crash])
@@ -185,8 +183,8 @@ async def change(db: Database, step: Change, record: Record) -> None:
 
 async def log_late(db: Database, allocated: int, records: list[Record]) -> None:
     first, entry_id = await _log(db, allocated, records)
-    skipped = await _create(db, first, records)
-    await _mark_applied(db, entry_id, skipped)
+    skipped = await create_logged(db, first, records)
+    await mark_applied(db, entry_id, skipped)
 
 
 async def stall(db: Database) -> None:

@@ -10,27 +10,29 @@ import pytest
 from domain.catalogue import Catalogue
 from domain.records import ChangeKind, Record, RecordStatus, first_version, next_version
 from store.changes import (
-    LOGGING_WAIT_MS,
-    SETTLED,
-    LoggedChange,
     _allocate,
-    _claim,
-    _create,
     _intent,
     _log,
     _log_write,
-    _mark_applied,
-    _now_ms,
     _write_entry,
-    count_changes,
-    find_changes,
-    settle_changes,
+    create_logged,
+    mark_applied,
+    now_ms,
     write_change,
     write_new_records,
 )
 from store.database import COUNTERS, RECORD_CHANGES, RECORDS, Database
 from store.documents import insert_new
 from store.errors import StaleRecord
+from store.feed import (
+    LOGGING_WAIT_MS,
+    SETTLED,
+    LoggedChange,
+    _claim,
+    count_changes,
+    find_changes,
+    settle_changes,
+)
 from store.records import LOGGED, get_records, record_document
 from tests import factories
 from tests.conftest import CommandLog
@@ -133,8 +135,8 @@ async def test_a_reader_waits_at_a_number_allocated_but_not_logged_yet(
     assert await find_changes(db, after=0, limit=10) == []
     entry = _write_entry(first, [slow])
     await db[RECORD_CHANGES].insert_one(entry)
-    await _create(db, first, [slow])
-    await _mark_applied(db, entry["_id"])
+    await create_logged(db, first, [slow])
+    await mark_applied(db, entry["_id"])
 
     changes = await find_changes(db, after=0, limit=10)
     assert [c.record.id for c in changes] == [slow.id, fast.id]
@@ -158,7 +160,7 @@ async def test_a_gap_left_by_a_writer_that_died_is_passed_once_the_wait_is_over(
 
 async def pass_the_wait(db: Database) -> None:
     """Every entry logged so far was logged longer than `LOGGING_WAIT_MS` ago."""
-    long_ago = _now_ms() - LOGGING_WAIT_MS - 1
+    long_ago = now_ms() - LOGGING_WAIT_MS - 1
     await db[RECORD_CHANGES].update_many({}, {"$set": {"logged_at": long_ago}})
 
 
@@ -173,7 +175,7 @@ async def test_a_writer_slower_than_the_wait_logs_under_new_numbers_that_a_reade
     assert seen.record.id == fast.id
 
     first, entry_id = await _log(db, allocated, [slow])  # the writer wakes up and logs
-    await _mark_applied(db, entry_id, await _create(db, first, [slow]))
+    await mark_applied(db, entry_id, await create_logged(db, first, [slow]))
 
     assert first > seen.seq
     [late] = await find_changes(db, after=seen.seq, limit=10)
@@ -334,9 +336,9 @@ async def test_writers_racing_to_create_one_record_show_its_creation_once(
     [record] = new_records(catalogue, 1)
     slow, slow_id = await _log_write(db, [record])
     fast, fast_id = await _log_write(db, [record])
-    fast_skipped = await _create(db, fast, [record])
-    await _mark_applied(db, fast_id, fast_skipped)
-    slow_skipped = await _create(db, slow, [record])
+    fast_skipped = await create_logged(db, fast, [record])
+    await mark_applied(db, fast_id, fast_skipped)
+    slow_skipped = await create_logged(db, slow, [record])
 
     changes = await find_changes(db, after=0, limit=10)
 
@@ -349,13 +351,13 @@ async def test_writers_racing_to_create_one_record_show_its_creation_once(
 async def test_a_write_a_reader_finished_first_still_counts_its_records_as_new(
     db: Database, catalogue: Catalogue
 ) -> None:
-    """`write_new_records` answers how many records are new by what `_create` skips."""
+    """`write_new_records` answers how many records are new by what `create_logged` skips."""
     records = new_records(catalogue, 2)
     first, entry_id = await _log_write(db, records)
     assert len(await find_changes(db, after=0, limit=10)) == 2  # the reader finishes the write
 
-    skipped = await _create(db, first, records)  # the writer goes on
-    await _mark_applied(db, entry_id, skipped)
+    skipped = await create_logged(db, first, records)  # the writer goes on
+    await mark_applied(db, entry_id, skipped)
 
     assert skipped == []
     assert [c.record.id for c in await find_changes(db, after=0, limit=10)] == [

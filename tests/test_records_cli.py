@@ -23,9 +23,10 @@ from server import record_import
 from server.cli import app
 from server.import_lines import MalformedLine, ParsedBasicData, ParsedLine, parse_line
 from store.audit import find_events
-from store.changes import count_changes, last_sequence, write_new_records
+from store.changes import write_new_records
 from store.database import RECORDS, SUBJECTS, Database
 from store.errors import StoreUnavailable
+from store.feed import count_changes, last_sequence
 from store.records import get_records_by_source
 from store.subjects import insert_new_subjects
 from tests import factories

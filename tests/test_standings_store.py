@@ -21,16 +21,10 @@ from domain.records import (
 from domain.standings import Standing, in_list_order, standing_of
 from domain.subjects import Subject
 from server.settings import Settings
-from store.changes import (
-    _allocate,
-    _intent,
-    _log_write,
-    find_changes,
-    write_change,
-    write_new_records,
-)
+from store.changes import _allocate, _intent, _log_write, write_change, write_new_records
 from store.database import MIGRATIONS, RECORD_CHANGES, RECORDS, STANDINGS, Database
 from store.documents import insert_new
+from store.feed import find_changes
 from store.records import LOGGED, RecordFilter, files_of_subjects, get_records, record_document
 from store.standings import ENTRIES_PER_UPDATE, add_standings, get_standings, update_standings
 from store.subjects import insert_new_subjects

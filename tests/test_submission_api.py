@@ -14,8 +14,8 @@ import httpx
 from domain.records import ChangeKind, RecordStatus
 from domain.submission import RecordSubmission
 from store.audit import find_events
-from store.changes import count_changes
 from store.database import RECORDS, SUBJECTS, Database
+from store.feed import count_changes
 from store.records import get_records
 from store.subjects import get_subjects_by_identifiers, insert_new_subjects
 from tests import factories
