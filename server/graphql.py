@@ -54,14 +54,14 @@ from server.refusals import (
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def encode_answer(data: object) -> str:
-    """Compact JSON with text as itself rather than `\\u` escapes: a page of Chinese names and
-    data items is about half the bytes, and quicker to write and to read. An answer holding a
-    lone surrogate, which UTF-8 cannot carry, is escaped as JSON allows."""
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    if _LONE_SURROGATE.search(text) is not None:
-        return json.dumps(data, separators=(",", ":"))
-    return text
+def encode_answer(data: object) -> bytes:
+    """Compact JSON in UTF-8 with text as itself rather than `\\u` escapes: a page of Chinese
+    names and data items is about a third fewer bytes, and quicker to read. An answer holding
+    a lone surrogate, which UTF-8 cannot carry, is escaped as JSON allows."""
+    try:
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return json.dumps(data, separators=(",", ":")).encode()
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
@@ -112,7 +112,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             await request.close()  # the uploaded files' temporary copies, if any
         await negotiated(request, response)(scope, receive, send)
 
-    def encode_json(self, data: object) -> str:
+    def encode_json(self, data: object) -> bytes:
         return encode_answer(data)
 
     async def parse_http_body(
