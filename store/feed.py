@@ -36,7 +36,7 @@ SETTLED = "record_changes_settled"  # the counter of the feed settled through (s
 # longer ago is most likely a writer that died between the two commands. The reader then claims
 # the gap's numbers as given up (`_pass_gaps`); the unique index on `seq` decides between it
 # and a writer that was only slow, who finds its numbers taken and logs under new ones
-# (`_log`). The wait is thus a matter of speed, not of correctness: passing too early costs a
+# (store.changes). The wait is thus a matter of speed, not of correctness: passing too early costs a
 # slow writer new numbers, never a consumer a change.
 LOGGING_WAIT_MS = 60_000
 
@@ -95,7 +95,7 @@ async def _pass_gaps(db: Database, entries: list[Document], *, after: int) -> li
 async def _claim(db: Database, start: int, end: int) -> bool:
     """Give up the sequence numbers from `start` up to `end` (not included), each as an entry
     of its own, in order, so that the unique index on `seq` refuses a writer logging under one
-    of them afterwards (`_log`, `_log_change`) and refuses the claim of one logged before.
+    of them afterwards (store.changes) and refuses the claim of one logged before.
     Each number is the first of some writer's, or inside one whose first is claimed before it
     (and whose writer therefore logs elsewhere). True when every one was claimed."""
     try:
