@@ -46,6 +46,7 @@ from store.catalogue import (
     list_catalogues,
     read_default_catalogue,
 )
+from store.counters import take_turn
 from store.database import Database, ensure_indexes, opened
 from store.documents import Published
 from store.monitoring import CommandObserver
@@ -106,6 +107,10 @@ async def _watch_publications(served: tuple[Published[Any], ...], db: Database, 
                 log.warning("could not look for new %s; will look again", published.collection)
 
 
+# The turn at `settle_in_turn`, kept among the counters.
+SETTLE_TURN = "settle_turn"
+
+
 async def settle_interrupted(db: Database, *, day: date) -> None:
     """Finish what writes cut short between their steps left: logged changes not yet applied
     (store.feed.settle_changes) and blacklist entries not yet re-judged on `day`
@@ -116,15 +121,26 @@ async def settle_interrupted(db: Database, *, day: date) -> None:
         log.info("re-judged %d blacklist entries left unjudged by an interrupted write", swept)
 
 
+async def settle_in_turn(db: Database, *, day: date, every: int) -> bool:
+    """`settle_interrupted`, by whichever worker takes the turn for the next `every` seconds
+    (most of it: a worker waking a little early still finds it free); whether this one did.
+    The sweep reads every blacklist entry in force, so N workers each doing it every period
+    would cost the store N times what one does for all."""
+    if not await take_turn(db, name=SETTLE_TURN, seconds=every * 0.9):
+        return False
+    await settle_interrupted(db, day=day)
+    return True
+
+
 async def _keep_settled(db: Database, clock: Callable[[], datetime], every: int) -> None:
-    """`settle_interrupted` every `every` seconds while the app runs: a write is also cut short
+    """`settle_in_turn` every `every` seconds while the app runs: a write is also cut short
     without any restart of the worker, when the store fails under it (the embedded store is
     restarted by its supervisor), and the changes it logged should not wait for a feed reader
     or the next start to be applied."""
     while True:
         await asyncio.sleep(every)
         try:
-            await settle_interrupted(db, day=clock().astimezone(CITY_TIME).date())
+            await settle_in_turn(db, day=clock().astimezone(CITY_TIME).date(), every=every)
         except Exception:  # the loop outlives any one failure; the next turn tries again
             log.exception("could not settle interrupted writes; will try again")
 

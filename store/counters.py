@@ -9,14 +9,18 @@ or of a shared count (no transactions, upserts on unique keys; DESIGN.md §2.1).
 - A count per fixed time window (`add_to_window`, `count_in_window`) is how rate limits are
   kept: it lives in one document keyed by what is counted and the window's start, so every
   worker process of the API sees the same count. Documents expire once their window has passed.
+- A turn at a chore (`take_turn`) goes to one worker at a time: the first to ask once the
+  last turn ran out holds it for a while.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from store.database import COUNTERS, RATE_LIMITS, Database, Document
 
@@ -45,6 +49,27 @@ async def allocate(db: Database, *, name: str, count: int = 1) -> int:
     """Reserve `count` numbers of the counter `name` (which starts at 1); returns the first."""
     last = await _raise(db, COUNTERS, key=name, field="seq", amount=count)
     return last - count + 1
+
+
+async def take_turn(db: Database, *, name: str, seconds: float) -> bool:
+    """Whether this worker takes the turn `name` for the next `seconds`: True for the first to
+    ask once the last turn ran out, False while another holds it.
+
+    A chore every worker would otherwise do, done once for all of them. The turn's end is kept
+    in epoch milliseconds of the machine's clock (not the service's, which tests and demos set
+    to a day of their own). An expired turn is taken by the update; a turn held makes the
+    upsert meet the document and fail as a duplicate `_id`; the first turn ever is inserted.
+    """
+    now = time.time_ns() // 1_000_000
+    try:
+        await db[COUNTERS].update_one(
+            {"_id": name, "until": {"$lte": now}},
+            {"$set": {"until": now + int(seconds * 1000)}},
+            upsert=True,
+        )
+    except DuplicateKeyError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

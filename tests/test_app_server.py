@@ -9,7 +9,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from domain.catalogue import Catalogue
-from server.app import create_app, settle_interrupted
+from server.app import create_app, settle_in_turn, settle_interrupted
 from server.settings import Environment, Settings
 from store.changes import _log_write
 from store.database import RECORDS, Database
@@ -121,6 +121,18 @@ async def test_a_write_cut_short_under_a_running_worker_is_finished_by_its_upkee
 
     await settle_interrupted(db, day=TODAY)
 
+    assert await get_records(db, ids=[r.id for r in records]) == records
+
+
+async def test_of_workers_settling_in_the_same_period_one_settles_for_all(
+    db: Database, catalogue: Catalogue
+) -> None:
+    records = new_records(catalogue, 2)
+    await _log_write(db, records)  # the store failed once the write was logged
+
+    turns = [await settle_in_turn(db, day=TODAY, every=3600) for _ in range(2)]
+
+    assert turns == [True, False]
     assert await get_records(db, ids=[r.id for r in records]) == records
 
 
