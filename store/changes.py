@@ -28,7 +28,6 @@ Three kinds of entry:
 from __future__ import annotations
 
 import logging
-import time
 import zlib
 from collections.abc import Collection, Sequence
 from contextlib import suppress
@@ -39,7 +38,7 @@ from pymongo.errors import DuplicateKeyError
 
 from domain.records import Record, first_version
 from store.blacklist import rejudge_entries_citing
-from store.counters import allocate
+from store.counters import allocate, machine_ms
 from store.database import RECORD_CHANGES, RECORDS, Database, Document
 from store.documents import insert_missing, insert_new
 from store.errors import ChangedMeanwhile, StaleRecord, StoreUnavailable
@@ -71,7 +70,7 @@ def _write_entry(first: int, records: Sequence[Record]) -> Document:
         "last": first + len(records) - 1,
         "applied": False,
         "records": Binary(zlib.compress(lines.encode(), 1)),
-        "logged_at": now_ms(),
+        "logged_at": machine_ms(),
     }
 
 
@@ -85,7 +84,7 @@ def given_up(seq: int) -> Document:
         "applied": True,
         "skipped": [0],
         "records": Binary(zlib.compress(b"", 1)),
-        "logged_at": now_ms(),
+        "logged_at": machine_ms(),
     }
 
 
@@ -96,15 +95,8 @@ def _intent(seq: int, record: Record) -> Document:
         "seq": seq,
         "applied": False,
         "record": record.model_dump_json(),
-        "logged_at": now_ms(),
+        "logged_at": machine_ms(),
     }
-
-
-def now_ms() -> int:
-    """When an entry is logged, in milliseconds since the epoch (a number, which both stores
-    compare natively): the machine's clock, not the service's (which tests and demos set to a
-    day of their own), as only `store.feed.LOGGING_WAIT_MS` reads it."""
-    return time.time_ns() // 1_000_000
 
 
 async def write_new_records(

@@ -51,16 +51,22 @@ async def allocate(db: Database, *, name: str, count: int = 1) -> int:
     return last - count + 1
 
 
+def machine_ms() -> int:
+    """The machine's clock in milliseconds since the epoch (a number, which both stores compare
+    natively), not the service's, which tests and demos set to a day of their own: what turns
+    run out by, and how long the change feed waits at a gap (store.feed)."""
+    return time.time_ns() // 1_000_000
+
+
 async def take_turn(db: Database, *, name: str, seconds: float) -> bool:
     """Whether this worker takes the turn `name` for the next `seconds`: True for the first to
     ask once the last turn ran out, False while another holds it.
 
     A chore every worker would otherwise do, done once for all of them. The turn's end is kept
-    in epoch milliseconds of the machine's clock (not the service's, which tests and demos set
-    to a day of their own). An expired turn is taken by the update; a turn held makes the
-    upsert meet the document and fail as a duplicate `_id`; the first turn ever is inserted.
+    in `machine_ms`. An expired turn is taken by the update; a turn held makes the upsert meet
+    the document and fail as a duplicate `_id`; the first turn ever is inserted.
     """
-    now = time.time_ns() // 1_000_000
+    now = machine_ms()
     try:
         await db[COUNTERS].update_one(
             {"_id": name, "until": {"$lte": now}},

@@ -23,7 +23,8 @@ from datetime import datetime
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from domain.records import ChangeKind, Record
-from store.changes import apply_change, create_logged, given_up, mark_applied, now_ms
+from store.changes import apply_change, create_logged, given_up, mark_applied
+from store.counters import machine_ms
 from store.database import COUNTERS, RECORD_CHANGES, Database, Document
 from store.documents import DUPLICATE_KEY
 from store.records import record_from_document
@@ -82,7 +83,7 @@ async def _pass_gaps(db: Database, entries: list[Document], *, after: int) -> li
     that was slow, not dead, then logs under new numbers, after this reader's cursor. The
     invariant: no number is passed by a reader and later logged with a change. Entries logged
     before 2026-12-02 carry no time; gaps before them are claimed at once."""
-    waited_since, expected = now_ms() - LOGGING_WAIT_MS, after + 1
+    waited_since, expected = machine_ms() - LOGGING_WAIT_MS, after + 1
     for at, entry in enumerate(entries):
         if entry["seq"] > expected:
             waiting = entry.get("logged_at", waited_since) > waited_since
