@@ -35,7 +35,8 @@ async def issue_notice_once(
 ) -> CreditReport:
     """The notice of the decision on application or objection `regarding`, issued now unless
     it was already: one notice per decision, so repeating the decision (which completes an
-    interrupted one) issues none twice."""
+    interrupted one) issues none twice, even when the two run at once (the store keeps the
+    first: `store.reports.insert_report`)."""
     issued = await report_store.find_notice(ctx.db, regarding=regarding)
     if issued is not None:
         return issued
@@ -79,8 +80,7 @@ async def issue_notice_once(
         record_ids=(record.id,),
         data_item_keys=tuple(sorted(revealed_keys(shown.basic_items))),
     )
-    await report_store.insert_report(ctx.db, report=notice, pdf=pdf)
-    return notice
+    return await report_store.insert_report(ctx.db, report=notice, pdf=pdf)
 
 
 async def decision_notice(ctx: Context, *, regarding: str) -> CreditReport | None:

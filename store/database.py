@@ -69,8 +69,14 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     CATALOGUE_VERSIONS: [IndexModel([("effective_from", DESCENDING)], name="effective_from")],
     PROGRAMME_VERSIONS: [IndexModel([("effective_from", DESCENDING)], name="effective_from")],
-    # A decision's notice is found by the application or objection it is about.
-    CREDIT_REPORTS: [IndexModel([("regarding", ASCENDING)], name="regarding")],
+    CREDIT_REPORTS: [
+        # A decision's notice is found by the application or objection it is about.
+        IndexModel([("regarding", ASCENDING)], name="regarding"),
+        # One notice per decision (store/reports.py): only notices hold the field. MongoDB
+        # leaves the others out of a sparse index; nx-27017, which keeps every row, lets rows
+        # without the field repeat (SQLite's unique index never compares NULLs).
+        IndexModel([("notice_of", ASCENDING)], unique=True, sparse=True, name="notice_of_unique"),
+    ],
     GRANTS: [
         IndexModel([("grantee_org", ASCENDING), ("subject_id", ASCENDING)], name="grantee_subject"),
         IndexModel([("subject_id", ASCENDING), ("created_at", DESCENDING)], name="subject_created"),

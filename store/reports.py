@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pymongo.errors import DuplicateKeyError
+
 from domain.reports import CreditReport, report_serial
 from store.counters import allocate
 from store.database import CREDIT_REPORTS, Database, Document
@@ -16,8 +18,15 @@ from store.documents import from_document, to_document
 _METADATA = {"pdf": 0}
 
 
+# On a notice only: the decision it is the notice of, under a unique index, so that two
+# writers racing to issue it leave one (`insert_report`).
+NOTICE_OF = "notice_of"
+
+
 def _report(document: Document) -> CreditReport:
-    return CreditReport.model_validate(from_document(document, key="serial"))
+    data = from_document(document, key="serial")
+    data.pop(NOTICE_OF, None)
+    return CreditReport.model_validate(data)
 
 
 async def next_serial(db: Database, *, region_code: str, day: date) -> str:
@@ -26,10 +35,28 @@ async def next_serial(db: Database, *, region_code: str, day: date) -> str:
     return report_serial(region_code, day, sequence)
 
 
-async def insert_report(db: Database, *, report: CreditReport, pdf: bytes) -> None:
+async def insert_report(db: Database, *, report: CreditReport, pdf: bytes) -> CreditReport:
+    """Store an issued report; the report that stands.
+
+    That is `report`, except for the notice of a decision (`regarding`) when one is stored
+    already: the first stored stands, so a decision sent twice at once leaves one notice, and
+    the later one's serial is left unused, as serials may be (store.counters).
+    """
     if len(pdf) != report.size:
         raise ValueError(f"report {report.serial} is {len(pdf)} bytes, not {report.size}")
-    await db[CREDIT_REPORTS].insert_one(to_document(report, key="serial") | {"pdf": pdf})
+    document = to_document(report, key="serial") | {"pdf": pdf}
+    if report.regarding is not None:
+        document[NOTICE_OF] = report.regarding
+    try:
+        await db[CREDIT_REPORTS].insert_one(document)
+    except DuplicateKeyError:
+        stored = (
+            None if report.regarding is None else await find_notice(db, regarding=report.regarding)
+        )
+        if stored is None:
+            raise  # not a decision's notice standing first: a serial issued twice
+        return stored
+    return report
 
 
 async def get_report(db: Database, *, serial: str) -> CreditReport | None:

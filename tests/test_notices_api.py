@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,17 @@ async def test_repair_approved_twice_issues_one_notice(
 
     await review(api, token, app_id, "APPROVE", None)
     await review(api, token, app_id, "APPROVE", None)
+
+    assert await db["credit_reports"].count_documents({"regarding": app_id}) == 1
+
+
+async def test_repair_approved_twice_at_once_issues_one_notice(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
+) -> None:
+    record = await seed_repair(db, catalogue, factories.firm())
+    app_id = (await apply(api, token, record))["application"]["id"]
+
+    await asyncio.gather(*(review(api, token, app_id, "APPROVE", None) for _ in range(2)))
 
     assert await db["credit_reports"].count_documents({"regarding": app_id}) == 1
 

@@ -48,3 +48,24 @@ async def test_report_stored_without_kind_reads_as_a_credit_report(db: Database)
     assert found is not None
     assert found.kind is ReportKind.CREDIT
     assert found.regarding is None
+
+
+async def test_of_two_notices_of_one_decision_the_first_stored_stands(db: Database) -> None:
+    first = stored("44030020200901000001", kind=ReportKind.REPAIR_DECISION, regarding="ra-1")
+    second = stored("44030020200901000002", kind=ReportKind.REPAIR_DECISION, regarding="ra-1")
+
+    assert await report_store.insert_report(db, report=first, pdf=b"pdf") == first
+    assert await report_store.insert_report(db, report=second, pdf=b"pdf") == first
+
+    assert await report_store.get_report(db, serial=second.serial) is None
+    assert await report_store.find_notice(db, regarding="ra-1") == first
+
+
+async def test_reports_of_no_decision_are_stored_side_by_side(db: Database) -> None:
+    reports = [
+        stored(f"4403002020090100000{n}", kind=ReportKind.CREDIT, regarding=None) for n in (1, 2)
+    ]
+    for report in reports:
+        assert await report_store.insert_report(db, report=report, pdf=b"pdf") == report
+
+    assert [await report_store.get_report(db, serial=r.serial) for r in reports] == reports
