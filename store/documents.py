@@ -118,14 +118,20 @@ async def insert_missing(db: Database, collection: str, documents: list[Document
     try:
         await db[collection].insert_many(documents, ordered=False)
     except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if any(e.get("code") != DUPLICATE_KEY for e in errors):
-            raise
-        return sorted(e["index"] for e in errors)
+        return duplicates_in(exc)
     return []
 
 
 DUPLICATE_KEY = 11000
+
+
+def duplicates_in(exc: BulkWriteError) -> list[int]:
+    """The positions of a bulk write's operations refused as duplicate keys, in order; the
+    failure itself when any was refused for another reason."""
+    errors = exc.details.get("writeErrors", [])
+    if any(e.get("code") != DUPLICATE_KEY for e in errors):
+        raise exc
+    return sorted(e["index"] for e in errors)
 
 
 async def backfill_once(db: Database, note: str, backfill: Callable[[], Awaitable[int]]) -> int:

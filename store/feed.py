@@ -26,7 +26,7 @@ from domain.records import ChangeKind, Record
 from store.changes import apply_change, create_logged, given_up, mark_applied
 from store.counters import machine_ms
 from store.database import COUNTERS, RECORD_CHANGES, Database, Document
-from store.documents import DUPLICATE_KEY
+from store.documents import duplicates_in
 from store.records import record_from_document
 
 SETTLED = "record_changes_settled"  # the counter of the feed settled through (settle_changes)
@@ -102,8 +102,7 @@ async def _claim(db: Database, start: int, end: int) -> bool:
     try:
         await db[RECORD_CHANGES].insert_many([given_up(s) for s in range(start, end)])
     except BulkWriteError as exc:
-        if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
-            raise
+        duplicates_in(exc)  # a number logged meanwhile refuses its claim; anything else raises
         return False
     return True
 

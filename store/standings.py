@@ -31,7 +31,7 @@ from domain.identifiers import SubjectKind
 from domain.records import Record
 from domain.standings import RecordFacts, Standing, in_list_order, standing_facts
 from store.database import RECORDS, STANDINGS, SUBJECTS, Database, Document
-from store.documents import DUPLICATE_KEY, backfill_once, insert_missing
+from store.documents import backfill_once, duplicates_in, insert_missing
 from store.records import record_from_document
 
 # Records read per pass of the start-up backfill (DESIGN.md §2.1: bounded cursors).
@@ -157,10 +157,7 @@ async def _update_entries(db: Database, groups: list[list[Record]]) -> None:
     try:
         await db[STANDINGS].bulk_write([_update(g, upsert=True) for g in groups], ordered=False)
     except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if any(e.get("code") != DUPLICATE_KEY for e in errors):
-            raise
-        again = [_update([r], upsert=False) for e in errors for r in groups[e["index"]]]
+        again = [_update([r], upsert=False) for i in duplicates_in(exc) for r in groups[i]]
         await db[STANDINGS].bulk_write(again, ordered=False)
 
 
