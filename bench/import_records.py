@@ -2,7 +2,7 @@
 
     uv run python -m bench.import_records [--records 10000]
 
-The lines are the demo generator's records (`demo.seed.generate_demo`) written as a source
+The lines are the demo generator's records (`demo.generator.generate_demo`) written as a source
 unit would submit them. The import runs through the command's own code in-process against an
 embedded store in a temporary directory; the second pass over the same file shows what a
 retried import costs (every line a duplicate). Store round trips are counted with a PyMongo
@@ -26,7 +26,7 @@ from typing import Any
 from pymongo import monitoring
 
 from bench.api import Commands
-from demo.seed import generate_demo
+from demo.generator import generate_demo
 from domain.records import Record
 from domain.subjects import Subject
 from server.app import prepare_store

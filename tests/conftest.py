@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 
 from auth.keys import SigningKey, init_keys, load_signing_key
 from auth.tokens import issue_token
-from demo.seed import DemoBatch, generate_demo
+from demo.generator import DemoBatch, generate_demo
 from domain.catalogue import Catalogue
 from domain.records import Record
 from domain.subjects import Subject

@@ -17,7 +17,7 @@ import jwt
 import pytest
 
 from auth.keys import load_verification_keys
-from demo.seed import generate_demo
+from demo.generator import generate_demo
 from domain.identifiers import SubjectKind
 from domain.subjects import Subject
 from server.cli import DEMO_SEED

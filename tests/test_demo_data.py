@@ -13,7 +13,7 @@ from functools import cache
 
 import pytest
 
-from demo.seed import BATCH_SIZE, DECIDED_FROM, DECIDED_TO, DemoBatch, generate_demo
+from demo.generator import BATCH_SIZE, DECIDED_FROM, DECIDED_TO, DemoBatch, generate_demo
 from domain.calendar import DateWindow
 from domain.catalogue import Catalogue, Category, parse_catalogue
 from domain.data_items import DataFormat, DataItemSpec

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from demo import seed
-from demo.seed import generate_demo, seed_demo
+from demo.generator import generate_demo
+from demo.seed import seed_demo
 from domain.catalogue import Catalogue
 from domain.records import Record
 from store.changes import write_new_records

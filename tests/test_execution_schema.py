@@ -18,7 +18,7 @@ import strawberry
 from graphql import GraphQLObjectType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from demo.seed import DemoBatch
+from demo.generator import DemoBatch
 from schema.execution import READ_AHEAD, ExecutionContext, ReadAhead, plain_fields
 from tests.conftest import TokenFactory
 from tests.helpers import graphql

@@ -13,7 +13,7 @@ from datetime import date
 import httpx
 import pytest
 
-from demo.seed import DemoBatch
+from demo.generator import DemoBatch
 from domain.catalogue import Catalogue
 from domain.identifiers import InvalidIdentifier, validate_resident_id
 from domain.masking import PublicAttribute

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from demo.seed import DemoBatch
+from demo.generator import DemoBatch
 from domain.catalogue import Catalogue
 from domain.subjects import Subject
 from resolvers import subjects as subject_resolvers

@@ -8,7 +8,7 @@ from functools import cache
 import pytest
 from pydantic import ValidationError
 
-from demo.seed import generate_demo
+from demo.generator import generate_demo
 from demo.tokens import DEMO_CLAIMS
 from domain.calendar import DateWindow
 from domain.catalogue import SourceUnitType
