@@ -8,7 +8,7 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, OperationFailure, PyMongoError
 from pymongo.uri_parser import parse_uri
 
 from store.errors import StoreUnavailable
@@ -53,14 +53,15 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("name_key", ASCENDING)], name="name_key"),
         IndexModel([("kind", ASCENDING)], name="kind"),
     ],
+    # Every index of records costs each record written (nx-27017: a JSON parse per field
+    # indexed, and the pages written), so each serves a list or a lookup that would otherwise
+    # read the whole collection: a value held by few records or none (a category no unit has
+    # submitted yet, a status other than ACTIVE) is found by its index, not by a newest-first
+    # scan of everything (tests/test_store_conformance.py pins a compound index per list).
     RECORDS: [
-        IndexModel(
-            [("source_unit", ASCENDING), ("source_record_id", ASCENDING)],
-            unique=True,
-            name="source_unit_record_unique",
-        ),
-        # store/records.py: matching a unit's batch of submissions (`one_of`).
-        IndexModel([("source_key", ASCENDING)], name="source_key"),
+        # A unit's record id once (`store.records.source_key`); also matches a unit's batch of
+        # submissions (`one_of`). Sparse: records stored before the key get it at start.
+        IndexModel([("source_key", ASCENDING)], unique=True, sparse=True, name="source_key_unique"),
         IndexModel([("order_key", DESCENDING)], name="ordered"),
         IndexModel([("subject_id", ASCENDING), ("order_key", DESCENDING)], name="subject_ordered"),
         IndexModel([("category", ASCENDING), ("order_key", DESCENDING)], name="category_ordered"),
@@ -216,7 +217,31 @@ async def ping(db: Database) -> bool:
     return True
 
 
+# Indexes an older version made, by their fields and whether they are unique. Each costs every
+# write, and a unique one over fields that new documents lack refuses them on MongoDB (which
+# indexes a missing field as null): the intents' `version_unique` over record and version,
+# which no entry of the change feed has had since its writes were logged whole.
+RETIRED_INDEXES: dict[str, list[tuple[tuple[str, ...], bool]]] = {
+    RECORDS: [
+        (("source_unit", "source_record_id"), True),  # now `source_key_unique`
+        (("source_key",), False),  # now unique: MongoDB refuses two indexes on one key
+    ],
+    RECORD_CHANGES: [(("record_id", "version"), True)],
+}
+INDEX_NOT_FOUND = 27  # MongoDB's code: another worker starting at once dropped it first
+
+
 async def ensure_indexes(db: Database) -> None:
-    """Create every index; creating an existing index again is a no-op."""
+    """Drop the retired indexes, then create every index; creating an existing index again is a
+    no-op. Matched by fields and uniqueness, not by name: nx-27017 names indexes its own way."""
+    for collection, retired in RETIRED_INDEXES.items():
+        for index in await (await db[collection].list_indexes()).to_list(None):
+            if (tuple(index["key"]), bool(index.get("unique"))) not in retired:
+                continue
+            try:
+                await db[collection].drop_index(index["name"])
+            except OperationFailure as exc:
+                if exc.code != INDEX_NOT_FOUND:
+                    raise
     for collection, models in INDEXES.items():
         await db[collection].create_indexes(models)

@@ -69,7 +69,9 @@ def order_key(record: Record) -> str:
 
 
 def source_key(source_unit: str, source_record_id: str) -> str:
-    """One string for the unit's own record id: a unit's ids are neighbours in its order."""
+    """One string for the unit's own record id, unique among records: a unit's code has no `|`
+    (`domain.source_units.SourceUnit`), so no two pairs give one key; a unit's ids are
+    neighbours in its order."""
     return f"{source_unit}|{source_record_id}"
 
 
@@ -178,7 +180,7 @@ async def get_records_by_source(
     """A unit's records by its own record ids, in their order, in one round trip.
 
     Matched on `source_key` by `one_of`: the unit's ids of one batch span a short stretch of
-    that index, where the unit and id `$in` of the unique index cost nx-27017 a full scan.
+    its index, where a unit and an id `$in` cost nx-27017 a full scan.
     """
     if not source_record_ids:
         return []

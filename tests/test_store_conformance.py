@@ -14,14 +14,14 @@ import gc
 import random
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from domain.audit import AuditAction, AuditEvent
@@ -53,7 +53,9 @@ from store.database import (
     BLACKLIST_ENTRIES,
     CATALOGUE_VERSIONS,
     INDEXES,
+    RECORD_CHANGES,
     RECORDS,
+    RETIRED_INDEXES,
     SUBJECTS,
     Database,
     Document,
@@ -525,8 +527,8 @@ async def test_records_same_source_unit_and_record_id_raises_duplicate_key(
         catalogue, FIRM_A, item_code="DISHONEST_2", decided=date(2020, 5, 10), record_id="r-1"
     )
     await seed_records(db, [original])
-    twin_record = original.model_copy(update={"id": "r-2"})
-    twin = to_document(twin_record) | {"order_key": order_key(twin_record)}
+    # As the store writes every record: with its source key, which the unique index covers.
+    twin = record_document(original.model_copy(update={"id": "r-2"}))
 
     with pytest.raises(DuplicateKeyError) as caught:
         await db[RECORDS].insert_one(twin)
@@ -567,17 +569,21 @@ async def test_create_indexes_declared_models_again_returns_each_declared_name(
         assert created == [model.document["name"] for model in models]
 
 
+def index_keys(info: Mapping[str, Any]) -> set[tuple[tuple[str, ...], bool]]:
+    """A collection's indexes by fields and uniqueness: nx-27017 lists its own names
+    (idx_<coll>_<fields>) and direction 1 for every field, where MongoDB lists the declared
+    name and direction."""
+    return {
+        (tuple(field for field, _ in spec["key"]), bool(spec.get("unique")))
+        for spec in info.values()
+    }
+
+
 async def test_ensure_indexes_each_declared_index_exists_with_its_fields_and_uniqueness(
     db: Database,
 ) -> None:
     for collection, models in INDEXES.items():
-        info = await db[collection].index_information()
-        # Compared by fields and uniqueness: nx-27017 lists its own names (idx_<coll>_<fields>)
-        # and direction 1 for every field, where MongoDB lists the declared name and direction.
-        present = {
-            (tuple(field for field, _ in spec["key"]), bool(spec.get("unique")))
-            for spec in info.values()
-        }
+        present = index_keys(await db[collection].index_information())
         for model in models:
             declared = (
                 tuple(model.document["key"].keys()),
@@ -594,6 +600,38 @@ async def test_ensure_indexes_twice_is_idempotent(db: Database) -> None:
     await ensure_indexes(db)
 
     assert {c: await db[c].index_information() for c in collections} == before
+
+
+async def test_ensure_indexes_drops_the_retired_indexes_of_an_older_store_and_no_other(
+    db: Database,
+) -> None:
+    # A store as an older version left it: among others, a plain source key index where the
+    # unique one is now (MongoDB refuses two indexes on one key).
+    info = await db[RECORDS].index_information()
+    await db[RECORDS].drop_index(
+        next(name for name, spec in info.items() if spec["key"] == [("source_key", 1)])
+    )
+    await db[RECORDS].create_indexes(
+        [
+            IndexModel([("source_key", 1)], name="source_key"),
+            IndexModel(
+                [("source_unit", 1), ("source_record_id", 1)],
+                unique=True,
+                name="source_unit_record_unique",
+            ),
+            IndexModel([("status", 1), ("source_unit", 1)], name="an_operators_own"),
+        ]
+    )
+    await db[RECORD_CHANGES].create_indexes(
+        [IndexModel([("record_id", 1), ("version", 1)], unique=True, name="version_unique")]
+    )
+
+    await ensure_indexes(db)
+
+    for collection, retired in RETIRED_INDEXES.items():
+        assert not index_keys(await db[collection].index_information()) & set(retired)
+    kept = index_keys(await db[RECORDS].index_information())
+    assert {(("source_key",), True), (("status", "source_unit"), False)} <= kept
 
 
 # --- subjects: find and count ----------------------------------------------------------------
@@ -1611,11 +1649,16 @@ async def test_add_day_numbers_more_than_a_batch_fills_every_document(
     await db[RECORDS].insert_many([without_day_numbers(r) for r in records])
 
     filled = await fill_derived(
-        db, RECORDS, missing="source_key", derive=lambda d: {"source_key": "k"}, batch=10
+        db,
+        RECORDS,
+        missing="source_key",
+        derive=lambda d: {"source_key": f"k|{d['_id']}"},
+        batch=10,
     )
 
     assert filled == 25
-    assert await db[RECORDS].count_documents({"source_key": "k"}) == 25
+    raw = await stored(db, RECORDS)
+    assert {d["source_key"] for d in raw.values()} == {f"k|{r.id}" for r in records}
 
 
 async def test_find_records_decided_range_after_a_cursor_pages_within_the_range(
