@@ -87,8 +87,13 @@ async def test_answers_carry_chinese_text_as_utf8_not_escapes(api: httpx.AsyncCl
 
 # Text with lone surrogates (category Cs) often: UTF-8 cannot carry them.
 texts = st.text(st.characters(categories=["Cs"]) | st.sampled_from('a中"\\\n') | st.characters())
+# Integers beyond 64 bits and finite floats too: what a GraphQL answer can hold (no NaN).
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | texts,
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | texts,
     lambda inner: st.lists(inner) | st.dictionaries(texts, inner),
     max_leaves=20,
 )
