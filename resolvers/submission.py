@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -9,7 +10,14 @@ from functools import partial
 
 from domain.calendar import DateWindow
 from domain.catalogue import CatalogueVersions
-from domain.outcomes import BatchPlan, ItemResult, Outcome, changed_meanwhile, lost_race, plan_batch
+from domain.outcomes import (
+    BatchPlan,
+    BatchPlanner,
+    ItemResult,
+    Outcome,
+    changed_meanwhile,
+    lost_race,
+)
 from domain.records import Record, RecordStatus
 from domain.source_units import SourceUnit
 from domain.subjects import subject_identifier
@@ -35,6 +43,10 @@ from store.documents import update_optimistically
 from store.errors import StaleRecord
 
 PROBE_WINDOW_SECONDS = 3600
+# Submissions judged between two turns of the event loop: a few milliseconds of work, so a
+# batch of a thousand does not hold up for a tenth of a second the requests served beside it,
+# nor the import's write in flight (server.record_import).
+JUDGED_PER_TURN = 25
 
 
 @dataclass(frozen=True)
@@ -77,8 +89,7 @@ async def _plan(
 
     async def read() -> BatchPlan:
         found = await subject_store.get_subjects_by_identifiers(db, identifiers=identifiers)
-        return plan_batch(
-            submissions,
+        planner = BatchPlanner(
             stored=by_source,
             subjects={s.identifier: s for s in found if s is not None},
             catalogues=judging.catalogues,
@@ -88,6 +99,11 @@ async def _plan(
             epidemic_window=judging.epidemic_window,
             mint_subject_id=new_subject_id,
         )
+        for index, submission in enumerate(submissions, start=1):
+            planner.add(index - 1, submission)
+            if index % JUDGED_PER_TURN == 0:
+                await asyncio.sleep(0)
+        return planner.plan
 
     async def creating(plan: BatchPlan) -> BatchPlan | None:
         return plan if plan.new_subjects else None

@@ -2,7 +2,8 @@
 (and lines of basic data through the one `submitBasicData` writes with).
 
 The credit centre's operator imports on behalf of the registered source units each line names.
-Lines are grouped per unit into batches of at most `MAX_BATCH` and judged by the two halves of
+Lines are grouped per unit into batches of at most `MAX_BATCH` (and at most `PENDING_LINES` lines
+of all units wait at once) and judged by the two halves of
 `resolvers.submission.submit_batch`, so a line is accepted, a duplicate, a conflict or rejected
 exactly as the API would answer it; a file imported twice changes nothing. Each batch that
 wrote something leaves one audit WRITE event (Shenzhen regulation art. 45).
@@ -53,6 +54,12 @@ OPERATION = "import"
 # Lines read between two turns of the event loop, which lets the batch being written send its
 # next command while lines are parsed (a few milliseconds of work).
 LINES_PER_TURN = 25
+# Lines of all units waiting to be judged, at most: past it, the unit with the most waiting is
+# judged (and written) first. Without it, a file of many units' lines, each unit's fewer than
+# `MAX_BATCH`, was held in memory whole. Ten batches' worth, because smaller batches cost the
+# store more per record: at 2,000 the bench's 10,000 lines went in 111 batches instead of 43,
+# at about a tenth more store CPU per record, and no faster.
+PENDING_LINES = 10 * MAX_BATCH
 
 
 class ImportFileError(CommandFileError):
@@ -146,6 +153,7 @@ class _Importer:
     summary: ImportSummary = field(default_factory=ImportSummary)
     units: dict[str, SourceUnit | None] = field(default_factory=dict)
     pending: dict[str, _Batch] = field(default_factory=dict)
+    pending_lines: int = 0
     writing: _Writing | None = None
 
     async def line(self, number: int, raw: bytes) -> None:
@@ -178,8 +186,11 @@ class _Importer:
             batch = self.pending.setdefault(unit.code, _Batch(unit))
         batch.lines.append(parsed)
         batch.source_ids.add(source_id)
+        self.pending_lines += 1
         if len(batch.lines) >= MAX_BATCH:
             await self.flush(unit.code)
+        elif self.pending_lines >= PENDING_LINES:
+            await self.flush(max(self.pending.values(), key=lambda b: len(b.lines)).unit.code)
 
     async def flush(self, unit_code: str) -> None:
         """Judge a unit's pending batch and start writing it once the write before has ended.
@@ -190,6 +201,7 @@ class _Importer:
         batch = self.pending.pop(unit_code, None)
         if batch is None:
             return
+        self.pending_lines -= len(batch.lines)
         if self.writing is not None and self.writing.precedes(batch):
             await self.settle()
         now = self.clock()

@@ -314,6 +314,41 @@ async def test_import_splits_a_unit_into_batches_of_at_most_1000(
     assert sorted(len(e.record_ids) for e in events) == [1, 1000]
 
 
+async def test_import_of_many_units_judges_the_unit_with_most_waiting_past_the_bound(
+    cli_environment: dict[str, str],
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At most `PENDING_LINES` lines wait at once, however many units a file names; each
+    unit's lines are still judged in file order (a correction after its record)."""
+    monkeypatch.setattr(record_import, "PENDING_LINES", 4)
+    lines = [
+        text
+        for n in range(6)
+        for text in (
+            line(penalty(source_record_id=f"2020-P-{n}")),
+            line(commendation(source_record_id=f"2020-C-{n}"), HEALTH),
+        )
+    ]
+    fixed = PENALTY_ITEMS | {"fine_amount": "300000"}
+    lines.append(line(penalty(source_record_id="2020-P-0", items=fixed, correction=True)))
+    source = write_file(tmp_path / "units.jsonl", *lines)
+
+    result = await run(cli_environment, "import", str(source))
+
+    assert summary(result) == (13, 13, 0, 0, 0)
+    batches = [len(e.record_ids) for e in await find_events(db, limit=100)]
+    assert len(batches) > 2
+    assert max(batches) <= 4
+    [corrected] = await get_records_by_source(
+        db, source_unit=SAMR_FT, source_record_ids=["2020-P-0"]
+    )
+    assert corrected is not None
+    assert (corrected.version, corrected.data_items["fine_amount"]) == (2, "300000")
+    assert await db[RECORDS].count_documents({}) == 12
+
+
 async def test_import_unreadable_file_exits_non_zero_with_one_line(
     cli_environment: dict[str, str], tmp_path: Path
 ) -> None:

@@ -5,14 +5,18 @@ Submission is no oracle (issue 8 point 9) and names its authority (point 11).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import httpx
+import pytest
 
+from domain.outcomes import BatchPlanner
 from domain.records import ChangeKind, RecordStatus
 from domain.submission import RecordSubmission
+from resolvers import submission as submission_resolvers
 from store.audit import find_events
 from store.database import RECORDS, SUBJECTS, Database
 from store.feed import count_changes
@@ -221,6 +225,32 @@ async def test_submit_records_batch_of_1000_is_judged(
     result = await submit(api, token("source_unit", unit=SAMR_FT), *batch)
 
     assert result["rejected"] == 1000
+
+
+async def test_submit_records_batch_being_judged_lets_other_requests_be_answered_meanwhile(
+    api: httpx.AsyncClient, token: TokenFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Judging a thousand items takes about a tenth of a second; it gives way to the requests
+    served beside it every `JUDGED_PER_TURN` items instead of holding them up."""
+    judged = 0
+
+    class Counting(BatchPlanner):
+        def add(self, index: int, submission: RecordSubmission) -> None:
+            nonlocal judged
+            judged += 1
+            super().add(index, submission)
+
+    monkeypatch.setattr(submission_resolvers, "BatchPlanner", Counting)
+    batch = [penalty(source_record_id=str(i)) for i in range(1000)]
+    submitted = asyncio.create_task(submit(api, token("source_unit", unit=SAMR_FT), *batch))
+    seen_while_judging = []
+    while not submitted.done():
+        await graphql(api, "{ __typename }")  # answered without waiting on anything: it
+        seen_while_judging.append(judged)
+        await asyncio.sleep(0)  # would never let the submission go on without this
+
+    assert (await submitted)["accepted"] == 1000
+    assert any(0 < n < 1000 for n in seen_while_judging)
 
 
 # Who may submit what (notice 一(三))

@@ -24,12 +24,12 @@ from domain.identifiers import SubjectKind
 from domain.masking import PublicAttribute
 from domain.outcomes import (
     BatchPlan,
+    BatchPlanner,
     ItemResult,
     Outcome,
     changed_meanwhile,
     differences,
     lost_race,
-    plan_batch,
 )
 from domain.records import ChangeKind, Record, RecordStatus, first_version, publicly_visible
 from domain.source_units import Authority, SourceUnit, UnitLevel
@@ -748,8 +748,7 @@ def plan(
 ) -> BatchPlan:
     """The plan for a batch with `stored` records and `known` subjects on file."""
     serial = itertools.count(1)
-    return plan_batch(
-        submissions,
+    planner = BatchPlanner(
         stored={r.source_record_id: r for r in stored},
         subjects={s.identifier: s for s in known},
         catalogues=VERSIONS,
@@ -759,6 +758,9 @@ def plan(
         epidemic_window=WINDOW,
         mint_subject_id=lambda: f"s-minted-{next(serial)}",
     )
+    for index, submission in enumerate(submissions):
+        planner.add(index, submission)
+    return planner.plan
 
 
 def stored_version(submission: RecordSubmission, subject: Subject = FIRM) -> Record:
