@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import logging
 import zlib
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import suppress
+from dataclasses import dataclass, field
 from datetime import date
 
 from bson import Binary
@@ -60,14 +61,37 @@ async def _allocate(db: Database, count: int) -> int:
     return await allocate(db, name=FEED, count=count)
 
 
-def _write_entry(first: int, records: Sequence[Record]) -> Document:
+@dataclass
+class NewRecords:
+    """New records made ready for `write_prepared`: their first versions (their creation by
+    their source unit, at their `created_at`, as the first history entry), their documents and
+    their lines in the feed. Made as records come (`add`), so that a caller may make them while
+    the store is busy with an earlier write: made between a write's commands, they kept the
+    store waiting about a seventh of a seed's time."""
+
+    records: list[Record] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, records: Iterable[Record]) -> None:
+        self.add_logged(first_version(r, at=r.created_at, by=r.source_unit) for r in records)
+
+    def add_logged(self, versions: Iterable[Record]) -> None:
+        """Add records already in the version they are logged in."""
+        for version in versions:
+            self.records.append(version)
+            self.documents.append(record_document(version))
+            self.lines.append(version.model_dump_json())
+
+
+def _write_entry(first: int, new: NewRecords) -> Document:
     """The entry of a write of new records logged from `first` on. Marked by `_id` only:
     nx-27017 answers an update filtered on any other field by reading the whole collection."""
-    lines = "\n".join(r.model_dump_json() for r in records)  # JSON text escapes newlines
+    lines = "\n".join(new.lines)  # JSON text escapes newlines
     return {
         "_id": f"write@{first}",
         "seq": first,
-        "last": first + len(records) - 1,
+        "last": first + len(new.records) - 1,
         "applied": False,
         "records": Binary(zlib.compress(lines.encode(), 1)),
         "logged_at": machine_ms(),
@@ -111,41 +135,56 @@ async def write_new_records(
     first, so a retried batch changes nothing. `new_subjects`: the subjects the caller has just
     made, whose standings are inserted whole (`store.standings.update_standings`).
     """
-    if not records:
+    new = NewRecords()
+    new.add(records)
+    return await write_prepared(db, new, new_subjects=new_subjects)
+
+
+async def write_prepared(
+    db: Database, new: NewRecords, *, new_subjects: Collection[str] = ()
+) -> int:
+    """`write_new_records` of records made ready beforehand."""
+    if not new.records:
         return 0
-    records = [first_version(r, at=r.created_at, by=r.source_unit) for r in records]
-    first, entry_id = await _log_write(db, records)
-    skipped = await create_logged(db, first, records, new_subjects)
+    first, entry_id = await _log_write(db, new)
+    skipped = await create_logged(db, first, new.records, new_subjects, documents=new.documents)
     await mark_applied(db, entry_id, skipped)
-    return len(records) - len(skipped)
+    return len(new.records) - len(skipped)
 
 
-async def _log_write(db: Database, records: Sequence[Record]) -> tuple[int, str]:
+async def _log_write(db: Database, new: NewRecords) -> tuple[int, str]:
     """Log a write of new records; its first sequence number and its entry's `_id`."""
-    return await _log(db, await _allocate(db, len(records)), records)
+    return await _log(db, await _allocate(db, len(new.records)), new)
 
 
-async def _log(db: Database, first: int, records: Sequence[Record]) -> tuple[int, str]:
+async def _log(db: Database, first: int, new: NewRecords) -> tuple[int, str]:
     """Log a write of new records under the numbers allocated from `first` on, or, when a reader
     gave those up meanwhile as a dead writer's (`store.feed`), under new ones: its records are
     not stored yet, so nothing was shown under the old numbers."""
     for _ in range(CLAIMED_ATTEMPTS):
-        entry = _write_entry(first, records)
+        entry = _write_entry(first, new)
         try:
             await db[RECORD_CHANGES].insert_one(entry)
         except DuplicateKeyError:
-            first = await _allocate(db, len(records))
+            first = await _allocate(db, len(new.records))
             continue
         return first, entry["_id"]
     raise StoreUnavailable("the store kept this write from its change feed for minutes; try again")
 
 
 async def create_logged(
-    db: Database, first: int, records: Sequence[Record], new_subjects: Collection[str] = ()
+    db: Database,
+    first: int,
+    records: Sequence[Record],
+    new_subjects: Collection[str] = (),
+    *,
+    documents: Sequence[Document] | None = None,
 ) -> list[int]:
-    """Store the records logged from `first` on, and their standings. Returns the positions of
-    those another write created (its entry shows them)."""
-    documents = [record_document(r) | {LOGGED: first + i} for i, r in enumerate(records)]
+    """Store the records logged from `first` on, and their standings; `documents`, when given,
+    are theirs already made (`NewRecords`). Returns the positions of those another write
+    created (its entry shows them)."""
+    made = documents if documents is not None else [record_document(r) for r in records]
+    documents = [d | {LOGGED: first + i} for i, d in enumerate(made)]
     refused = await insert_missing(db, RECORDS, documents)
     skipped = await _created_by_others(db, first, records, refused)
     if skipped:

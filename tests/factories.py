@@ -36,6 +36,7 @@ from resolvers.reports import report_content
 from resolvers.subjects import subject_view
 from store.calendar import read_default_calendar
 from store.catalogue import read_default_catalogue
+from store.changes import NewRecords
 
 EPIDEMIC = DateWindow(start=date(2020, 1, 24), end=date(2020, 12, 31))
 CREATED = datetime(2021, 7, 1, tzinfo=UTC)
@@ -262,3 +263,10 @@ def blacklist_entry(
         removal_reason=None if removed is None else "依法移出",
         created_at=CREATED,
     )
+
+
+def logged(versions: Sequence[Record]) -> NewRecords:
+    """Records already in the version a write logs them in, made ready to log."""
+    new = NewRecords()
+    new.add_logged(versions)
+    return new

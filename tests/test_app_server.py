@@ -15,6 +15,7 @@ from store.changes import _log_write
 from store.database import RECORDS, Database
 from store.embedded import EmbeddedServer
 from store.records import get_records
+from tests import factories
 from tests.conftest import TODAY, at, report_settings
 from tests.helpers import error_codes, graphql
 from tests.test_record_changes_store import new_records
@@ -117,7 +118,7 @@ async def test_a_write_cut_short_under_a_running_worker_is_finished_by_its_upkee
 ) -> None:
     """What every start does, and a running worker every `settle_seconds` (server.app)."""
     records = new_records(catalogue, 2)
-    await _log_write(db, records)  # the store failed once the write was logged
+    await _log_write(db, factories.logged(records))  # the store failed once the write was logged
 
     await settle_interrupted(db, day=TODAY)
 
@@ -128,7 +129,7 @@ async def test_of_workers_settling_in_the_same_period_one_settles_for_all(
     db: Database, catalogue: Catalogue
 ) -> None:
     records = new_records(catalogue, 2)
-    await _log_write(db, records)  # the store failed once the write was logged
+    await _log_write(db, factories.logged(records))  # the store failed once the write was logged
 
     turns = [await settle_in_turn(db, day=TODAY, every=3600) for _ in range(2)]
 

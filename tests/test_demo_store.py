@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 import pytest
@@ -11,8 +11,7 @@ from demo import seed
 from demo.generator import generate_demo
 from demo.seed import seed_demo
 from domain.catalogue import Catalogue
-from domain.records import Record
-from store.changes import write_new_records
+from store.changes import NewRecords, write_prepared
 from store.database import RECORDS, SUBJECTS, Database
 from store.errors import StoreUnavailable
 from store.feed import find_changes
@@ -47,12 +46,13 @@ async def test_seed_demo_twice_with_same_seed_writes_nothing_new(
     assert await db[RECORDS].count_documents({}) == first.records_total
 
 
-async def test_seed_demo_writes_batch_after_batch_in_the_order_generated(
-    db: Database, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The pipeline (one batch written while the next is generated) stores what the generator
-    yields, and the change feed lists the records in the order generated."""
+async def seed_70_in_batches_of_20(
+    db: Database, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, *, first_batch: int
+) -> tuple[list[int], list[str], list[str]]:
+    """Seed 70 subjects in batches of at most 20; the subjects of each batch written, the
+    records in the order the feed lists them, and in the order generated."""
     monkeypatch.setattr(seed, "BATCH_SIZE", 20)
+    monkeypatch.setattr(seed, "FIRST_BATCH", first_batch)
     progress: list[int] = []
 
     summary = await seed_demo(
@@ -65,31 +65,62 @@ async def test_seed_demo_writes_batch_after_batch_in_the_order_generated(
         progress=progress.append,
     )
 
-    generated = list(
-        generate_demo(catalogue, subjects=70, seed=3, epidemic_window=EPIDEMIC, created_at=CREATED)
+    generated = generate_demo(
+        catalogue, subjects=70, seed=3, epidemic_window=EPIDEMIC, created_at=CREATED
     )
     records = [r.id for batch in generated for r in batch.records]
-    assert progress == [20, 20, 20, 10]
     assert (summary.subjects_written, summary.records_written) == (70, len(records))
     changes = await find_changes(db, after=0, limit=len(records) + 1)
-    assert [c.record.id for c in changes] == records
+    return progress, [c.record.id for c in changes], records
+
+
+async def test_seed_demo_writes_batch_after_batch_in_the_order_generated(
+    db: Database, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pipeline (one batch written while the next is generated) stores what the generator
+    yields, and the change feed lists the records in the order generated."""
+    progress, listed, generated = await seed_70_in_batches_of_20(
+        db,
+        catalogue,
+        monkeypatch,
+        first_batch=20,  # whole batches only: sizes known beforehand
+    )
+
+    assert progress == [20, 20, 20, 10]
+    assert listed == generated
+
+
+async def test_seed_demo_hands_over_a_first_batch_early_and_keeps_the_order_generated(
+    db: Database, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While no write is in flight the store need not wait for a whole batch; how large the
+    later batches grow depends on how fast the store is, the order never does."""
+    progress, listed, generated = await seed_70_in_batches_of_20(
+        db, catalogue, monkeypatch, first_batch=5
+    )
+
+    assert progress[0] == 5
+    assert sum(progress) == 70
+    assert max(progress) <= 20
+    assert listed == generated
 
 
 async def test_seed_demo_whose_write_fails_raises_it_and_writes_no_later_batch(
     db: Database, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(seed, "BATCH_SIZE", 20)
+    monkeypatch.setattr(seed, "FIRST_BATCH", 20)
     written: list[int] = []
 
     async def failing_second(
-        db: Database, *, records: Sequence[Record], new_subjects: Collection[str]
+        db: Database, new: NewRecords, *, new_subjects: Collection[str]
     ) -> int:
         if written:
             raise StoreUnavailable("the store went away")
-        written.append(len(records))
-        return await write_new_records(db, records=records, new_subjects=new_subjects)
+        written.append(len(new.records))
+        return await write_prepared(db, new, new_subjects=new_subjects)
 
-    monkeypatch.setattr(seed, "write_new_records", failing_second)
+    monkeypatch.setattr(seed, "write_prepared", failing_second)
 
     with pytest.raises(StoreUnavailable):
         await seed_demo(

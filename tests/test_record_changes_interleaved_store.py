@@ -151,7 +151,7 @@ async def write(db: Database, step: Write, records: Sequence[Record]) -> None:
     if step.crash is None and not step.racer:
         await write_new_records(db, records=records, new_subjects=made)
         return
-    first, entry_id = await _log_write(db, records)
+    first, entry_id = await _log_write(db, factories.logged(records))
     if step.racer:
         await write_new_records(db, records=records)
     if step.crash is None:
@@ -182,7 +182,7 @@ async def change(db: Database, step: Change, record: Record) -> None:
 
 
 async def log_late(db: Database, allocated: int, records: list[Record]) -> None:
-    first, entry_id = await _log(db, allocated, records)
+    first, entry_id = await _log(db, allocated, factories.logged(records))
     skipped = await create_logged(db, first, records)
     await mark_applied(db, entry_id, skipped)
 

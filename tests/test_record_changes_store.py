@@ -133,7 +133,7 @@ async def test_a_reader_waits_at_a_number_allocated_but_not_logged_yet(
     await write_new_records(db, records=[fast])
 
     assert await find_changes(db, after=0, limit=10) == []
-    entry = _write_entry(first, [slow])
+    entry = _write_entry(first, factories.logged([slow]))
     await db[RECORD_CHANGES].insert_one(entry)
     await create_logged(db, first, [slow])
     await mark_applied(db, entry["_id"])
@@ -174,7 +174,9 @@ async def test_a_writer_slower_than_the_wait_logs_under_new_numbers_that_a_reade
     [seen] = await find_changes(db, after=0, limit=10)  # the gap is taken for a dead writer's
     assert seen.record.id == fast.id
 
-    first, entry_id = await _log(db, allocated, [slow])  # the writer wakes up and logs
+    first, entry_id = await _log(
+        db, allocated, factories.logged([slow])
+    )  # the writer wakes up and logs
     await mark_applied(db, entry_id, await create_logged(db, first, [slow]))
 
     assert first > seen.seq
@@ -207,7 +209,9 @@ async def test_a_claim_of_numbers_stops_at_one_a_writer_logged(
 ) -> None:
     [record] = new_records(catalogue, 1)
     start = await _allocate(db, 3)
-    await _log(db, start + 1, [record])  # the middle number's writer logged in time
+    await _log(
+        db, start + 1, factories.logged([record])
+    )  # the middle number's writer logged in time
 
     assert not await _claim(db, start, start + 3)
 
@@ -270,16 +274,16 @@ def new_records(catalogue: Catalogue, count: int) -> list[Record]:
 
 
 async def crash_after_logging(db: Database, records: list[Record]) -> None:
-    await _log_write(db, records)
+    await _log_write(db, factories.logged(records))
 
 
 async def crash_after_some_records(db: Database, records: list[Record]) -> None:
-    first, _ = await _log_write(db, records)
+    first, _ = await _log_write(db, factories.logged(records))
     await insert_new(db, RECORDS, [record_document(records[0]) | {LOGGED: first}])
 
 
 async def crash_before_marking(db: Database, records: list[Record]) -> None:
-    first, _ = await _log_write(db, records)
+    first, _ = await _log_write(db, factories.logged(records))
     documents = [record_document(r) | {LOGGED: first + i} for i, r in enumerate(records)]
     await insert_new(db, RECORDS, documents)
 
@@ -334,8 +338,8 @@ async def test_writers_racing_to_create_one_record_show_its_creation_once(
     """Both writers log the record; the one whose insert stood shows it, whichever of the
     two finishes (or is settled by a reader) first."""
     [record] = new_records(catalogue, 1)
-    slow, slow_id = await _log_write(db, [record])
-    fast, fast_id = await _log_write(db, [record])
+    slow, slow_id = await _log_write(db, factories.logged([record]))
+    fast, fast_id = await _log_write(db, factories.logged([record]))
     fast_skipped = await create_logged(db, fast, [record])
     await mark_applied(db, fast_id, fast_skipped)
     slow_skipped = await create_logged(db, slow, [record])
@@ -353,7 +357,7 @@ async def test_a_write_a_reader_finished_first_still_counts_its_records_as_new(
 ) -> None:
     """`write_new_records` answers how many records are new by what `create_logged` skips."""
     records = new_records(catalogue, 2)
-    first, entry_id = await _log_write(db, records)
+    first, entry_id = await _log_write(db, factories.logged(records))
     assert len(await find_changes(db, after=0, limit=10)) == 2  # the reader finishes the write
 
     skipped = await create_logged(db, first, records)  # the writer goes on

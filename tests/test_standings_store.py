@@ -353,7 +353,7 @@ async def test_a_write_cut_short_is_finished_before_the_service_serves(
         factories.record(catalogue, person, item_code="GOOD_3", decided=date(2020, 3, 2)),
         at=AT, by="unit",
     )  # fmt: skip
-    first, _ = await _log_write(db, [stored_only, logged_only])
+    first, _ = await _log_write(db, factories.logged([stored_only, logged_only]))
     await insert_new(db, RECORDS, [record_document(stored_only) | {LOGGED: first}])
 
     async with serving(settings, store_uri):
