@@ -184,8 +184,9 @@ async def create_logged(
     are theirs already made (`NewRecords`). Returns the positions of those another write
     created (its entry shows them)."""
     made = documents if documents is not None else [record_document(r) for r in records]
-    documents = [d | {LOGGED: first + i} for i, d in enumerate(made)]
-    refused = await insert_missing(db, RECORDS, documents)
+    refused = await insert_missing(
+        db, RECORDS, [d | {LOGGED: first + i} for i, d in enumerate(made)]
+    )
     skipped = await _created_by_others(db, first, records, refused)
     if skipped:
         left_out = set(skipped)
