@@ -773,7 +773,7 @@ def outcomes(result: BatchPlan) -> list[Outcome]:
     return [r.outcome for r in result.results]
 
 
-def test_plan_batch_new_record_is_accepted_with_its_id() -> None:
+def test_batch_planner_new_record_is_accepted_with_its_id() -> None:
     result = plan([penalty()])
 
     assert outcomes(result) == [Outcome.ACCEPTED]
@@ -781,7 +781,7 @@ def test_plan_batch_new_record_is_accepted_with_its_id() -> None:
     assert result.new_subjects == []
 
 
-def test_plan_batch_mixed_batch_keeps_the_good_items() -> None:
+def test_batch_planner_mixed_batch_keeps_the_good_items() -> None:
     result = plan(
         [penalty(), penalty(source_record_id="2", severity=None), late_report(source_record_id="3")]
     )
@@ -795,7 +795,7 @@ def test_plan_batch_mixed_batch_keeps_the_good_items() -> None:
     ]
 
 
-def test_plan_batch_new_subject_is_created_once_for_two_records() -> None:
+def test_batch_planner_new_subject_is_created_once_for_two_records() -> None:
     result = plan([penalty(), late_report(source_record_id="2")], known=())
 
     [created] = result.new_subjects
@@ -805,7 +805,7 @@ def test_plan_batch_new_subject_is_created_once_for_two_records() -> None:
     assert {r.subject_id for r in result.new_records} == {created.id}
 
 
-def test_plan_batch_second_record_with_another_name_for_a_new_subject_is_a_mismatch() -> None:
+def test_batch_planner_second_record_with_another_name_for_a_new_subject_is_a_mismatch() -> None:
     renamed = SubjectRef(kind=FIRM.kind, identifier=FIRM.identifier, name="另一家公司")
 
     result = plan([penalty(), late_report(source_record_id="2", subject=renamed)], known=())
@@ -814,13 +814,13 @@ def test_plan_batch_second_record_with_another_name_for_a_new_subject_is_a_misma
     assert result.results[1].problems[0].code is ProblemCode.SUBJECT_MISMATCH
 
 
-def test_plan_batch_rejected_record_creates_no_subject() -> None:
+def test_batch_planner_rejected_record_creates_no_subject() -> None:
     result = plan([penalty(severity=None)], known=())
 
     assert (result.new_subjects, result.new_records) == ([], [])
 
 
-def test_plan_batch_same_content_again_is_a_duplicate() -> None:
+def test_batch_planner_same_content_again_is_a_duplicate() -> None:
     stored = stored_version(penalty())
 
     result = plan(
@@ -834,7 +834,7 @@ def test_plan_batch_same_content_again_is_a_duplicate() -> None:
     assert (result.new_records, result.corrections, result.new_subjects) == ([], [], [])
 
 
-def test_plan_batch_changed_content_is_a_conflict_naming_the_fields() -> None:
+def test_batch_planner_changed_content_is_a_conflict_naming_the_fields() -> None:
     stored = stored_version(penalty())
     changed = penalty(
         document_number="深市监福罚〔2020〕13号", items=PENALTY_ITEMS | {"fine_amount": "600000"}
@@ -852,7 +852,7 @@ def test_plan_batch_changed_content_is_a_conflict_naming_the_fields() -> None:
     assert result.corrections == []
 
 
-def test_plan_batch_correction_supersedes_and_keeps_history() -> None:
+def test_batch_planner_correction_supersedes_and_keeps_history() -> None:
     stored = stored_version(penalty())
     correction = penalty(items=PENALTY_ITEMS | {"fine_amount": "600000"}, correction=True)
 
@@ -877,7 +877,7 @@ def test_plan_batch_correction_supersedes_and_keeps_history() -> None:
     assert after.created_at == stored.created_at
 
 
-def test_plan_batch_correction_recomputes_status_from_the_content() -> None:
+def test_batch_planner_correction_recomputes_status_from_the_content() -> None:
     stored = stored_version(late_report(epidemic_related=False))
     assert stored.status is RecordStatus.ACTIVE
 
@@ -890,7 +890,7 @@ def test_plan_batch_correction_recomputes_status_from_the_content() -> None:
     assert after.status is RecordStatus.EXCUSED
 
 
-def test_plan_batch_correction_keeps_a_repaired_status() -> None:
+def test_batch_planner_correction_keeps_a_repaired_status() -> None:
     stored = stored_version(penalty()).model_copy(update={"status": RecordStatus.REPAIRED})
 
     result = plan(
@@ -902,7 +902,7 @@ def test_plan_batch_correction_keeps_a_repaired_status() -> None:
     assert after.status is RecordStatus.REPAIRED
 
 
-def test_plan_batch_change_to_a_revoked_record_is_already_revoked() -> None:
+def test_batch_planner_change_to_a_revoked_record_is_already_revoked() -> None:
     stored = revoked(stored_version(penalty()), at=LATER_AT, by=SAMR.code, reason="复议撤销")
 
     result = plan(
@@ -916,7 +916,7 @@ def test_plan_batch_change_to_a_revoked_record_is_already_revoked() -> None:
     assert result.corrections == []
 
 
-def test_plan_batch_revoked_record_sent_again_unchanged_is_a_duplicate() -> None:
+def test_batch_planner_revoked_record_sent_again_unchanged_is_a_duplicate() -> None:
     stored = revoked(stored_version(penalty()), at=LATER_AT, by=SAMR.code, reason="复议撤销")
 
     result = plan([penalty()], stored=[stored])
@@ -924,7 +924,7 @@ def test_plan_batch_revoked_record_sent_again_unchanged_is_a_duplicate() -> None
     assert outcomes(result) == [Outcome.DUPLICATE]
 
 
-def test_plan_batch_repeat_within_the_batch_is_duplicate_or_conflict() -> None:
+def test_batch_planner_repeat_within_the_batch_is_duplicate_or_conflict() -> None:
     changed = penalty(document_number="深市监福罚〔2020〕13号", correction=True)
 
     result = plan([penalty(), penalty(), changed], known=())
@@ -934,7 +934,7 @@ def test_plan_batch_repeat_within_the_batch_is_duplicate_or_conflict() -> None:
     assert "this batch already holds" in result.results[2].problems[0].message
 
 
-def test_plan_batch_record_moved_to_an_unknown_subject_conflicts_and_creates_nobody() -> None:
+def test_batch_planner_record_moved_to_an_unknown_subject_conflicts_and_creates_nobody() -> None:
     stored = stored_version(penalty())
     other = factories.firm(7100)
     moved = penalty(subject=ref(other))
