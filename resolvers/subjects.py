@@ -33,6 +33,7 @@ from resolvers.errors import (
     UnitNotAuthorized,
 )
 from resolvers.pagination import Page, keyset_page
+from resolvers.together import gather_eagerly
 from store import subjects as subject_store
 from store.database import Database
 from store.documents import update_optimistically
@@ -145,18 +146,22 @@ async def subjects_by_id(
 ) -> dict[str, SubjectHeading | None]:
     """`subject_by_id` of each id (`heading_by_id` unless `basic_items`), run together so that
     each loader reads them in one batch; an id whose reading fails is left out, for its caller
-    to ask again and fail as it would."""
+    to ask again and fail as it would.
+
+    The subjects and the viewer's grants about them are read first, each in one batch: most
+    views then need no further reading and are made without a task each (`gather_eagerly`).
+    """
     wanted = list(dict.fromkeys(subject_ids))
     by_id = subject_by_id if basic_items else heading_by_id
-    found = await asyncio.gather(*(by_id(ctx, s) for s in wanted), return_exceptions=True)
-    shown: dict[str, SubjectHeading | None] = {}
-    for subject_id, view in zip(wanted, found, strict=True):
-        if isinstance(view, BaseException):
-            if not isinstance(view, Exception):
-                raise view  # cancelled, or the process is stopping: not a failed reading
-            continue
-        shown[subject_id] = view
-    return shown
+    # A reading that fails here is met again by the views it fails, which are left out.
+    reads = ctx.loaders.subjects.load_many(wanted), read_grants(ctx, wanted)
+    await asyncio.gather(*reads, return_exceptions=True)
+    found = await gather_eagerly(by_id(ctx, s) for s in wanted)
+    return {
+        subject_id: view
+        for subject_id, view in zip(wanted, found, strict=True)
+        if not isinstance(view, Exception)
+    }
 
 
 def _canonical_identifier(identifier: str, *, today: date) -> tuple[SubjectKind, str]:
