@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -224,3 +225,91 @@ def test_import_whose_store_dies_ends_with_one_line_and_exit_1(tmp_path: Path) -
     lines = [line for line in errors.splitlines() if line.strip()]
     assert len(lines) == 1, errors
     assert lines[0].startswith("creditgraph: ")
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` exists and has not exited (a zombie has)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def ended(pid: int) -> bool:
+    """Whether process `pid` ends within a generous bound (polled: no timing is asserted)."""
+    for _ in range(1200):
+        if not running(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+OWNER = """
+import sys, time
+from pathlib import Path
+from store.embedded import EmbeddedServer
+server = EmbeddedServer(Path(sys.argv[1]), supervise=True)
+server.start()
+print(server.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_store_whose_owner_is_killed_with_sigkill_stops_with_it(tmp_path: Path) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", OWNER, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[1],
+    ) as owner:
+        try:
+            assert owner.stdout is not None
+            store_pid = int(owner.stdout.readline())
+            assert running(store_pid)
+        finally:
+            owner.kill()  # no `finally`, no signal handler: only the kernel is left to act
+
+    assert ended(store_pid)
+    with EmbeddedServer(tmp_path) as next_owner:
+        assert next_owner.pid not in (None, store_pid)
+
+
+def test_a_server_a_dead_owner_left_running_is_stopped_before_another_starts(
+    tmp_path: Path,
+) -> None:
+    # As owners before the parent-death signal left them: started unbound, owner gone.
+    pid_file = tmp_path / "nx-27017.pid"
+    command = [
+        str(Path(sys.executable).with_name("nx-27017")),
+        "--port", "0",
+        "--data-dir", str(tmp_path / "store"),
+        "--pid-file", str(pid_file),
+        "--log-file", str(tmp_path / "left.log"),
+    ]  # fmt: skip
+    left_running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(1200):
+            if pid_file.exists() and pid_file.read_text().strip() == str(left_running.pid):
+                break
+            time.sleep(0.05)
+
+        with EmbeddedServer(tmp_path) as owner:
+            assert left_running.wait(timeout=60) is not None
+            assert owner.pid != left_running.pid
+            assert pid_file.read_text().strip() == str(owner.pid)
+    finally:
+        left_running.kill()
+        left_running.wait()
+
+
+def test_a_pid_file_naming_another_program_stops_nothing(tmp_path: Path) -> None:
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        (tmp_path / "nx-27017.pid").write_text(str(other.pid))
+        with EmbeddedServer(tmp_path) as owner:
+            assert owner.pid != other.pid
+        assert other.poll() is None
+    finally:
+        other.kill()
+        other.wait()
