@@ -156,14 +156,19 @@ def check_file(file_name: str, content: bytes, *, max_bytes: int) -> FileType:
 
 def check_attachable(application: RepairApplication, attached: int) -> None:
     """A file may join an application the credit centre has not decided, below `MAX_FILES`."""
+    check_open(application)
+    if attached >= MAX_FILES:
+        raise too_many_files()
+
+
+def check_open(application: RepairApplication) -> None:
+    """Files join an application only until the credit centre decides it."""
     if application.state not in ATTACHABLE:
         raise NotAttachable(
             f"application: it was {application.state.value.lower()}; files can be attached "
             "only until it is decided",
             field="application",
         )
-    if attached >= MAX_FILES:
-        raise too_many_files()
 
 
 def too_many_files() -> TooManyFiles:

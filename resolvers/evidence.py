@@ -111,14 +111,35 @@ async def attach_repair_evidence(
         uploaded_by=ctx.viewer.sub or subject_id,
     )
     try:
-        await evidence_store.insert_evidence_file(
-            ctx.db, file=file, content=content, taken=len(attached)
-        )
-    except evidence_store.NoFreeSlot:
-        # Another upload took the last slot between the count above and this write.
-        raise refused(rules.too_many_files()) from None
+        await store_evidence(ctx.db, file=file, content=content, taken=len(attached))
+    except rules.EvidenceFileRefusal as exc:
+        raise refused(exc) from None
     ctx.audit.wrote_for(subject_id)
     return file
+
+
+async def store_evidence(db: Database, *, file: EvidenceFile, content: bytes, taken: int) -> None:
+    """Store `file` in a free slot of its application (from `taken` on) if the application is
+    still undecided once the file is stored; otherwise raise the refusal, nothing left stored.
+
+    The checks before the upload was read may be stale by now: another upload may have taken
+    the last slot, and the credit centre may have decided the application. Invariant: a file
+    stands only on an application that was undecided after the file was stored. A decision is
+    written before anything else of it; this reads the application after writing the file, so
+    a decision written first is seen here and the file taken back, and one written after found
+    the file stored.
+    """
+    try:
+        await evidence_store.insert_evidence_file(db, file=file, content=content, taken=taken)
+    except evidence_store.NoFreeSlot:
+        raise rules.too_many_files() from None
+    application = await repair_store.get_application(db, application_id=file.application_id)
+    assert application is not None, "applications are kept for good, and this one was read"
+    try:
+        rules.check_open(application)
+    except rules.NotAttachable:
+        await evidence_store.remove_evidence_file(db, file_id=file.id)
+        raise
 
 
 def _reviewer(ctx: Context) -> None:

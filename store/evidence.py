@@ -79,6 +79,13 @@ async def insert_evidence_file(
     raise NoFreeSlot(f"application {file.application_id} holds {MAX_FILES} files already")
 
 
+async def remove_evidence_file(db: Database, *, file_id: str) -> None:
+    """Take a stored file back: unlisted first, then its bytes (a crash between the two leaves
+    chunks no file names, as a failed upload does, never a listed file without bytes)."""
+    await db[EVIDENCE_FILES].delete_one({"_id": file_id})
+    await db[EVIDENCE_CHUNKS].delete_many({"file_id": file_id})
+
+
 async def get_evidence_file(db: Database, *, file_id: str) -> EvidenceFile | None:
     document = await db[EVIDENCE_FILES].find_one({"_id": file_id})
     return None if document is None else _file(document)

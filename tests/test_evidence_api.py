@@ -4,7 +4,8 @@ lists and downloads them; nobody else sees them."""
 from __future__ import annotations
 
 import json
-from datetime import date
+import secrets
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -12,11 +13,14 @@ import pytest
 from pydantic import ValidationError
 
 from domain.catalogue import Catalogue
-from domain.evidence import MAX_FILES
+from domain.evidence import MAX_FILES, EvidenceFile, FileType, NotAttachable, digest
 from domain.records import Record
+from domain.repair import RepairMeasure
 from domain.subjects import Subject
+from resolvers.evidence import store_evidence
 from server.settings import Settings
 from store.database import AUDIT_EVENTS, EVIDENCE_CHUNKS, EVIDENCE_FILES, Database
+from store.evidence import files_of_applications
 from store.subjects import insert_new_subjects
 from tests import factories
 from tests.conftest import TokenFactory
@@ -195,6 +199,40 @@ async def test_an_application_holds_at_most_the_most_files(
 
     assert (over["code"], over["field"]) == ("TOO_MANY_FILES", "application")
     assert await db[EVIDENCE_FILES].count_documents({}) == MAX_FILES
+
+
+async def test_a_file_stored_as_its_application_is_decided_is_taken_back(
+    api: httpx.AsyncClient, db: Database, catalogue: Catalogue, token: TokenFactory
+) -> None:
+    # An upload checked while the application was open reaches the store after the decision.
+    firm, application_id = await seed_application(api, db, catalogue, token)
+    before = evidence_file(application_id, firm.id)
+    await store_evidence(db, file=before, content=PDF, taken=0)
+    decided = await graphql(api, REVIEW, {"id": application_id}, token=token("credit_centre"))
+    assert "errors" not in decided, decided
+
+    late = evidence_file(application_id, firm.id)
+    with pytest.raises(NotAttachable):
+        await store_evidence(db, file=late, content=PDF, taken=1)
+
+    [standing] = await files_of_applications(db, application_ids=[application_id])
+    assert [f.id for f in standing] == [before.id]
+    assert await db[EVIDENCE_CHUNKS].count_documents({"file_id": late.id}) == 0
+
+
+def evidence_file(application_id: str, subject_id: str) -> EvidenceFile:
+    return EvidenceFile(
+        id=f"ef-{secrets.token_hex(8)}",
+        application_id=application_id,
+        subject_id=subject_id,
+        measure=RepairMeasure.PENALTY_FULFILLED,
+        file_name="凭证.pdf",
+        file_type=FileType.PDF,
+        size=len(PDF),
+        sha256=digest(PDF),
+        uploaded_at=datetime(2020, 9, 1, 2, tzinfo=UTC),
+        uploaded_by=subject_id,
+    )
 
 
 async def test_a_multipart_request_without_a_preflight_header_is_refused(
