@@ -30,7 +30,8 @@ from demo.generator import generate_demo
 from domain.records import Record
 from domain.subjects import Subject
 from server.app import prepare_store
-from server.record_import import ImportSummary, import_file
+from server.import_report import ImportSummary
+from server.record_import import import_file
 from server.settings import Settings
 from store.catalogue import read_default_catalogue
 from store.database import connect

@@ -212,7 +212,8 @@ def import_records(
     operator: str = typer.Option("cli", help="Who imports, named in the audit trail."),
 ) -> None:
     """Submit records in bulk for their source units, as submitRecords would judge them."""
-    from server.record_import import default_rejects, run_import
+    from server.import_report import default_rejects
+    from server.record_import import run_import
 
     settings = load_settings()
     rejects = rejects or default_rejects(file)

@@ -16,13 +16,13 @@ work at the same time (issue 9.2).
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from rich.progress import Progress
 
@@ -30,7 +30,7 @@ from auth.viewer import Viewer
 from domain.calendar import CITY_TIME, DateWindow
 from domain.catalogue import CatalogueVersions
 from domain.errors import Problem, ProblemCode
-from domain.outcomes import ItemResult, Outcome
+from domain.outcomes import Outcome
 from domain.source_units import SourceUnit
 from domain.subjects import KindOnFile, basic_data_values
 from domain.submission import MAX_BATCH
@@ -47,6 +47,7 @@ from server.import_lines import (
     parse_line,
     undecodable,
 )
+from server.import_report import ImportReport, ImportSummary
 from server.settings import Settings
 from store import source_units as unit_store
 from store.database import Database
@@ -66,39 +67,6 @@ PENDING_LINES = 20 * MAX_BATCH
 
 class ImportFileError(CommandFileError):
     """The file to import, or its rejects file, cannot be read or written."""
-
-
-@dataclass
-class ImportSummary:
-    lines: int = 0
-    accepted: int = 0
-    duplicates: int = 0
-    conflicts: int = 0
-    rejected: int = 0
-    batches: int = 0
-    seconds: float = 0.0
-
-    def count(self, outcome: Outcome) -> None:
-        match outcome:
-            case Outcome.ACCEPTED:
-                self.accepted += 1
-            case Outcome.DUPLICATE:
-                self.duplicates += 1
-            case Outcome.CONFLICT:
-                self.conflicts += 1
-            case Outcome.REJECTED:
-                self.rejected += 1
-
-    def describe(self, rejects: Path) -> str:
-        return (
-            f"{self.lines} lines: {self.accepted} accepted, {self.duplicates} duplicates, "
-            f"{self.conflicts} conflicts, {self.rejected} rejected in {self.seconds:.1f} s"
-            f" (rejects and conflicts in {rejects})"
-        )
-
-
-def default_rejects(path: Path) -> Path:
-    return path.with_name(f"{path.name}.rejects.jsonl")
 
 
 def count_lines(path: Path) -> int:
@@ -150,9 +118,8 @@ class _Importer:
     epidemic_window: DateWindow
     operator: str
     purpose: str
-    rejects: TextIO
+    report: ImportReport
     clock: Callable[[], datetime]
-    summary: ImportSummary = field(default_factory=ImportSummary)
     units: dict[str, SourceUnit | None] = field(default_factory=dict)
     pending: dict[str, _Batch] = field(default_factory=dict)
     pending_lines: int = 0
@@ -162,12 +129,12 @@ class _Importer:
         try:
             text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError:
-            self.summary.lines += 1
+            self.report.summary.lines += 1
             self._malformed(undecodable(number, raw))
             return
         if not text.strip():
             return  # blank lines carry no submission
-        self.summary.lines += 1
+        self.report.summary.lines += 1
         parsed = parse_line(number, text)
         if isinstance(parsed, MalformedLine):
             self._malformed(parsed)
@@ -221,11 +188,16 @@ class _Importer:
 
     async def _store(self, batch: _Batch, planned: PlannedBatch, now: datetime) -> None:
         outcome = await store_planned(self.db, planned)
-        self.summary.batches += 1
+        self.report.summary.batches += 1
         for result in outcome.results:
-            self.summary.count(result.outcome)
-            if result.outcome in (Outcome.CONFLICT, Outcome.REJECTED):
-                self._judged(batch.lines[result.index], result)
+            line = batch.lines[result.index]
+            self.report.ended(
+                line.number,
+                result.outcome,
+                source_record_id=result.source_record_id,
+                problems=result.problems,
+                original=line.original,
+            )
         await self._audit(batch.unit, outcome, now)
 
     async def settle(self) -> None:
@@ -285,9 +257,9 @@ class _Importer:
             unit_types=unit.unit_types,
             today=today,
         )
+        ended = partial(self.report.ended, line.number, original=line.original)
         if problems:
-            self.summary.rejected += 1
-            self._write(line.number, None, Outcome.REJECTED, tuple(problems), line.original)
+            ended(Outcome.REJECTED, problems=tuple(problems))
             return
         try:
             subject, written = await record_basic_data(
@@ -295,28 +267,28 @@ class _Importer:
             )
         except KindOnFile as exc:
             problem = Problem(ProblemCode.SUBJECT_MISMATCH, "basicData.kind", str(exc))
-            self.summary.rejected += 1
-            self._write(line.number, None, Outcome.REJECTED, (problem,), line.original)
+            ended(Outcome.REJECTED, problems=(problem,))
             return
         except Conflict as exc:
             problem = Problem(ProblemCode.CONFLICT, "basicData", exc.message)
-            self.summary.conflicts += 1
-            self._write(line.number, None, Outcome.CONFLICT, (problem,), line.original)
+            ended(Outcome.CONFLICT, problems=(problem,))
             return
-        self.summary.count(Outcome.ACCEPTED if written else Outcome.DUPLICATE)
+        ended(Outcome.ACCEPTED if written else Outcome.DUPLICATE)
         if written:
             trail = AuditTrail()
             trail.wrote_for(subject.id)
             await self._record(unit, trail, now)
 
     def _malformed(self, line: MalformedLine) -> None:
-        self.summary.rejected += 1
-        self._write(
-            line.number, line.source_record_id, Outcome.REJECTED, line.problems, line.original
+        self.report.ended(
+            line.number,
+            Outcome.REJECTED,
+            source_record_id=line.source_record_id,
+            problems=line.problems,
+            original=line.original,
         )
 
     def _unregistered(self, line: ParsedLine | ParsedBasicData) -> None:
-        self.summary.rejected += 1
         problem = Problem(
             ProblemCode.UNIT_NOT_AUTHORIZED,
             "unit",
@@ -324,30 +296,13 @@ class _Importer:
             "the credit centre registers units",
         )
         source_id = line.submission.source_record_id if isinstance(line, ParsedLine) else None
-        self._write(line.number, source_id, Outcome.REJECTED, (problem,), line.original)
-
-    def _judged(self, line: ParsedLine, result: ItemResult) -> None:
-        source_id = result.source_record_id
-        self._write(line.number, source_id, result.outcome, result.problems, line.original)
-
-    def _write(
-        self,
-        number: int,
-        source_record_id: str | None,
-        outcome: Outcome,
-        problems: tuple[Problem, ...],
-        original: Any,
-    ) -> None:
-        entry = {
-            "line": number,
-            "sourceRecordId": source_record_id,
-            "outcome": outcome.value,
-            "problems": [
-                {"code": p.code.value, "field": p.field, "message": p.message} for p in problems
-            ],
-            "submission": original,
-        }
-        self.rejects.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self.report.ended(
+            line.number,
+            Outcome.REJECTED,
+            source_record_id=source_id,
+            problems=(problem,),
+            original=line.original,
+        )
 
 
 async def import_file(
@@ -372,7 +327,7 @@ async def import_file(
             epidemic_window=epidemic_window,
             operator=operator,
             purpose=f"import of {path.name}"[:200],
-            rejects=rejected,
+            report=ImportReport(rejected),
             clock=clock,
         )
         try:
@@ -386,8 +341,9 @@ async def import_file(
         except BaseException:
             await importer.abandon()
             raise
-    importer.summary.seconds = time.perf_counter() - started
-    return importer.summary
+    summary = importer.report.summary
+    summary.seconds = time.perf_counter() - started
+    return summary
 
 
 async def run_import(
