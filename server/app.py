@@ -38,7 +38,7 @@ from server.reports import report_download, report_issuer
 from server.settings import Settings
 from server.telemetry import RequestTelemetry, Telemetry, tracing
 from server.verify import verification_routes
-from store import blacklist, commitments, feed, records, standings
+from store import blacklist, commitments, evidence, feed, records, standings
 from store.calendar import insert_years_if_missing, read_default_calendar
 from store.catalogue import (
     PublishedCatalogues,
@@ -113,12 +113,15 @@ SETTLE_TURN = "settle_turn"
 
 async def settle_interrupted(db: Database, *, day: date) -> None:
     """Finish what writes cut short between their steps left: logged changes not yet applied
-    (store.feed.settle_changes) and blacklist entries not yet re-judged on `day`
-    (store.blacklist.rejudge_in_force). Both are idempotent and cheap when nothing is left."""
+    (store.feed.settle_changes), blacklist entries not yet re-judged on `day`
+    (store.blacklist.rejudge_in_force) and evidence uploads whose requests died
+    (store.evidence.undo_dead_uploads). Each is idempotent and cheap when nothing is left."""
     if redone := await feed.settle_changes(db):
         log.info("finished %d logged changes that an interrupted write left", redone)
     if swept := await blacklist.rejudge_in_force(db, day=day):
         log.info("re-judged %d blacklist entries left unjudged by an interrupted write", swept)
+    if undone := await evidence.undo_dead_uploads(db):
+        log.info("took back %d evidence uploads whose requests died on the way", undone)
 
 
 async def settle_in_turn(db: Database, *, day: date, every: int) -> bool:

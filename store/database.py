@@ -31,6 +31,8 @@ COUNTERS = "counters"
 REPAIR_APPLICATIONS = "repair_applications"
 EVIDENCE_FILES = "evidence_files"
 EVIDENCE_CHUNKS = "evidence_chunks"
+# Uploads of evidence begun and not finished: a few at a time, so read whole, no index.
+EVIDENCE_UPLOADS = "evidence_uploads"
 OBJECTIONS = "objections"
 # Read by serial (`_id`) only, so no index of its own.
 CREDIT_REPORTS = "credit_reports"

@@ -4,8 +4,13 @@ GridFS is outside the portable subset (DESIGN.md §2.1), so a file is a document
 (`evidence_files`) and its bytes in chunk documents of at most `CHUNK_BYTES` each
 (`evidence_chunks`, keyed "<file id>:<n>"), read back whole by a bounded find and checked
 against the stored size and SHA-256. The chunks are written before the file document: a file
-is listed only once all its bytes are stored, and an upload that dies half-way leaves chunks
-no file names, never a file with missing bytes.
+is listed only once all its bytes are stored, never with missing bytes.
+
+An upload is noted before anything of it is written (`evidence_uploads`) and its note removed
+once its caller answers for it (`finish_upload`). An upload whose request died on the way (the
+store failed under it, the worker was killed) leaves its note: `undo_dead_uploads`, in the
+settling turn, removes whatever it stored once it is older than any request can be. Invariant:
+stored bytes belong to a listed file or to an upload still in progress.
 
 The count per application is capped without a transaction: each file takes a numbered slot,
 `slot_key` "<application id>|<nn>", under a unique index; an insert that finds every slot
@@ -20,12 +25,17 @@ from bson import Binary
 from pymongo.errors import DuplicateKeyError
 
 from domain.evidence import MAX_FILES, EvidenceFile, digest
-from store.database import EVIDENCE_CHUNKS, EVIDENCE_FILES, Database, Document
+from store.counters import machine_ms
+from store.database import EVIDENCE_CHUNKS, EVIDENCE_FILES, EVIDENCE_UPLOADS, Database, Document
 from store.documents import from_document, one_of, to_document
 from store.errors import StoreError
 
 # GridFS's own default, far below MongoDB's 16 MiB document limit and nx-27017's row sizes.
 CHUNK_BYTES = 255 * 1024
+# An upload unfinished this long after it began died on the way: requests end far sooner.
+UPLOAD_LIFETIME_MS = 15 * 60 * 1000
+# Dead uploads undone per turn at most (bounded reads, DESIGN.md §2.1); the next turn goes on.
+UNDONE_PER_TURN = 100
 SLOT_ORDER = [("slot_key", 1)]
 
 
@@ -64,7 +74,10 @@ async def insert_evidence_file(
     db: Database, *, file: EvidenceFile, content: bytes, taken: int = 0
 ) -> None:
     """Store `file` with its bytes in the first free slot of its application from `taken` on;
-    `NoFreeSlot` when all `MAX_FILES` are taken (nothing is left stored then)."""
+    `NoFreeSlot` when all `MAX_FILES` are taken (nothing is left stored then). The upload stays
+    noted until the caller calls `finish_upload`."""
+    note = {"_id": file.id, "started_ms": machine_ms()}
+    await db[EVIDENCE_UPLOADS].insert_one(note)
     await db[EVIDENCE_CHUNKS].insert_many(_chunks(file.id, content), ordered=True)
     document = to_document(file)
     for slot in range(taken, MAX_FILES):
@@ -76,12 +89,35 @@ async def insert_evidence_file(
         except DuplicateKeyError:
             continue  # another file took this slot first
     await db[EVIDENCE_CHUNKS].delete_many({"file_id": file.id})
+    await finish_upload(db, file_id=file.id)
     raise NoFreeSlot(f"application {file.application_id} holds {MAX_FILES} files already")
 
 
+async def finish_upload(db: Database, *, file_id: str) -> None:
+    """The upload is answered for: its file stands, or was taken back whole."""
+    await db[EVIDENCE_UPLOADS].delete_one({"_id": file_id})
+
+
+async def undo_dead_uploads(db: Database, *, now_ms: int | None = None) -> int:
+    """Take back whatever uploads stored that began over `UPLOAD_LIFETIME_MS` before `now_ms`
+    (the machine's clock) and were never finished: their requests died, so no answer said
+    their file stands. Returns how many were undone (at most `UNDONE_PER_TURN`)."""
+    cutoff = (machine_ms() if now_ms is None else now_ms) - UPLOAD_LIFETIME_MS
+    dead = await (
+        db[EVIDENCE_UPLOADS]
+        .find({"started_ms": {"$lt": cutoff}}, {"_id": 1}, limit=UNDONE_PER_TURN)
+        .to_list(None)
+    )
+    for upload in dead:
+        await remove_evidence_file(db, file_id=upload["_id"])
+        await finish_upload(db, file_id=upload["_id"])
+    return len(dead)
+
+
 async def remove_evidence_file(db: Database, *, file_id: str) -> None:
-    """Take a stored file back: unlisted first, then its bytes (a crash between the two leaves
-    chunks no file names, as a failed upload does, never a listed file without bytes)."""
+    """Take a stored file back: unlisted first, then its bytes, so it is never listed without
+    them. Idempotent: a crash on the way leaves the upload noted, and `undo_dead_uploads`
+    takes it back again."""
     await db[EVIDENCE_FILES].delete_one({"_id": file_id})
     await db[EVIDENCE_CHUNKS].delete_many({"file_id": file_id})
 

@@ -12,12 +12,15 @@ from domain.catalogue import Catalogue
 from server.app import create_app, settle_in_turn, settle_interrupted
 from server.settings import Environment, Settings
 from store.changes import _log_write
-from store.database import RECORDS, Database
+from store.counters import machine_ms
+from store.database import EVIDENCE_CHUNKS, EVIDENCE_UPLOADS, RECORDS, Database
 from store.embedded import EmbeddedServer
+from store.evidence import UPLOAD_LIFETIME_MS, get_evidence_file, insert_evidence_file
 from store.records import get_records
 from tests import factories
 from tests.conftest import TODAY, at, report_settings
 from tests.helpers import error_codes, graphql
+from tests.test_evidence_store import evidence_file
 from tests.test_record_changes_store import new_records
 
 
@@ -123,6 +126,19 @@ async def test_a_write_cut_short_under_a_running_worker_is_finished_by_its_upkee
     await settle_interrupted(db, day=TODAY)
 
     assert await get_records(db, ids=[r.id for r in records]) == records
+
+
+async def test_settling_takes_back_an_evidence_upload_whose_request_died(db: Database) -> None:
+    content = b"%PDF-1.7\n" + bytes(range(256))
+    file = evidence_file(content)
+    await insert_evidence_file(db, file=file, content=content)  # the request died here
+    long_ago = machine_ms() - UPLOAD_LIFETIME_MS - 1
+    await db[EVIDENCE_UPLOADS].update_one({"_id": file.id}, {"$set": {"started_ms": long_ago}})
+
+    await settle_interrupted(db, day=TODAY)
+
+    assert await get_evidence_file(db, file_id=file.id) is None
+    assert await db[EVIDENCE_CHUNKS].count_documents({"file_id": file.id}) == 0
 
 
 async def test_of_workers_settling_in_the_same_period_one_settles_for_all(

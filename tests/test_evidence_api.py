@@ -19,7 +19,13 @@ from domain.repair import RepairMeasure
 from domain.subjects import Subject
 from resolvers.evidence import store_evidence
 from server.settings import Settings
-from store.database import AUDIT_EVENTS, EVIDENCE_CHUNKS, EVIDENCE_FILES, Database
+from store.database import (
+    AUDIT_EVENTS,
+    EVIDENCE_CHUNKS,
+    EVIDENCE_FILES,
+    EVIDENCE_UPLOADS,
+    Database,
+)
 from store.evidence import files_of_applications
 from store.subjects import insert_new_subjects
 from tests import factories
@@ -151,6 +157,7 @@ async def test_subject_attaches_a_pdf_and_the_centre_lists_and_downloads_it(
     event = await db[AUDIT_EVENTS].find_one({"operation": operation})
     assert event is not None
     assert event["subject_ids"] == [firm.id]
+    assert await db[EVIDENCE_UPLOADS].count_documents({}) == 0  # answered for: never undone
 
 
 @pytest.mark.settings(evidence_max_bytes=LIMIT)
@@ -217,6 +224,7 @@ async def test_a_file_stored_as_its_application_is_decided_is_taken_back(
 
     [standing] = await files_of_applications(db, application_ids=[application_id])
     assert [f.id for f in standing] == [before.id]
+    assert await db[EVIDENCE_UPLOADS].count_documents({}) == 0
     assert await db[EVIDENCE_CHUNKS].count_documents({"file_id": late.id}) == 0
 
 

@@ -11,7 +11,8 @@ import pytest
 from domain.evidence import MAX_FILES, EvidenceFile, FileType, digest
 from domain.repair import RepairMeasure
 from store import evidence as store
-from store.database import EVIDENCE_CHUNKS, EVIDENCE_FILES, Database
+from store.counters import machine_ms
+from store.database import EVIDENCE_CHUNKS, EVIDENCE_FILES, EVIDENCE_UPLOADS, Database
 
 AT = datetime(2020, 9, 1, 2, 0, tzinfo=UTC)
 
@@ -90,3 +91,56 @@ async def test_read_content_of_a_damaged_file_is_refused(db: Database) -> None:
 
     with pytest.raises(store.DamagedFile):
         await store.read_content(db, file=file)
+
+
+async def stored(db: Database, file: EvidenceFile) -> tuple[bool, int, int]:
+    """Whether the file is listed, how many of its chunks are stored, whether it is noted."""
+    listed = await db[EVIDENCE_FILES].count_documents({"_id": file.id}) == 1
+    chunks = await db[EVIDENCE_CHUNKS].count_documents({"file_id": file.id})
+    noted = await db[EVIDENCE_UPLOADS].count_documents({"_id": file.id})
+    return listed, chunks, noted
+
+
+async def test_an_upload_never_finished_is_undone_whole_once_older_than_any_request(
+    db: Database,
+) -> None:
+    content = pdf(store.CHUNK_BYTES + 1)
+    died_after_listing, died_before_listing = evidence_file(content), evidence_file(content)
+    for file in (died_after_listing, died_before_listing):
+        await store.insert_evidence_file(db, file=file, content=content)
+    await db[EVIDENCE_FILES].delete_one({"_id": died_before_listing.id})  # its bytes only
+    now = machine_ms()
+
+    in_progress = await store.undo_dead_uploads(db, now_ms=now)
+    stale = await store.undo_dead_uploads(db, now_ms=now + store.UPLOAD_LIFETIME_MS + 1)
+
+    assert (in_progress, stale) == (0, 2)
+    assert await stored(db, died_after_listing) == (False, 0, 0)
+    assert await stored(db, died_before_listing) == (False, 0, 0)
+
+
+async def test_a_finished_upload_is_never_undone(db: Database) -> None:
+    content = pdf(100)
+    file = evidence_file(content)
+    await store.insert_evidence_file(db, file=file, content=content)
+    await store.finish_upload(db, file_id=file.id)
+
+    undone = await store.undo_dead_uploads(db, now_ms=machine_ms() + 10 * store.UPLOAD_LIFETIME_MS)
+
+    assert undone == 0
+    assert await stored(db, file) == (True, 1, 0)
+    assert await store.read_content(db, file=file) == content
+
+
+async def test_an_upload_refused_for_want_of_a_slot_leaves_no_note(db: Database) -> None:
+    content = pdf(100)
+    for _ in range(MAX_FILES):
+        file = evidence_file(content, "ra-full")
+        await store.insert_evidence_file(db, file=file, content=content)
+        await store.finish_upload(db, file_id=file.id)
+    refused = evidence_file(content, "ra-full")
+
+    with pytest.raises(store.NoFreeSlot):
+        await store.insert_evidence_file(db, file=refused, content=content)
+
+    assert await stored(db, refused) == (False, 0, 0)
