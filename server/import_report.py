@@ -7,10 +7,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from domain.errors import Problem
 from domain.outcomes import Outcome
+
+
+class SentLine(Protocol):
+    """A line of the file: its number, and the line as sent (JSON where it parses)."""
+
+    @property
+    def number(self) -> int: ...
+
+    @property
+    def original(self) -> Any: ...
+
 
 # Outcomes the rejects file lists: the lines someone must look at again.
 TO_MEND = frozenset({Outcome.CONFLICT, Outcome.REJECTED})
@@ -60,24 +71,23 @@ class ImportReport:
 
     def ended(
         self,
-        number: int,
+        line: SentLine,
         outcome: Outcome,
         *,
         source_record_id: str | None = None,
         problems: tuple[Problem, ...] = (),
-        original: Any,
     ) -> None:
-        """Line `number` (as sent: `original`) ended as `outcome`."""
+        """`line` ended as `outcome`; it is read as sent only if it is written out."""
         self.summary.count(outcome)
         if outcome not in TO_MEND:
             return
         entry = {
-            "line": number,
+            "line": line.number,
             "sourceRecordId": source_record_id,
             "outcome": outcome.value,
             "problems": [
                 {"code": p.code.value, "field": p.field, "message": p.message} for p in problems
             ],
-            "submission": original,
+            "submission": line.original,
         }
         self.rejects.write(json.dumps(entry, ensure_ascii=False) + "\n")

@@ -190,13 +190,11 @@ class _Importer:
         outcome = await store_planned(self.db, planned)
         self.report.summary.batches += 1
         for result in outcome.results:
-            line = batch.lines[result.index]
             self.report.ended(
-                line.number,
+                batch.lines[result.index],
                 result.outcome,
                 source_record_id=result.source_record_id,
                 problems=result.problems,
-                original=line.original,
             )
         await self._audit(batch.unit, outcome, now)
 
@@ -257,7 +255,7 @@ class _Importer:
             unit_types=unit.unit_types,
             today=today,
         )
-        ended = partial(self.report.ended, line.number, original=line.original)
+        ended = partial(self.report.ended, line)
         if problems:
             ended(Outcome.REJECTED, problems=tuple(problems))
             return
@@ -281,11 +279,7 @@ class _Importer:
 
     def _malformed(self, line: MalformedLine) -> None:
         self.report.ended(
-            line.number,
-            Outcome.REJECTED,
-            source_record_id=line.source_record_id,
-            problems=line.problems,
-            original=line.original,
+            line, Outcome.REJECTED, source_record_id=line.source_record_id, problems=line.problems
         )
 
     def _unregistered(self, line: ParsedLine | ParsedBasicData) -> None:
@@ -296,13 +290,7 @@ class _Importer:
             "the credit centre registers units",
         )
         source_id = line.submission.source_record_id if isinstance(line, ParsedLine) else None
-        self.report.ended(
-            line.number,
-            Outcome.REJECTED,
-            source_record_id=source_id,
-            problems=(problem,),
-            original=line.original,
-        )
+        self.report.ended(line, Outcome.REJECTED, source_record_id=source_id, problems=(problem,))
 
 
 async def import_file(
