@@ -5,17 +5,9 @@ directory, pid file and log file because nx-27017's defaults are shared by every
 second server would refuse to start; it listens on a free loopback port and is ready when it
 answers `ping` while the child is still alive (a stale server on the same port must not fool us).
 
-One data directory has one server. Its owner holds an exclusive lock on `nx-27017.lock` for as
-long as it runs and writes the server's URI to `nx-27017.uri`; a second command on the same
-directory (`creditgraph seed` while `serve` runs) finds the lock held and uses the running
-server through that URI instead of starting another on the same files (`embedded_store`).
-The lock is the kernel's, so it is released when its owner dies however it dies.
-
-The server dies with its owner too. It is started bound to the thread that starts it (Linux's
-parent-death signal, `_BOUND_TO_OWNER`), so an owner killed with SIGKILL does not leave it
-serving the files; and an owner that finds a server of its directory still running when it
-takes the lock (one left by an owner from before, or where the signal is not available) stops
-it first (`_stop_orphan`). Invariant: one data directory has at most one server running.
+One data directory has one server, and the server dies with its owner (store/data_dir.py): it
+is started bound to the thread that starts it (Linux's parent-death signal, `_BOUND_TO_OWNER`),
+so an owner killed with SIGKILL does not leave it serving the files.
 
 A supervised server is restarted on the same port when it dies (kill -9, a crash), so clients
 reconnect by themselves; meanwhile requests fail fast and are answered 503 by the API.
@@ -23,7 +15,6 @@ reconnect by themselves; meanwhile requests fail fast and are answered 503 by th
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import shutil
@@ -34,7 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -42,16 +33,13 @@ from typing import IO
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
+from store.data_dir import PID_FILE, URI_FILE, running_store_uri, stop_orphan, take_lock
 from store.errors import EmbeddedStoreError
 
 log = logging.getLogger("creditgraph.store")
 
-LOCK_FILE = "nx-27017.lock"
-URI_FILE = "nx-27017.uri"
-PID_FILE = "nx-27017.pid"
 # Waits between restarts of a server that keeps dying, the last one repeated.
 RESTART_BACKOFF = (0.1, 0.5, 1.0, 2.0, 5.0)
-ORPHAN_GRACE = 10.0  # seconds a left-over server has to stop on SIGTERM, as `stop` gives ours
 # Run as the child, before it becomes the server: ask the kernel to send it SIGTERM when the
 # thread that started it ends (prctl PR_SET_PDEATHSIG, kept across exec; Linux only), and end
 # at once if that owner is gone already. Without it, a `serve` killed with SIGKILL left its
@@ -127,11 +115,11 @@ class EmbeddedServer:
         long as it should, as the commands' main thread and the supervisor's thread do.
         """
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = _try_lock(self.data_dir / LOCK_FILE)
+        self._lock = take_lock(self.data_dir)
         if self._lock is None:
             raise StoreInUse(f"another process runs the store of {self.data_dir}")
         self._stopping.clear()
-        _stop_orphan(self.data_dir)
+        stop_orphan(self.data_dir)
         self.port = free_port(self.host)
         try:
             self._launch()
@@ -151,7 +139,7 @@ class EmbeddedServer:
         store_dir = self.data_dir / "store"
         store_dir.mkdir(parents=True, exist_ok=True)
         pid_file = self.data_dir / PID_FILE
-        # We hold the directory's lock and no server of it runs (`_stop_orphan`), so a pid file
+        # We hold the directory's lock and no server of it runs (`stop_orphan`), so a pid file
         # here is a dead server's: it would block start-up if its pid was reused.
         pid_file.unlink(missing_ok=True)
         log_path = self.data_dir / "nx-27017.log"
@@ -249,76 +237,6 @@ class EmbeddedServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
-
-
-def _stop_orphan(data_dir: Path) -> None:
-    """Stop the server of `data_dir` that a dead owner left running, if any: the pid file names
-    it, and only a process serving this directory's store is stopped (the pid may be another
-    process's by now). We hold the lock, so no living owner runs it."""
-    try:
-        pid = int((data_dir / PID_FILE).read_text().strip())
-    except (OSError, ValueError):
-        return
-    if not _serves(pid, data_dir / "store"):
-        return
-    log.warning("stopping the store server (pid %s) that a dead owner left running", pid)
-    with suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + ORPHAN_GRACE
-        while _serves(pid, data_dir / "store"):
-            if time.monotonic() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                deadline = float("inf")
-            time.sleep(0.05)
-
-
-def _serves(pid: int, store_dir: Path) -> bool:
-    """Whether process `pid` runs, not a zombie, as a server of `store_dir` (from /proc)."""
-    process = Path(f"/proc/{pid}")
-    try:
-        state = (process / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        arguments = (process / "cmdline").read_bytes().decode(errors="replace").split("\0")
-        cwd = (process / "cwd").resolve()
-    except (OSError, IndexError):
-        return False
-    if state == "Z" or "--data-dir" not in arguments[:-1]:
-        return False
-    served = Path(arguments[arguments.index("--data-dir") + 1])
-    return (cwd / served).resolve() == store_dir.resolve()
-
-
-def _try_lock(path: Path) -> IO[bytes] | None:
-    """The open lock file, locked exclusively by us; None when another process holds it."""
-    file = path.open("ab")
-    try:
-        fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        file.close()
-        return None
-    return file
-
-
-def running_store_uri(data_dir: Path, *, timeout: float) -> str:
-    """The URI of the server another process runs for `data_dir`, once it answers `ping`."""
-    deadline = time.monotonic() + timeout
-    client: MongoClient[dict[str, object]]
-    while time.monotonic() < deadline:
-        try:
-            uri = (data_dir / URI_FILE).read_text().strip()
-        except FileNotFoundError:
-            time.sleep(0.05)  # its owner is still starting it
-            continue
-        with MongoClient(uri, serverSelectionTimeoutMS=500, connectTimeoutMS=500) as client:
-            try:
-                client.admin.command("ping")
-            except PyMongoError:
-                time.sleep(0.1)
-                continue
-        return uri
-    raise EmbeddedStoreError(
-        f"the store of {data_dir} is held by another process but did not answer within "
-        f"{timeout:g} s"
-    )
 
 
 @contextmanager

@@ -23,8 +23,9 @@ from domain.catalogue import CatalogueVersions
 from server.app import create_app, prepare_store
 from server.record_import import import_file
 from server.settings import Settings
+from store.data_dir import URI_FILE
 from store.database import RECORDS, connect, is_unavailable
-from store.embedded import URI_FILE, EmbeddedServer, StoreInUse, embedded_store
+from store.embedded import EmbeddedServer, StoreInUse, embedded_store
 from store.feed import count_changes, find_changes
 from tests.conftest import TODAY, at
 from tests.submissions import as_input, penalty
