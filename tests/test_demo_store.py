@@ -15,7 +15,9 @@ from store.changes import NewRecords, write_prepared
 from store.database import RECORDS, SUBJECTS, Database
 from store.errors import StoreUnavailable
 from store.feed import find_changes
+from store.standings import add_standings
 from tests.factories import EPIDEMIC
+from tests.test_records_cli import run
 
 CREATED = datetime(2021, 7, 1, tzinfo=UTC)
 
@@ -131,3 +133,21 @@ async def test_seed_demo_whose_write_fails_raises_it_and_writes_no_later_batch(
     # of the batches after it.
     assert await db[RECORDS].count_documents({}) == written[0]
     assert await db[SUBJECTS].count_documents({}) == 40
+
+
+# The command's own event loop may leave a monitor socket to be finalised later (as in
+# tests/test_records_cli.py).
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
+)
+async def test_a_store_seeded_by_the_command_is_not_read_again_at_the_next_start(
+    db: Database, cli_environment: dict[str, str]
+) -> None:
+    result = await run(cli_environment, "seed", "--subjects", "5")
+    assert result.exit_code == 0, result.output
+
+    records = await db[RECORDS].count_documents({})
+    built_again = await add_standings(db)
+
+    assert records > 0
+    assert built_again == 0
