@@ -138,8 +138,7 @@ async def store_evidence(db: Database, *, file: EvidenceFile, content: bytes, ta
     try:
         rules.check_open(application)
     except rules.NotAttachable:
-        await evidence_store.remove_evidence_file(db, file_id=file.id)
-        await evidence_store.finish_upload(db, file_id=file.id)
+        await evidence_store.take_back(db, file_id=file.id)
         raise
     # Only now does the file stand; a failure before leaves it to `undo_dead_uploads`.
     await evidence_store.finish_upload(db, file_id=file.id)

@@ -6,15 +6,16 @@ GridFS is outside the portable subset (DESIGN.md §2.1), so a file is a document
 against the stored size and SHA-256. The chunks are written before the file document: a file
 is listed only once all its bytes are stored, never with missing bytes.
 
-An upload is noted before anything of it is written (`evidence_uploads`) and its note removed
-once its caller answers for it (`finish_upload`). An upload whose request died on the way (the
-store failed under it, the worker was killed) leaves its note: `undo_dead_uploads`, in the
-settling turn, removes whatever it stored once it is older than any request can be. Invariant:
-stored bytes belong to a listed file or to an upload still in progress.
+An upload is noted before anything of it is written (`evidence_uploads`), and the note is
+removed once its caller answers for it: the file stands (`finish_upload`), or it is taken back
+whole (`take_back`). An upload whose request died on the way (the store failed under it, the
+worker was killed) leaves its note: `undo_dead_uploads`, in the settling turn, takes it back
+once it is older than any request can be. Invariant: stored bytes belong to a listed file or
+to an upload still in progress.
 
 The count per application is capped without a transaction: each file takes a numbered slot,
 `slot_key` "<application id>|<nn>", under a unique index; an insert that finds every slot
-taken stored nothing but the chunks, which it removes again.
+taken takes its upload back.
 """
 
 from __future__ import annotations
@@ -88,8 +89,7 @@ async def insert_evidence_file(
             return
         except DuplicateKeyError:
             continue  # another file took this slot first
-    await db[EVIDENCE_CHUNKS].delete_many({"file_id": file.id})
-    await finish_upload(db, file_id=file.id)
+    await take_back(db, file_id=file.id)
     raise NoFreeSlot(f"application {file.application_id} holds {MAX_FILES} files already")
 
 
@@ -109,17 +109,17 @@ async def undo_dead_uploads(db: Database, *, now_ms: int | None = None) -> int:
         .to_list(None)
     )
     for upload in dead:
-        await remove_evidence_file(db, file_id=upload["_id"])
-        await finish_upload(db, file_id=upload["_id"])
+        await take_back(db, file_id=upload["_id"])
     return len(dead)
 
 
-async def remove_evidence_file(db: Database, *, file_id: str) -> None:
-    """Take a stored file back: unlisted first, then its bytes, so it is never listed without
-    them. Idempotent: a crash on the way leaves the upload noted, and `undo_dead_uploads`
-    takes it back again."""
+async def take_back(db: Database, *, file_id: str) -> None:
+    """Take an upload back whole: its file unlisted first, then its bytes, so it is never
+    listed without them, then its note. Idempotent: a crash on the way leaves the note, and
+    `undo_dead_uploads` takes it back again."""
     await db[EVIDENCE_FILES].delete_one({"_id": file_id})
     await db[EVIDENCE_CHUNKS].delete_many({"file_id": file_id})
+    await finish_upload(db, file_id=file_id)
 
 
 async def get_evidence_file(db: Database, *, file_id: str) -> EvidenceFile | None:
